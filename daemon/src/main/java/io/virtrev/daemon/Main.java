@@ -1,0 +1,1 @@
+package io.virtrev.daemon; public final class Main { public static void main(String[] a) {} }
