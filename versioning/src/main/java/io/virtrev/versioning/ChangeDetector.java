@@ -1,0 +1,80 @@
+package io.virtrev.versioning;
+
+import io.virtrev.api.Domain;
+import io.virtrev.api.DomainMeta;
+import io.virtrev.api.DomainSpec;
+import io.virtrev.api.DomainStatus;
+import io.virtrev.api.LibvirtEvent;
+import io.virtrev.api.Revision;
+import io.virtrev.api.WatchEvent;
+import io.virtrev.api.source.DomainObservation;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Decides whether an observation is a change, and builds the next version of the object. Pure.
+ *
+ * <p>A revision is due iff something observable changed: config XML or live XML (compared
+ * canonically), name, persistence, autostart, state, reason or id; or a reboot event arrived, which
+ * changes nothing else but must still be visible. Any other event alone (for example libvirt echoing a
+ * change already seen) creates no revision.
+ */
+final class ChangeDetector {
+  private ChangeDetector() {}
+
+  /** A change to commit: its watch type and the object with the new revision. */
+  record Change(String type, Domain object) {}
+
+  /**
+   * @param current the stored object, or null if the store has none with this uuid
+   * @param observed what the source reports now, or null if the source has no such domain
+   * @param events the events that led to this read, oldest first (may be empty: a resync)
+   * @param rev the revision the change would get
+   * @return the change, or null if nothing observable changed
+   */
+  static Change detect(Domain current, DomainObservation observed, List<LibvirtEvent> events, Revision rev) {
+    LibvirtEvent last = events.isEmpty() ? null : events.get(events.size() - 1);
+    if (observed == null) {
+      if (current == null) {
+        return null;
+      }
+      DomainStatus s = current.status();
+      DomainStatus gone = last == null ? s : new DomainStatus(s.state(), s.reason(), s.id(), s.liveXml(), last);
+      return new Change(WatchEvent.DELETED,
+          Domain.of(current.metadata().withResourceVersion(rev), current.spec(), gone));
+    }
+    if (current == null) {
+      DomainMeta meta = new DomainMeta(observed.name(), observed.uuid(), rev, 1, rev);
+      return new Change(WatchEvent.ADDED, Domain.of(meta, specOf(observed, observed.configXml()), statusOf(observed, observed.liveXml(), last)));
+    }
+    boolean configChanged = !XmlCanon.equivalent(current.spec().xml(), observed.configXml());
+    boolean liveChanged = !XmlCanon.equivalent(current.status().liveXml(), observed.liveXml());
+    boolean rebooted = events.stream().anyMatch(e -> LibvirtEvent.REBOOT.equals(e.type()));
+    DomainSpec spec = specOf(observed, configChanged ? observed.configXml() : current.spec().xml());
+    DomainStatus status = statusOf(observed, liveChanged ? observed.liveXml() : current.status().liveXml(),
+        last == null ? current.status().lastEvent() : last);
+    boolean otherChanged = !observed.name().equals(current.name())
+        || !spec.equals(current.spec())
+        || !sameIgnoringEvent(status, current.status());
+    if (!configChanged && !liveChanged && !otherChanged && !rebooted) {
+      return null;
+    }
+    DomainMeta m = current.metadata();
+    DomainMeta meta = new DomainMeta(observed.name(), m.uuid(), rev,
+        configChanged ? m.generation() + 1 : m.generation(), m.creationRevision());
+    return new Change(WatchEvent.MODIFIED, Domain.of(meta, spec, status));
+  }
+
+  private static boolean sameIgnoringEvent(DomainStatus a, DomainStatus b) {
+    return a.state().equals(b.state()) && a.reason().equals(b.reason()) && Objects.equals(a.id(), b.id())
+        && Objects.equals(a.liveXml(), b.liveXml());
+  }
+
+  private static DomainSpec specOf(DomainObservation o, String xml) {
+    return new DomainSpec(xml, o.persistent(), o.autostart());
+  }
+
+  private static DomainStatus statusOf(DomainObservation o, String liveXml, LibvirtEvent lastEvent) {
+    return new DomainStatus(o.state(), o.reason(), o.id(), liveXml, lastEvent);
+  }
+}

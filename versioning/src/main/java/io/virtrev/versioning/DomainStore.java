@@ -1,0 +1,338 @@
+package io.virtrev.versioning;
+
+import io.virtrev.api.ApiException;
+import io.virtrev.api.Domain;
+import io.virtrev.api.LibvirtEvent;
+import io.virtrev.api.Revision;
+import io.virtrev.api.source.DomainObservation;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The versioned store of domains: one writer thread ({@code store-writer}) applies commands in
+ * submission order, assigns each observed change the next revision, commits the batch durably, and
+ * only then publishes it (event log, snapshot, waiters, watchers). Readers never block the writer:
+ * they read the published {@link Snapshot} or the {@link EventLog}.
+ *
+ * <p>Guarantees: revisions are dense and strictly increasing, also across restarts; a revision is
+ * visible to no reader before it is durable; commands submitted from one thread are applied in that
+ * order (so a later read of the hypervisor never loses to an earlier one).
+ *
+ * <p>Locks: {@code waiters} guards itself (revision waiters); the event log has its own. No lock is
+ * held while calling a subscriber or completing a future.
+ */
+public final class DomainStore implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(DomainStore.class);
+
+  private sealed interface Command permits Observe, Resync, Stop {}
+
+  private record Observe(String uuid, DomainObservation observed, List<LibvirtEvent> events,
+      CompletableFuture<Optional<StoredEvent>> done) implements Command {}
+
+  private record Resync(List<DomainObservation> all, CompletableFuture<List<StoredEvent>> done)
+      implements Command {}
+
+  private record Stop() implements Command {}
+
+  private record Waiter(long revision, CompletableFuture<Revision> future) {}
+
+  private final StoreConfig config;
+  private final SqliteRevisions db;
+  private final EventLog log;
+  private final Clock clock;
+  private final BlockingQueue<Command> queue = new LinkedBlockingQueue<>();
+  private final List<Runnable> subscribers = new CopyOnWriteArrayList<>();
+  private final PriorityQueue<Waiter> waiters = // guarded by itself
+      new PriorityQueue<>((a, b) -> Long.compare(a.revision(), b.revision()));
+  private final Thread writer;
+  private volatile Snapshot snapshot;
+  private volatile boolean closed;
+
+  private DomainStore(StoreConfig config, SqliteRevisions db, SqliteRevisions.Loaded loaded, Clock clock) {
+    this.config = config;
+    this.db = db;
+    this.clock = clock;
+    this.log = new EventLog(config.eventLogCapacity(), loaded.revision());
+    Map<String, Domain> byUuid = new java.util.HashMap<>();
+    Map<String, String> byName = new java.util.HashMap<>();
+    for (Domain d : loaded.objects()) {
+      byUuid.put(d.uuid(), d);
+      byName.put(d.name(), d.uuid());
+    }
+    this.snapshot = new Snapshot(loaded.storeId(), loaded.revision(), loaded.compacted(), byUuid, byName);
+    this.writer = new Thread(this::run, "store-writer");
+  }
+
+  /** Opens (creating if needed) the store in {@code config.dataDir()} and starts its writer. */
+  public static DomainStore open(StoreConfig config) {
+    return open(config, Clock.systemUTC());
+  }
+
+  static DomainStore open(StoreConfig config, Clock clock) {
+    SqliteRevisions db = SqliteRevisions.open(config.dataDir());
+    try {
+      SqliteRevisions.Loaded loaded = db.load();
+      LOG.info("store {} {} at {}: revision {}, {} domains, compacted {}", loaded.storeId(),
+          loaded.created() ? "created" : "opened", config.dataDir(), loaded.revision(),
+          loaded.objects().size(), loaded.compacted());
+      DomainStore store = new DomainStore(config, db, loaded, clock);
+      store.writer.start();
+      return store;
+    } catch (RuntimeException e) {
+      db.close();
+      throw e;
+    }
+  }
+
+  /** The latest published state. */
+  public Snapshot snapshot() {
+    return snapshot;
+  }
+
+  /**
+   * Records what the source reports for {@code uuid} ({@code observed == null}: it has no such
+   * domain). Completes with the committed event, or empty if nothing observable changed.
+   */
+  public CompletableFuture<Optional<StoredEvent>> observe(String uuid, DomainObservation observed,
+      List<LibvirtEvent> events) {
+    CompletableFuture<Optional<StoredEvent>> f = new CompletableFuture<>();
+    submit(new Observe(uuid, observed, List.copyOf(events), f), f);
+    return f;
+  }
+
+  /**
+   * Makes the store equal to {@code all}, the complete list from the source: commits DELETED for
+   * every stored domain not in it (first, so that names stay unique at every revision), then ADDED or
+   * MODIFIED for every difference. Completes with the committed events.
+   */
+  public CompletableFuture<List<StoredEvent>> resync(List<DomainObservation> all) {
+    CompletableFuture<List<StoredEvent>> f = new CompletableFuture<>();
+    submit(new Resync(List.copyOf(all), f), f);
+    return f;
+  }
+
+  private void submit(Command c, CompletableFuture<?> f) {
+    if (closed) {
+      f.completeExceptionally(new ApiException(ApiException.Reason.SERVICE_UNAVAILABLE, "store is closed"));
+      return;
+    }
+    queue.add(c);
+  }
+
+  /**
+   * Up to {@code max} events after revision {@code after} from memory, without blocking; or
+   * {@code outOfRange} if they must come from {@link #readHistory}.
+   */
+  public EventLog.Read readRecent(Revision after, int max) {
+    return log.readAfter(after.value(), max);
+  }
+
+  /**
+   * Up to {@code max} retained events after {@code after}, from the database. Blocks on disk I/O: not
+   * for event-loop threads.
+   *
+   * @throws ApiException EXPIRED if a revision after {@code after} has been compacted away
+   */
+  public List<StoredEvent> readHistory(Revision after, int max) {
+    return db.readHistory(after.value(), max);
+  }
+
+  /** Checks that a watch may start after {@code rev}: every later revision is retained. */
+  public void checkRetained(Revision rev) {
+    Revision compacted = snapshot.compacted();
+    if (rev.compareTo(compacted) < 0) {
+      throw SqliteRevisions.expired(rev.value(), compacted.value());
+    }
+  }
+
+  /** Completes (with the then current revision) once the store has reached {@code rev}. */
+  public CompletableFuture<Revision> awaitRevision(Revision rev) {
+    CompletableFuture<Revision> f = new CompletableFuture<>();
+    synchronized (waiters) {
+      if (snapshot.revision().compareTo(rev) < 0) {
+        waiters.add(new Waiter(rev.value(), f));
+        return f;
+      }
+    }
+    f.complete(snapshot.revision());
+    return f;
+  }
+
+  /**
+   * Registers {@code onCommit}, run on the writer thread after every published commit. It must not
+   * block or throw: watchers use it only to schedule a read on their own thread.
+   */
+  public AutoCloseable subscribe(Runnable onCommit) {
+    subscribers.add(onCommit);
+    return () -> subscribers.remove(onCommit);
+  }
+
+  public StoreConfig config() {
+    return config;
+  }
+
+  private void run() {
+    List<Command> batch = new ArrayList<>();
+    while (true) {
+      try {
+        batch.add(queue.take());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      queue.drainTo(batch, config.maxBatch() - 1);
+      boolean stop = batch.stream().anyMatch(c -> c instanceof Stop);
+      applyBatch(batch);
+      batch.clear();
+      if (stop) {
+        return;
+      }
+    }
+  }
+
+  private void applyBatch(List<Command> batch) {
+    Snapshot before = snapshot;
+    WorkingState w = new WorkingState(before, clock);
+    List<Runnable> completions = new ArrayList<>(batch.size());
+    for (Command c : batch) {
+      try {
+        completions.add(apply(w, c));
+      } catch (RuntimeException e) {
+        LOG.error("command {} failed", c.getClass().getSimpleName(), e);
+        completions.add(() -> fail(c, e));
+      }
+    }
+    if (w.changed()) {
+      try {
+        db.commit(w.events());
+      } catch (Exception e) {
+        // Nothing was published: the revisions of this batch were never served and are reused.
+        LOG.error("commit of {} revisions failed; the batch is dropped", w.events().size(), e);
+        StoreException se = new StoreException("commit failed: " + e.getMessage(), e);
+        batch.forEach(c -> fail(c, se));
+        return;
+      }
+      for (StoredEvent e : w.events()) {
+        log.append(e);
+      }
+      snapshot = w.freeze(before.compacted());
+      maybeCompact();
+    }
+    completions.forEach(Runnable::run);
+    if (w.changed()) {
+      completeWaiters();
+      for (Runnable s : subscribers) {
+        try {
+          s.run();
+        } catch (RuntimeException e) {
+          LOG.error("a commit subscriber threw; it must not", e);
+        }
+      }
+    }
+  }
+
+  private Runnable apply(WorkingState w, Command c) {
+    if (c instanceof Observe o) {
+      StoredEvent e = w.observe(o.uuid(), o.observed(), o.events());
+      return () -> o.done().complete(Optional.ofNullable(e));
+    }
+    if (c instanceof Resync r) {
+      List<StoredEvent> out = new ArrayList<>();
+      Set<String> present = new HashSet<>();
+      for (DomainObservation d : r.all()) {
+        present.add(d.uuid());
+      }
+      for (String uuid : w.uuids()) {
+        if (!present.contains(uuid)) {
+          add(out, w.observe(uuid, null, List.of()));
+        }
+      }
+      for (DomainObservation d : r.all()) {
+        add(out, w.observe(d.uuid(), d, List.of()));
+      }
+      return () -> r.done().complete(out);
+    }
+    return () -> { };
+  }
+
+  private static void add(List<StoredEvent> out, StoredEvent e) {
+    if (e != null) {
+      out.add(e);
+    }
+  }
+
+  private static void fail(Command c, Exception e) {
+    if (c instanceof Observe o) {
+      o.done().completeExceptionally(e);
+    } else if (c instanceof Resync r) {
+      r.done().completeExceptionally(e);
+    }
+  }
+
+  private void completeWaiters() {
+    long now = snapshot.revision().value();
+    List<Waiter> ready = new ArrayList<>();
+    synchronized (waiters) {
+      while (!waiters.isEmpty() && waiters.peek().revision() <= now) {
+        ready.add(waiters.poll());
+      }
+    }
+    Revision r = Revision.of(now);
+    ready.forEach(wt -> wt.future().complete(r));
+  }
+
+  /**
+   * Keeps {@code historyRetention} revisions. Runs when the surplus reaches a tenth of the window (at
+   * least one), so deletes come in chunks rather than one row per commit.
+   */
+  private void maybeCompact() {
+    Snapshot s = snapshot;
+    long keepFrom = s.revision().value() - config.historyRetention();
+    long slack = Math.max(1, config.historyRetention() / 10);
+    if (keepFrom - s.compacted().value() < slack) {
+      return;
+    }
+    Revision upTo = Revision.of(keepFrom);
+    try {
+      db.compact(upTo);
+      snapshot = new Snapshot(s.storeId(), s.revision(), upTo, s.byUuidMap(), s.uuidByNameMap());
+    } catch (Exception e) {
+      LOG.warn("compaction up to {} failed; will retry after the next commit", upTo, e);
+    }
+  }
+
+  /** Applies everything submitted so far, stops the writer and closes the database. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    queue.add(new Stop());
+    try {
+      writer.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    db.close();
+    List<Waiter> left;
+    synchronized (waiters) {
+      left = new ArrayList<>(waiters);
+      waiters.clear();
+    }
+    left.forEach(wt -> wt.future().completeExceptionally(
+        new ApiException(ApiException.Reason.SERVICE_UNAVAILABLE, "store is closed")));
+  }
+}

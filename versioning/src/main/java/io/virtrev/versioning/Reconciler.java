@@ -1,0 +1,295 @@
+package io.virtrev.versioning;
+
+import io.virtrev.api.Domain;
+import io.virtrev.api.LibvirtEvent;
+import io.virtrev.api.source.DomainObservation;
+import io.virtrev.api.source.DomainSource;
+import io.virtrev.api.source.SourceEvent;
+import io.virtrev.api.source.SourceException;
+import io.virtrev.api.source.SourceListener;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns what the source reports into revisions. One thread ({@code reconciler}) does every read of the
+ * source and submits the result to the store in read order, so a later read always wins.
+ *
+ * <ul>
+ *   <li>On every (re)connect, and every {@code resyncPeriod}: list everything and {@link DomainStore#resync}.
+ *       Until the first resync after a connect has committed, the daemon is not ready.
+ *   <li>On each event: re-read that domain and {@link DomainStore#observe} it. Events for a domain that
+ *       pile up while a read is in flight are coalesced into one read.
+ *   <li>Too many domains with pending events: the events are dropped and a resync is done instead.
+ * </ul>
+ *
+ * <p>Locking: {@code lock} guards {@code pending}, {@code resyncRequested}, {@code connectEpoch},
+ * {@code syncedEpoch}, {@code connected}, {@code lastProblem} and {@code stopping}. Source callbacks
+ * take it only to record and signal; no source or store call runs under it.
+ */
+public final class Reconciler implements SourceListener, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
+  private static final int MAX_EVENTS_PER_DOMAIN = 16;
+
+  private final DomainSource source;
+  private final DomainStore store;
+  private final ReconcilerConfig config;
+  private final Thread thread;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition work = lock.newCondition();
+  private LinkedHashMap<String, List<LibvirtEvent>> pending = new LinkedHashMap<>();
+  private boolean resyncRequested;
+  private long connectEpoch;
+  private long syncedEpoch = -1;
+  private boolean connected;
+  private String lastProblem = "not connected yet";
+  private boolean stopping;
+  private long resyncs;
+
+  public Reconciler(DomainSource source, DomainStore store, ReconcilerConfig config) {
+    this.source = source;
+    this.store = store;
+    this.config = config;
+    this.thread = new Thread(this::run, "reconciler");
+  }
+
+  /** Starts the reconciler thread and the source. */
+  public void start() {
+    thread.start();
+    source.start(this);
+  }
+
+  /** Ready iff connected and the full resync after the latest connect has committed. */
+  public Readiness readiness() {
+    lock.lock();
+    try {
+      if (!connected) {
+        return Readiness.notReady("not connected to " + source.describe() + ": " + lastProblem);
+      }
+      if (syncedEpoch != connectEpoch) {
+        return Readiness.notReady("connected to " + source.describe() + "; initial sync not committed yet");
+      }
+      return Readiness.ok();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Full resyncs completed so far. */
+  public long resyncCount() {
+    lock.lock();
+    try {
+      return resyncs;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Asks for a full resync as soon as possible (e.g. after an operator's request). */
+  public void requestResync() {
+    lock.lock();
+    try {
+      resyncRequested = true;
+      work.signal();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public void onEvent(SourceEvent event) {
+    lock.lock();
+    try {
+      List<LibvirtEvent> list = pending.get(event.uuid());
+      if (list == null) {
+        if (pending.size() >= config.maxPendingDomains()) {
+          LOG.warn("{} domains have pending events; dropping them and resyncing instead", pending.size());
+          pending = new LinkedHashMap<>();
+          resyncRequested = true;
+          work.signal();
+          return;
+        }
+        list = new ArrayList<>(2);
+        pending.put(event.uuid(), list);
+      }
+      if (list.size() == MAX_EVENTS_PER_DOMAIN) {
+        list.remove(0);
+      }
+      list.add(event.event());
+      work.signal();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public void onConnected() {
+    lock.lock();
+    try {
+      connected = true;
+      connectEpoch++;
+      resyncRequested = true;
+      work.signal();
+    } finally {
+      lock.unlock();
+    }
+    LOG.info("connected to {}; resyncing", source.describe());
+  }
+
+  @Override
+  public void onDisconnected(String reason) {
+    lock.lock();
+    try {
+      connected = false;
+      lastProblem = reason;
+    } finally {
+      lock.unlock();
+    }
+    LOG.warn("disconnected from {}: {}", source.describe(), reason);
+  }
+
+  private void run() {
+    long nextResync = System.nanoTime() + config.resyncPeriod().toNanos();
+    while (true) {
+      boolean resync;
+      long epoch;
+      Map<String, List<LibvirtEvent>> batch = Map.of();
+      lock.lock();
+      try {
+        while (!stopping && pending.isEmpty() && !resyncRequested && System.nanoTime() < nextResync) {
+          work.awaitNanos(Math.max(1, nextResync - System.nanoTime()));
+        }
+        if (stopping) {
+          return;
+        }
+        resync = resyncRequested || System.nanoTime() >= nextResync;
+        if (resync && !connected) {
+          // Nothing can be read now; onConnected() asks for the resync again.
+          nextResync = System.nanoTime() + config.resyncPeriod().toNanos();
+          pending = new LinkedHashMap<>();
+          continue;
+        }
+        if (resync) {
+          resyncRequested = false;
+          pending = new LinkedHashMap<>(); // the resync reads everything they would
+        } else {
+          batch = pending;
+          pending = new LinkedHashMap<>();
+        }
+        epoch = connectEpoch;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } finally {
+        lock.unlock();
+      }
+      try {
+        if (resync) {
+          fullResync(epoch);
+          nextResync = System.nanoTime() + config.resyncPeriod().toNanos();
+        } else {
+          for (Map.Entry<String, List<LibvirtEvent>> e : batch.entrySet()) {
+            reread(e.getKey(), e.getValue());
+          }
+        }
+      } catch (SourceException e) {
+        handleFailure(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (RuntimeException | ExecutionException e) {
+        LOG.error("reconcile step failed; resyncing after {}", config.retryDelay(), e);
+        retryLater();
+      }
+    }
+  }
+
+  private void fullResync(long epoch) throws InterruptedException, ExecutionException {
+    long t0 = System.nanoTime();
+    List<DomainObservation> all = source.listAll();
+    var committed = store.resync(all).get();
+    long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+    lock.lock();
+    try {
+      resyncs++;
+      if (epoch == connectEpoch && connected) {
+        syncedEpoch = epoch;
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (committed.isEmpty()) {
+      LOG.debug("resync: {} domains, no change ({} ms)", all.size(), ms);
+    } else {
+      LOG.info("resync: {} domains, {} changes committed, now at revision {} ({} ms)", all.size(),
+          committed.size(), committed.get(committed.size() - 1).revision(), ms);
+    }
+  }
+
+  /**
+   * Re-reads one domain. If the domain now carries a name that the store still gives to another uuid
+   * (that one was undefined and its event lost), re-reads that one first so names stay unique.
+   */
+  private void reread(String uuid, List<LibvirtEvent> events) {
+    Optional<DomainObservation> obs = source.get(uuid);
+    if (obs.isPresent()) {
+      Optional<Domain> holder = store.snapshot().byName(obs.get().name());
+      if (holder.isPresent() && !holder.get().uuid().equals(uuid)) {
+        String other = holder.get().uuid();
+        store.observe(other, source.get(other).orElse(null), List.of());
+      }
+    }
+    store.observe(uuid, obs.orElse(null), events);
+  }
+
+  private void handleFailure(SourceException e) {
+    if (e.kind() == SourceException.Kind.CONNECTION) {
+      // The source reconnects by itself and onConnected() schedules the resync.
+      LOG.warn("read failed, connection lost: {}", e.getMessage());
+      return;
+    }
+    LOG.warn("read failed ({}, code {}): {}; resyncing after {}", e.kind(), e.code(), e.getMessage(),
+        config.retryDelay());
+    retryLater();
+  }
+
+  private void retryLater() {
+    lock.lock();
+    try {
+      if (!stopping) {
+        work.await(config.retryDelay().toNanos(), TimeUnit.NANOSECONDS);
+      }
+      resyncRequested = true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Stops the thread (an in-flight read finishes first) and closes the source. */
+  @Override
+  public void close() {
+    lock.lock();
+    try {
+      stopping = true;
+      work.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    source.close();
+    try {
+      thread.join(TimeUnit.SECONDS.toMillis(10));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,89 @@
+package io.virtrev.versioning;
+
+import io.virtrev.api.Domain;
+import io.virtrev.api.LibvirtEvent;
+import io.virtrev.api.Revision;
+import io.virtrev.api.WatchEvent;
+import io.virtrev.api.source.DomainObservation;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The writer's scratch copy of the state while it applies one batch of commands. Copies the
+ * snapshot's maps on the first change only (copy-on-write), assigns revisions densely, and collects
+ * the events to commit. Confined to the writer thread.
+ */
+final class WorkingState {
+  private final Snapshot base;
+  private final Clock clock;
+  private Map<String, Domain> byUuid;
+  private Map<String, String> uuidByName;
+  private long revision;
+  private final List<StoredEvent> events = new ArrayList<>();
+
+  WorkingState(Snapshot base, Clock clock) {
+    this.base = base;
+    this.clock = clock;
+    this.byUuid = base.byUuidMap();
+    this.uuidByName = base.uuidByNameMap();
+    this.revision = base.revision().value();
+  }
+
+  Domain get(String uuid) {
+    return byUuid.get(uuid);
+  }
+
+  Iterable<String> uuids() {
+    return new ArrayList<>(byUuid.keySet());
+  }
+
+  /** Applies one observation (null = the source has no such domain); returns the event or null. */
+  StoredEvent observe(String uuid, DomainObservation observed, List<LibvirtEvent> events) {
+    if (observed != null && !observed.uuid().equals(uuid)) {
+      throw new IllegalArgumentException("observation of " + observed.uuid() + " submitted for " + uuid);
+    }
+    Revision next = Revision.of(revision + 1);
+    ChangeDetector.Change c = ChangeDetector.detect(byUuid.get(uuid), observed, events, next);
+    if (c == null) {
+      return null;
+    }
+    return apply(c);
+  }
+
+  private StoredEvent apply(ChangeDetector.Change c) {
+    if (byUuid == base.byUuidMap()) {
+      byUuid = new HashMap<>(byUuid);
+      uuidByName = new HashMap<>(uuidByName);
+    }
+    Domain d = c.object();
+    Domain old = byUuid.get(d.uuid());
+    if (old != null && d.uuid().equals(uuidByName.get(old.name()))) {
+      uuidByName.remove(old.name());
+    }
+    if (c.type().equals(WatchEvent.DELETED)) {
+      byUuid.remove(d.uuid());
+    } else {
+      byUuid.put(d.uuid(), d);
+      uuidByName.put(d.name(), d.uuid());
+    }
+    revision = d.resourceVersion().value();
+    StoredEvent e = StoredEvent.of(c.type(), d, clock.instant());
+    events.add(e);
+    return e;
+  }
+
+  List<StoredEvent> events() {
+    return events;
+  }
+
+  boolean changed() {
+    return !events.isEmpty();
+  }
+
+  Snapshot freeze(Revision compacted) {
+    return new Snapshot(base.storeId(), Revision.of(revision), compacted, byUuid, uuidByName);
+  }
+}
