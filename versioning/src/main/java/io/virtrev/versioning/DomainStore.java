@@ -135,7 +135,7 @@ public final class DomainStore implements AutoCloseable {
    * Up to {@code max} events after revision {@code after} from memory, without blocking; or
    * {@code outOfRange} if they must come from {@link #readHistory}.
    */
-  public EventLog.Read readRecent(Revision after, int max) {
+  public RecentEvents readRecent(Revision after, int max) {
     return log.readAfter(after.value(), max);
   }
 

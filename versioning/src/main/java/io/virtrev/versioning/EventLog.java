@@ -13,11 +13,6 @@ import java.util.List;
  * while calling out. Appended only by the store's writer thread.
  */
 final class EventLog {
-  /** The answer to {@link #readAfter}: events, or the news that {@code after} is older than the ring. */
-  record Read(List<StoredEvent> events, boolean outOfRange) {
-    static final Read OUT_OF_RANGE = new Read(List.of(), true);
-  }
-
   private final StoredEvent[] ring;
   private long last; // highest revision appended; ring holds (last - count, last]
   private int count;
@@ -44,18 +39,18 @@ final class EventLog {
    * Up to {@code max} events with revision > {@code after}, in order; empty if there are none yet;
    * {@link Read#OUT_OF_RANGE} if some revision after {@code after} is no longer in the ring.
    */
-  synchronized Read readAfter(long after, int max) {
+  synchronized RecentEvents readAfter(long after, int max) {
     if (after >= last) {
-      return new Read(List.of(), false);
+      return new RecentEvents(List.of(), false);
     }
     if (after < last - count) {
-      return Read.OUT_OF_RANGE;
+      return RecentEvents.OUT_OF_RANGE;
     }
     int n = (int) Math.min(max, last - after);
     List<StoredEvent> out = new ArrayList<>(n);
     for (long r = after + 1; r <= after + n; r++) {
       out.add(ring[(int) (r % ring.length)]);
     }
-    return new Read(out, false);
+    return new RecentEvents(out, false);
   }
 }

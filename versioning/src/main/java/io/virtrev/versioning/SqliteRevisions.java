@@ -82,9 +82,12 @@ final class SqliteRevisions implements AutoCloseable {
         st.execute("PRAGMA busy_timeout=10000");
       }
       return new SqliteRevisions(dir, ch, lock, w, r);
-    } catch (IOException | SQLException e) {
+    } catch (IOException e) {
       closeQuietly(ch);
-      throw new StoreException("cannot open store in " + dir + ": " + e.getMessage(), e);
+      throw new StoreException("cannot open store in " + dir + ": " + e, e);
+    } catch (SQLException e) {
+      closeQuietly(ch);
+      throw unreadable(dir, e);
     }
   }
 
@@ -135,8 +138,7 @@ final class SqliteRevisions implements AutoCloseable {
       if (e instanceof StoreException se) {
         throw se;
       }
-      throw new StoreException("store " + dir + " is not a readable virtrev store (" + e.getMessage()
-          + "); refusing to start. Move it aside to start with a new, empty store.", e);
+      throw unreadable(dir, e);
     }
   }
 
@@ -246,6 +248,11 @@ final class SqliteRevisions implements AutoCloseable {
         throw new StoreException("cannot read history after revision " + after + ": " + e.getMessage(), e);
       }
     }
+  }
+
+  private static StoreException unreadable(Path dir, Exception e) {
+    return new StoreException("store " + dir + " is not a readable virtrev store (" + e.getMessage()
+        + "); refusing to start. Move it aside to start with a new, empty store.", e);
   }
 
   static ApiException expired(long after, long compacted) {

@@ -1,0 +1,68 @@
+package io.virtrev.daemon;
+
+import io.virtrev.versioning.ReconcilerConfig;
+import io.virtrev.versioning.StoreConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Everything the daemon is configured with. Immutable; the command line builds it, tests build it
+ * directly with small limits.
+ *
+ * @param connectUri libvirt URI
+ * @param listenHost address to bind
+ * @param listenPort port to bind (0: any free port; the bound one is logged and returned)
+ * @param store the store's limits
+ * @param reconciler resync period and event limits
+ * @param http HTTP limits
+ */
+public record DaemonConfig(String connectUri, String listenHost, int listenPort, StoreConfig store,
+    ReconcilerConfig reconciler, HttpConfig http) {
+
+  /**
+   * @param maxBodyBytes largest accepted request body (413 beyond)
+   * @param tooLargeWait how long a request naming a revision the store has not reached waits for it
+   *     before failing with 504 (Kubernetes waits ~3 s)
+   * @param maxWatchTimeout the longest a watch stays open; each watch gets a random timeout in
+   *     [max/2, max] unless the client asks for less with {@code timeoutSeconds}
+   * @param watchBatch most events a watcher writes per turn before yielding its event loop
+   */
+  public record HttpConfig(int maxBodyBytes, Duration tooLargeWait, Duration maxWatchTimeout, int watchBatch) {
+    public HttpConfig {
+      if (maxBodyBytes < 1) {
+        throw new IllegalArgumentException("maxBodyBytes < 1: " + maxBodyBytes);
+      }
+      if (watchBatch < 1) {
+        throw new IllegalArgumentException("watchBatch < 1: " + watchBatch);
+      }
+      if (maxWatchTimeout.isNegative() || maxWatchTimeout.isZero()) {
+        throw new IllegalArgumentException("maxWatchTimeout must be positive: " + maxWatchTimeout);
+      }
+    }
+
+    public static HttpConfig defaults() {
+      return new HttpConfig(1 << 20, Duration.ofSeconds(3), Duration.ofMinutes(30), 256);
+    }
+  }
+
+  public static DaemonConfig defaults(String uri, Path dataDir) {
+    return new DaemonConfig(uri, "127.0.0.1", 8474, StoreConfig.defaults(dataDir), ReconcilerConfig.defaults(),
+        HttpConfig.defaults());
+  }
+
+  public DaemonConfig withListen(String host, int port) {
+    return new DaemonConfig(connectUri, host, port, store, reconciler, http);
+  }
+
+  public DaemonConfig withStore(StoreConfig s) {
+    return new DaemonConfig(connectUri, listenHost, listenPort, s, reconciler, http);
+  }
+
+  public DaemonConfig withReconciler(ReconcilerConfig r) {
+    return new DaemonConfig(connectUri, listenHost, listenPort, store, r, http);
+  }
+
+  public DaemonConfig withHttp(HttpConfig h) {
+    return new DaemonConfig(connectUri, listenHost, listenPort, store, reconciler, h);
+  }
+}

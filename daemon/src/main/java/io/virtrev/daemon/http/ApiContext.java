@@ -1,0 +1,18 @@
+package io.virtrev.daemon.http;
+
+import io.virtrev.daemon.DaemonConfig;
+import io.virtrev.versioning.DomainStore;
+import io.virtrev.versioning.Readiness;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+
+/**
+ * What the HTTP handlers need from the rest of the daemon.
+ *
+ * @param store the versioned store (snapshots, event log, history)
+ * @param readiness whether the state reflects libvirt (for /readyz)
+ * @param http HTTP limits
+ * @param blocking executor for work that may block on disk (history reads); never an event loop
+ */
+public record ApiContext(DomainStore store, Supplier<Readiness> readiness, DaemonConfig.HttpConfig http,
+    Executor blocking) {}

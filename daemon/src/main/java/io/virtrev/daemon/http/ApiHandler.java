@@ -1,0 +1,277 @@
+package io.virtrev.daemon.http;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.virtrev.api.ApiException;
+import io.virtrev.api.Domain;
+import io.virtrev.api.DomainList;
+import io.virtrev.api.Json;
+import io.virtrev.api.ListMeta;
+import io.virtrev.api.Revision;
+import io.virtrev.api.WatchEvent;
+import io.virtrev.versioning.Readiness;
+import io.virtrev.versioning.Snapshot;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routes and answers API requests on one connection. Not shared: one instance per channel, confined
+ * to its event loop (no locks). Nothing here blocks: reads come from the store's published snapshot;
+ * waits (for a revision not reached yet) and disk reads complete on other threads and hop back with
+ * {@code ctx.executor().execute}.
+ */
+final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+  private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
+  static final String DOMAINS = "/api/v1/domains";
+
+  private final ApiContext api;
+  private WatchStream watch;
+
+  ApiHandler(ApiContext api) {
+    this.api = api;
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+    if (watch != null) {
+      return; // a watch owns this connection until it ends; pipelined requests are not answered
+    }
+    if (!req.decoderResult().isSuccess()) {
+      Responses.error(ctx, null, new ApiException(ApiException.Reason.BAD_REQUEST,
+          "malformed HTTP request: " + req.decoderResult().cause().getMessage()));
+      return;
+    }
+    try {
+      route(ctx, req);
+    } catch (ApiException e) {
+      Object allow = e.details().get("allow");
+      Responses.error(ctx, req, e, allow == null ? Map.of() : Map.of(HttpHeaderNames.ALLOW.toString(), allow.toString()));
+    } catch (RuntimeException e) {
+      LOG.error("{} {} failed", req.method(), req.uri(), e);
+      Responses.error(ctx, req, new ApiException(ApiException.Reason.INTERNAL_ERROR,
+          "internal error: " + e.getClass().getSimpleName() + ": " + e.getMessage()));
+    }
+  }
+
+  private void route(ChannelHandlerContext ctx, FullHttpRequest req) {
+    QueryStringDecoder qs = new QueryStringDecoder(req.uri());
+    String path = qs.path();
+    if (path.length() > 1 && path.endsWith("/")) {
+      path = path.substring(0, path.length() - 1);
+    }
+    Query query = new Query(qs);
+    switch (path) {
+      case "/healthz" -> {
+        allow(req, HttpMethod.GET, HttpMethod.HEAD);
+        Responses.text(ctx, req, HttpResponseStatus.OK, "ok\n", "text/plain; charset=utf-8", Map.of());
+      }
+      case "/readyz" -> {
+        allow(req, HttpMethod.GET, HttpMethod.HEAD);
+        Readiness r = api.readiness().get();
+        if (!r.ready()) {
+          throw new ApiException(ApiException.Reason.SERVICE_UNAVAILABLE, "not ready: " + r.reason());
+        }
+        Responses.text(ctx, req, HttpResponseStatus.OK, "ok\n", "text/plain; charset=utf-8", Map.of());
+      }
+      case DOMAINS -> {
+        allow(req, HttpMethod.GET, HttpMethod.HEAD);
+        if (query.flag("watch")) {
+          watch(ctx, req, query);
+        } else {
+          list(ctx, req, query);
+        }
+      }
+      default -> {
+        if (path.startsWith(DOMAINS + "/")) {
+          String rest = path.substring(DOMAINS.length() + 1);
+          if (!rest.isEmpty() && rest.indexOf('/') < 0) {
+            allow(req, HttpMethod.GET, HttpMethod.HEAD);
+            get(ctx, req, query, rest);
+            return;
+          }
+        }
+        throw new ApiException(ApiException.Reason.NOT_FOUND, "no such path: " + path);
+      }
+    }
+  }
+
+  private static void allow(HttpRequest req, HttpMethod... methods) {
+    for (HttpMethod m : methods) {
+      if (m.equals(req.method())) {
+        return;
+      }
+    }
+    List<String> names = new ArrayList<>();
+    for (HttpMethod m : methods) {
+      names.add(m.name());
+    }
+    throw new ApiException(ApiException.Reason.METHOD_NOT_ALLOWED,
+        "method " + req.method() + " is not allowed on " + new QueryStringDecoder(req.uri()).path()
+            + "; allowed: " + String.join(", ", names),
+        Map.of("allow", String.join(", ", names)), null);
+  }
+
+  private void list(ChannelHandlerContext ctx, FullHttpRequest req, Query query) {
+    Optional<Revision> min = query.revision("resourceVersion");
+    atRevision(ctx, req, min, snap -> {
+      DomainList body = DomainList.of(listMeta(snap), snap.items());
+      Responses.json(ctx, req, HttpResponseStatus.OK, body, storeHeader(snap));
+    });
+  }
+
+  private void get(ChannelHandlerContext ctx, FullHttpRequest req, Query query, String nameOrUuid) {
+    Snapshot snap = api.store().snapshot();
+    Domain d = snap.find(nameOrUuid).orElseThrow(() -> new ApiException(ApiException.Reason.NOT_FOUND,
+        "domain \"" + nameOrUuid + "\" not found", Map.of("name", nameOrUuid, "kind", "domains"), null));
+    String etag = "\"" + d.resourceVersion() + "\"";
+    Map<String, String> headers = Map.of(HttpHeaderNames.ETAG.toString(), etag,
+        "X-Virtrev-Store-Id", snap.storeId());
+    String inm = req.headers().get(HttpHeaderNames.IF_NONE_MATCH);
+    if (inm != null && (inm.trim().equals("*") || List.of(inm.split(",")).stream().map(String::trim)
+        .anyMatch(t -> t.equals(etag) || t.equals("W/" + etag)))) {
+      Responses.notModified(ctx, req, headers);
+      return;
+    }
+    boolean live = query.flag("live");
+    if (wantsXml(req)) {
+      String xml = live ? d.status().liveXml() : d.spec().xml();
+      if (xml == null) {
+        throw new ApiException(ApiException.Reason.CONFLICT, "domain \"" + d.name()
+            + "\" is not active (state " + d.status().state() + "): it has no live XML");
+      }
+      Responses.text(ctx, req, HttpResponseStatus.OK, xml, Responses.XML + "; charset=utf-8", headers);
+      return;
+    }
+    Responses.json(ctx, req, HttpResponseStatus.OK, d, headers);
+  }
+
+  private static boolean wantsXml(HttpRequest req) {
+    String accept = req.headers().get(HttpHeaderNames.ACCEPT);
+    if (accept == null) {
+      return false;
+    }
+    int xml = Math.max(accept.indexOf("application/xml"), accept.indexOf("text/xml"));
+    int json = accept.indexOf("application/json");
+    return xml >= 0 && (json < 0 || xml < json);
+  }
+
+  private void watch(ChannelHandlerContext ctx, FullHttpRequest req, Query query) {
+    Optional<Revision> rv = query.revision("resourceVersion").filter(r -> r.value() != 0);
+    Duration timeout = watchTimeout(query);
+    atRevision(ctx, req, rv, snap -> {
+      Revision start;
+      List<byte[]> initial = new ArrayList<>();
+      if (rv.isPresent()) {
+        api.store().checkRetained(rv.get());
+        start = rv.get();
+      } else {
+        // No revision (or "0"): synthetic ADDED for the current state, then changes after it.
+        start = snap.revision();
+        for (Domain d : snap.items()) {
+          initial.add(Json.bytes(new WatchEvent(WatchEvent.ADDED, d)));
+        }
+      }
+      watch = new WatchStream(ctx.channel(), api.store(), api.blocking(), api.http().watchBatch(), start);
+      watch.begin(initial, timeout);
+    });
+  }
+
+  /** timeoutSeconds if given (capped by the server maximum), else a random time in [max/2, max]. */
+  private Duration watchTimeout(Query query) {
+    long maxMs = api.http().maxWatchTimeout().toMillis();
+    Optional<Long> asked = query.positiveLong("timeoutSeconds");
+    if (asked.isPresent() && asked.get() > 0) {
+      return Duration.ofMillis(Math.min(maxMs, TimeUnit.SECONDS.toMillis(asked.get())));
+    }
+    return Duration.ofMillis(maxMs / 2 + ThreadLocalRandom.current().nextLong(maxMs / 2 + 1));
+  }
+
+  /**
+   * Runs {@code then} with a snapshot at or after {@code min}. A revision the store has not reached
+   * yet is waited for up to {@code tooLargeWait}, then answered 504 as Kubernetes does.
+   */
+  private void atRevision(ChannelHandlerContext ctx, FullHttpRequest req, Optional<Revision> min,
+      Consumer<Snapshot> then) {
+    Snapshot snap = api.store().snapshot();
+    if (min.isEmpty() || min.get().compareTo(snap.revision()) <= 0) {
+      then.accept(snap);
+      return;
+    }
+    Revision wanted = min.get();
+    req.retain();
+    api.store().awaitRevision(wanted)
+        .orTimeout(api.http().tooLargeWait().toMillis(), TimeUnit.MILLISECONDS)
+        .whenComplete((r, err) -> ctx.executor().execute(() -> {
+          try {
+            if (err != null) {
+              Revision now = api.store().snapshot().revision();
+              throw err instanceof TimeoutException
+                  ? new ApiException(ApiException.Reason.TIMEOUT, "Too large resource version: " + wanted
+                      + ", current: " + now, Map.of("currentResourceVersion", now.toString()), null)
+                  : new ApiException(ApiException.Reason.SERVICE_UNAVAILABLE, err.getMessage());
+            }
+            then.accept(api.store().snapshot());
+          } catch (ApiException e) {
+            Responses.error(ctx, req, e);
+          } catch (RuntimeException e) {
+            LOG.error("{} {} failed", req.method(), req.uri(), e);
+            Responses.error(ctx, req, new ApiException(ApiException.Reason.INTERNAL_ERROR,
+                "internal error: " + e.getClass().getSimpleName() + ": " + e.getMessage()));
+          } finally {
+            req.release();
+          }
+        }));
+  }
+
+  private static ListMeta listMeta(Snapshot snap) {
+    return new ListMeta(snap.revision(), snap.storeId(), snap.compacted());
+  }
+
+  private static Map<String, String> storeHeader(Snapshot snap) {
+    return Map.of("X-Virtrev-Store-Id", snap.storeId());
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (watch != null && ctx.channel().isWritable()) {
+      watch.pump();
+    }
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    if (watch != null) {
+      watch.closed();
+    }
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    LOG.debug("connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+    ctx.close();
+  }
+
+  /** Ends a running watch cleanly (used on shutdown). */
+  void finishWatch() {
+    if (watch != null) {
+      watch.finish();
+    }
+  }
+}

@@ -1,0 +1,76 @@
+package io.virtrev.daemon.http;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.virtrev.api.ApiException;
+import io.virtrev.api.Json;
+import io.virtrev.api.Status;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * Writes complete (non-streaming) responses. Errors become Kubernetes Status bodies with the HTTP
+ * code fixed by {@link ApiException.Reason}: the one place where errors turn into HTTP.
+ */
+final class Responses {
+  static final String JSON = "application/json";
+  static final String XML = "application/xml";
+
+  private Responses() {}
+
+  static void json(ChannelHandlerContext ctx, HttpRequest req, HttpResponseStatus status, Object body,
+      Map<String, String> headers) {
+    send(ctx, req, status, Json.bytes(body), JSON, headers);
+  }
+
+  static void text(ChannelHandlerContext ctx, HttpRequest req, HttpResponseStatus status, String body,
+      String contentType, Map<String, String> headers) {
+    send(ctx, req, status, body.getBytes(StandardCharsets.UTF_8), contentType, headers);
+  }
+
+  static void error(ChannelHandlerContext ctx, HttpRequest req, ApiException e, Map<String, String> headers) {
+    Status s = e.toStatus();
+    send(ctx, req, HttpResponseStatus.valueOf(s.code()), Json.bytes(s), JSON, headers);
+  }
+
+  static void error(ChannelHandlerContext ctx, HttpRequest req, ApiException e) {
+    error(ctx, req, e, Map.of());
+  }
+
+  static void notModified(ChannelHandlerContext ctx, HttpRequest req, Map<String, String> headers) {
+    FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_MODIFIED);
+    headers.forEach((k, v) -> res.headers().set(k, v));
+    finish(ctx, req, res);
+  }
+
+  static void send(ChannelHandlerContext ctx, HttpRequest req, HttpResponseStatus status, byte[] body,
+      String contentType, Map<String, String> headers) {
+    ByteBuf content = req != null && req.method().name().equals("HEAD") ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body);
+    FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
+    res.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+    res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+    headers.forEach((k, v) -> res.headers().set(k, v));
+    finish(ctx, req, res);
+  }
+
+  private static void finish(ChannelHandlerContext ctx, HttpRequest req, FullHttpResponse res) {
+    boolean keepAlive = req != null && HttpUtil.isKeepAlive(req);
+    if (keepAlive) {
+      res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+      ctx.writeAndFlush(res);
+    } else {
+      res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+}

@@ -1,0 +1,221 @@
+package io.virtrev.versioning;
+
+import static io.virtrev.versioning.StoreTestSupport.obs;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.virtrev.api.ApiException;
+import io.virtrev.api.Domain;
+import io.virtrev.api.LibvirtEvent;
+import io.virtrev.api.Revision;
+import io.virtrev.api.source.DomainObservation;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DomainStoreTest {
+  @TempDir Path dir;
+
+  private static final String U1 = "11111111-1111-1111-1111-111111111111";
+  private static final String U2 = "22222222-2222-2222-2222-222222222222";
+
+  @Test
+  void eachObservedChangeGetsTheNextRevisionAndNoChangeGetsNone() throws Exception {
+    try (DomainStore s = DomainStore.open(StoreConfig.defaults(dir))) {
+      assertThat(s.snapshot().revision()).isEqualTo(Revision.ZERO);
+      var added = s.observe(U1, obs(U1, "a", 32, "shutoff"), List.of()).get().orElseThrow();
+      assertThat(added.type()).isEqualTo("ADDED");
+      assertThat(added.revision().value()).isEqualTo(1);
+      Domain d = added.object();
+      assertThat(d.metadata().generation()).isEqualTo(1);
+      assertThat(d.metadata().creationRevision().value()).isEqualTo(1);
+
+      // Same content, reformatted XML: no revision.
+      DomainObservation same = obs(U1, "a", 32, "shutoff");
+      same = new DomainObservation(U1, "a", same.configXml().replace("\n", "\n\n  "), null, true, false,
+          "shutoff", "unknown", null);
+      assertThat(s.observe(U1, same, List.of(lifecycle("defined", "updated"))).get()).isEmpty();
+      assertThat(s.snapshot().revision().value()).isEqualTo(1);
+
+      // Config change: MODIFIED, generation bumps.
+      var mod = s.observe(U1, obs(U1, "a", 64, "shutoff"), List.of()).get().orElseThrow();
+      assertThat(mod.type()).isEqualTo("MODIFIED");
+      assertThat(mod.revision().value()).isEqualTo(2);
+      assertThat(mod.object().metadata().generation()).isEqualTo(2);
+
+      // State change only: MODIFIED, generation stays, lastEvent recorded.
+      var started = s.observe(U1, obs(U1, "a", 64, "running"), List.of(lifecycle("started", "booted"))).get().orElseThrow();
+      assertThat(started.object().metadata().generation()).isEqualTo(2);
+      assertThat(started.object().status().state()).isEqualTo("running");
+      assertThat(started.object().status().lastEvent().event()).isEqualTo("started");
+
+      // A reboot changes nothing else but is a revision.
+      var reboot = s.observe(U1, obs(U1, "a", 64, "running"),
+          List.of(new LibvirtEvent(LibvirtEvent.REBOOT, null, null, Instant.now()))).get().orElseThrow();
+      assertThat(reboot.revision().value()).isEqualTo(4);
+
+      // Gone: DELETED carrying the last state at the deletion's revision.
+      var del = s.observe(U1, null, List.of(lifecycle("undefined", "removed"))).get().orElseThrow();
+      assertThat(del.type()).isEqualTo("DELETED");
+      assertThat(del.object().resourceVersion().value()).isEqualTo(5);
+      assertThat(del.object().status().state()).isEqualTo("running");
+      assertThat(s.snapshot().size()).isZero();
+      assertThat(s.observe(U1, null, List.of()).get()).isEmpty();
+    }
+  }
+
+  @Test
+  void renameKeepsIdentityAndNameIndex() throws Exception {
+    try (DomainStore s = DomainStore.open(StoreConfig.defaults(dir))) {
+      s.observe(U1, obs(U1, "old", 32, "shutoff"), List.of()).get();
+      s.observe(U1, obs(U1, "new", 32, "shutoff"), List.of()).get();
+      assertThat(s.snapshot().byName("old")).isEmpty();
+      assertThat(s.snapshot().byName("new").orElseThrow().uuid()).isEqualTo(U1);
+      assertThat(s.snapshot().find(U1.toUpperCase()).orElseThrow().name()).isEqualTo("new");
+    }
+  }
+
+  @Test
+  void resyncDeletesFirstThenAddsAndModifies() throws Exception {
+    try (DomainStore s = DomainStore.open(StoreConfig.defaults(dir))) {
+      s.observe(U1, obs(U1, "x", 32, "shutoff"), List.of()).get();
+      // U1 is gone; U2 now has the name "x".
+      List<StoredEvent> events = s.resync(List.of(obs(U2, "x", 32, "running"))).get();
+      assertThat(events).extracting(StoredEvent::type).containsExactly("DELETED", "ADDED");
+      assertThat(events).extracting(e -> e.revision().value()).containsExactly(2L, 3L);
+      assertThat(s.snapshot().byName("x").orElseThrow().uuid()).isEqualTo(U2);
+      assertThat(s.resync(List.of(obs(U2, "x", 32, "running"))).get()).isEmpty();
+    }
+  }
+
+  @Test
+  void revisionsAndObjectsSurviveRestartAndContinue() throws Exception {
+    String storeId;
+    try (DomainStore s = DomainStore.open(StoreConfig.defaults(dir))) {
+      s.observe(U1, obs(U1, "a", 32, "shutoff"), List.of()).get();
+      s.observe(U2, obs(U2, "b", 32, "running"), List.of()).get();
+      s.observe(U1, null, List.of()).get();
+      storeId = s.snapshot().storeId();
+    }
+    try (DomainStore s = DomainStore.open(StoreConfig.defaults(dir))) {
+      assertThat(s.snapshot().storeId()).isEqualTo(storeId);
+      assertThat(s.snapshot().revision().value()).isEqualTo(3);
+      assertThat(s.snapshot().items()).extracting(Domain::name).containsExactly("b");
+      var next = s.observe(U1, obs(U1, "a", 32, "shutoff"), List.of()).get().orElseThrow();
+      assertThat(next.revision().value()).as("never reuses a revision").isEqualTo(4);
+      // History from before the restart is readable, dense, in order.
+      assertThat(s.readHistory(Revision.ZERO, 100)).extracting(e -> e.revision().value())
+          .containsExactly(1L, 2L, 3L, 4L);
+    }
+  }
+
+  @Test
+  void aWipedStoreGetsANewId() throws Exception {
+    String first;
+    try (DomainStore s = DomainStore.open(StoreConfig.defaults(dir))) {
+      first = s.snapshot().storeId();
+    }
+    try (DomainStore s = DomainStore.open(StoreConfig.defaults(Files.createDirectories(dir.resolve("other"))))) {
+      assertThat(s.snapshot().storeId()).isNotEqualTo(first);
+    }
+  }
+
+  @Test
+  void secondOpenOfTheSameStoreIsRefused() {
+    try (DomainStore s = DomainStore.open(StoreConfig.defaults(dir))) {
+      assertThatThrownBy(() -> DomainStore.open(StoreConfig.defaults(dir)))
+          .isInstanceOf(StoreException.class).hasMessageContaining("in use");
+    }
+  }
+
+  @Test
+  void newerSchemaAndGarbageAreRefusedWithoutTouchingTheFile() throws Exception {
+    try (DomainStore s = DomainStore.open(StoreConfig.defaults(dir))) {
+      s.observe(U1, obs(U1, "a", 32, "shutoff"), List.of()).get();
+    }
+    try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("virtrev.db"));
+        var st = c.createStatement()) {
+      st.executeUpdate("UPDATE meta SET value = '99' WHERE key = 'schema_version'");
+    }
+    byte[] before = Files.readAllBytes(dir.resolve("virtrev.db"));
+    assertThatThrownBy(() -> DomainStore.open(StoreConfig.defaults(dir)))
+        .isInstanceOf(StoreException.class).hasMessageContaining("newer virtrevd");
+    assertThat(Files.readAllBytes(dir.resolve("virtrev.db"))).isEqualTo(before);
+
+    Path junk = Files.createDirectories(dir.resolve("junk"));
+    Files.writeString(junk.resolve("virtrev.db"), "this is not a database, just text that is long enough".repeat(50));
+    assertThatThrownBy(() -> DomainStore.open(StoreConfig.defaults(junk)))
+        .isInstanceOf(StoreException.class).hasMessageContaining("not a readable virtrev store");
+  }
+
+  @Test
+  void eventsBeyondTheMemoryLogComeFromHistoryAndCompactedOnesAreExpired() throws Exception {
+    StoreConfig cfg = StoreConfig.defaults(dir).withEventLogCapacity(4).withHistoryRetention(20);
+    try (DomainStore s = DomainStore.open(cfg)) {
+      for (int i = 0; i < 50; i++) {
+        s.observe(U1, obs(U1, "a", 32 + i, "shutoff"), List.of()).get();
+      }
+      assertThat(s.snapshot().revision().value()).isEqualTo(50);
+      assertThat(s.readRecent(Revision.of(46), 10).events()).extracting(e -> e.revision().value())
+          .containsExactly(47L, 48L, 49L, 50L);
+      assertThat(s.readRecent(Revision.of(45), 10).outOfRange()).isTrue();
+      long compacted = s.snapshot().compacted().value();
+      assertThat(compacted).isBetween(28L, 30L);
+      assertThat(s.readHistory(Revision.of(compacted), 5)).extracting(e -> e.revision().value())
+          .containsExactly(compacted + 1, compacted + 2, compacted + 3, compacted + 4, compacted + 5);
+      assertThatThrownBy(() -> s.readHistory(Revision.of(compacted - 1), 5))
+          .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.reason()).isEqualTo(ApiException.Reason.EXPIRED));
+      assertThatThrownBy(() -> s.checkRetained(Revision.of(3)))
+          .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.toStatus().code()).isEqualTo(410));
+    }
+  }
+
+  @Test
+  void awaitRevisionCompletesWhenReached() throws Exception {
+    try (DomainStore s = DomainStore.open(StoreConfig.defaults(dir))) {
+      var f = s.awaitRevision(Revision.of(2));
+      s.observe(U1, obs(U1, "a", 32, "shutoff"), List.of()).get();
+      assertThat(f).isNotDone();
+      s.observe(U2, obs(U2, "b", 32, "shutoff"), List.of()).get();
+      assertThat(f.get(5, TimeUnit.SECONDS).value()).isEqualTo(2);
+      assertThat(s.awaitRevision(Revision.of(1))).isCompleted();
+    }
+  }
+
+  @Test
+  void concurrentSubmittersGetDenseUniqueRevisions() throws Exception {
+    try (DomainStore s = DomainStore.open(StoreConfig.defaults(dir))) {
+      List<Thread> threads = new ArrayList<>();
+      List<java.util.concurrent.CompletableFuture<?>> all = java.util.Collections.synchronizedList(new ArrayList<>());
+      for (int t = 0; t < 8; t++) {
+        Thread th = new Thread(() -> {
+          for (int i = 0; i < 50; i++) {
+            String u = UUID.randomUUID().toString();
+            all.add(s.observe(u, obs(u, "d-" + u, 32, "shutoff"), List.of()));
+          }
+        });
+        th.start();
+        threads.add(th);
+      }
+      for (Thread t : threads) {
+        t.join();
+      }
+      for (var f : all) {
+        f.get(10, TimeUnit.SECONDS);
+      }
+      assertThat(s.snapshot().revision().value()).isEqualTo(400);
+      assertThat(s.readHistory(Revision.ZERO, 1000)).extracting(e -> e.revision().value())
+          .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, 400).boxed().toList());
+    }
+  }
+
+  private static LibvirtEvent lifecycle(String event, String detail) {
+    return new LibvirtEvent(LibvirtEvent.LIFECYCLE, event, detail, Instant.now());
+  }
+}

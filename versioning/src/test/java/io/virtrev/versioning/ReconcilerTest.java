@@ -1,0 +1,171 @@
+package io.virtrev.versioning;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.virtrev.api.Domain;
+import io.virtrev.api.Revision;
+import io.virtrev.api.source.DomainObservation;
+import io.virtrev.fixtures.FakeDomainSource;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReconcilerTest {
+  @TempDir Path dir;
+  private final FakeDomainSource source = new FakeDomainSource();
+  private DomainStore store;
+  private Reconciler reconciler;
+
+  private void start(ReconcilerConfig cfg) {
+    store = DomainStore.open(StoreConfig.defaults(dir));
+    reconciler = new Reconciler(source, store, cfg);
+    reconciler.start();
+  }
+
+  @AfterEach
+  void stop() {
+    if (reconciler != null) {
+      reconciler.close();
+    }
+    if (store != null) {
+      store.close();
+    }
+  }
+
+  @Test
+  void initialSyncThenEventsBecomeRevisions() {
+    String a = source.define("a");
+    start(ReconcilerConfig.defaults());
+    await().atMost(Duration.ofSeconds(5)).until(() -> reconciler.readiness().ready());
+    assertThat(store.snapshot().byName("a")).isPresent();
+
+    source.start(a);
+    await().atMost(Duration.ofSeconds(5))
+        .until(() -> "running".equals(store.snapshot().byUuid(a).map(d -> d.status().state()).orElse("")));
+    Domain d = store.snapshot().byUuid(a).orElseThrow();
+    assertThat(d.status().lastEvent().event()).isEqualTo("started");
+    assertThat(d.status().id()).isNotNull();
+
+    source.undefine(a);
+    await().atMost(Duration.ofSeconds(5)).until(() -> store.snapshot().byUuid(a).isEmpty());
+  }
+
+  @Test
+  void periodicResyncCatchesChangesWithoutEventsAndDroppedEvents() {
+    start(ReconcilerConfig.defaults().withResyncPeriod(Duration.ofMillis(200)));
+    await().atMost(Duration.ofSeconds(5)).until(() -> reconciler.readiness().ready());
+    String a = source.define("a");
+    await().atMost(Duration.ofSeconds(5)).until(() -> store.snapshot().byUuid(a).isPresent());
+    long gen = store.snapshot().byUuid(a).orElseThrow().metadata().generation();
+
+    source.setMemoryConfig(a, 64); // emits no event, like virsh setmem --config
+    source.dropEvents(true);
+    String b = source.define("b"); // its event is lost
+    await().atMost(Duration.ofSeconds(5)).until(() ->
+        store.snapshot().byUuid(b).isPresent()
+            && store.snapshot().byUuid(a).orElseThrow().metadata().generation() == gen + 1);
+    assertThat(store.snapshot().byUuid(a).orElseThrow().spec().xml()).contains("65536");
+  }
+
+  @Test
+  void disconnectDropsReadinessAndReconnectResyncsWhatWasMissed() {
+    String a = source.define("a");
+    start(ReconcilerConfig.defaults());
+    await().atMost(Duration.ofSeconds(5)).until(() -> reconciler.readiness().ready());
+
+    source.disconnect("libvirtd went away");
+    assertThat(reconciler.readiness().ready()).isFalse();
+    assertThat(reconciler.readiness().reason()).contains("libvirtd went away");
+    source.dropEvents(true); // nothing reaches us while down
+    source.start(a);
+    String b = source.define("b");
+    source.dropEvents(false);
+    Revision before = store.snapshot().revision();
+
+    source.reconnect();
+    await().atMost(Duration.ofSeconds(5)).until(() -> reconciler.readiness().ready());
+    assertThat(store.snapshot().byUuid(a).orElseThrow().status().state()).isEqualTo("running");
+    assertThat(store.snapshot().byUuid(b)).isPresent();
+    assertThat(store.snapshot().revision().value()).isEqualTo(before.value() + 2);
+  }
+
+  @Test
+  void anEventStormBeyondTheLimitBecomesOneResync() {
+    start(ReconcilerConfig.defaults().withMaxPendingDomains(2));
+    await().atMost(Duration.ofSeconds(5)).until(() -> reconciler.readiness().ready());
+    long resyncs = reconciler.resyncCount();
+    source.blockReads();
+    source.define("first");
+    await().atMost(Duration.ofSeconds(5)).until(() -> source.blockedReads() == 1);
+    for (int i = 1; i < 200; i++) {
+      source.define("d" + i); // piles up behind the blocked read: more than 2 domains pending
+    }
+    source.unblockReads();
+    await().atMost(Duration.ofSeconds(10)).until(() -> store.snapshot().size() == 200);
+    assertThat(reconciler.resyncCount()).as("overflow must have forced a resync").isGreaterThan(resyncs);
+  }
+
+  /**
+   * Random mutations with events randomly dropped, then a resync: the store must equal the fake
+   * hypervisor (the model), and its history must be dense with one revision per change.
+   */
+  @Test
+  void randomizedMutationsConvergeToTheModel() throws Exception {
+    start(ReconcilerConfig.defaults().withResyncPeriod(Duration.ofMillis(300)));
+    await().atMost(Duration.ofSeconds(5)).until(() -> reconciler.readiness().ready());
+    Random rnd = new Random(42);
+    List<String> live = new ArrayList<>();
+    for (int step = 0; step < 400; step++) {
+      source.dropEvents(rnd.nextInt(10) == 0);
+      int op = live.isEmpty() ? 0 : rnd.nextInt(8);
+      switch (op) {
+        case 0 -> live.add(source.define("r" + step));
+        case 1 -> source.start(pick(live, rnd));
+        case 2 -> source.suspend(pick(live, rnd));
+        case 3 -> source.resume(pick(live, rnd));
+        case 4 -> source.destroy(pick(live, rnd));
+        case 5 -> source.setMemoryConfig(pick(live, rnd), 32 + rnd.nextInt(64));
+        case 6 -> source.reboot(pick(live, rnd));
+        default -> {
+          String u = pick(live, rnd);
+          source.undefine(u);
+          live.remove(u);
+        }
+      }
+    }
+    source.dropEvents(false);
+    await().atMost(Duration.ofSeconds(10)).until(() -> model().equals(stored()));
+    long rev = store.snapshot().revision().value();
+    assertThat(store.readHistory(Revision.ZERO, 100_000)).extracting(e -> e.revision().value())
+        .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, rev).boxed().toList());
+  }
+
+  private Map<String, String> model() {
+    Map<String, String> m = new TreeMap<>();
+    for (DomainObservation o : source.all()) {
+      m.put(o.uuid(), o.name() + "|" + o.state() + "|" + o.reason() + "|" + XmlCanon.canonical(o.configXml()));
+    }
+    return m;
+  }
+
+  private Map<String, String> stored() {
+    Map<String, String> m = new TreeMap<>();
+    for (Domain d : store.snapshot().items()) {
+      m.put(d.uuid(), d.name() + "|" + d.status().state() + "|" + d.status().reason() + "|"
+          + XmlCanon.canonical(d.spec().xml()));
+    }
+    return m;
+  }
+
+  private static String pick(List<String> l, Random rnd) {
+    return l.get(rnd.nextInt(l.size()));
+  }
+}
