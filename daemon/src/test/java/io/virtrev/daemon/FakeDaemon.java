@@ -1,0 +1,48 @@
+package io.virtrev.daemon;
+
+import static org.awaitility.Awaitility.await;
+
+import io.virtrev.fixtures.ApiClient;
+import io.virtrev.fixtures.FakeDomainSource;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.UnaryOperator;
+
+/** The real daemon (store, reconciler, Netty server on a free port) over a fake hypervisor. */
+final class FakeDaemon implements AutoCloseable {
+  final FakeDomainSource source;
+  final Virtrevd daemon;
+  final ApiClient api;
+
+  private FakeDaemon(FakeDomainSource source, Virtrevd daemon) {
+    this.source = source;
+    this.daemon = daemon;
+    this.api = new ApiClient("http://127.0.0.1:" + daemon.address().getPort());
+  }
+
+  static FakeDaemon start(Path dir, UnaryOperator<DaemonConfig> tweak) throws InterruptedException {
+    return start(dir, new FakeDomainSource(), tweak);
+  }
+
+  static FakeDaemon start(Path dir, FakeDomainSource source, UnaryOperator<DaemonConfig> tweak)
+      throws InterruptedException {
+    DaemonConfig cfg = tweak.apply(DaemonConfig.defaults("fake:///", dir).withListen("127.0.0.1", 0));
+    FakeDaemon d = new FakeDaemon(source, Virtrevd.start(cfg, source));
+    await().atMost(Duration.ofSeconds(10)).until(() -> d.daemon.reconciler().readiness().ready());
+    return d;
+  }
+
+  /** Waits until the store has committed at least {@code rev}. */
+  void awaitRevision(long rev) {
+    await().atMost(Duration.ofSeconds(10)).until(() -> daemon.store().snapshot().revision().value() >= rev);
+  }
+
+  long revision() {
+    return daemon.store().snapshot().revision().value();
+  }
+
+  @Override
+  public void close() {
+    daemon.close();
+  }
+}

@@ -1,0 +1,287 @@
+package io.virtrev.libvirt;
+
+import io.virtrev.api.source.DomainObservation;
+import io.virtrev.api.source.DomainSource;
+import io.virtrev.api.source.SourceException;
+import io.virtrev.api.source.SourceListener;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.libvirt.Domain;
+import org.libvirt.LibvirtException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link DomainSource} on a libvirt connection (libvirt-java plus a little JNA).
+ *
+ * <p>Threads: one {@code libvirt-connector} thread per source opens, registers, tears down and
+ * reopens connections, and is the only thread that calls {@link SourceListener#onConnected()} and
+ * {@link SourceListener#onDisconnected}, so those alternate strictly (connected, disconnected,
+ * connected, ...). {@link SourceListener#onEvent} runs on the process-wide {@code libvirt-event-loop}
+ * thread. Reads run on the caller's thread.
+ *
+ * <p>Connection loss is noticed by the close callback or by a read failing with a connection error,
+ * on any thread: that thread clears {@link #session} at once (reads then fail fast with
+ * {@code CONNECTION}) and hands the rest to the connector thread, which closes the dead session,
+ * reports {@code onDisconnected} once, and reconnects with capped exponential backoff.
+ *
+ * <p>Lock: {@code stateLock} guards {@link #session} transitions and {@link #closed}. It is held
+ * only for those field updates: never across a libvirt call or a listener call.
+ */
+public final class LibvirtDomainSource implements DomainSource {
+  private static final Logger LOG = LoggerFactory.getLogger(LibvirtDomainSource.class);
+
+  private final LibvirtSourceConfig config;
+  private final ScheduledThreadPoolExecutor connector;
+  /** Connector thread only. */
+  private final Backoff backoff;
+  private final Object stateLock = new Object();
+  /** The live, announced session, or null. Written under stateLock; read without it. */
+  private volatile Session session;
+  /** Guarded by stateLock. */
+  private boolean closed;
+  /** The session onConnected() was last called for, until onDisconnected(). Connector thread only. */
+  private Session announced;
+  /** Set once by start(); read on the connector thread after start() submitted to it. */
+  private volatile SourceListener listener;
+  private volatile Subscriptions subscriptions;
+
+  /** Does not connect: {@link #start} does, on the connector thread. */
+  public LibvirtDomainSource(LibvirtSourceConfig config) {
+    this.config = config;
+    this.backoff = new Backoff(config.backoffMin(), config.backoffMax());
+    this.connector = new ScheduledThreadPoolExecutor(1, r -> {
+      Thread thread = new Thread(r, "libvirt-connector");
+      thread.setDaemon(true);
+      return thread;
+    });
+    connector.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+  }
+
+  @Override
+  public void start(SourceListener listener) {
+    synchronized (stateLock) {
+      if (closed) {
+        throw new IllegalStateException("source closed: " + config.uri());
+      }
+      if (this.listener != null) {
+        throw new IllegalStateException("already started: " + config.uri());
+      }
+      this.listener = listener;
+      this.subscriptions = new Subscriptions(listener::onEvent);
+    }
+    try {
+      connector.execute(this::connect);
+    } catch (RejectedExecutionException e) {
+      throw new IllegalStateException("source closed: " + config.uri(), e);
+    }
+  }
+
+  @Override
+  public List<DomainObservation> listAll() {
+    return current().call(connect -> {
+      Domain[] domains = connect.listAllDomains(0);
+      try {
+        List<DomainObservation> result = new ArrayList<>(domains.length);
+        for (Domain domain : domains) {
+          readUnlessGone(connect, domain, result);
+        }
+        return result;
+      } finally {
+        for (Domain domain : domains) {
+          DomainReader.free(domain);
+        }
+      }
+    });
+  }
+
+  /** Also empty for a string that is not a uuid: no domain can have it. */
+  @Override
+  public Optional<DomainObservation> get(String uuid) {
+    if (!isUuid(uuid)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(current().call(connect -> {
+        Domain domain = connect.domainLookupByUUIDString(uuid);
+        try {
+          return DomainReader.read(connect, domain);
+        } finally {
+          DomainReader.free(domain);
+        }
+      }));
+    } catch (SourceException e) {
+      if (e.kind() == SourceException.Kind.NOT_FOUND) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public boolean isConnected() {
+    return session != null;
+  }
+
+  @Override
+  public String describe() {
+    return config.uri();
+  }
+
+  @Override
+  public void close() {
+    synchronized (stateLock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
+    try {
+      connector.execute(this::closeSession);
+    } catch (RejectedExecutionException e) {
+      LOG.debug("{}: connector already stopped", config.uri());
+    }
+    connector.shutdown();
+    try {
+      if (!connector.awaitTermination(10, TimeUnit.SECONDS)) {
+        LOG.warn("{}: connector thread did not stop within 10 s", config.uri());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private Session current() {
+    Session current = session;
+    if (current == null) {
+      throw LibvirtErrors.notConnected(config.uri());
+    }
+    return current;
+  }
+
+  /** Connector thread. */
+  private void connect() {
+    if (isClosed()) {
+      return;
+    }
+    Session opened;
+    try {
+      EventLoop.ensureStarted();
+      opened = Session.open(config, subscriptions, this::lost);
+    } catch (LibvirtException | NativeCallException | RuntimeException e) {
+      retryLater(e.getMessage());
+      return;
+    }
+    boolean publish;
+    synchronized (stateLock) {
+      publish = !closed && !opened.isLost();
+      if (publish) {
+        session = opened;
+      }
+    }
+    if (!publish) {
+      opened.close();
+      if (!isClosed()) {
+        retryLater("connection lost while registering");
+      }
+      return;
+    }
+    backoff.reset();
+    announced = opened;
+    LOG.info("{}: connected", config.uri());
+    listener.onConnected();
+  }
+
+  /** Connector thread. */
+  private void retryLater(String why) {
+    long delay = backoff.next().toMillis();
+    LOG.info("{}: connect failed ({}); retrying in {} ms", config.uri(), why, delay);
+    try {
+      connector.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      LOG.debug("{}: closed; not reconnecting", config.uri());
+    }
+  }
+
+  /** Any thread; must not block. Only the first report per session counts. */
+  private void lost(Session lost, String reason) {
+    if (!lost.markLost()) {
+      return;
+    }
+    synchronized (stateLock) {
+      if (session == lost) {
+        session = null;
+      }
+    }
+    LOG.warn("{}: {}", config.uri(), reason);
+    try {
+      connector.execute(() -> recover(lost, reason));
+    } catch (RejectedExecutionException e) {
+      LOG.debug("{}: closed; not reconnecting", config.uri());
+    }
+  }
+
+  /**
+   * Connector thread; queued behind the connect() that opened {@code lost}. A session that was never
+   * announced is only closed: the connect() that dropped it already scheduled a retry.
+   */
+  private void recover(Session lost, String reason) {
+    lost.close();
+    if (lost != announced || isClosed()) {
+      return;
+    }
+    announced = null;
+    listener.onDisconnected(reason);
+    connect();
+  }
+
+  /** Connector thread. */
+  private void closeSession() {
+    Session current;
+    synchronized (stateLock) {
+      current = session;
+      session = null;
+    }
+    if (current != null) {
+      current.close();
+    }
+    if (announced != null) {
+      announced.close();
+      announced = null;
+    }
+  }
+
+  private boolean isClosed() {
+    synchronized (stateLock) {
+      return closed;
+    }
+  }
+
+  private static void readUnlessGone(NativeConnect connect, Domain domain, List<DomainObservation> out)
+      throws LibvirtException, NativeCallException {
+    try {
+      out.add(DomainReader.read(connect, domain));
+    } catch (LibvirtException e) {
+      if (LibvirtErrors.map(e, () -> true).kind() != SourceException.Kind.NOT_FOUND) {
+        throw e;
+      }
+    } catch (NativeCallException e) {
+      if (e.code() != LibvirtErrors.NO_DOMAIN) {
+        throw e;
+      }
+    }
+  }
+
+  private static boolean isUuid(String uuid) {
+    try {
+      return uuid != null && UUID.fromString(uuid).toString().equalsIgnoreCase(uuid);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+}

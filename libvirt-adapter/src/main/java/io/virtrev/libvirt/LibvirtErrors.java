@@ -1,0 +1,77 @@
+package io.virtrev.libvirt;
+
+import io.virtrev.api.source.SourceException;
+import io.virtrev.api.source.SourceException.Kind;
+import java.util.function.BooleanSupplier;
+import org.libvirt.Error;
+import org.libvirt.LibvirtException;
+
+/**
+ * The one place where libvirt errors become {@link SourceException}s. {@code code()} is libvirt's
+ * virErrorNumber and the message is libvirt's own.
+ *
+ * <p>Connection errors: INVALID_CONN and NO_CONNECT always; INTERNAL_ERROR (socket closed),
+ * OPERATION_FAILED, SYSTEM_ERROR (broken pipe) and RPC only when the connection is no longer alive,
+ * since libvirt also raises them for failures that leave the connection usable.
+ *
+ * <p>libvirt-java 0.5.4 exposes the number as an enum whose ordinal is the number; numbers newer than
+ * its enum collapse onto its last constant (code 105 and above are not told apart).
+ */
+final class LibvirtErrors {
+  static final int INTERNAL_ERROR = 1;
+  static final int NO_CONNECT = 5;
+  static final int INVALID_CONN = 6;
+  static final int OPERATION_FAILED = 9;
+  static final int XML_ERROR = 27;
+  static final int XML_DETAIL = 35;
+  static final int SYSTEM_ERROR = 38;
+  static final int RPC = 39;
+  static final int NO_DOMAIN = 42;
+  static final int OPERATION_INVALID = 55;
+
+  private LibvirtErrors() {}
+
+  /** Maps a libvirt-java exception; {@code alive} is asked only for ambiguous codes. */
+  static SourceException map(LibvirtException e, BooleanSupplier alive) {
+    Error error = e.getError();
+    int code = error == null || error.getCode() == null ? -1 : error.getCode().ordinal();
+    String message = error == null ? e.getMessage() : error.getMessage();
+    return map(code, message, alive, e);
+  }
+
+  /** Maps a failure of the project's own JNA calls. */
+  static SourceException map(NativeCallException e, BooleanSupplier alive) {
+    return map(e.code(), e.getMessage(), alive, e);
+  }
+
+  static SourceException map(int code, String message, BooleanSupplier alive, Throwable cause) {
+    return new SourceException(kind(code, alive), code, message, cause);
+  }
+
+  static Kind kind(int code, BooleanSupplier alive) {
+    switch (code) {
+      case NO_DOMAIN:
+        return Kind.NOT_FOUND;
+      case XML_ERROR:
+      case XML_DETAIL:
+        return Kind.INVALID_XML;
+      case OPERATION_INVALID:
+        return Kind.OPERATION_INVALID;
+      case INVALID_CONN:
+      case NO_CONNECT:
+        return Kind.CONNECTION;
+      case INTERNAL_ERROR:
+      case OPERATION_FAILED:
+      case SYSTEM_ERROR:
+      case RPC:
+        return alive.getAsBoolean() ? Kind.OTHER : Kind.CONNECTION;
+      default:
+        return Kind.OTHER;
+    }
+  }
+
+  /** A connection-kind exception for when there is no connection to ask libvirt with. */
+  static SourceException notConnected(String uri) {
+    return new SourceException(Kind.CONNECTION, -1, "not connected to " + uri, null);
+  }
+}
