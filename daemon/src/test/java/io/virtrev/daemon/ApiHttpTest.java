@@ -23,8 +23,8 @@ class ApiHttpTest {
   @BeforeEach
   void start() throws Exception {
     d = FakeDaemon.start(dir, c -> c);
-    uuid = d.source.define("web-1");
-    d.source.define("db-1");
+    uuid = d.source.defineTiny("web-1");
+    d.source.defineTiny("db-1");
     d.awaitRevision(2);
   }
 

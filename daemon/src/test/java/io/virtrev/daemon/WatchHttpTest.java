@@ -33,7 +33,7 @@ class WatchHttpTest {
       Random rnd = new Random(7);
       List<String> live = new ArrayList<>();
       for (int i = 0; i < 5; i++) {
-        live.add(d.source.define("pre-" + i));
+        live.add(d.source.defineTiny("pre-" + i));
       }
       d.awaitRevision(5);
       ApiClient.Listed listed = d.api.list();
@@ -45,7 +45,7 @@ class WatchHttpTest {
           int op = live.isEmpty() ? 0 : rnd.nextInt(7);
           String u = live.isEmpty() ? null : live.get(rnd.nextInt(live.size()));
           switch (op) {
-            case 0 -> live.add(d.source.define("d-" + step));
+            case 0 -> live.add(d.source.defineTiny("d-" + step));
             case 1 -> d.source.start(u);
             case 2 -> d.source.suspend(u);
             case 3 -> d.source.resume(u);
@@ -75,8 +75,8 @@ class WatchHttpTest {
   @Test
   void watchWithoutResourceVersionStartsWithTheCurrentStateAsAdded() throws Exception {
     try (FakeDaemon d = FakeDaemon.start(dir, c -> c)) {
-      String a = d.source.define("a");
-      d.source.define("b");
+      String a = d.source.defineTiny("a");
+      d.source.defineTiny("b");
       d.awaitRevision(2);
       try (WatchClient w = WatchClient.open(d.api, "/api/v1/domains?watch=true")) {
         await().atMost(WAIT).until(() -> w.events().size() == 2);

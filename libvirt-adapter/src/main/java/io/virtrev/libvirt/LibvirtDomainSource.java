@@ -2,10 +2,13 @@ package io.virtrev.libvirt;
 
 import io.virtrev.api.source.DomainObservation;
 import io.virtrev.api.source.DomainSource;
+import io.virtrev.api.source.LifecycleAction;
 import io.virtrev.api.source.SourceException;
 import io.virtrev.api.source.SourceListener;
+import io.virtrev.api.source.UndefineOptions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.RejectedExecutionException;
@@ -23,7 +26,12 @@ import org.slf4j.LoggerFactory;
  * reopens connections, and is the only thread that calls {@link SourceListener#onConnected()} and
  * {@link SourceListener#onDisconnected}, so those alternate strictly (connected, disconnected,
  * connected, ...). {@link SourceListener#onEvent} runs on the process-wide {@code libvirt-event-loop}
- * thread. Reads run on the caller's thread.
+ * thread. Reads and writes run on the caller's thread, under the session's read lock (so the
+ * connection is never freed during a call).
+ *
+ * <p>Error codes: writes ({@link DomainWriter}) and the state read go through the project's JNA
+ * binding and keep libvirt's exact {@code virErrorNumber}; the other reads go through libvirt-java,
+ * which folds numbers >= 105 onto one constant. Messages are libvirt's own on both paths.
  *
  * <p>Connection loss is noticed by the close callback or by a read failing with a connection error,
  * on any thread: that thread clears {@link #session} at once (reads then fail fast with
@@ -121,6 +129,44 @@ public final class LibvirtDomainSource implements DomainSource {
       }
       throw e;
     }
+  }
+
+  /**
+   * Defines with validation, then reads the domain back on the same connection. If the domain is
+   * undefined between the two calls, this fails with NOT_FOUND although the define happened.
+   */
+  @Override
+  public DomainObservation define(String xml) {
+    Objects.requireNonNull(xml, "xml");
+    return current().call(connect -> {
+      String uuid = DomainWriter.define(connect, xml);
+      Domain domain = connect.domainLookupByUUIDString(uuid);
+      try {
+        return DomainReader.read(connect, domain);
+      } finally {
+        DomainReader.free(domain);
+      }
+    });
+  }
+
+  @Override
+  public void undefine(String uuid, UndefineOptions options) {
+    Objects.requireNonNull(options, "options");
+    requireUuid(uuid);
+    current().call(connect -> {
+      DomainWriter.undefine(connect, uuid, options);
+      return null;
+    });
+  }
+
+  @Override
+  public void perform(String uuid, LifecycleAction action) {
+    Objects.requireNonNull(action, "action");
+    requireUuid(uuid);
+    current().call(connect -> {
+      DomainWriter.perform(connect, uuid, action);
+      return null;
+    });
   }
 
   @Override
@@ -274,6 +320,13 @@ public final class LibvirtDomainSource implements DomainSource {
       if (e.code() != LibvirtErrors.NO_DOMAIN) {
         throw e;
       }
+    }
+  }
+
+  /** A string that is not a uuid names no domain: NOT_FOUND, as {@link #get} is empty for it. */
+  private static void requireUuid(String uuid) {
+    if (!isUuid(uuid)) {
+      throw new SourceException(SourceException.Kind.NOT_FOUND, "not a domain uuid: '" + uuid + "'");
     }
   }
 

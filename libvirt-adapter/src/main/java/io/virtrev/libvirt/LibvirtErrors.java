@@ -15,7 +15,11 @@ import org.libvirt.LibvirtException;
  * since libvirt also raises them for failures that leave the connection usable.
  *
  * <p>libvirt-java 0.5.4 exposes the number as an enum whose ordinal is the number; numbers newer than
- * its enum collapse onto its last constant (code 105 and above are not told apart).
+ * its enum collapse onto its last constant (code 105 and above are not told apart). Calls through
+ * {@link LibvirtNative} ({@link NativeCallException}) keep the exact number.
+ *
+ * <p>A define that clashes with an existing domain (same name, other uuid) is OPERATION_FAILED on
+ * qemu and test: it maps to OTHER with libvirt's code and message, for the caller to tell apart.
  */
 final class LibvirtErrors {
   static final int INTERNAL_ERROR = 1;
@@ -23,11 +27,15 @@ final class LibvirtErrors {
   static final int INVALID_CONN = 6;
   static final int OPERATION_FAILED = 9;
   static final int XML_ERROR = 27;
+  /** Raised by some drivers for a clash with an existing domain; qemu and test use OPERATION_FAILED. */
+  static final int DOM_EXIST = 28;
   static final int XML_DETAIL = 35;
   static final int SYSTEM_ERROR = 38;
   static final int RPC = 39;
   static final int NO_DOMAIN = 42;
   static final int OPERATION_INVALID = 55;
+  /** Define with VIR_DOMAIN_DEFINE_VALIDATE and XML that the schema rejects (e.g. an unknown element). */
+  static final int XML_INVALID_SCHEMA = 92;
 
   private LibvirtErrors() {}
 
@@ -54,6 +62,7 @@ final class LibvirtErrors {
         return Kind.NOT_FOUND;
       case XML_ERROR:
       case XML_DETAIL:
+      case XML_INVALID_SCHEMA:
         return Kind.INVALID_XML;
       case OPERATION_INVALID:
         return Kind.OPERATION_INVALID;

@@ -5,6 +5,8 @@ import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.Map;
 import org.libvirt.jna.virError;
 
@@ -20,6 +22,7 @@ interface LibvirtNative extends Library {
           Map.of(Library.OPTION_STRING_ENCODING, "UTF-8"));
 
   /** virDomainEventID values (libvirt-domain.h). */
+  int EVENT_ID_LIFECYCLE = 0;
   int EVENT_ID_REBOOT = 1;
   int EVENT_ID_DEVICE_REMOVED = 15;
   int EVENT_ID_DEVICE_ADDED = 19;
@@ -27,6 +30,14 @@ interface LibvirtNative extends Library {
 
   /** VIR_UUID_STRING_BUFLEN: 36 characters and the terminating NUL. */
   int UUID_STRING_BUFLEN = 37;
+
+  /** VIR_DOMAIN_DEFINE_VALIDATE (virDomainDefineFlags): validate the XML against the schema. */
+  int DEFINE_VALIDATE = 1;
+
+  /** virConnectDomainEventCallback (LIFECYCLE): virDomainEventType and its detail enum. */
+  interface LifecycleCallback extends Callback {
+    int invoke(Pointer conn, Pointer dom, int event, int detail, Pointer opaque);
+  }
 
   /** virConnectDomainEventGenericCallback (REBOOT). */
   interface GenericCallback extends Callback {
@@ -62,6 +73,38 @@ interface LibvirtNative extends Library {
 
   int virDomainFree(Pointer dom);
 
-  /** This thread's last error, owned by libvirt; null if none. */
+  /** A new reference the caller frees with {@link #virDomainFree}, or null. */
+  Pointer virDomainDefineXMLFlags(Pointer conn, String xml, int flags);
+
+  /** The remaining functions return 0 on success, -1 on failure (see {@link #virGetLastError}). */
+  int virDomainUndefineFlags(Pointer dom, int flags);
+
+  int virDomainCreate(Pointer dom);
+
+  int virDomainShutdown(Pointer dom);
+
+  int virDomainDestroy(Pointer dom);
+
+  int virDomainSuspend(Pointer dom);
+
+  int virDomainResume(Pointer dom);
+
+  int virDomainReboot(Pointer dom, int flags);
+
+  int virDomainReset(Pointer dom, int flags);
+
+  /**
+   * This thread's last error, owned by libvirt; null if none. Every public libvirt entry point
+   * (virDomainFree included) resets it first: read it before any other libvirt call.
+   */
   virError virGetLastError();
+
+  /** The lower-case uuid of {@code dom} (local accessor, no RPC), or null if libvirt refuses. */
+  static String uuidString(Pointer dom) {
+    byte[] buf = new byte[UUID_STRING_BUFLEN];
+    if (INSTANCE.virDomainGetUUIDString(dom, buf) < 0) {
+      return null;
+    }
+    return new String(buf, 0, UUID_STRING_BUFLEN - 1, StandardCharsets.US_ASCII).toLowerCase(Locale.ROOT);
+  }
 }

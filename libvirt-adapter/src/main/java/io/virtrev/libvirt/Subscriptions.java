@@ -4,37 +4,35 @@ import com.sun.jna.Callback;
 import com.sun.jna.Pointer;
 import io.virtrev.api.LibvirtEvent;
 import io.virtrev.api.source.SourceEvent;
-import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import java.util.function.Consumer;
-import org.libvirt.Domain;
-import org.libvirt.LibvirtException;
-import org.libvirt.event.DomainEvent;
-import org.libvirt.event.LifecycleListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The domain-event callbacks of one source, and their (de)registration on a connection.
  *
- * <p>LIFECYCLE goes through libvirt-java ({@code addLifecycleListener}). REBOOT, DEVICE_ADDED,
- * DEVICE_REMOVED and METADATA_CHANGE go through {@link LibvirtNative}: libvirt-java 0.5.4 has no
- * device or metadata events, and has {@code addRebootListener} but no way to remove it again (and a
- * listener left registered keeps firing after close).
+ * <p>Every event goes through {@link LibvirtNative}'s {@code virConnectDomainEventRegisterAny}:
+ * libvirt-java 0.5.4's lifecycle detail enums predate libvirt 9.0 (destroy's {@code shutdown/host}
+ * arrived as {@code unknown}), it has no device or metadata events, and it has
+ * {@code addRebootListener} but no way to remove it again (a callback left registered keeps firing
+ * after close). Names come from {@link EventNames}.
  *
- * <p>Callbacks run on the event-loop thread. They only call libvirt's local accessors (name, uuid,
- * and for libvirt-java's extra domain reference, free: none is an RPC), build a {@link SourceEvent}
- * and hand it to the sink, which must only enqueue. The callback objects are fields of this
- * instance, so they stay strongly reachable for as long as the source that registered them.
+ * <p>Callbacks run on the event-loop thread. They only call libvirt's local accessors on the
+ * callback's own domain pointer (name and uuid: no RPC; the pointer is libvirt's and is not freed
+ * here), build a {@link SourceEvent} and hand it to the sink, which must only enqueue. The callback
+ * objects are fields of this instance, so they stay strongly reachable for as long as the source
+ * that registered them.
  *
- * <p>{@link #register} and {@link #deregister} are called from the connector thread only
- * (libvirt-java keeps its listeners in a plain HashMap).
+ * <p>{@link #register} and {@link #deregister} are called from the connector thread only.
  */
 final class Subscriptions {
   private static final Logger LOG = LoggerFactory.getLogger(Subscriptions.class);
 
   private final Consumer<SourceEvent> sink;
-  private final LifecycleListener lifecycle = this::onLifecycle;
+  private final LibvirtNative.LifecycleCallback lifecycle = (conn, dom, event, detail, opaque) -> {
+    emit(dom, EventNames.lifecycle(event, detail));
+    return 0;
+  };
   private final LibvirtNative.GenericCallback reboot =
       (conn, dom, opaque) -> emit(dom, EventNames.reboot());
   private final LibvirtNative.DeviceCallback deviceAdded =
@@ -52,15 +50,15 @@ final class Subscriptions {
    * Registers every callback on {@code connect}; returns the native callback ids for
    * {@link #deregister}. On failure, whatever was registered is removed again before throwing.
    */
-  int[] register(NativeConnect connect) throws LibvirtException, NativeCallException {
-    int[] ids = {-1, -1, -1, -1};
+  int[] register(NativeConnect connect) throws NativeCallException {
+    int[] ids = {-1, -1, -1, -1, -1};
     boolean done = false;
     try {
-      connect.addLifecycleListener(lifecycle);
-      ids[0] = registerNative(connect, LibvirtNative.EVENT_ID_REBOOT, reboot);
-      ids[1] = registerNative(connect, LibvirtNative.EVENT_ID_DEVICE_ADDED, deviceAdded);
-      ids[2] = registerNative(connect, LibvirtNative.EVENT_ID_DEVICE_REMOVED, deviceRemoved);
-      ids[3] = registerNative(connect, LibvirtNative.EVENT_ID_METADATA_CHANGE, metadata);
+      ids[0] = registerNative(connect, LibvirtNative.EVENT_ID_LIFECYCLE, lifecycle);
+      ids[1] = registerNative(connect, LibvirtNative.EVENT_ID_REBOOT, reboot);
+      ids[2] = registerNative(connect, LibvirtNative.EVENT_ID_DEVICE_ADDED, deviceAdded);
+      ids[3] = registerNative(connect, LibvirtNative.EVENT_ID_DEVICE_REMOVED, deviceRemoved);
+      ids[4] = registerNative(connect, LibvirtNative.EVENT_ID_METADATA_CHANGE, metadata);
       done = true;
       return ids;
     } finally {
@@ -72,11 +70,6 @@ final class Subscriptions {
 
   /** Best effort: libvirt drops a callback locally even when telling a dead daemon fails. */
   void deregister(NativeConnect connect, int[] ids) {
-    try {
-      connect.removeLifecycleListener(lifecycle);
-    } catch (LibvirtException e) {
-      LOG.debug("removing lifecycle listener: {}", e.getMessage());
-    }
     for (int id : ids) {
       if (id >= 0 && LibvirtNative.INSTANCE.virConnectDomainEventDeregisterAny(connect.pointer(), id) < 0) {
         LOG.debug("deregistering callback {}: {}", id, NativeCallException.lastError("deregister").getMessage());
@@ -94,37 +87,21 @@ final class Subscriptions {
     return id;
   }
 
-  private int onLifecycle(Domain domain, DomainEvent event) {
-    try {
-      deliver(domain.getUUIDString(), domain.getName(), EventNames.lifecycle(event));
-    } catch (LibvirtException | RuntimeException e) {
-      LOG.warn("dropping lifecycle event {}: {}", event, e.getMessage(), e);
-    } finally {
-      try {
-        domain.free();
-      } catch (LibvirtException e) {
-        LOG.debug("freeing event domain: {}", e.getMessage());
-      }
-    }
-    return 0;
-  }
-
   private void emit(Pointer dom, LibvirtEvent event) {
     try {
-      byte[] uuid = new byte[LibvirtNative.UUID_STRING_BUFLEN];
-      if (LibvirtNative.INSTANCE.virDomainGetUUIDString(dom, uuid) < 0) {
-        LOG.warn("dropping {} event: no uuid", event.type());
+      String uuid = LibvirtNative.uuidString(dom);
+      if (uuid == null) {
+        LOG.warn("dropping {} event {}/{}: no uuid", event.type(), event.event(), event.detail());
         return;
       }
-      String uuidString = new String(uuid, 0, LibvirtNative.UUID_STRING_BUFLEN - 1, StandardCharsets.US_ASCII);
-      deliver(uuidString, LibvirtNative.INSTANCE.virDomainGetName(dom), event);
+      deliver(uuid, LibvirtNative.INSTANCE.virDomainGetName(dom), event);
     } catch (RuntimeException e) {
       LOG.warn("dropping {} event: {}", event.type(), e.getMessage(), e);
     }
   }
 
   private void deliver(String uuid, String name, LibvirtEvent event) {
-    SourceEvent sourceEvent = new SourceEvent(uuid.toLowerCase(Locale.ROOT), name, event);
+    SourceEvent sourceEvent = new SourceEvent(uuid, name, event);
     try {
       sink.accept(sourceEvent);
     } catch (RuntimeException e) {

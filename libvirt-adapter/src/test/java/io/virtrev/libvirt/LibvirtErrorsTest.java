@@ -13,6 +13,9 @@ class LibvirtErrorsTest {
     assertThat(LibvirtErrors.kind(42, () -> true)).isEqualTo(Kind.NOT_FOUND);
     assertThat(LibvirtErrors.kind(27, () -> true)).isEqualTo(Kind.INVALID_XML);
     assertThat(LibvirtErrors.kind(35, () -> true)).isEqualTo(Kind.INVALID_XML);
+    assertThat(LibvirtErrors.kind(92, () -> true)).isEqualTo(Kind.INVALID_XML);
+    assertThat(LibvirtErrors.kind(28, () -> true)).isEqualTo(Kind.OTHER);
+    assertThat(LibvirtErrors.kind(110, () -> true)).isEqualTo(Kind.OTHER);
     assertThat(LibvirtErrors.kind(55, () -> true)).isEqualTo(Kind.OPERATION_INVALID);
     assertThat(LibvirtErrors.kind(6, () -> true)).isEqualTo(Kind.CONNECTION);
     assertThat(LibvirtErrors.kind(8, () -> false)).isEqualTo(Kind.OTHER);

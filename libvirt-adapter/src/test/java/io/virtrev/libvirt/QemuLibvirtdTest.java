@@ -3,9 +3,14 @@ package io.virtrev.libvirt;
 import io.virtrev.fixtures.DomainXml;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
 import io.virtrev.api.source.DomainObservation;
+import io.virtrev.api.source.LifecycleAction;
+import io.virtrev.api.source.SourceException;
+import io.virtrev.api.source.SourceException.Kind;
+import io.virtrev.api.source.UndefineOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -114,6 +119,105 @@ class QemuLibvirtdTest {
     assertThat(source.listAll()).noneMatch(o -> o.uuid().equals(uuid));
   }
 
+  /**
+   * Every write through the source on a real QEMU guest, with the states it leaves and the lifecycle
+   * events libvirt 9.0 emits for it (names from libvirt's enums, not libvirt-java's).
+   */
+  @Test
+  void writesThroughTheSourceAndTheirEvents() {
+    String uuid = UUID.randomUUID().toString();
+    String name = track(uuid);
+
+    DomainObservation off = source.define(DomainXml.tiny(name, uuid, 32));
+    assertThat(off.uuid() + "/" + off.name() + "/" + off.state()).isEqualTo(uuid + "/" + name + "/shutoff");
+    assertThat(off.persistent()).isTrue();
+    assertThat(off.configXml()).contains("<memory unit='KiB'>32768</memory>");
+    awaitEvent(uuid, "lifecycle/defined/added");
+    DomainObservation bigger = source.define(DomainXml.tiny(name, uuid, 40));
+    assertThat(bigger.configXml()).contains("<memory unit='KiB'>40960</memory>");
+    awaitEvent(uuid, "lifecycle/defined/updated");
+
+    source.perform(uuid, LifecycleAction.START);
+    assertState(uuid, "running/booted");
+    awaitEvents(uuid, "lifecycle/resumed/unpaused", "lifecycle/started/booted");
+
+    SourceException twice = catchThrowableOfType(SourceException.class,
+        () -> source.perform(uuid, LifecycleAction.START));
+    assertThat(twice.kind()).isEqualTo(Kind.OPERATION_INVALID);
+    assertThat(twice.code()).isEqualTo(LibvirtErrors.OPERATION_INVALID);
+    assertThat(twice.getMessage()).isEqualTo("Requested operation is not valid: domain is already running");
+
+    source.perform(uuid, LifecycleAction.SUSPEND);
+    assertState(uuid, "paused/user");
+    awaitEvent(uuid, "lifecycle/suspended/paused");
+
+    source.perform(uuid, LifecycleAction.RESUME);
+    assertState(uuid, "running/unpaused");
+    awaitEvents(uuid, "lifecycle/suspended/paused", "lifecycle/resumed/unpaused");
+
+    int beforeReset = listener.eventsFor(uuid).size();
+    source.perform(uuid, LifecycleAction.RESET);
+    assertThat(source.get(uuid).orElseThrow().state()).isEqualTo("running");
+    await().atMost(WAIT).untilAsserted(() -> assertThat(listener.eventsFor(uuid).subList(
+        beforeReset, listener.eventsFor(uuid).size())).contains("reboot/null/null"));
+
+    // no guest OS answers ACPI: libvirt accepts the request and nothing happens
+    Assertions.assertTimeoutPreemptively(Duration.ofSeconds(15),
+        () -> source.perform(uuid, LifecycleAction.SHUTDOWN));
+    assertThat(source.get(uuid).orElseThrow().state()).isEqualTo("running");
+
+    int beforeDestroy = listener.eventsFor(uuid).size();
+    source.perform(uuid, LifecycleAction.DESTROY);
+    assertState(uuid, "shutoff/destroyed");
+    // libvirt 9.0 reports destroy as shutdown/host ("Finished after host request" in virsh), then
+    // stopped/destroyed
+    await().atMost(WAIT).untilAsserted(() -> assertThat(listener.eventsFor(uuid).subList(
+        beforeDestroy, listener.eventsFor(uuid).size()))
+        .containsExactly("lifecycle/shutdown/host", "lifecycle/stopped/destroyed"));
+
+    source.undefine(uuid, UndefineOptions.NONE);
+    assertThat(source.get(uuid)).isEmpty();
+    awaitEvent(uuid, "lifecycle/undefined/removed");
+    SourceException gone = catchThrowableOfType(SourceException.class,
+        () -> source.undefine(uuid, UndefineOptions.NONE));
+    assertThat(gone.kind()).isEqualTo(Kind.NOT_FOUND);
+    assertThat(gone.code()).isEqualTo(LibvirtErrors.NO_DOMAIN);
+    assertThat(gone.getMessage()).isEqualTo("Domain not found: no domain with matching uuid '" + uuid + "'");
+    System.out.println("events for " + name + ": " + listener.eventsFor(uuid));
+  }
+
+  @Test
+  void defineRejectsUnknownElementsAndMalformedXmlAndDefinesNothing() {
+    String uuid = UUID.randomUUID().toString();
+    String name = track(uuid);
+    String bogus = DomainXml.tiny(name, uuid, 32).replace("</devices>", "<bogus/></devices>");
+    assertThat(bogus).contains("<bogus/></devices>");
+
+    SourceException invalid = catchThrowableOfType(SourceException.class, () -> source.define(bogus));
+    assertThat(invalid.kind()).isEqualTo(Kind.INVALID_XML);
+    assertThat(invalid.code()).isEqualTo(LibvirtErrors.XML_INVALID_SCHEMA);
+    assertThat(invalid.getMessage()).startsWith("XML document failed to validate against schema");
+    assertThat(source.get(uuid)).isEmpty();
+    assertThat(Host.run(10, "virsh", "-q", "-c", Host.URI, "dominfo", name).exit()).isNotZero();
+
+    SourceException malformed = catchThrowableOfType(SourceException.class,
+        () -> source.define(DomainXml.tiny(name, uuid, 32).replace("</domain>", "")));
+    assertThat(malformed.kind()).isEqualTo(Kind.INVALID_XML);
+    assertThat(malformed.code()).isIn(LibvirtErrors.XML_ERROR, LibvirtErrors.XML_DETAIL);
+    assertThat(malformed.getMessage()).contains("Premature end of data");
+    assertThat(source.get(uuid)).isEmpty();
+
+    // a name clash is OPERATION_FAILED: OTHER, with libvirt's code and message
+    source.define(DomainXml.tiny(name, uuid, 32));
+    String otherUuid = UUID.randomUUID().toString();
+    SourceException clash = catchThrowableOfType(SourceException.class,
+        () -> source.define(DomainXml.tiny(name, otherUuid, 32)));
+    assertThat(clash.kind()).isEqualTo(Kind.OTHER);
+    assertThat(clash.code()).isEqualTo(LibvirtErrors.OPERATION_FAILED);
+    assertThat(clash.getMessage())
+        .isEqualTo("operation failed: domain '" + name + "' already exists with uuid " + uuid);
+  }
+
   @Test
   void reconnectsAfterLibvirtdRestartAndReadsAgain() {
     String uuid = UUID.randomUUID().toString();
@@ -147,11 +251,27 @@ class QemuLibvirtdTest {
   }
 
   private String define(String uuid) {
-    String name = "vrt-test-" + uuid.substring(0, 8);
-    defined.add(name);
+    String name = track(uuid);
     String xml = DomainXml.tiny(name, uuid, 32);
     Host.virsh("define", Host.writeTemp(name, xml).toString());
     return name;
+  }
+
+  /** The name for {@code uuid}, registered for removal after the test before anything defines it. */
+  private String track(String uuid) {
+    String name = "vrt-test-" + uuid.substring(0, 8);
+    defined.add(name);
+    return name;
+  }
+
+  private static void assertState(String uuid, String stateAndReason) {
+    DomainObservation o = source.get(uuid).orElseThrow();
+    assertThat(o.state() + "/" + o.reason()).isEqualTo(stateAndReason);
+  }
+
+  /** Waits until {@code expected} appear, in this order (others may come in between). */
+  private static void awaitEvents(String uuid, String... expected) {
+    await().atMost(WAIT).untilAsserted(() -> assertThat(listener.eventsFor(uuid)).containsSubsequence(expected));
   }
 
   private static java.nio.file.Path tabletXml() {

@@ -6,13 +6,16 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
 import io.virtrev.api.source.DomainObservation;
+import io.virtrev.api.source.LifecycleAction;
 import io.virtrev.api.source.SourceException;
 import io.virtrev.api.source.SourceException.Kind;
+import io.virtrev.api.source.UndefineOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -211,6 +214,116 @@ class TestDriverContractTest {
   }
 
   @Test
+  void defineReturnsTheReadBackAndRedefiningTheUuidChangesIt() {
+    String uuid = UUID.randomUUID().toString();
+    String name = "vrt-test-" + uuid.substring(0, 8);
+    defined.add(uuid);
+
+    DomainObservation first = source.define(testDomainXml(name, uuid));
+    assertThat(first.uuid()).isEqualTo(uuid);
+    assertThat(first.name()).isEqualTo(name);
+    assertThat(first.state() + "/" + first.persistent()).isEqualTo("shutoff/true");
+    assertThat(first.configXml()).contains("<memory unit='KiB'>8192</memory>");
+    assertThat(source.get(uuid)).contains(first);
+    awaitEvent(uuid, "lifecycle/defined/added");
+
+    DomainObservation second = source.define(testDomainXml(name, uuid).replace(">8192<", ">16384<"));
+    assertThat(second.uuid()).isEqualTo(uuid);
+    assertThat(second.configXml()).contains("<memory unit='KiB'>16384</memory>");
+    assertThat(source.get(uuid)).contains(second);
+    awaitEvent(uuid, "lifecycle/defined/updated");
+  }
+
+  @Test
+  void defineValidatesAgainstTheSchemaAndDefinesNothingOnFailure() {
+    String uuid = UUID.randomUUID().toString();
+    defined.add(uuid);
+    String bogus = testDomainXml("vrt-test-" + uuid.substring(0, 8), uuid)
+        .replace("</os>", "</os><devices><bogus/></devices>");
+
+    SourceException e = catchThrowableOfType(SourceException.class, () -> source.define(bogus));
+    assertThat(e.kind()).isEqualTo(Kind.INVALID_XML);
+    assertThat(e.code()).isEqualTo(LibvirtErrors.XML_INVALID_SCHEMA);
+    assertThat(e.getMessage()).startsWith("XML document failed to validate against schema");
+    assertThat(source.get(uuid)).isEmpty();
+  }
+
+  @Test
+  void malformedXmlIsInvalidXmlWithLibvirtsMessage() {
+    LibvirtException direct =
+        catchThrowableOfType(LibvirtException.class, () -> mutator.domainDefineXML("<domain"));
+
+    SourceException e = catchThrowableOfType(SourceException.class, () -> source.define("<domain"));
+    assertThat(e.kind()).isEqualTo(Kind.INVALID_XML);
+    assertThat(e.code()).isIn(LibvirtErrors.XML_ERROR, LibvirtErrors.XML_DETAIL);
+    assertThat(e.getMessage()).isEqualTo(direct.getError().getMessage()).contains("Couldn't find end of Start Tag");
+  }
+
+  @Test
+  void aNameClashIsOtherWithLibvirtsCodeAndMessage() {
+    String uuid = UUID.randomUUID().toString();
+    String name = "vrt-test-" + uuid.substring(0, 8);
+    defined.add(uuid);
+    source.define(testDomainXml(name, uuid));
+
+    String otherUuid = UUID.randomUUID().toString();
+    defined.add(otherUuid);
+    SourceException e = catchThrowableOfType(SourceException.class,
+        () -> source.define(testDomainXml(name, otherUuid)));
+    assertThat(e.kind()).isEqualTo(Kind.OTHER);
+    assertThat(e.code()).isEqualTo(LibvirtErrors.OPERATION_FAILED);
+    assertThat(e.getMessage()).isEqualTo(
+        "operation failed: domain '" + name + "' already exists with uuid " + uuid);
+    assertThat(source.get(otherUuid)).isEmpty();
+  }
+
+  @Test
+  void actionsAndUndefineThroughTheSource() {
+    String uuid = UUID.randomUUID().toString();
+    defined.add(uuid);
+    source.define(testDomainXml("vrt-test-" + uuid.substring(0, 8), uuid));
+
+    source.perform(uuid, LifecycleAction.START);
+    assertState(uuid, "running", "booted");
+    awaitEvent(uuid, "lifecycle/started/booted");
+    source.perform(uuid, LifecycleAction.SUSPEND);
+    assertState(uuid, "paused", "user");
+    awaitEvent(uuid, "lifecycle/suspended/paused");
+    source.perform(uuid, LifecycleAction.RESUME);
+    assertState(uuid, "running", "unpaused");
+    awaitEvent(uuid, "lifecycle/resumed/unpaused");
+    source.perform(uuid, LifecycleAction.DESTROY);
+    assertState(uuid, "shutoff", "destroyed");
+    awaitEvent(uuid, "lifecycle/stopped/destroyed");
+
+    SourceException invalid = catchThrowableOfType(SourceException.class,
+        () -> source.perform(uuid, LifecycleAction.DESTROY));
+    assertThat(invalid.kind()).isEqualTo(Kind.OPERATION_INVALID);
+    assertThat(invalid.code()).isEqualTo(LibvirtErrors.OPERATION_INVALID);
+    assertThat(invalid.getMessage()).isEqualTo("Requested operation is not valid: domain is not running");
+
+    source.undefine(uuid, UndefineOptions.NONE);
+    assertThat(source.get(uuid)).isEmpty();
+    awaitEvent(uuid, "lifecycle/undefined/removed");
+  }
+
+  @Test
+  void writesOnAnUnknownDomainAreNotFound() {
+    String unknown = UUID.randomUUID().toString();
+    for (ThrowingCallable write : List.<ThrowingCallable>of(
+        () -> source.undefine(unknown, UndefineOptions.NONE),
+        () -> source.perform(unknown, LifecycleAction.START),
+        () -> source.undefine("not-a-uuid", UndefineOptions.NONE),
+        () -> source.perform("not-a-uuid", LifecycleAction.DESTROY))) {
+      assertThatThrownBy(write).isInstanceOfSatisfying(SourceException.class,
+          e -> assertThat(e.kind()).isEqualTo(Kind.NOT_FOUND));
+    }
+    SourceException e = catchThrowableOfType(SourceException.class,
+        () -> source.undefine(unknown, UndefineOptions.NONE));
+    assertThat(e.code()).isEqualTo(LibvirtErrors.NO_DOMAIN);
+  }
+
+  @Test
   void readsThroughAClosedOrUnstartedSourceAreConnectionErrors() {
     LibvirtDomainSource other = new LibvirtDomainSource(LibvirtSourceConfig.defaults(URI));
     assertThatThrownBy(other::listAll)
@@ -224,8 +337,16 @@ class TestDriverContractTest {
     other.close();
 
     assertThat(other.isConnected()).isFalse();
-    assertThatThrownBy(() -> other.get(UUID.randomUUID().toString()))
-        .isInstanceOfSatisfying(SourceException.class, e -> assertThat(e.kind()).isEqualTo(Kind.CONNECTION));
+    String uuid = UUID.randomUUID().toString();
+    for (ThrowingCallable call : List.<ThrowingCallable>of(
+        () -> other.get(uuid),
+        () -> other.define(testDomainXml("vrt-test-" + uuid.substring(0, 8), uuid)),
+        () -> other.undefine(uuid, UndefineOptions.NONE),
+        () -> other.perform(uuid, LifecycleAction.START))) {
+      assertThatThrownBy(call)
+          .isInstanceOfSatisfying(SourceException.class, e -> assertThat(e.kind()).isEqualTo(Kind.CONNECTION));
+    }
+    assertThat(source.get(uuid)).isEmpty();
     assertThatThrownBy(() -> other.start(otherListener)).isInstanceOf(IllegalStateException.class);
     assertThat(otherListener.connection).containsExactly("connected");
     // the shared source still works after another connection to the same driver closed

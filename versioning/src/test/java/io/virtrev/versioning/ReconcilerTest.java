@@ -42,7 +42,7 @@ class ReconcilerTest {
 
   @Test
   void initialSyncThenEventsBecomeRevisions() {
-    String a = source.define("a");
+    String a = source.defineTiny("a");
     start(ReconcilerConfig.defaults());
     await().atMost(Duration.ofSeconds(5)).until(() -> reconciler.readiness().ready());
     assertThat(store.snapshot().byName("a")).isPresent();
@@ -62,13 +62,13 @@ class ReconcilerTest {
   void periodicResyncCatchesChangesWithoutEventsAndDroppedEvents() {
     start(ReconcilerConfig.defaults().withResyncPeriod(Duration.ofMillis(200)));
     await().atMost(Duration.ofSeconds(5)).until(() -> reconciler.readiness().ready());
-    String a = source.define("a");
+    String a = source.defineTiny("a");
     await().atMost(Duration.ofSeconds(5)).until(() -> store.snapshot().byUuid(a).isPresent());
     long gen = store.snapshot().byUuid(a).orElseThrow().metadata().generation();
 
     source.setMemoryConfig(a, 64); // emits no event, like virsh setmem --config
     source.dropEvents(true);
-    String b = source.define("b"); // its event is lost
+    String b = source.defineTiny("b"); // its event is lost
     await().atMost(Duration.ofSeconds(5)).until(() ->
         store.snapshot().byUuid(b).isPresent()
             && store.snapshot().byUuid(a).orElseThrow().metadata().generation() == gen + 1);
@@ -77,7 +77,7 @@ class ReconcilerTest {
 
   @Test
   void disconnectDropsReadinessAndReconnectResyncsWhatWasMissed() {
-    String a = source.define("a");
+    String a = source.defineTiny("a");
     start(ReconcilerConfig.defaults());
     await().atMost(Duration.ofSeconds(5)).until(() -> reconciler.readiness().ready());
 
@@ -86,7 +86,7 @@ class ReconcilerTest {
     assertThat(reconciler.readiness().reason()).contains("libvirtd went away");
     source.dropEvents(true); // nothing reaches us while down
     source.start(a);
-    String b = source.define("b");
+    String b = source.defineTiny("b");
     source.dropEvents(false);
     Revision before = store.snapshot().revision();
 
@@ -103,10 +103,10 @@ class ReconcilerTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> reconciler.readiness().ready());
     long resyncs = reconciler.resyncCount();
     source.blockReads();
-    source.define("first");
+    source.defineTiny("first");
     await().atMost(Duration.ofSeconds(5)).until(() -> source.blockedReads() == 1);
     for (int i = 1; i < 200; i++) {
-      source.define("d" + i); // piles up behind the blocked read: more than 2 domains pending
+      source.defineTiny("d" + i); // piles up behind the blocked read: more than 2 domains pending
     }
     source.unblockReads();
     await().atMost(Duration.ofSeconds(10)).until(() -> store.snapshot().size() == 200);
@@ -127,7 +127,7 @@ class ReconcilerTest {
       source.dropEvents(rnd.nextInt(10) == 0);
       int op = live.isEmpty() ? 0 : rnd.nextInt(8);
       switch (op) {
-        case 0 -> live.add(source.define("r" + step));
+        case 0 -> live.add(source.defineTiny("r" + step));
         case 1 -> source.start(pick(live, rnd));
         case 2 -> source.suspend(pick(live, rnd));
         case 3 -> source.resume(pick(live, rnd));

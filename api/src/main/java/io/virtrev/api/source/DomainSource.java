@@ -16,7 +16,10 @@ import java.util.Optional;
  *   <li>Events are hints, not data: the consumer re-reads the domain with {@link #get}. A source may
  *       drop events, but never reorders an event after a later read that it caused.
  *   <li>Reads are synchronous and may block on the hypervisor; they are never called with a lock held.
- *   <li>Reads while disconnected throw {@link SourceException} of kind {@code CONNECTION}.
+ *   <li>Reads and writes while disconnected throw {@link SourceException} of kind {@code CONNECTION}.
+ *   <li>Writes ({@link #define}, {@link #undefine}, {@link #perform}) are single libvirt calls; the
+ *       consumer re-reads afterwards. The source emits the hypervisor's events for them as for any
+ *       other change.
  * </ul>
  * Thread-safe: reads may come from any thread.
  */
@@ -30,6 +33,33 @@ public interface DomainSource extends AutoCloseable {
 
   /** The domain with this uuid (lower-case canonical form), empty if the hypervisor has none. */
   Optional<DomainObservation> get(String uuid);
+
+  /**
+   * Defines (or redefines, if the uuid exists) a persistent domain with libvirt's schema validation
+   * ({@code VIR_DOMAIN_DEFINE_VALIDATE}), so unknown elements are rejected rather than dropped.
+   * Returns the domain as libvirt stored it, read back right after the define.
+   *
+   * @throws SourceException INVALID_XML (malformed or schema-invalid, with libvirt's message),
+   *     OPERATION_INVALID / OTHER as libvirt reports, CONNECTION
+   */
+  DomainObservation define(String xml);
+
+  /**
+   * Undefines the domain (a running one becomes transient and disappears when it stops).
+   *
+   * @throws SourceException NOT_FOUND, OPERATION_INVALID (e.g. a managed save image exists and the
+   *     flag was not given), CONNECTION
+   */
+  void undefine(String uuid, UndefineOptions options);
+
+  /**
+   * Performs one lifecycle action and returns once libvirt accepted it (for SHUTDOWN and REBOOT the
+   * guest may act later, or never).
+   *
+   * @throws SourceException NOT_FOUND, OPERATION_INVALID (e.g. start of a running domain, with
+   *     libvirt's message), CONNECTION
+   */
+  void perform(String uuid, LifecycleAction action);
 
   /** True while a connection is open and events are registered. */
   boolean isConnected();

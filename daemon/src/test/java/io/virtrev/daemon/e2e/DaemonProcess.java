@@ -1,0 +1,114 @@
+package io.virtrev.daemon.e2e;
+
+import static org.awaitility.Awaitility.await;
+
+import io.virtrev.fixtures.ApiClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The packaged daemon ({@code daemon/target/virtrevd.jar}) as a separate process against the real
+ * libvirtd, as an operator runs it. {@link #kill()} is a SIGKILL: no shutdown hook runs.
+ */
+final class DaemonProcess implements AutoCloseable {
+  private final Process process;
+  private final Path log;
+  final int port;
+  final ApiClient api;
+
+  private DaemonProcess(Process process, Path log, int port) {
+    this.process = process;
+    this.log = log;
+    this.port = port;
+    this.api = new ApiClient("http://127.0.0.1:" + port);
+  }
+
+  /** Starts the daemon on a free port with {@code dataDir} and waits until /readyz answers 200. */
+  static DaemonProcess start(Path dataDir, String... extraArgs) {
+    String jar = System.getProperty("virtrev.jar", "target/virtrevd.jar");
+    if (!Files.isRegularFile(Path.of(jar))) {
+      throw new AssertionError(jar + " does not exist: run mvn package (the ITs run in verify)");
+    }
+    int port = freePort();
+    try {
+      Path log = Files.createTempFile("virtrevd-", ".log");
+      List<String> cmd = new ArrayList<>(List.of(
+          Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar,
+          "--connect", "qemu:///system", "--listen", "127.0.0.1:" + port, "--data-dir", dataDir.toString()));
+      cmd.addAll(List.of(extraArgs));
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      DaemonProcess d = new DaemonProcess(p, log, port);
+      try {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
+          if (!p.isAlive()) {
+            throw new AssertionError("virtrevd exited with " + p.exitValue() + ":\n" + d.log());
+          }
+          return d.ready();
+        });
+      } catch (RuntimeException | AssertionError e) {
+        d.kill();
+        throw e;
+      }
+      return d;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  boolean ready() {
+    try {
+      return api.get("/readyz").status() == 200;
+    } catch (RuntimeException e) {
+      return false; // not listening yet
+    }
+  }
+
+  String log() {
+    try {
+      return Files.readString(log);
+    } catch (IOException e) {
+      return "(no log: " + e + ")";
+    }
+  }
+
+  /** SIGKILL, as kill -9: the store sees no clean shutdown. */
+  void kill() {
+    process.destroyForcibly();
+    try {
+      process.waitFor();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** SIGTERM and wait for a clean exit. */
+  int stop() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("virtrevd did not stop within 30 s of SIGTERM:\n" + log());
+    }
+    return process.exitValue();
+  }
+
+  @Override
+  public void close() {
+    if (process.isAlive()) {
+      kill();
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
