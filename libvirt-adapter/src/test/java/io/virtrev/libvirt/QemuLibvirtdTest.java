@@ -1,6 +1,7 @@
 package io.virtrev.libvirt;
 
 import io.virtrev.fixtures.DomainXml;
+import io.virtrev.fixtures.Host;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -18,7 +19,6 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,13 +38,7 @@ class QemuLibvirtdTest {
 
   @BeforeAll
   static void requireLibvirtd() {
-    if (!Host.libvirtdAnswers()) {
-      String message = "libvirtd does not answer on " + Host.URI;
-      if (required()) {
-        Assertions.fail(message + " and VIRTREV_REQUIRE_LIBVIRTD=true");
-      }
-      Assumptions.abort(message + " (set VIRTREV_REQUIRE_LIBVIRTD=true to fail instead)");
-    }
+    Host.requireLibvirtd();
     source = new LibvirtDomainSource(LibvirtSourceConfig.defaults(Host.URI)
         .withBackoff(Duration.ofMillis(50), Duration.ofSeconds(1)));
     listener = new RecordingListener();
@@ -228,7 +222,7 @@ class QemuLibvirtdTest {
     long disconnectedBefore = listener.disconnectedCount();
 
     long restartStart = System.nanoTime();
-    Host.Result restart = Host.run(120, Host.libvirtdScript().toString(), "restart");
+    Host.Result restart = Host.run(120, Host.script("libvirtd.sh").toString(), "restart");
     long restartMillis = (System.nanoTime() - restartStart) / 1_000_000;
     assertThat(restart.exit()).as(restart.output()).isZero();
 
@@ -280,10 +274,5 @@ class QemuLibvirtdTest {
 
   private static void awaitEvent(String uuid, String expected) {
     await().atMost(WAIT).untilAsserted(() -> assertThat(listener.eventsFor(uuid)).contains(expected));
-  }
-
-  private static boolean required() {
-    String value = System.getProperty("VIRTREV_REQUIRE_LIBVIRTD", System.getenv("VIRTREV_REQUIRE_LIBVIRTD"));
-    return "true".equalsIgnoreCase(value);
   }
 }

@@ -12,7 +12,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
+import io.virtrev.api.ApiException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -31,7 +34,7 @@ import org.slf4j.LoggerFactory;
  *   <li>Too many domains with pending events: the events are dropped and a resync is done instead.
  * </ul>
  *
- * <p>Locking: {@code lock} guards {@code pending}, {@code resyncRequested}, {@code connectEpoch},
+ * <p>Locking: {@code lock} guards {@code pending}, {@code tasks}, {@code resyncRequested}, {@code connectEpoch},
  * {@code syncedEpoch}, {@code connected}, {@code lastProblem} and {@code stopping}. Source callbacks
  * take it only to record and signal; no source or store call runs under it.
  */
@@ -46,6 +49,7 @@ public final class Reconciler implements SourceListener, AutoCloseable {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition work = lock.newCondition();
   private LinkedHashMap<String, List<LibvirtEvent>> pending = new LinkedHashMap<>();
+  private final List<Runnable> tasks = new ArrayList<>();
   private boolean resyncRequested;
   private long connectEpoch;
   private long syncedEpoch = -1;
@@ -156,28 +160,59 @@ public final class Reconciler implements SourceListener, AutoCloseable {
     LOG.warn("disconnected from {}: {}", source.describe(), reason);
   }
 
+  /**
+   * Runs {@code task} on the reconciler thread, between reads, so that it is ordered with every read
+   * of the source and every submission to the store (the API's mutations use this: nothing else
+   * touches the domain between their re-read, their precondition check and their write).
+   */
+  public <T> CompletableFuture<T> runExclusive(Supplier<T> task) {
+    CompletableFuture<T> f = new CompletableFuture<>();
+    lock.lock();
+    try {
+      if (stopping) {
+        f.completeExceptionally(new ApiException(ApiException.Reason.SERVICE_UNAVAILABLE, "shutting down"));
+        return f;
+      }
+      tasks.add(() -> {
+        try {
+          f.complete(task.get());
+        } catch (RuntimeException e) {
+          f.completeExceptionally(e);
+        }
+      });
+      work.signal();
+    } finally {
+      lock.unlock();
+    }
+    return f;
+  }
+
   private void run() {
     long nextResync = System.nanoTime() + config.resyncPeriod().toNanos();
     while (true) {
       boolean resync;
       long epoch;
+      List<Runnable> todo;
       Map<String, List<LibvirtEvent>> batch = Map.of();
       lock.lock();
       try {
-        while (!stopping && pending.isEmpty() && !resyncRequested && System.nanoTime() < nextResync) {
+        while (!stopping && tasks.isEmpty() && pending.isEmpty() && !resyncRequested
+            && System.nanoTime() < nextResync) {
           work.awaitNanos(Math.max(1, nextResync - System.nanoTime()));
         }
         if (stopping) {
+          failTasks();
           return;
         }
+        todo = new ArrayList<>(tasks);
+        tasks.clear();
         resync = resyncRequested || System.nanoTime() >= nextResync;
         if (resync && !connected) {
           // Nothing can be read now; onConnected() asks for the resync again.
           nextResync = System.nanoTime() + config.resyncPeriod().toNanos();
+          resync = false;
           pending = new LinkedHashMap<>();
-          continue;
-        }
-        if (resync) {
+        } else if (resync) {
           resyncRequested = false;
           pending = new LinkedHashMap<>(); // the resync reads everything they would
         } else {
@@ -191,6 +226,7 @@ public final class Reconciler implements SourceListener, AutoCloseable {
       } finally {
         lock.unlock();
       }
+      todo.forEach(Runnable::run); // each completes its own future, failures included
       try {
         if (resync) {
           fullResync(epoch);
@@ -210,6 +246,13 @@ public final class Reconciler implements SourceListener, AutoCloseable {
         retryLater();
       }
     }
+  }
+
+  private void failTasks() {
+    List<Runnable> left = new ArrayList<>(tasks);
+    tasks.clear();
+    // Run them with the stop flag set: each sees the source closed and fails its future.
+    left.forEach(Runnable::run);
   }
 
   private void fullResync(long epoch) throws InterruptedException, ExecutionException {
