@@ -26,8 +26,11 @@ public record DaemonConfig(String connectUri, String listenHost, int listenPort,
    * @param maxWatchTimeout the longest a watch stays open; each watch gets a random timeout in
    *     [max/2, max] unless the client asks for less with {@code timeoutSeconds}
    * @param watchBatch most events a watcher writes per turn before yielding its event loop
+   * @param mutationTimeout how long a mutating request waits for libvirt before answering 504 (the
+   *     mutation may still complete; its revision then shows up on watches)
    */
-  public record HttpConfig(int maxBodyBytes, Duration tooLargeWait, Duration maxWatchTimeout, int watchBatch) {
+  public record HttpConfig(int maxBodyBytes, Duration tooLargeWait, Duration maxWatchTimeout, int watchBatch,
+      Duration mutationTimeout) {
     public HttpConfig {
       if (maxBodyBytes < 1) {
         throw new IllegalArgumentException("maxBodyBytes < 1: " + maxBodyBytes);
@@ -41,7 +44,7 @@ public record DaemonConfig(String connectUri, String listenHost, int listenPort,
     }
 
     public static HttpConfig defaults() {
-      return new HttpConfig(1 << 20, Duration.ofSeconds(3), Duration.ofMinutes(30), 256);
+      return new HttpConfig(1 << 20, Duration.ofSeconds(3), Duration.ofMinutes(30), 256, Duration.ofSeconds(60));
     }
   }
 

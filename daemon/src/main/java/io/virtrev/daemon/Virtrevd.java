@@ -4,6 +4,7 @@ import io.virtrev.api.source.DomainSource;
 import io.virtrev.daemon.http.ApiContext;
 import io.virtrev.daemon.http.ApiServer;
 import io.virtrev.versioning.DomainStore;
+import io.virtrev.versioning.Mutations;
 import io.virtrev.versioning.Reconciler;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
@@ -49,7 +50,8 @@ public final class Virtrevd implements AutoCloseable {
         t.setDaemon(true);
         return t;
       });
-      server = new ApiServer(new ApiContext(store, reconciler::readiness, config.http(), blocking),
+      Mutations mutations = new Mutations(source, store, reconciler);
+      server = new ApiServer(new ApiContext(store, mutations, reconciler::readiness, config.http(), blocking),
           Math.max(2, Runtime.getRuntime().availableProcessors()));
       InetSocketAddress addr = server.bind(config.listenHost(), config.listenPort());
       reconciler.start();

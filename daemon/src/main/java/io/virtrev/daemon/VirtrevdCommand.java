@@ -112,7 +112,7 @@ final class VirtrevdCommand implements Callable<Integer> {
     StoreConfig store = new StoreConfig(dataDir, historyRetention, eventLogCapacity, StoreConfig.DEFAULT_MAX_BATCH);
     ReconcilerConfig rec = ReconcilerConfig.defaults().withResyncPeriod(resyncPeriod);
     DaemonConfig.HttpConfig http = new DaemonConfig.HttpConfig(maxBodyBytes, tooLargeWait, watchTimeoutMax,
-        DaemonConfig.HttpConfig.defaults().watchBatch());
+        DaemonConfig.HttpConfig.defaults().watchBatch(), DaemonConfig.HttpConfig.defaults().mutationTimeout());
     return new DaemonConfig(connect, hp.host(), hp.port(), store, rec, http);
   }
 

@@ -38,8 +38,9 @@ public final class DomainStore implements AutoCloseable {
 
   private sealed interface Command permits Observe, Resync, Stop {}
 
+  /** Applies an observation, then (if {@code pre} is given) checks the precondition against the result. */
   private record Observe(String uuid, DomainObservation observed, List<LibvirtEvent> events,
-      CompletableFuture<Optional<StoredEvent>> done) implements Command {}
+      Precondition pre, CompletableFuture<Optional<StoredEvent>> done) implements Command {}
 
   private record Resync(List<DomainObservation> all, CompletableFuture<List<StoredEvent>> done)
       implements Command {}
@@ -108,7 +109,21 @@ public final class DomainStore implements AutoCloseable {
   public CompletableFuture<Optional<StoredEvent>> observe(String uuid, DomainObservation observed,
       List<LibvirtEvent> events) {
     CompletableFuture<Optional<StoredEvent>> f = new CompletableFuture<>();
-    submit(new Observe(uuid, observed, List.copyOf(events), f), f);
+    submit(new Observe(uuid, observed, List.copyOf(events), null, f), f);
+    return f;
+  }
+
+  /**
+   * Compare-and-swap's check, decided by the writer: applies {@code observed} (committing it as its
+   * own revision if it differs from the store: an out-of-band change), then checks {@code pre} against
+   * the resulting object. Completes with the observation's event (if any), or exceptionally with the
+   * precondition's mismatch error (after the out-of-band change was committed), or NOT_FOUND if the
+   * domain does not exist (any more).
+   */
+  public CompletableFuture<Optional<StoredEvent>> observeAndCheck(String uuid, DomainObservation observed,
+      Precondition pre) {
+    CompletableFuture<Optional<StoredEvent>> f = new CompletableFuture<>();
+    submit(new Observe(uuid, observed, List.of(), pre, f), f);
     return f;
   }
 
@@ -246,6 +261,18 @@ public final class DomainStore implements AutoCloseable {
   private Runnable apply(WorkingState w, Command c) {
     if (c instanceof Observe o) {
       StoredEvent e = w.observe(o.uuid(), o.observed(), o.events());
+      if (o.pre() != null) {
+        Domain now = w.get(o.uuid());
+        try {
+          if (now == null) {
+            throw new ApiException(ApiException.Reason.NOT_FOUND, "domain " + o.uuid() + " not found",
+                Map.of("uid", o.uuid(), "kind", "domains"), null);
+          }
+          o.pre().check(now);
+        } catch (ApiException mismatch) {
+          return () -> o.done().completeExceptionally(mismatch);
+        }
+      }
       return () -> o.done().complete(Optional.ofNullable(e));
     }
     if (c instanceof Resync r) {

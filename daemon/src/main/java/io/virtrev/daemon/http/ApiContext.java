@@ -2,6 +2,7 @@ package io.virtrev.daemon.http;
 
 import io.virtrev.daemon.DaemonConfig;
 import io.virtrev.versioning.DomainStore;
+import io.virtrev.versioning.Mutations;
 import io.virtrev.versioning.Readiness;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
@@ -10,9 +11,10 @@ import java.util.function.Supplier;
  * What the HTTP handlers need from the rest of the daemon.
  *
  * @param store the versioned store (snapshots, event log, history)
+ * @param mutations every change made through the API
  * @param readiness whether the state reflects libvirt (for /readyz)
  * @param http HTTP limits
  * @param blocking executor for work that may block on disk (history reads); never an event loop
  */
-public record ApiContext(DomainStore store, Supplier<Readiness> readiness, DaemonConfig.HttpConfig http,
+public record ApiContext(DomainStore store, Mutations mutations, Supplier<Readiness> readiness, DaemonConfig.HttpConfig http,
     Executor blocking) {}

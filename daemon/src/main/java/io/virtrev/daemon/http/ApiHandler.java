@@ -89,21 +89,32 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         Responses.text(ctx, req, HttpResponseStatus.OK, "ok\n", "text/plain; charset=utf-8", Map.of());
       }
       case DOMAINS -> {
-        allow(req, HttpMethod.GET, HttpMethod.HEAD);
-        if (query.flag("watch")) {
+        allow(req, HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST);
+        if (req.method().equals(HttpMethod.POST)) {
+          MutationRoutes.create(ctx, req, api);
+        } else if (query.flag("watch")) {
           watch(ctx, req, query);
         } else {
           list(ctx, req, query);
         }
       }
       default -> {
-        if (path.startsWith(DOMAINS + "/")) {
-          String rest = path.substring(DOMAINS.length() + 1);
-          if (!rest.isEmpty() && rest.indexOf('/') < 0) {
-            allow(req, HttpMethod.GET, HttpMethod.HEAD);
-            get(ctx, req, query, rest);
-            return;
+        String[] rest = path.startsWith(DOMAINS + "/") ? path.substring(DOMAINS.length() + 1).split("/", -1) : new String[0];
+        if (rest.length == 1 && !rest[0].isEmpty()) {
+          allow(req, HttpMethod.GET, HttpMethod.HEAD, HttpMethod.PUT, HttpMethod.DELETE);
+          if (req.method().equals(HttpMethod.PUT)) {
+            MutationRoutes.update(ctx, req, api, rest[0]);
+          } else if (req.method().equals(HttpMethod.DELETE)) {
+            MutationRoutes.delete(ctx, req, api, query, rest[0]);
+          } else {
+            get(ctx, req, query, rest[0]);
           }
+          return;
+        }
+        if (rest.length == 2 && !rest[0].isEmpty() && MutationRoutes.isAction(rest[1])) {
+          allow(req, HttpMethod.POST);
+          MutationRoutes.act(ctx, req, api, rest[0], rest[1]);
+          return;
         }
         throw new ApiException(ApiException.Reason.NOT_FOUND, "no such path: " + path);
       }

@@ -1,0 +1,149 @@
+package io.virtrev.daemon.http;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.virtrev.api.ApiException;
+import io.virtrev.api.Domain;
+import io.virtrev.api.source.LifecycleAction;
+import io.virtrev.api.source.UndefineOptions;
+import io.virtrev.versioning.Mutations;
+import io.virtrev.versioning.Precondition;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The mutating endpoints: parse and check the request on the event loop (bad input never reaches the
+ * store or libvirt), run the mutation on the reconciler's lane, answer when it completes.
+ */
+final class MutationRoutes {
+  private static final Logger LOG = LoggerFactory.getLogger(MutationRoutes.class);
+
+  private MutationRoutes() {}
+
+  /** What to answer for a successful mutation. */
+  private record Answer(HttpResponseStatus status, Domain object, Map<String, String> headers) {}
+
+  static boolean isAction(String segment) {
+    return Arrays.stream(LifecycleAction.values()).anyMatch(a -> a.wireName().equals(segment));
+  }
+
+  /** POST /api/v1/domains: 201 with Location and ETag. {@code If-None-Match: *} is the default meaning. */
+  static void create(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api) {
+    String inm = req.headers().get(HttpHeaderNames.IF_NONE_MATCH);
+    if (inm != null && !inm.trim().equals("*")) {
+      throw new ApiException(ApiException.Reason.BAD_REQUEST,
+          "If-None-Match on create only takes *, meaning: only if no such domain exists (always the case)");
+    }
+    if (req.headers().contains(HttpHeaderNames.IF_MATCH)) {
+      throw new ApiException(ApiException.Reason.BAD_REQUEST,
+          "If-Match on create names a version of a domain that does not exist yet; use If-None-Match: *");
+    }
+    RequestBodies.Definition def = RequestBodies.definition(req);
+    respond(ctx, req, api, api.mutations().create(def.xml()), r -> new Answer(HttpResponseStatus.CREATED,
+        r.object(), Map.of(HttpHeaderNames.LOCATION.toString(), ApiHandler.DOMAINS + "/" + r.object().name())));
+  }
+
+  /** PUT /api/v1/domains/{id}: replace the config XML, conditionally on If-Match (412) or metadata.resourceVersion (409). */
+  static void update(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api, String id) {
+    Precondition header = RequestBodies.ifMatch(req);
+    RequestBodies.Definition def = RequestBodies.definition(req);
+    checkMetadataNames(api, id, def);
+    Precondition pre = header.and(def.pre());
+    respond(ctx, req, api, api.mutations().update(id, def.xml(), pre),
+        r -> new Answer(HttpResponseStatus.OK, r.object(), Map.of()));
+  }
+
+  /** DELETE /api/v1/domains/{id}: undefine, conditionally; flags as query parameters. */
+  static void delete(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api, Query query, String id) {
+    Precondition pre = RequestBodies.ifMatch(req).and(RequestBodies.deletePreconditions(req));
+    UndefineOptions opts;
+    try {
+      opts = new UndefineOptions(query.flag("managedSave"), query.flag("snapshotsMetadata"),
+          query.flag("checkpointsMetadata"), query.flag("nvram"), query.flag("keepNvram"));
+    } catch (IllegalArgumentException e) {
+      throw new ApiException(ApiException.Reason.BAD_REQUEST, "nvram=true and keepNvram=true contradict each other");
+    }
+    respond(ctx, req, api, api.mutations().delete(id, pre, opts),
+        r -> new Answer(HttpResponseStatus.OK, r.object(), Map.of()));
+  }
+
+  /**
+   * POST /api/v1/domains/{id}/{action}. shutdown and reboot only ask the guest: they answer 202 with the
+   * current object and a Warning saying what to watch for.
+   */
+  static void act(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api, String id, String name) {
+    LifecycleAction action = LifecycleAction.valueOf(name.toUpperCase(Locale.ROOT));
+    Precondition pre = RequestBodies.ifMatch(req);
+    respond(ctx, req, api, api.mutations().act(id, action, pre), r -> switch (action) {
+      case SHUTDOWN -> new Answer(HttpResponseStatus.ACCEPTED, r.object(), Map.of("Warning",
+          "299 - \"shutdown was sent to the guest, which may ignore it: watch for status.state=shutoff,"
+              + " or use destroy\""));
+      case REBOOT -> new Answer(HttpResponseStatus.ACCEPTED, r.object(), Map.of("Warning",
+          "299 - \"reboot was sent to the guest, which may ignore it: watch for a reboot event in"
+              + " status.lastEvent, or use reset\""));
+      default -> new Answer(HttpResponseStatus.OK, r.object(), Map.of());
+    });
+  }
+
+  /** A JSON body's metadata.name / metadata.uuid, if given, must name the domain in the URL. */
+  private static void checkMetadataNames(ApiContext api, String id, RequestBodies.Definition def) {
+    if (def.metadataName() == null && def.metadataUid() == null) {
+      return;
+    }
+    api.store().snapshot().find(id).ifPresent(d -> {
+      if (def.metadataName() != null && !def.metadataName().equals(d.name())) {
+        throw new ApiException(ApiException.Reason.BAD_REQUEST, "metadata.name \"" + def.metadataName()
+            + "\" does not match the domain in the URL (\"" + d.name() + "\")");
+      }
+      if (def.metadataUid() != null && !def.metadataUid().equalsIgnoreCase(d.uuid())) {
+        throw new ApiException(ApiException.Reason.BAD_REQUEST, "metadata.uuid " + def.metadataUid()
+            + " does not match the domain in the URL (" + d.uuid() + ")");
+      }
+    });
+  }
+
+  private static void respond(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api,
+      CompletableFuture<Mutations.Result> f, Function<Mutations.Result, Answer> answer) {
+    req.retain();
+    f.orTimeout(api.http().mutationTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        .whenComplete((r, err) -> ctx.executor().execute(() -> {
+          try {
+            if (err != null) {
+              Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+              if (cause instanceof ApiException e) {
+                Object rv = e.details().get("currentResourceVersion");
+                Responses.error(ctx, req, e, rv == null ? Map.of()
+                    : Map.of(HttpHeaderNames.ETAG.toString(), "\"" + rv + "\""));
+              } else if (cause instanceof TimeoutException) {
+                Responses.error(ctx, req, new ApiException(ApiException.Reason.TIMEOUT, "the mutation did not"
+                    + " complete within " + api.http().mutationTimeout() + "; it may still take effect: watch"
+                    + " the domain"));
+              } else {
+                LOG.error("{} {} failed", req.method(), req.uri(), cause);
+                Responses.error(ctx, req, new ApiException(ApiException.Reason.INTERNAL_ERROR,
+                    "internal error: " + cause));
+              }
+              return;
+            }
+            Answer a = answer.apply(r);
+            Map<String, String> h = new LinkedHashMap<>(a.headers());
+            h.put(HttpHeaderNames.ETAG.toString(), "\"" + a.object().resourceVersion() + "\"");
+            h.put("X-Virtrev-Store-Id", api.store().snapshot().storeId());
+            Responses.json(ctx, req, a.status(), a.object(), h);
+          } finally {
+            req.release();
+          }
+        }));
+  }
+}

@@ -1,0 +1,130 @@
+package io.virtrev.daemon.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.virtrev.api.ApiException;
+import io.virtrev.api.Json;
+import io.virtrev.api.Revision;
+import io.virtrev.versioning.Precondition;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/** Reads what mutating requests carry: a domain definition, and preconditions from headers or body. */
+final class RequestBodies {
+  /** A definition as sent: the XML, and the Kubernetes-style precondition if it came as a JSON object. */
+  record Definition(String xml, Precondition pre, String metadataName, String metadataUid) {}
+
+  private RequestBodies() {}
+
+  /**
+   * The domain XML of a PUT or POST: {@code application/xml} (the XML itself) or {@code application/json}
+   * (a Domain object as returned by GET, {@code spec.xml} holding the XML and
+   * {@code metadata.resourceVersion}, if present, a precondition that fails with 409).
+   */
+  static Definition definition(FullHttpRequest req) {
+    String body = req.content().toString(StandardCharsets.UTF_8);
+    String type = mediaType(req);
+    if (body.isBlank()) {
+      throw bad("a request body is required: the domain XML (application/xml) or a Domain object"
+          + " (application/json)");
+    }
+    switch (type) {
+      case "application/xml", "text/xml" -> {
+        return new Definition(body, Precondition.NONE, null, null);
+      }
+      case "application/json" -> {
+        JsonNode j = json(body);
+        JsonNode xml = j.at("/spec/xml");
+        if (!xml.isTextual() || xml.asText().isBlank()) {
+          throw bad("the Domain object has no spec.xml");
+        }
+        JsonNode rv = j.at("/metadata/resourceVersion");
+        Precondition pre = Precondition.NONE;
+        if (!rv.isMissingNode() && !rv.isNull() && !rv.asText().isEmpty()) {
+          pre = new Precondition(Revision.parse(rv.asText()), null, ApiException.Reason.CONFLICT);
+        }
+        return new Definition(xml.asText(), pre, text(j.at("/metadata/name")), text(j.at("/metadata/uuid")));
+      }
+      default -> throw new ApiException(ApiException.Reason.UNSUPPORTED_MEDIA_TYPE,
+          "Content-Type " + (type.isEmpty() ? "(none)" : type)
+              + " is not supported here: send application/xml or application/json");
+    }
+  }
+
+  /**
+   * Kubernetes DeleteOptions' {@code preconditions} ({@code uid}, {@code resourceVersion}) from a
+   * DELETE body, failing with 409; no body means none.
+   */
+  static Precondition deletePreconditions(FullHttpRequest req) {
+    String body = req.content().toString(StandardCharsets.UTF_8);
+    if (body.isBlank()) {
+      return Precondition.NONE;
+    }
+    if (!mediaType(req).equals("application/json")) {
+      throw new ApiException(ApiException.Reason.UNSUPPORTED_MEDIA_TYPE,
+          "a DELETE body must be application/json (DeleteOptions), not " + mediaType(req));
+    }
+    JsonNode p = json(body).path("preconditions");
+    if (p.isMissingNode() || p.isNull()) {
+      return Precondition.NONE;
+    }
+    String uid = text(p.path("uid"));
+    String rv = text(p.path("resourceVersion"));
+    return new Precondition(rv == null ? null : Revision.parse(rv), uid, ApiException.Reason.CONFLICT);
+  }
+
+  /**
+   * {@code If-Match}: one quoted revision ({@code "42"}, also {@code W/"42"} or unquoted {@code 42}),
+   * failing with 412; {@code *} means "if it exists", which every mutation of an existing domain requires
+   * anyway.
+   */
+  static Precondition ifMatch(FullHttpRequest req) {
+    String h = req.headers().get(HttpHeaderNames.IF_MATCH);
+    if (h == null || h.isBlank() || h.trim().equals("*")) {
+      return Precondition.NONE;
+    }
+    String v = h.trim();
+    if (v.contains(",")) {
+      throw bad("If-Match: give one ETag (the resourceVersion you read), not a list: " + v);
+    }
+    if (v.startsWith("W/")) {
+      v = v.substring(2);
+    }
+    if (v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"")) {
+      v = v.substring(1, v.length() - 1);
+    }
+    try {
+      return new Precondition(Revision.parse(v), null, ApiException.Reason.PRECONDITION_FAILED);
+    } catch (ApiException e) {
+      throw bad("If-Match: " + e.getMessage() + "; send the ETag of a GET, e.g. If-Match: \"42\"");
+    }
+  }
+
+  static String mediaType(FullHttpRequest req) {
+    String ct = req.headers().get(HttpHeaderNames.CONTENT_TYPE);
+    if (ct == null) {
+      return "";
+    }
+    int semi = ct.indexOf(';');
+    return (semi < 0 ? ct : ct.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
+  }
+
+  private static JsonNode json(String body) {
+    try {
+      return Json.mapper().readTree(body);
+    } catch (IOException e) {
+      throw bad("malformed JSON: " + (e instanceof JsonProcessingException jp ? jp.getOriginalMessage() : e.getMessage()));
+    }
+  }
+
+  private static String text(JsonNode n) {
+    return n == null || n.isMissingNode() || n.isNull() ? null : n.asText();
+  }
+
+  private static ApiException bad(String message) {
+    return new ApiException(ApiException.Reason.BAD_REQUEST, message);
+  }
+}

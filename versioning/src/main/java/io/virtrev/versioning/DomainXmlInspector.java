@@ -1,0 +1,100 @@
+package io.virtrev.versioning;
+
+import io.virtrev.api.ApiException;
+import java.io.IOException;
+import java.io.StringReader;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import javax.xml.XMLConstants;
+import javax.xml.parsers.DocumentBuilder;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.parsers.ParserConfigurationException;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+import org.xml.sax.InputSource;
+import org.xml.sax.SAXException;
+import org.xml.sax.SAXParseException;
+
+/**
+ * Checks a domain definition from a client before anything else sees it, and reads its identity.
+ *
+ * <p>A document type declaration or entity declaration is refused by a plain text scan, before any
+ * XML parser (ours or libvirt's) runs: no external entity is fetched, no entity is expanded. libvirt's
+ * own domain XML never has one. The rest is parsed with a hardened parser that also refuses DOCTYPE.
+ */
+public final class DomainXmlInspector {
+  private static final Pattern DECLARATION = Pattern.compile("<!\\s*(DOCTYPE|ENTITY)", Pattern.CASE_INSENSITIVE);
+
+  /** The identity a definition claims: its {@code <name>} and (if present) {@code <uuid>}, normalized. */
+  public record Identity(String name, String uuid) {}
+
+  private DomainXmlInspector() {}
+
+  /**
+   * @throws ApiException BAD_REQUEST naming what is wrong: a DOCTYPE/ENTITY declaration, malformed XML
+   *     (with line and column), a root element other than {@code <domain>}, a missing or empty
+   *     {@code <name>}, a {@code <uuid>} that is not a uuid
+   */
+  public static Identity inspect(String xml) {
+    if (DECLARATION.matcher(xml).find()) {
+      throw bad("XML with a DOCTYPE or ENTITY declaration is not accepted (domain XML needs neither;"
+          + " entities are never expanded)");
+    }
+    Element root;
+    try {
+      root = builder().parse(new InputSource(new StringReader(xml))).getDocumentElement();
+    } catch (SAXParseException e) {
+      throw bad("malformed XML at line " + e.getLineNumber() + ", column " + e.getColumnNumber() + ": "
+          + e.getMessage());
+    } catch (SAXException | IOException e) {
+      throw bad("malformed XML: " + e.getMessage());
+    }
+    if (!root.getTagName().equals("domain")) {
+      throw bad("the root element is <" + root.getTagName() + ">; a domain definition starts with <domain>");
+    }
+    String name = childText(root, "name");
+    if (name == null || name.isEmpty()) {
+      throw bad("the domain XML has no <name>");
+    }
+    String uuid = childText(root, "uuid");
+    if (uuid != null) {
+      String compact = uuid.replace("-", "");
+      if (!compact.matches("[0-9a-fA-F]{32}")) {
+        throw bad("<uuid>" + uuid + "</uuid> is not a uuid");
+      }
+      uuid = (compact.substring(0, 8) + "-" + compact.substring(8, 12) + "-" + compact.substring(12, 16) + "-"
+          + compact.substring(16, 20) + "-" + compact.substring(20)).toLowerCase(Locale.ROOT);
+    }
+    return new Identity(name, uuid);
+  }
+
+  private static String childText(Element root, String tag) {
+    for (Node n = root.getFirstChild(); n != null; n = n.getNextSibling()) {
+      if (n instanceof Element e && e.getTagName().equals(tag)) {
+        return e.getTextContent().strip();
+      }
+    }
+    return null;
+  }
+
+  private static DocumentBuilder builder() {
+    try {
+      DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+      f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+      f.setFeature("http://xml.org/sax/features/external-general-entities", false);
+      f.setFeature("http://xml.org/sax/features/external-parameter-entities", false);
+      f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+      f.setXIncludeAware(false);
+      f.setExpandEntityReferences(false);
+      DocumentBuilder b = f.newDocumentBuilder();
+      b.setErrorHandler(null);
+      return b;
+    } catch (ParserConfigurationException e) {
+      throw new IllegalStateException("the JDK's XML parser lacks a required security feature", e);
+    }
+  }
+
+  private static ApiException bad(String message) {
+    return new ApiException(ApiException.Reason.BAD_REQUEST, message);
+  }
+}

@@ -1,0 +1,192 @@
+package io.virtrev.versioning;
+
+import io.virtrev.api.ApiException;
+import io.virtrev.api.Domain;
+import io.virtrev.api.source.DomainObservation;
+import io.virtrev.api.source.DomainSource;
+import io.virtrev.api.source.LifecycleAction;
+import io.virtrev.api.source.SourceException;
+import io.virtrev.api.source.UndefineOptions;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
+
+/**
+ * Every change made through the API: define, update (compare-and-swap), undefine, lifecycle actions.
+ *
+ * <p>Each runs on the reconciler's thread ({@link Reconciler#runExclusive}), so nothing else reads
+ * libvirt or submits to the store while it runs, in this order:
+ * <ol>
+ *   <li>re-read the domain from libvirt and hand it to the writer with the precondition
+ *       ({@link DomainStore#observeAndCheck}): a difference from the store (an out-of-band change) is
+ *       committed as its own revision first, and the precondition is then decided by the writer against
+ *       the result, failing with the new RV if it moved;
+ *   <li>make the one libvirt call;
+ *   <li>read the domain back and commit what libvirt now holds: one revision, whose object is exactly
+ *       what libvirt stored. libvirt's own event for the change later re-reads the same state and
+ *       creates no second revision.
+ * </ol>
+ * libvirt has no compare-and-swap, so a change made by another libvirt client between step 1's read
+ * and step 2's call is overwritten: that window is one store round trip (no disk write unless an
+ * out-of-band change was found). See docs/api.md.
+ */
+public final class Mutations {
+  /** A mutation's outcome: the object at the revision holding the result, and whether one was made. */
+  public record Result(Domain object, boolean changed) {}
+
+  private final DomainSource source;
+  private final DomainStore store;
+  private final Reconciler lane;
+
+  public Mutations(DomainSource source, DomainStore store, Reconciler lane) {
+    this.source = source;
+    this.store = store;
+    this.lane = lane;
+  }
+
+  /** Replaces the config XML of the domain {@code nameOrUuid} (PUT). */
+  public CompletableFuture<Result> update(String nameOrUuid, String xml, Precondition pre) {
+    DomainXmlInspector.Identity id = DomainXmlInspector.inspect(xml);
+    return exclusive(() -> {
+      Domain cur = find(nameOrUuid);
+      if (id.uuid() == null) {
+        throw bad("the XML has no <uuid>: an update must carry the uuid of domain \"" + cur.name() + "\" ("
+            + cur.uuid() + ")");
+      }
+      if (!id.uuid().equals(cur.uuid())) {
+        throw bad("the XML is for uuid " + id.uuid() + " but the URL names domain \"" + cur.name() + "\" ("
+            + cur.uuid() + ")");
+      }
+      if (!id.name().equals(cur.name())) {
+        throw bad("the XML names the domain \"" + id.name() + "\" but it is \"" + cur.name()
+            + "\": renaming through an update is not supported");
+      }
+      reobserve(cur.uuid(), pre);
+      DomainObservation stored = call(() -> source.define(xml));
+      return commit(cur.uuid(), Optional.of(stored));
+    });
+  }
+
+  /** Defines a new domain (POST); 409 AlreadyExists if its name or uuid exists. */
+  public CompletableFuture<Result> create(String xml) {
+    DomainXmlInspector.Identity id = DomainXmlInspector.inspect(xml);
+    return exclusive(() -> {
+      Snapshot snap = store.snapshot();
+      if (id.uuid() != null && snap.byUuid(id.uuid()).isPresent()) {
+        throw exists("uuid " + id.uuid(), snap.byUuid(id.uuid()).get());
+      }
+      if (snap.byName(id.name()).isPresent()) {
+        throw exists("name \"" + id.name() + "\"", snap.byName(id.name()).get());
+      }
+      if (id.uuid() != null) {
+        Optional<DomainObservation> there = call(() -> source.get(id.uuid()));
+        if (there.isPresent()) { // libvirt has it, the store has not caught up: record it, refuse
+          join(store.observe(id.uuid(), there.get(), List.of()));
+          throw exists("uuid " + id.uuid(), store.snapshot().byUuid(id.uuid()).orElseThrow());
+        }
+      }
+      DomainObservation stored;
+      try {
+        stored = source.define(xml);
+      } catch (SourceException e) {
+        ApiException api = SourceErrors.toApi(e);
+        if (api.reason() == ApiException.Reason.ALREADY_EXISTS || api.reason() == ApiException.Reason.CONFLICT) {
+          lane.requestResync(); // libvirt knows a domain the store has not seen yet
+          throw new ApiException(ApiException.Reason.ALREADY_EXISTS, api.getMessage(), api.details(), e);
+        }
+        throw api;
+      }
+      return commit(stored.uuid(), Optional.of(stored));
+    });
+  }
+
+  /** Undefines (DELETE). A running domain becomes transient and stays until it stops. */
+  public CompletableFuture<Result> delete(String nameOrUuid, Precondition pre, UndefineOptions options) {
+    return exclusive(() -> {
+      Domain cur = find(nameOrUuid);
+      reobserve(cur.uuid(), pre);
+      call(() -> {
+        source.undefine(cur.uuid(), options);
+        return null;
+      });
+      return commit(cur.uuid(), call(() -> source.get(cur.uuid())));
+    });
+  }
+
+  /** One lifecycle action (POST .../{action}). */
+  public CompletableFuture<Result> act(String nameOrUuid, LifecycleAction action, Precondition pre) {
+    return exclusive(() -> {
+      Domain cur = find(nameOrUuid);
+      reobserve(cur.uuid(), pre);
+      call(() -> {
+        source.perform(cur.uuid(), action);
+        return null;
+      });
+      return commit(cur.uuid(), call(() -> source.get(cur.uuid())));
+    });
+  }
+
+  private Domain find(String nameOrUuid) {
+    return store.snapshot().find(nameOrUuid).orElseThrow(() -> new ApiException(ApiException.Reason.NOT_FOUND,
+        "domain \"" + nameOrUuid + "\" not found", Map.of("name", nameOrUuid, "kind", "domains"), null));
+  }
+
+  /** Step 1: re-read, commit an out-of-band change if any, and let the writer decide the precondition. */
+  private void reobserve(String uuid, Precondition pre) {
+    Optional<DomainObservation> now = call(() -> source.get(uuid));
+    join(store.observeAndCheck(uuid, now.orElse(null), pre));
+  }
+
+  /** Step 3: commit what libvirt holds now; the object at the revision that holds the result. */
+  private Result commit(String uuid, Optional<DomainObservation> after) {
+    Optional<StoredEvent> e = join(store.observe(uuid, after.orElse(null), List.of()));
+    if (e.isPresent()) {
+      return new Result(e.get().object(), true);
+    }
+    Domain unchanged = store.snapshot().byUuid(uuid).orElseThrow(() ->
+        new ApiException(ApiException.Reason.NOT_FOUND, "domain " + uuid + " not found"));
+    return new Result(unchanged, false);
+  }
+
+  private <T> CompletableFuture<T> exclusive(Supplier<T> task) {
+    return lane.runExclusive(task);
+  }
+
+  private static <T> T call(Supplier<T> libvirtCall) {
+    try {
+      return libvirtCall.get();
+    } catch (SourceException e) {
+      throw SourceErrors.toApi(e);
+    }
+  }
+
+  private static <T> T join(CompletableFuture<T> f) {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ApiException(ApiException.Reason.SERVICE_UNAVAILABLE, "interrupted");
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof ApiException api) {
+        throw api;
+      }
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IllegalStateException(e.getCause());
+    }
+  }
+
+  private static ApiException bad(String message) {
+    return new ApiException(ApiException.Reason.BAD_REQUEST, message);
+  }
+
+  private static ApiException exists(String what, Domain holder) {
+    return new ApiException(ApiException.Reason.ALREADY_EXISTS, "a domain with " + what + " already exists (\""
+        + holder.name() + "\", " + holder.uuid() + ")",
+        Map.of("name", holder.name(), "uid", holder.uuid(), "kind", "domains"), null);
+  }
+}

@@ -1,0 +1,64 @@
+package io.virtrev.versioning;
+
+import io.virtrev.api.ApiException;
+import io.virtrev.api.Domain;
+import io.virtrev.api.Revision;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * What a conditional request expects of the stored object, and how a mismatch is reported: 412
+ * PreconditionFailed for HTTP's {@code If-Match}, 409 Conflict for Kubernetes'
+ * {@code metadata.resourceVersion} and delete {@code preconditions}.
+ *
+ * @param resourceVersion the RV the client last saw; null = any
+ * @param uid the uuid the client expects; null = any
+ * @param onMismatch {@link ApiException.Reason#PRECONDITION_FAILED} or {@link ApiException.Reason#CONFLICT}
+ */
+public record Precondition(Revision resourceVersion, String uid, ApiException.Reason onMismatch) {
+  public static final Precondition NONE = new Precondition(null, null, ApiException.Reason.CONFLICT);
+
+  public boolean isNone() {
+    return resourceVersion == null && uid == null;
+  }
+
+  /** Both preconditions together (each keeps its own way of failing): the first that fails wins. */
+  public Precondition and(Precondition other) {
+    if (other.isNone()) {
+      return this;
+    }
+    if (isNone()) {
+      return other;
+    }
+    if (resourceVersion != null && other.resourceVersion != null && !resourceVersion.equals(other.resourceVersion)) {
+      throw new ApiException(ApiException.Reason.BAD_REQUEST, "two different resource versions given: "
+          + resourceVersion + " and " + other.resourceVersion);
+    }
+    return new Precondition(resourceVersion != null ? resourceVersion : other.resourceVersion,
+        uid != null ? uid : other.uid, onMismatch);
+  }
+
+  /** Throws the mismatch error unless {@code current} satisfies this precondition. */
+  public void check(Domain current) {
+    if (uid != null && !Uuids.normalize(uid).equals(current.uuid())) {
+      throw mismatch(current, "uid precondition failed: expected " + uid + ", the domain's uuid is "
+          + current.uuid());
+    }
+    if (resourceVersion != null && !resourceVersion.equals(current.resourceVersion())) {
+      String verb = onMismatch == ApiException.Reason.CONFLICT ? "Operation cannot be fulfilled on domain"
+          : "precondition failed for domain";
+      throw mismatch(current, verb + " \"" + current.name() + "\": the object has been modified (resourceVersion "
+          + resourceVersion + " expected, current is " + current.resourceVersion()
+          + "); read it again and retry with the new resourceVersion");
+    }
+  }
+
+  private ApiException mismatch(Domain current, String message) {
+    Map<String, Object> details = new HashMap<>();
+    details.put("name", current.name());
+    details.put("uid", current.uuid());
+    details.put("kind", "domains");
+    details.put("currentResourceVersion", current.resourceVersion().toString());
+    return new ApiException(onMismatch, message, details, null);
+  }
+}

@@ -1,0 +1,33 @@
+package io.virtrev.versioning;
+
+import io.virtrev.api.ApiException;
+import io.virtrev.api.source.SourceException;
+import java.util.Map;
+
+/** How a hypervisor's refusal becomes an API error. libvirt's own message is kept as the message. */
+public final class SourceErrors {
+  /** libvirt's VIR_ERR_XML_INVALID_SCHEMA: the XML is well formed but not a valid domain. */
+  static final int XML_INVALID_SCHEMA = 92;
+  static final int INVALID_ARG = 8;
+  static final int OPERATION_FAILED = 9;
+
+  private SourceErrors() {}
+
+  public static ApiException toApi(SourceException e) {
+    Map<String, Object> details = e.code() >= 0 ? Map.of("libvirtErrorCode", e.code()) : Map.of();
+    ApiException.Reason reason = switch (e.kind()) {
+      case NOT_FOUND -> ApiException.Reason.NOT_FOUND;
+      case INVALID_XML -> e.code() == XML_INVALID_SCHEMA ? ApiException.Reason.INVALID : ApiException.Reason.BAD_REQUEST;
+      case OPERATION_INVALID -> ApiException.Reason.CONFLICT;
+      case CONNECTION -> ApiException.Reason.SERVICE_UNAVAILABLE;
+      case OTHER -> switch (e.code()) {
+        case INVALID_ARG -> ApiException.Reason.BAD_REQUEST;
+        case OPERATION_FAILED -> e.getMessage() != null && e.getMessage().contains("already")
+            ? ApiException.Reason.ALREADY_EXISTS : ApiException.Reason.CONFLICT;
+        default -> ApiException.Reason.INTERNAL_ERROR;
+      };
+    };
+    String message = "libvirt: " + e.getMessage();
+    return new ApiException(reason, message, details, e);
+  }
+}
