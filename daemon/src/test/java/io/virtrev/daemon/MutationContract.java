@@ -1,0 +1,331 @@
+package io.virtrev.daemon;
+
+import static io.virtrev.daemon.ApiHttpTest.assertStatus;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.virtrev.fixtures.ApiClient;
+import io.virtrev.fixtures.DomainXml;
+import io.virtrev.fixtures.SeenEvent;
+import io.virtrev.fixtures.WatchClient;
+import io.virtrev.fixtures.WatchGuarantees;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The mutation contract, run against every hypervisor implementation: the fake (fast) and the real
+ * libvirtd with tiny QEMU domains. Every bad input must leave both the store and the hypervisor as
+ * they were.
+ */
+abstract class MutationContract {
+  static final Duration WAIT = Duration.ofSeconds(60);
+
+  /** The daemon's API. */
+  abstract ApiClient api();
+
+  /** The daemon's current revision. */
+  abstract long revision();
+
+  /** Defines a tiny domain behind the daemon's back and waits until the daemon has it; its uuid. */
+  abstract String defineBehindTheBack(String name, int memoryMiB);
+
+  /** The hypervisor's own config XML of the domain (to check that nothing changed). */
+  abstract String hypervisorXml(String name);
+
+  /** Changes the domain's memory in the hypervisor without any event (virsh setmem --config). */
+  abstract void setMemorySilently(String name, int memoryMiB);
+
+  /** Unique domain name for this test run. */
+  abstract String name(String suffix);
+
+  /** Whether the hypervisor validates XML against libvirt's schema. */
+  abstract boolean validatesSchema();
+
+  // ---- PUT ----
+
+  @Test
+  void putXmlWithMatchingIfMatchUpdatesAndAnswersTheRevisionHoldingWhatLibvirtStored() {
+    String n = name("put");
+    String uuid = defineBehindTheBack(n, 32);
+    String etag = api().get("/api/v1/domains/" + n).header("etag");
+    long before = revision();
+    ApiClient.Response r = api().send("PUT", "/api/v1/domains/" + n, "application/xml",
+        DomainXml.tiny(n, uuid, 48), "If-Match", etag);
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    JsonNode d = r.json();
+    long rv = d.at("/metadata/resourceVersion").asLong();
+    assertThat(rv).isEqualTo(before + 1);
+    assertThat(r.header("etag")).isEqualTo("\"" + rv + "\"");
+    assertThat(d.at("/metadata/generation").asLong()).isEqualTo(2);
+    assertThat(d.at("/spec/xml").asText()).contains(">49152<").isEqualTo(hypervisorXml(n));
+    // libvirt's echo (Defined Updated) must not add a revision with the same content.
+    assertNoFurtherRevisionAfter(n, rv);
+  }
+
+  @Test
+  void putWithAStaleIfMatchIs412AndChangesNothing() {
+    String n = name("stale");
+    String uuid = defineBehindTheBack(n, 32);
+    String etag = api().get("/api/v1/domains/" + n).header("etag");
+    assertThat(api().send("PUT", "/api/v1/domains/" + n, "application/xml", DomainXml.tiny(n, uuid, 40),
+        "If-Match", etag).status()).isEqualTo(200);
+    String xml = hypervisorXml(n);
+    long rev = revision();
+    ApiClient.Response r = api().send("PUT", "/api/v1/domains/" + n, "application/xml",
+        DomainXml.tiny(n, uuid, 44), "If-Match", etag);
+    assertStatus(r, 412, "PreconditionFailed", "the object has been modified");
+    assertThat(r.json().at("/details/currentResourceVersion").asLong()).isEqualTo(rev);
+    assertUnchanged(n, xml, rev);
+  }
+
+  @Test
+  void putJsonWithAStaleResourceVersionIs409Conflict() {
+    String n = name("json");
+    String uuid = defineBehindTheBack(n, 32);
+    ObjectNode obj = (ObjectNode) api().get("/api/v1/domains/" + n).json();
+    ((ObjectNode) obj.get("spec")).put("xml", DomainXml.tiny(n, uuid, 40));
+    ApiClient.Response ok = api().send("PUT", "/api/v1/domains/" + n, "application/json", obj.toString());
+    assertThat(ok.status()).as(ok.body()).isEqualTo(200);
+    assertThat(ok.json().at("/spec/xml").asText()).contains(">40960<");
+    String xml = hypervisorXml(n);
+    long rev = revision();
+    ((ObjectNode) obj.get("spec")).put("xml", DomainXml.tiny(n, uuid, 44)); // still carries the old RV
+    assertStatus(api().send("PUT", "/api/v1/domains/" + n, "application/json", obj.toString()), 409, "Conflict",
+        "the object has been modified");
+    assertUnchanged(n, xml, rev);
+  }
+
+  @Test
+  void putWithoutPreconditionIsAnUnconditionalButVersionedUpdate() {
+    String n = name("uncond");
+    String uuid = defineBehindTheBack(n, 32);
+    long before = revision();
+    ApiClient.Response r = api().send("PUT", "/api/v1/domains/" + uuid, "application/xml", DomainXml.tiny(n, uuid, 36));
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    assertThat(r.json().at("/metadata/resourceVersion").asLong()).isEqualTo(before + 1);
+  }
+
+  /** N concurrent PUTs with the same If-Match: exactly one wins, the others get 412. */
+  @Test
+  void concurrentConditionalPutsHaveExactlyOneWinner() throws Exception {
+    String n = name("race");
+    String uuid = defineBehindTheBack(n, 32);
+    String etag = api().get("/api/v1/domains/" + n).header("etag");
+    int parallel = 16;
+    ExecutorService pool = Executors.newFixedThreadPool(parallel);
+    try {
+      List<Callable<ApiClient.Response>> puts = new ArrayList<>();
+      for (int i = 0; i < parallel; i++) {
+        int mem = 33 + i;
+        puts.add(() -> api().send("PUT", "/api/v1/domains/" + n, "application/xml", DomainXml.tiny(n, uuid, mem),
+            "If-Match", etag));
+      }
+      List<Integer> codes = new ArrayList<>();
+      String winnerXml = null;
+      for (Future<ApiClient.Response> f : pool.invokeAll(puts)) {
+        ApiClient.Response r = f.get();
+        codes.add(r.status());
+        if (r.status() == 200) {
+          winnerXml = r.json().at("/spec/xml").asText();
+        }
+      }
+      assertThat(codes).filteredOn(c -> c == 200).hasSize(1);
+      assertThat(codes).filteredOn(c -> c == 412).hasSize(parallel - 1);
+      assertThat(hypervisorXml(n)).isEqualTo(winnerXml);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /**
+   * Someone changed the domain behind the daemon's back and the daemon has not seen it yet (no event):
+   * a conditional PUT from the old RV commits that change as its own revision and fails with the new RV.
+   */
+  @Test
+  void anOutOfBandChangeIsCommittedFirstAndFailsTheConditionalPut() {
+    String n = name("oob");
+    String uuid = defineBehindTheBack(n, 48);
+    String etag = api().get("/api/v1/domains/" + n).header("etag");
+    long before = revision();
+    setMemorySilently(n, 40);
+    ApiClient.Response r = api().send("PUT", "/api/v1/domains/" + n, "application/xml",
+        DomainXml.tiny(n, uuid, 44), "If-Match", etag);
+    assertStatus(r, 412, "PreconditionFailed", "the object has been modified");
+    assertThat(r.json().at("/details/currentResourceVersion").asLong()).isEqualTo(before + 1);
+    assertThat(r.header("etag")).isEqualTo("\"" + (before + 1) + "\"");
+    JsonNode now = api().get("/api/v1/domains/" + n).json();
+    assertThat(now.at("/metadata/resourceVersion").asLong()).isEqualTo(before + 1);
+    assertThat(now.at("/spec/xml").asText()).contains(">40960<");
+    assertThat(hypervisorXml(n)).contains(">40960<").doesNotContain(">45056<");
+  }
+
+  // ---- bad input: a clear error, and nothing changes ----
+
+  @Test
+  void badInputIsRejectedAndChangesNothing() {
+    String n = name("bad");
+    String uuid = defineBehindTheBack(n, 32);
+    String xml = hypervisorXml(n);
+    long rev = revision();
+    String good = DomainXml.tiny(n, uuid, 40);
+    String url = "/api/v1/domains/" + n;
+
+    assertStatus(api().send("PUT", url, "application/xml", "<domain type='qemu'><name>" + n + "</name"), 400,
+        "BadRequest", "malformed XML");
+    assertStatus(api().send("PUT", url, "application/xml", DomainXml.tiny(n, UUID.randomUUID().toString(), 40)),
+        400, "BadRequest", "the XML is for uuid");
+    assertStatus(api().send("PUT", url, "application/xml", DomainXml.tiny("other-name", uuid, 40)), 400,
+        "BadRequest", "renaming");
+    assertStatus(api().send("PUT", url, "application/xml", good.replaceAll("<uuid>[^<]*</uuid>", "")), 400,
+        "BadRequest", "has no <uuid>");
+    assertStatus(api().send("PUT", url, "application/xml", good, "If-Match", "\"abc\""), 400, "BadRequest",
+        "If-Match");
+    assertStatus(api().send("PUT", url, "text/plain", good), 415, "UnsupportedMediaType", "text/plain");
+    assertStatus(api().send("PUT", url, "application/xml", ""), 400, "BadRequest", "body is required");
+    assertStatus(api().send("PUT", url, "application/json", "{\"spec\":"), 400, "BadRequest", "malformed JSON");
+    String xxe = "<?xml version='1.0'?><!DOCTYPE domain [<!ENTITY x SYSTEM 'file:///etc/passwd'>]>"
+        + good.replace("<name>" + n + "</name>", "<name>" + n + "</name><description>&x;</description>");
+    assertStatus(api().send("PUT", url, "application/xml", xxe), 400, "BadRequest", "DOCTYPE");
+    String bomb = "<!DOCTYPE d [<!ENTITY a 'aaaaaaaaaa'><!ENTITY b '&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;'>]>" + good;
+    assertStatus(api().send("PUT", url, "application/xml", bomb), 400, "BadRequest", "DOCTYPE");
+    String huge = good.replace("</domain>", "<description>" + "x".repeat(2 << 20) + "</description></domain>");
+    assertStatus(api().send("PUT", url, "application/xml", huge), 413, "RequestEntityTooLarge", "larger than");
+    if (validatesSchema()) {
+      String invalid = good.replace("<devices>", "<devices><bogus/>");
+      ApiClient.Response r = api().send("PUT", url, "application/xml", invalid);
+      assertStatus(r, 422, "Invalid", "failed to validate against schema");
+    }
+    assertUnchanged(n, xml, rev);
+  }
+
+  // ---- POST (create) ----
+
+  @Test
+  void createAnswers201WithLocationAndRefusesDuplicates() {
+    String n = name("new");
+    String uuid = UUID.randomUUID().toString();
+    long before = revision();
+    ApiClient.Response r = api().send("POST", "/api/v1/domains", "application/xml", DomainXml.tiny(n, uuid, 32),
+        "If-None-Match", "*");
+    assertThat(r.status()).as(r.body()).isEqualTo(201);
+    assertThat(r.header("location")).isEqualTo("/api/v1/domains/" + n);
+    assertThat(r.json().at("/metadata/resourceVersion").asLong()).isEqualTo(before + 1);
+    assertThat(r.json().at("/metadata/uuid").asText()).isEqualTo(uuid);
+    assertThat(r.header("etag")).isEqualTo("\"" + (before + 1) + "\"");
+    assertThat(hypervisorXml(n)).contains(uuid);
+    assertNoFurtherRevisionAfter(n, before + 1);
+
+    long rev = revision();
+    assertStatus(api().send("POST", "/api/v1/domains", "application/xml", DomainXml.tiny(n, UUID.randomUUID().toString(), 32)),
+        409, "AlreadyExists", "already exists");
+    assertStatus(api().send("POST", "/api/v1/domains", "application/xml", DomainXml.tiny(n + "-x", uuid, 32)),
+        409, "AlreadyExists", "already exists");
+    assertThat(revision()).isEqualTo(rev);
+  }
+
+  // ---- DELETE ----
+
+  @Test
+  void deleteHonoursIfMatchAndKubernetesPreconditions() {
+    String n = name("del");
+    String uuid = defineBehindTheBack(n, 32);
+    long rv = api().get("/api/v1/domains/" + n).json().at("/metadata/resourceVersion").asLong();
+    long rev = revision();
+    assertStatus(api().send("DELETE", "/api/v1/domains/" + n, null, null, "If-Match", "\"" + (rv - 1) + "\""),
+        412, "PreconditionFailed", "modified");
+    assertStatus(api().send("DELETE", "/api/v1/domains/" + n, "application/json",
+        "{\"preconditions\":{\"uid\":\"" + UUID.randomUUID() + "\"}}"), 409, "Conflict", "uid precondition");
+    assertThat(revision()).isEqualTo(rev);
+    ApiClient.Response r = api().send("DELETE", "/api/v1/domains/" + n, "application/json",
+        "{\"preconditions\":{\"uid\":\"" + uuid + "\",\"resourceVersion\":\"" + rv + "\"}}");
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    assertThat(r.json().at("/metadata/resourceVersion").asLong()).isEqualTo(rev + 1);
+    assertThat(api().get("/api/v1/domains/" + n).status()).isEqualTo(404);
+    assertStatus(api().send("DELETE", "/api/v1/domains/" + n, null, null), 404, "NotFound", "not found");
+  }
+
+  // ---- lifecycle actions ----
+
+  @Test
+  void lifecycleActionsAnswerTheRevisionThatReflectsTheNewState() {
+    String n = name("life");
+    defineBehindTheBack(n, 32);
+    WatchClient w = WatchClient.open(api(), "/api/v1/domains?watch=true&resourceVersion=" + revision());
+    try {
+      long start = revision();
+      JsonNode started = action(n, "start", 200);
+      assertThat(started.at("/status/state").asText()).isEqualTo("running");
+      JsonNode suspended = action(n, "suspend", 200);
+      assertThat(suspended.at("/status/state").asText()).isEqualTo("paused");
+      assertStatus(api().send("POST", "/api/v1/domains/" + n + "/suspend", null, null,
+          "If-Match", "\"" + started.at("/metadata/resourceVersion").asText() + "\""), 412, "PreconditionFailed", "modified");
+      JsonNode resumed = action(n, "resume", 200);
+      assertThat(resumed.at("/status/state").asText()).isEqualTo("running");
+      long t0 = System.nanoTime();
+      JsonNode shut = action(n, "shutdown", 202);
+      assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("shutdown must not wait for the guest")
+          .isLessThan(Duration.ofSeconds(10));
+      assertThat(shut.at("/status/state").asText()).isEqualTo("running");
+      action(n, "reset", 200);
+      JsonNode destroyed = action(n, "destroy", 200);
+      assertThat(destroyed.at("/status/state").asText()).isEqualTo("shutoff");
+      assertThat(destroyed.at("/status/reason").asText()).isEqualTo("destroyed");
+      long rev = revision();
+      ApiClient.Response again = api().send("POST", "/api/v1/domains/" + n + "/destroy", null, null);
+      assertStatus(again, 409, "Conflict", "libvirt: ");
+      assertThat(again.json().at("/message").asText()).containsIgnoringCase("not running");
+      assertThat(revision()).isEqualTo(rev);
+
+      // The watch never showed the domain going backwards, and each action was one revision.
+      long end = destroyed.at("/metadata/resourceVersion").asLong();
+      await().atMost(WAIT).until(() -> w.lastResourceVersion() >= end);
+      List<SeenEvent> seen = w.events();
+      assertThat(WatchGuarantees.all(start, seen)).isEmpty();
+      List<String> states = seen.stream().filter(e -> n.equals(e.name())).map(e -> state(e.objectJson())).toList();
+      assertThat(states).containsSubsequence("running", "paused", "running", "shutoff");
+      assertThat(states.get(states.size() - 1)).isEqualTo("shutoff");
+      assertThat(states.stream().filter("paused"::equals).count()).isEqualTo(1);
+    } finally {
+      w.close();
+    }
+  }
+
+  private JsonNode action(String n, String action, int expected) {
+    ApiClient.Response r = api().send("POST", "/api/v1/domains/" + n + "/" + action, null, null);
+    assertThat(r.status()).as(action + ": " + r.body()).isEqualTo(expected);
+    assertThat(r.header("etag")).isEqualTo("\"" + r.json().at("/metadata/resourceVersion").asText() + "\"");
+    return r.json();
+  }
+
+  static String state(String objectJson) {
+    int i = objectJson.indexOf("\"state\":\"");
+    return objectJson.substring(i + 9, objectJson.indexOf('"', i + 9));
+  }
+
+  void assertUnchanged(String name, String xml, long rev) {
+    assertThat(revision()).as("no revision was created").isEqualTo(rev);
+    assertThat(hypervisorXml(name)).as("nothing changed in the hypervisor").isEqualTo(xml);
+  }
+
+  /**
+   * After a mutation of {@code name} at {@code rv}, libvirt's echo event creates nothing new. Events are
+   * processed in the order libvirt sends them, so once a sentinel domain defined afterwards is in the
+   * store, the echo has been processed too.
+   */
+  void assertNoFurtherRevisionAfter(String name, long rv) {
+    assertThat(revision()).isEqualTo(rv);
+    defineBehindTheBack(name("sentinel-" + rv), 32);
+    assertThat(api().get("/api/v1/domains/" + name).json().at("/metadata/resourceVersion").asLong())
+        .as("libvirt's echo of the change created a second revision").isEqualTo(rv);
+    assertThat(revision()).as("only the sentinel's ADDED after the mutation").isEqualTo(rv + 1);
+  }
+}
