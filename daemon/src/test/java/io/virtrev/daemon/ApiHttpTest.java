@@ -94,7 +94,12 @@ class ApiHttpTest {
     ApiClient.Response del = d.api.send(HttpRequest.newBuilder(URI.create(d.api.base() + "/api/v1/domains"))
         .DELETE().build());
     assertStatus(del, 405, "MethodNotAllowed", "method DELETE is not allowed");
-    assertThat(del.header("allow")).isEqualTo("GET, HEAD");
+    assertThat(del.header("allow")).isEqualTo("GET, HEAD, POST");
+    ApiClient.Response patch = d.api.send("PATCH", "/api/v1/domains/web-1", "application/json", "{}");
+    assertStatus(patch, 405, "MethodNotAllowed", "method PATCH is not allowed");
+    assertThat(patch.header("allow")).isEqualTo("GET, HEAD, PUT, DELETE");
+    assertStatus(d.api.send("GET", "/api/v1/domains/web-1/start", null, null), 405, "MethodNotAllowed", "allowed: POST");
+    assertStatus(d.api.send("POST", "/api/v1/domains/web-1/explode", null, null), 404, "NotFound", "no such path");
   }
 
   @Test
