@@ -66,6 +66,11 @@ final class VirtrevdCommand implements Callable<Integer> {
       description = "how long a request for a revision not reached yet waits before 504 (default: ${DEFAULT-VALUE})")
   Duration tooLargeWait;
 
+  @Option(names = "--mutation-timeout", paramLabel = "DURATION", defaultValue = "60s",
+      description = "how long a mutating request waits for libvirt before 504; the change may still happen"
+          + " and then shows up on watches (default: ${DEFAULT-VALUE})")
+  Duration mutationTimeout;
+
   @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info",
       description = "error, warn, info, debug or trace (default: ${DEFAULT-VALUE})")
   String logLevel;
@@ -106,13 +111,16 @@ final class VirtrevdCommand implements Callable<Integer> {
     if (resyncPeriod.isZero() || resyncPeriod.isNegative()) {
       throw new ParameterException(spec.commandLine(), "--resync-period must be positive: " + resyncPeriod);
     }
+    if (mutationTimeout.isZero() || mutationTimeout.isNegative()) {
+      throw new ParameterException(spec.commandLine(), "--mutation-timeout must be positive: " + mutationTimeout);
+    }
     if (watchTimeoutMax.isZero() || watchTimeoutMax.isNegative()) {
       throw new ParameterException(spec.commandLine(), "--watch-timeout-max must be positive: " + watchTimeoutMax);
     }
     StoreConfig store = new StoreConfig(dataDir, historyRetention, eventLogCapacity, StoreConfig.DEFAULT_MAX_BATCH);
     ReconcilerConfig rec = ReconcilerConfig.defaults().withResyncPeriod(resyncPeriod);
     DaemonConfig.HttpConfig http = new DaemonConfig.HttpConfig(maxBodyBytes, tooLargeWait, watchTimeoutMax,
-        DaemonConfig.HttpConfig.defaults().watchBatch(), DaemonConfig.HttpConfig.defaults().mutationTimeout());
+        DaemonConfig.HttpConfig.defaults().watchBatch(), mutationTimeout);
     return new DaemonConfig(connect, hp.host(), hp.port(), store, rec, http);
   }
 
