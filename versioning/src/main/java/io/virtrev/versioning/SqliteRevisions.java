@@ -101,7 +101,7 @@ final class SqliteRevisions implements AutoCloseable {
           st.execute("CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)");
           st.execute("CREATE TABLE objects(uuid TEXT PRIMARY KEY, revision INTEGER NOT NULL, json BLOB NOT NULL)");
           st.execute("CREATE TABLE history(revision INTEGER PRIMARY KEY, uuid TEXT NOT NULL, name TEXT NOT NULL,"
-              + " type TEXT NOT NULL, time_ms INTEGER NOT NULL, json BLOB NOT NULL)");
+              + " type TEXT NOT NULL, time_ms INTEGER NOT NULL, prev_name TEXT, prev_state TEXT, json BLOB NOT NULL)");
           st.execute("CREATE INDEX history_uuid ON history(uuid, revision)");
           putMeta("schema_version", Integer.toString(SCHEMA_VERSION));
           putMeta("store_id", UUID.randomUUID().toString());
@@ -145,7 +145,8 @@ final class SqliteRevisions implements AutoCloseable {
   /** Writes the events (dense, ascending revisions) and the new current objects in one transaction. */
   void commit(List<StoredEvent> events) throws SQLException {
     try (PreparedStatement hist = writer.prepareStatement(
-            "INSERT INTO history(revision, uuid, name, type, time_ms, json) VALUES (?,?,?,?,?,?)");
+            "INSERT INTO history(revision, uuid, name, type, time_ms, prev_name, prev_state, json)"
+                + " VALUES (?,?,?,?,?,?,?,?)");
         PreparedStatement upsert = writer.prepareStatement(
             "INSERT INTO objects(uuid, revision, json) VALUES (?,?,?)"
                 + " ON CONFLICT(uuid) DO UPDATE SET revision = excluded.revision, json = excluded.json");
@@ -158,7 +159,9 @@ final class SqliteRevisions implements AutoCloseable {
         hist.setString(3, d.name());
         hist.setString(4, e.type());
         hist.setLong(5, e.time().toEpochMilli());
-        hist.setBytes(6, e.objectJson());
+        hist.setString(6, e.prevName());
+        hist.setString(7, e.prevState());
+        hist.setBytes(8, e.objectJson());
         hist.addBatch();
       }
       hist.executeBatch();
@@ -214,7 +217,8 @@ final class SqliteRevisions implements AutoCloseable {
         List<StoredEvent> out = new ArrayList<>();
         long compacted;
         try (PreparedStatement st = reader.prepareStatement(
-                "SELECT revision, type, time_ms, json FROM history WHERE revision > ? ORDER BY revision LIMIT ?");
+                "SELECT revision, type, time_ms, json, prev_name, prev_state FROM history WHERE revision > ?"
+                    + " ORDER BY revision LIMIT ?");
             PreparedStatement cm = reader.prepareStatement("SELECT value FROM meta WHERE key = 'compacted'")) {
           reader.setAutoCommit(false); // one read transaction: the rows and the compacted mark agree
           try (ResultSet rs = cm.executeQuery()) {
@@ -235,7 +239,7 @@ final class SqliteRevisions implements AutoCloseable {
               }
               Domain d = Json.read(rs.getBytes(4), Domain.class);
               out.add(new StoredEvent(Revision.of(rev), rs.getString(2), d,
-                  Instant.ofEpochMilli(rs.getLong(3)), rs.getBytes(4)));
+                  Instant.ofEpochMilli(rs.getLong(3)), rs.getBytes(4), rs.getString(5), rs.getString(6)));
               expect++;
             }
           }

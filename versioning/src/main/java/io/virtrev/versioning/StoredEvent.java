@@ -20,8 +20,11 @@ public final class StoredEvent {
   private final Instant time;
   private final byte[] line;
   private final int headLength;
+  private final String prevName;
+  private final String prevState;
 
-  StoredEvent(Revision revision, String type, Domain object, Instant time, byte[] objectJson) {
+  StoredEvent(Revision revision, String type, Domain object, Instant time, byte[] objectJson, String prevName,
+      String prevState) {
     if (!object.resourceVersion().equals(revision)) {
       throw new IllegalStateException(
           "event revision " + revision + " != object resourceVersion " + object.resourceVersion());
@@ -30,6 +33,8 @@ public final class StoredEvent {
     this.type = type;
     this.object = object;
     this.time = time;
+    this.prevName = prevName;
+    this.prevState = prevState;
     byte[] head = ("{\"type\":\"" + type + "\",\"object\":").getBytes(StandardCharsets.US_ASCII);
     this.headLength = head.length;
     this.line = new byte[head.length + objectJson.length + 1];
@@ -38,8 +43,10 @@ public final class StoredEvent {
     line[line.length - 1] = '}';
   }
 
-  static StoredEvent of(String type, Domain object, Instant time) {
-    return new StoredEvent(object.resourceVersion(), type, object, time, Json.bytes(object));
+  /** {@code previous}: the object before this revision, null for ADDED. */
+  static StoredEvent of(String type, Domain object, Domain previous, Instant time) {
+    return new StoredEvent(object.resourceVersion(), type, object, time, Json.bytes(object),
+        previous == null ? null : previous.name(), previous == null ? null : previous.status().state());
   }
 
   public Revision revision() {
@@ -53,6 +60,20 @@ public final class StoredEvent {
 
   public Domain object() {
     return object;
+  }
+
+  /**
+   * The name the domain had before this revision; null for ADDED. With {@link #prevState()} it lets a
+   * filtered watch tell whether the domain matched before (an object that starts or stops matching a
+   * field selector is an ADDED or DELETED for that watch).
+   */
+  public String prevName() {
+    return prevName;
+  }
+
+  /** The state the domain had before this revision; null for ADDED. */
+  public String prevState() {
+    return prevState;
   }
 
   /** When the revision was committed. */

@@ -70,7 +70,7 @@ final class WorkingState {
       uuidByName.put(d.name(), d.uuid());
     }
     revision = d.resourceVersion().value();
-    StoredEvent e = StoredEvent.of(c.type(), d, clock.instant());
+    StoredEvent e = StoredEvent.of(c.type(), d, old, clock.instant());
     events.add(e);
     return e;
   }
