@@ -95,7 +95,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         } else if (query.flag("watch")) {
           watch(ctx, req, query);
         } else {
-          list(ctx, req, query);
+          ListRoutes.list(ctx, req, api, query);
         }
       }
       default -> {
@@ -108,6 +108,15 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             MutationRoutes.delete(ctx, req, api, query, rest[0]);
           } else {
             get(ctx, req, query, rest[0]);
+          }
+          return;
+        }
+        if (rest.length == 2 && !rest[0].isEmpty() && (rest[1].equals("history") || rest[1].equals("diff"))) {
+          allow(req, HttpMethod.GET, HttpMethod.HEAD);
+          if (rest[1].equals("history")) {
+            HistoryRoutes.history(ctx, req, api, query, rest[0]);
+          } else {
+            HistoryRoutes.diff(ctx, req, api, query, rest[0]);
           }
           return;
         }
@@ -137,15 +146,12 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         Map.of("allow", String.join(", ", names)), null);
   }
 
-  private void list(ChannelHandlerContext ctx, FullHttpRequest req, Query query) {
-    Optional<Revision> min = query.revision("resourceVersion");
-    atRevision(ctx, req, min, snap -> {
-      DomainList body = DomainList.of(listMeta(snap), snap.items());
-      Responses.json(ctx, req, HttpResponseStatus.OK, body, storeHeader(snap));
-    });
-  }
-
   private void get(ChannelHandlerContext ctx, FullHttpRequest req, Query query, String nameOrUuid) {
+    Optional<Revision> at = query.revision("resourceVersion");
+    if (at.isPresent()) {
+      HistoryRoutes.getAt(ctx, req, api, query, nameOrUuid, at.get());
+      return;
+    }
     Snapshot snap = api.store().snapshot();
     Domain d = snap.find(nameOrUuid).orElseThrow(() -> new ApiException(ApiException.Reason.NOT_FOUND,
         "domain \"" + nameOrUuid + "\" not found", Map.of("name", nameOrUuid, "kind", "domains"), null));
@@ -184,7 +190,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private void watch(ChannelHandlerContext ctx, FullHttpRequest req, Query query) {
     Optional<Revision> rv = query.revision("resourceVersion").filter(r -> r.value() != 0);
     Duration timeout = watchTimeout(query);
-    atRevision(ctx, req, rv, snap -> {
+    RevisionWait.atRevision(ctx, req, api, rv, snap -> {
       Revision start;
       List<byte[]> initial = new ArrayList<>();
       if (rv.isPresent()) {
@@ -210,51 +216,6 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       return Duration.ofMillis(Math.min(maxMs, TimeUnit.SECONDS.toMillis(asked.get())));
     }
     return Duration.ofMillis(maxMs / 2 + ThreadLocalRandom.current().nextLong(maxMs / 2 + 1));
-  }
-
-  /**
-   * Runs {@code then} with a snapshot at or after {@code min}. A revision the store has not reached
-   * yet is waited for up to {@code tooLargeWait}, then answered 504 as Kubernetes does.
-   */
-  private void atRevision(ChannelHandlerContext ctx, FullHttpRequest req, Optional<Revision> min,
-      Consumer<Snapshot> then) {
-    Snapshot snap = api.store().snapshot();
-    if (min.isEmpty() || min.get().compareTo(snap.revision()) <= 0) {
-      then.accept(snap);
-      return;
-    }
-    Revision wanted = min.get();
-    req.retain();
-    api.store().awaitRevision(wanted)
-        .orTimeout(api.http().tooLargeWait().toMillis(), TimeUnit.MILLISECONDS)
-        .whenComplete((r, err) -> ctx.executor().execute(() -> {
-          try {
-            if (err != null) {
-              Revision now = api.store().snapshot().revision();
-              throw err instanceof TimeoutException
-                  ? new ApiException(ApiException.Reason.TIMEOUT, "Too large resource version: " + wanted
-                      + ", current: " + now, Map.of("currentResourceVersion", now.toString()), null)
-                  : new ApiException(ApiException.Reason.SERVICE_UNAVAILABLE, err.getMessage());
-            }
-            then.accept(api.store().snapshot());
-          } catch (ApiException e) {
-            Responses.error(ctx, req, e);
-          } catch (RuntimeException e) {
-            LOG.error("{} {} failed", req.method(), req.uri(), e);
-            Responses.error(ctx, req, new ApiException(ApiException.Reason.INTERNAL_ERROR,
-                "internal error: " + e.getClass().getSimpleName() + ": " + e.getMessage()));
-          } finally {
-            req.release();
-          }
-        }));
-  }
-
-  private static ListMeta listMeta(Snapshot snap) {
-    return new ListMeta(snap.revision(), snap.storeId(), snap.compacted());
-  }
-
-  private static Map<String, String> storeHeader(Snapshot snap) {
-    return Map.of("X-Virtrev-Store-Id", snap.storeId());
   }
 
   @Override

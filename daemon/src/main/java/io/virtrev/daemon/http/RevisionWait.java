@@ -1,0 +1,59 @@
+package io.virtrev.daemon.http;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.virtrev.api.ApiException;
+import io.virtrev.api.Revision;
+import io.virtrev.versioning.Snapshot;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Serving "at least revision R": now if the store is there, else after it gets there, else 504. */
+final class RevisionWait {
+  private static final Logger LOG = LoggerFactory.getLogger(RevisionWait.class);
+
+  private RevisionWait() {}
+
+  /**
+   * Runs {@code then} with a snapshot at or after {@code min}. A revision the store has not reached
+   * yet is waited for up to {@code tooLargeWait}, then answered 504 as Kubernetes does.
+   */
+  static void atRevision(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api, Optional<Revision> min,
+      Consumer<Snapshot> then) {
+    Snapshot snap = api.store().snapshot();
+    if (min.isEmpty() || min.get().compareTo(snap.revision()) <= 0) {
+      then.accept(snap);
+      return;
+    }
+    Revision wanted = min.get();
+    req.retain();
+    api.store().awaitRevision(wanted)
+        .orTimeout(api.http().tooLargeWait().toMillis(), TimeUnit.MILLISECONDS)
+        .whenComplete((r, err) -> ctx.executor().execute(() -> {
+          try {
+            if (err != null) {
+              Revision now = api.store().snapshot().revision();
+              throw err instanceof TimeoutException
+                  ? new ApiException(ApiException.Reason.TIMEOUT, "Too large resource version: " + wanted
+                      + ", current: " + now, Map.of("currentResourceVersion", now.toString()), null)
+                  : new ApiException(ApiException.Reason.SERVICE_UNAVAILABLE, err.getMessage());
+            }
+            then.accept(api.store().snapshot());
+          } catch (ApiException e) {
+            Responses.error(ctx, req, e);
+          } catch (RuntimeException e) {
+            LOG.error("{} {} failed", req.method(), req.uri(), e);
+            Responses.error(ctx, req, new ApiException(ApiException.Reason.INTERNAL_ERROR,
+                "internal error: " + e.getClass().getSimpleName() + ": " + e.getMessage()));
+          } finally {
+            req.release();
+          }
+        }));
+  }
+
+}

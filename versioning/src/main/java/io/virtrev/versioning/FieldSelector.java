@@ -1,0 +1,125 @@
+package io.virtrev.versioning;
+
+import io.virtrev.api.ApiException;
+import io.virtrev.api.Domain;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A Kubernetes field selector over the fields a domain can be selected by: {@code metadata.name},
+ * {@code metadata.uuid} and {@code status.state}, with {@code =}, {@code ==} and {@code !=}, several
+ * requirements separated by commas (all must hold). Immutable.
+ */
+public final class FieldSelector {
+  public static final FieldSelector EVERYTHING = new FieldSelector(List.of());
+
+  private record Requirement(String field, boolean equal, String value) {
+    boolean matches(String name, String uuid, String state) {
+      String actual = switch (field) {
+        case "metadata.name" -> name;
+        case "metadata.uuid" -> uuid;
+        default -> state;
+      };
+      return equal == value.equals(actual);
+    }
+  }
+
+  private final List<Requirement> requirements;
+
+  private FieldSelector(List<Requirement> requirements) {
+    this.requirements = requirements;
+  }
+
+  /**
+   * Parses e.g. {@code metadata.name=web-1} or {@code status.state!=shutoff,metadata.name!=db}.
+   *
+   * @throws ApiException BAD_REQUEST naming the requirement, field or operator that is wrong
+   */
+  public static FieldSelector parse(String text) {
+    if (text == null || text.isBlank()) {
+      return EVERYTHING;
+    }
+    List<Requirement> out = new ArrayList<>();
+    for (String part : text.split(",")) {
+      String p = part.strip();
+      int ne = p.indexOf("!=");
+      int eq = p.indexOf('=');
+      if (eq <= 0 && ne <= 0) {
+        throw bad("fieldSelector requirement \"" + p + "\" has no operator: use field=value or field!=value");
+      }
+      boolean equal = ne < 0 || eq < ne;
+      String field = (equal ? p.substring(0, eq) : p.substring(0, ne)).strip();
+      String value = equal ? p.substring(p.startsWith("==", eq) ? eq + 2 : eq + 1) : p.substring(ne + 2);
+      value = value.strip();
+      switch (field) {
+        case "metadata.name", "status.state" -> { }
+        case "metadata.uuid" -> value = value.toLowerCase(Locale.ROOT);
+        default -> throw bad("fieldSelector field \"" + field
+            + "\" is not supported: use metadata.name, metadata.uuid or status.state");
+      }
+      out.add(new Requirement(field, equal, value));
+    }
+    return new FieldSelector(List.copyOf(out));
+  }
+
+  /** Restricts to one domain (watching one domain by name or uuid). */
+  public FieldSelector and(String field, String value) {
+    List<Requirement> out = new ArrayList<>(requirements);
+    out.add(new Requirement(field, true, value));
+    return new FieldSelector(List.copyOf(out));
+  }
+
+  public boolean isEverything() {
+    return requirements.isEmpty();
+  }
+
+  public boolean matches(Domain d) {
+    return matches(d.name(), d.uuid(), d.status().state());
+  }
+
+  public boolean matches(String name, String uuid, String state) {
+    for (Requirement r : requirements) {
+      if (!r.matches(name, uuid, state)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * How a stored event looks through this selector: its own type, ADDED (the domain starts matching),
+   * DELETED (it stops matching), or null (it matches neither before nor after: not delivered).
+   */
+  public String typeThrough(StoredEvent e) {
+    if (requirements.isEmpty()) {
+      return e.type();
+    }
+    Domain d = e.object();
+    boolean before = !e.type().equals("ADDED") && matches(e.prevName(), d.uuid(), e.prevState());
+    boolean after = !e.type().equals("DELETED") && matches(d);
+    if (e.type().equals("DELETED")) {
+      return before ? "DELETED" : null;
+    }
+    if (before && after) {
+      return "MODIFIED";
+    }
+    if (after) {
+      return "ADDED";
+    }
+    return before ? "DELETED" : null;
+  }
+
+  private static ApiException bad(String message) {
+    return new ApiException(ApiException.Reason.BAD_REQUEST, message);
+  }
+
+  @Override
+  public String toString() {
+    List<String> parts = new ArrayList<>();
+    for (Requirement r : requirements) {
+      parts.add(r.field() + (r.equal() ? "=" : "!=") + r.value());
+    }
+    return String.join(",", parts);
+  }
+}
