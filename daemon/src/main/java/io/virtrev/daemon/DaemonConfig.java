@@ -28,9 +28,14 @@ public record DaemonConfig(String connectUri, String listenHost, int listenPort,
    * @param watchBatch most events a watcher writes per turn before yielding its event loop
    * @param mutationTimeout how long a mutating request waits for libvirt before answering 504 (the
    *     mutation may still complete; its revision then shows up on watches)
+   * @param bookmarkInterval a watch with {@code allowWatchBookmarks} idle this long gets a BOOKMARK
+   *     (an SSE watch without bookmarks gets a heartbeat comment)
+   * @param maxWatchers most concurrent watches; 429 beyond
+   * @param watchBufferBytes a watch's outbound buffer: past this many unsent bytes the stream stops
+   *     writing until the client reads (Netty's write-buffer high-water mark; low is half)
    */
   public record HttpConfig(int maxBodyBytes, Duration tooLargeWait, Duration maxWatchTimeout, int watchBatch,
-      Duration mutationTimeout) {
+      Duration mutationTimeout, Duration bookmarkInterval, int maxWatchers, int watchBufferBytes) {
     public HttpConfig {
       if (maxBodyBytes < 1) {
         throw new IllegalArgumentException("maxBodyBytes < 1: " + maxBodyBytes);
@@ -38,13 +43,33 @@ public record DaemonConfig(String connectUri, String listenHost, int listenPort,
       if (watchBatch < 1) {
         throw new IllegalArgumentException("watchBatch < 1: " + watchBatch);
       }
+      if (maxWatchers < 1) {
+        throw new IllegalArgumentException("maxWatchers < 1: " + maxWatchers);
+      }
+      if (watchBufferBytes < 1024) {
+        throw new IllegalArgumentException("watchBufferBytes < 1024: " + watchBufferBytes);
+      }
+      if (bookmarkInterval.isNegative() || bookmarkInterval.isZero()) {
+        throw new IllegalArgumentException("bookmarkInterval must be positive: " + bookmarkInterval);
+      }
       if (maxWatchTimeout.isNegative() || maxWatchTimeout.isZero()) {
         throw new IllegalArgumentException("maxWatchTimeout must be positive: " + maxWatchTimeout);
       }
     }
 
     public static HttpConfig defaults() {
-      return new HttpConfig(1 << 20, Duration.ofSeconds(3), Duration.ofMinutes(30), 256, Duration.ofSeconds(60));
+      return new HttpConfig(1 << 20, Duration.ofSeconds(3), Duration.ofMinutes(30), 256, Duration.ofSeconds(60),
+          Duration.ofSeconds(60), 10_000, 64 * 1024);
+    }
+
+    public HttpConfig withBookmarkInterval(Duration d) {
+      return new HttpConfig(maxBodyBytes, tooLargeWait, maxWatchTimeout, watchBatch, mutationTimeout, d,
+          maxWatchers, watchBufferBytes);
+    }
+
+    public HttpConfig withMaxWatchers(int n) {
+      return new HttpConfig(maxBodyBytes, tooLargeWait, maxWatchTimeout, watchBatch, mutationTimeout,
+          bookmarkInterval, n, watchBufferBytes);
     }
   }
 

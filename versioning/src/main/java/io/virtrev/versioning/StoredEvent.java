@@ -82,7 +82,7 @@ public final class StoredEvent {
   }
 
   /** The object's JSON alone (a copy), as persisted in history. */
-  byte[] objectJson() {
+  public byte[] objectJson() {
     return Arrays.copyOfRange(line, headLength, line.length - 1);
   }
 

@@ -5,6 +5,7 @@ import io.virtrev.versioning.DomainStore;
 import io.virtrev.versioning.Mutations;
 import io.virtrev.versioning.Readiness;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -15,6 +16,13 @@ import java.util.function.Supplier;
  * @param readiness whether the state reflects libvirt (for /readyz)
  * @param http HTTP limits
  * @param blocking executor for work that may block on disk (history reads); never an event loop
+ * @param watchers how many watches are open (checked against {@code http.maxWatchers()})
  */
-public record ApiContext(DomainStore store, Mutations mutations, Supplier<Readiness> readiness, DaemonConfig.HttpConfig http,
-    Executor blocking) {}
+public record ApiContext(DomainStore store, Mutations mutations, Supplier<Readiness> readiness,
+    DaemonConfig.HttpConfig http, Executor blocking, AtomicInteger watchers) {
+
+  public ApiContext(DomainStore store, Mutations mutations, Supplier<Readiness> readiness,
+      DaemonConfig.HttpConfig http, Executor blocking) {
+    this(store, mutations, readiness, http, blocking, new AtomicInteger());
+  }
+}

@@ -59,8 +59,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     try {
       route(ctx, req);
     } catch (ApiException e) {
-      Object allow = e.details().get("allow");
-      Responses.error(ctx, req, e, allow == null ? Map.of() : Map.of(HttpHeaderNames.ALLOW.toString(), allow.toString()));
+      Responses.error(ctx, req, e);
     } catch (RuntimeException e) {
       LOG.error("{} {} failed", req.method(), req.uri(), e);
       Responses.error(ctx, req, new ApiException(ApiException.Reason.INTERNAL_ERROR,
@@ -93,7 +92,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         if (req.method().equals(HttpMethod.POST)) {
           MutationRoutes.create(ctx, req, api);
         } else if (query.flag("watch")) {
-          watch(ctx, req, query);
+          watch(ctx, req, query, null);
         } else {
           ListRoutes.list(ctx, req, api, query);
         }
@@ -106,6 +105,8 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             MutationRoutes.update(ctx, req, api, rest[0]);
           } else if (req.method().equals(HttpMethod.DELETE)) {
             MutationRoutes.delete(ctx, req, api, query, rest[0]);
+          } else if (query.flag("watch")) {
+            watch(ctx, req, query, rest[0]);
           } else {
             get(ctx, req, query, rest[0]);
           }
@@ -187,35 +188,29 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     return xml >= 0 && (json < 0 || xml < json);
   }
 
-  private void watch(ChannelHandlerContext ctx, FullHttpRequest req, Query query) {
-    Optional<Revision> rv = query.revision("resourceVersion").filter(r -> r.value() != 0);
-    Duration timeout = watchTimeout(query);
-    RevisionWait.atRevision(ctx, req, api, rv, snap -> {
+  /** A watch of all domains, or ({@code domain} not null) of one domain's URL. */
+  private void watch(ChannelHandlerContext ctx, FullHttpRequest req, Query query, String domain) {
+    WatchRequest w = WatchRequest.parse(req, query, api, domain);
+    RevisionWait.atRevision(ctx, req, api, w.resourceVersion(), snap -> {
       Revision start;
-      List<byte[]> initial = new ArrayList<>();
-      if (rv.isPresent()) {
-        api.store().checkRetained(rv.get());
-        start = rv.get();
+      List<Domain> initial = List.of();
+      if (w.resourceVersion().isPresent() && !w.sendInitialEvents()) {
+        api.store().checkRetained(w.resourceVersion().get());
+        start = w.resourceVersion().get();
       } else {
-        // No revision (or "0"): synthetic ADDED for the current state, then changes after it.
+        // No revision (or "0"), or a streaming list: the current state as synthetic ADDED, then changes.
         start = snap.revision();
-        for (Domain d : snap.items()) {
-          initial.add(Json.bytes(new WatchEvent(WatchEvent.ADDED, d)));
-        }
+        initial = w.selector().isEverything() ? snap.items()
+            : snap.items().stream().filter(w.selector()::matches).toList();
       }
-      watch = new WatchStream(ctx.channel(), api.store(), api.blocking(), api.http().watchBatch(), start);
-      watch.begin(initial, timeout);
+      if (api.watchers().incrementAndGet() > api.http().maxWatchers()) {
+        api.watchers().decrementAndGet();
+        throw new ApiException(ApiException.Reason.TOO_MANY_REQUESTS, "too many watches open (the limit is "
+            + api.http().maxWatchers() + "); retry later", Map.of("retryAfterSeconds", 1), null);
+      }
+      watch = new WatchStream(ctx.channel(), api, w, start, api.watchers()::decrementAndGet);
+      watch.begin(initial);
     });
-  }
-
-  /** timeoutSeconds if given (capped by the server maximum), else a random time in [max/2, max]. */
-  private Duration watchTimeout(Query query) {
-    long maxMs = api.http().maxWatchTimeout().toMillis();
-    Optional<Long> asked = query.positiveLong("timeoutSeconds");
-    if (asked.isPresent() && asked.get() > 0) {
-      return Duration.ofMillis(Math.min(maxMs, TimeUnit.SECONDS.toMillis(asked.get())));
-    }
-    return Duration.ofMillis(maxMs / 2 + ThreadLocalRandom.current().nextLong(maxMs / 2 + 1));
   }
 
   @Override

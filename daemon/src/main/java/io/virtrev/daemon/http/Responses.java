@@ -43,8 +43,12 @@ final class Responses {
     send(ctx, req, HttpResponseStatus.valueOf(s.code()), Json.bytes(s), JSON, headers);
   }
 
+  /** The error's Status; {@code Retry-After} for 429 and {@code Allow} for 405 come from its details. */
   static void error(ChannelHandlerContext ctx, HttpRequest req, ApiException e) {
-    error(ctx, req, e, Map.of());
+    Object allow = e.details().get("allow");
+    Object retry = e.details().get("retryAfterSeconds");
+    error(ctx, req, e, allow != null ? Map.of("Allow", allow.toString())
+        : retry != null ? Map.of("Retry-After", retry.toString()) : Map.of());
   }
 
   static void notModified(ChannelHandlerContext ctx, HttpRequest req, Map<String, String> headers) {

@@ -1,6 +1,6 @@
 package io.virtrev.daemon.http;
 
-import io.netty.buffer.Unpooled;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.DefaultHttpContent;
@@ -12,13 +12,16 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.virtrev.api.ApiException;
+import io.virtrev.api.Domain;
 import io.virtrev.api.Json;
 import io.virtrev.api.Revision;
 import io.virtrev.api.WatchEvent;
 import io.virtrev.versioning.DomainStore;
 import io.virtrev.versioning.StoredEvent;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -27,8 +30,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One watch response: a chunked stream of JSON lines that delivers every revision after
- * {@code cursor}, in order, exactly once.
+ * One watch response: a chunked stream that delivers every revision after {@code cursor} that
+ * passes the request's field selector, in order, exactly once.
  *
  * <p>It pulls rather than being pushed to: the store's writer only calls {@link #wake()}, which
  * schedules {@link #pump()} on the channel's event loop. The pump writes while the channel is
@@ -37,44 +40,70 @@ import org.slf4j.LoggerFactory;
  * buffer (its high-water mark) in memory; one that lags past the retained history gets an ERROR event
  * with a 410 Status and is closed.
  *
+ * <p>The cursor advances over every revision, delivered or filtered out, so a BOOKMARK at the cursor
+ * promises: nothing up to here that matches was left out.
+ *
  * <p>Threads: all fields except {@code wakeScheduled} are confined to the channel's event loop.
  */
 final class WatchStream {
   private static final Logger LOG = LoggerFactory.getLogger(WatchStream.class);
-  private static final byte[] NEWLINE = {'\n'};
 
   private final Channel channel;
   private final DomainStore store;
   private final Executor blocking;
   private final int batch;
+  private final WatchRequest request;
+  private final Duration idle;
+  private final Runnable onEnd;
   private final AtomicBoolean wakeScheduled = new AtomicBoolean();
   private Revision cursor;
+  private long lastWriteNanos = System.nanoTime();
   private boolean historyInFlight;
   private boolean finished;
   private AutoCloseable subscription;
   private ScheduledFuture<?> timeoutTask;
+  private ScheduledFuture<?> idleTask;
+  private boolean slotHeld = true;
 
-  WatchStream(Channel channel, DomainStore store, Executor blocking, int batch, Revision start) {
+  /** {@code onEnd} runs once when the stream ends, for any reason (releases its watcher slot). */
+  WatchStream(Channel channel, ApiContext api, WatchRequest request, Revision start, Runnable onEnd) {
     this.channel = channel;
-    this.store = store;
-    this.blocking = blocking;
-    this.batch = batch;
+    this.store = api.store();
+    this.blocking = api.blocking();
+    this.batch = api.http().watchBatch();
+    this.idle = api.http().bookmarkInterval();
+    this.request = request;
     this.cursor = start;
+    this.onEnd = onEnd;
   }
 
-  /** Sends the response head and {@code initial} lines, then streams every revision after the start. */
-  void begin(List<byte[]> initial, Duration timeout) {
+  /**
+   * Sends the response head and the synthetic ADDED events for {@code initial} (the state at the start
+   * revision, already filtered), then streams every revision after the start.
+   */
+  void begin(List<Domain> initial) {
     HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
-    head.headers().set(HttpHeaderNames.CONTENT_TYPE, Responses.JSON);
+    head.headers().set(HttpHeaderNames.CONTENT_TYPE, request.format().contentType());
     head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
     head.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache, no-store");
+    head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE); // closed when the stream ends
     channel.write(head);
-    for (byte[] line : initial) {
-      channel.write(chunk(line));
+    send(request.format().preamble());
+    for (Domain d : initial) {
+      send(request.format().event(WatchEvent.ADDED, null, Json.bytes(d), null));
+    }
+    if (request.sendInitialEvents()) {
+      bookmark(true);
+    } else if (!initial.isEmpty() || request.resourceVersion().isEmpty()) {
+      send(request.format().position(cursor));
     }
     channel.flush();
     subscription = store.subscribe(this::wake);
-    timeoutTask = channel.eventLoop().schedule(this::finish, timeout.toMillis(), TimeUnit.MILLISECONDS);
+    timeoutTask = channel.eventLoop().schedule(this::finish, request.timeout().toMillis(), TimeUnit.MILLISECONDS);
+    if (request.bookmarks() || request.format() == WatchFormat.SSE) {
+      long every = Math.max(1, idle.toMillis() / 2);
+      idleTask = channel.eventLoop().scheduleAtFixedRate(this::onIdleCheck, every, every, TimeUnit.MILLISECONDS);
+    }
     pump();
   }
 
@@ -101,8 +130,7 @@ final class WatchStream {
       if (read.events().isEmpty()) {
         break;
       }
-      write(read.events());
-      wrote = true;
+      wrote |= write(read.events());
     }
     if (wrote) {
       channel.flush();
@@ -130,23 +158,71 @@ final class WatchStream {
         if (finished) {
           return;
         }
-        write(events);
-        channel.flush();
+        if (write(events)) {
+          channel.flush();
+        }
         pump();
       });
     });
   }
 
-  private void write(List<StoredEvent> events) {
+  /** Writes what passes the selector; advances the cursor over all. True if anything was written. */
+  private boolean write(List<StoredEvent> events) {
+    boolean wrote = false;
     for (StoredEvent e : events) {
       if (e.revision().compareTo(cursor) <= 0) {
-        continue; // already sent (history and log overlap); Unique
+        continue; // already seen (history and log overlap): Unique
       }
       if (e.revision().value() != cursor.value() + 1) {
         throw new IllegalStateException("watch gap: after " + cursor + " came " + e.revision());
       }
-      channel.write(chunk(e.line()));
       cursor = e.revision();
+      String type = request.selector().typeThrough(e);
+      if (type == null) {
+        continue;
+      }
+      boolean asStored = type.equals(e.type());
+      byte[] line = asStored && request.format() == WatchFormat.JSON_LINES ? e.line() : null;
+      send(request.format().event(type, e.revision(), line == null ? e.objectJson() : null, line));
+      wrote = true;
+    }
+    return wrote;
+  }
+
+  /** Every half interval: a BOOKMARK (if allowed) or an SSE heartbeat after {@code idle} without writes. */
+  private void onIdleCheck() {
+    if (finished || System.nanoTime() - lastWriteNanos < idle.toNanos() || !channel.isWritable()) {
+      return;
+    }
+    if (request.bookmarks()) {
+      bookmark(false);
+    } else {
+      send(request.format().heartbeat());
+    }
+    channel.flush();
+  }
+
+  /**
+   * A BOOKMARK at the cursor: the object carries only {@code metadata.resourceVersion} (and, at the end
+   * of the initial events, the {@code k8s.io/initial-events-end} annotation).
+   */
+  private void bookmark(boolean initialEventsEnd) {
+    Map<String, Object> meta = new LinkedHashMap<>();
+    meta.put("resourceVersion", cursor.toString());
+    if (initialEventsEnd) {
+      meta.put("annotations", Map.of("k8s.io/initial-events-end", "true"));
+    }
+    Map<String, Object> obj = new LinkedHashMap<>();
+    obj.put("kind", Domain.KIND);
+    obj.put("apiVersion", Domain.API_VERSION);
+    obj.put("metadata", meta);
+    send(request.format().event(WatchEvent.BOOKMARK, cursor, Json.bytes(obj), null));
+  }
+
+  private void send(ByteBuf buf) {
+    if (buf != null) {
+      channel.write(new DefaultHttpContent(buf));
+      lastWriteNanos = System.nanoTime();
     }
   }
 
@@ -155,17 +231,24 @@ final class WatchStream {
     if (finished) {
       return;
     }
-    channel.write(chunk(Json.bytes(new WatchEvent(WatchEvent.ERROR, e.toStatus()))));
-    finish();
+    send(request.format().event(WatchEvent.ERROR, null, Json.bytes(e.toStatus()), null));
+    end();
   }
 
-  /** Ends the response cleanly (timeout, error, shutdown) and closes the connection. */
+  /** The server ends the stream (timeout, shutdown): a last BOOKMARK if allowed, so the client resumes. */
   void finish() {
     if (finished) {
       return;
     }
+    if (request.bookmarks()) {
+      bookmark(false);
+    }
+    end();
+  }
+
+  private void end() {
     finished = true;
-    unsubscribe();
+    release();
     if (channel.isActive()) {
       channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ChannelFutureListener.CLOSE);
     }
@@ -174,13 +257,17 @@ final class WatchStream {
   /** The connection went away. */
   void closed() {
     finished = true;
-    unsubscribe();
+    release();
   }
 
-  private void unsubscribe() {
+  private void release() {
     if (timeoutTask != null) {
       timeoutTask.cancel(false);
       timeoutTask = null;
+    }
+    if (idleTask != null) {
+      idleTask.cancel(false);
+      idleTask = null;
     }
     if (subscription != null) {
       try {
@@ -190,9 +277,9 @@ final class WatchStream {
       }
       subscription = null;
     }
-  }
-
-  private static DefaultHttpContent chunk(byte[] line) {
-    return new DefaultHttpContent(Unpooled.wrappedBuffer(line, NEWLINE));
+    if (slotHeld) {
+      slotHeld = false;
+      onEnd.run();
+    }
   }
 }

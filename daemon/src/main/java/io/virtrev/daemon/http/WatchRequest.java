@@ -1,0 +1,88 @@
+package io.virtrev.daemon.http;
+
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.virtrev.api.ApiException;
+import io.virtrev.api.Revision;
+import io.virtrev.versioning.FieldSelector;
+import io.virtrev.versioning.Snapshot;
+import io.virtrev.versioning.Uuids;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A watch request's parameters, checked as Kubernetes checks them.
+ *
+ * @param resourceVersion start after this revision; empty: start from the current state with
+ *     synthetic ADDED events (also for "0")
+ * @param sendInitialEvents the streaming-list form: ADDED for the state at (at least) the revision,
+ *     then a BOOKMARK annotated {@code k8s.io/initial-events-end}
+ * @param bookmarks {@code allowWatchBookmarks}
+ * @param selector the field selector (and the one domain, when watching a domain's URL)
+ * @param timeout when the server ends the stream
+ * @param format JSON lines or Server-Sent Events
+ */
+record WatchRequest(Optional<Revision> resourceVersion, boolean sendInitialEvents, boolean bookmarks,
+    FieldSelector selector, Duration timeout, WatchFormat format) {
+
+  static final String LAST_EVENT_ID = "Last-Event-ID";
+
+  static WatchRequest parse(FullHttpRequest req, Query query, ApiContext api, String domain) {
+    String accept = req.headers().get("Accept", "");
+    WatchFormat format = accept.contains("text/event-stream") ? WatchFormat.SSE : WatchFormat.JSON_LINES;
+    Optional<Revision> rv = query.revision("resourceVersion").filter(r -> r.value() != 0);
+    boolean initial = query.flag("sendInitialEvents");
+    boolean bookmarks = query.flag("allowWatchBookmarks");
+    Optional<String> match = query.get("resourceVersionMatch");
+    if (initial) {
+      if (!bookmarks) {
+        throw invalid("sendInitialEvents requires setting allowWatchBookmarks to true");
+      }
+      if (!match.equals(Optional.of("NotOlderThan"))) {
+        throw invalid("sendInitialEvents requires resourceVersionMatch=NotOlderThan (got "
+            + match.orElse("none") + ")");
+      }
+    } else if (match.isPresent()) {
+      throw invalid("resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided");
+    }
+    String lastEventId = req.headers().get(LAST_EVENT_ID);
+    if (format == WatchFormat.SSE && lastEventId != null && !lastEventId.isBlank()) {
+      // An EventSource reconnecting: resume exactly after the last event it saw, whatever the URL says.
+      try {
+        rv = Optional.of(Revision.parse(lastEventId.trim()));
+      } catch (ApiException e) {
+        throw new ApiException(ApiException.Reason.BAD_REQUEST, "Last-Event-ID: " + e.getMessage());
+      }
+      initial = false;
+    }
+    FieldSelector selector = FieldSelector.parse(query.get("fieldSelector").orElse(null));
+    if (domain != null) {
+      selector = oneDomain(selector, api.store().snapshot(), domain);
+    }
+    return new WatchRequest(rv, initial, bookmarks, selector, timeout(query, api), format);
+  }
+
+  /** Watching one domain's URL: by uuid if it is one or names an existing domain, else by name. */
+  private static FieldSelector oneDomain(FieldSelector selector, Snapshot snap, String id) {
+    if (Uuids.looksLikeUuid(id)) {
+      return selector.and("metadata.uuid", Uuids.normalize(id));
+    }
+    return snap.byName(id).map(d -> selector.and("metadata.uuid", d.uuid()))
+        .orElseGet(() -> selector.and("metadata.name", id));
+  }
+
+  /** timeoutSeconds if given (capped by the server maximum), else a random time in [max/2, max]. */
+  private static Duration timeout(Query query, ApiContext api) {
+    long maxMs = api.http().maxWatchTimeout().toMillis();
+    Optional<Long> asked = query.positiveLong("timeoutSeconds");
+    if (asked.isPresent() && asked.get() > 0) {
+      return Duration.ofMillis(Math.min(maxMs, TimeUnit.SECONDS.toMillis(asked.get())));
+    }
+    return Duration.ofMillis(maxMs / 2 + ThreadLocalRandom.current().nextLong(maxMs / 2 + 1));
+  }
+
+  private static ApiException invalid(String message) {
+    return new ApiException(ApiException.Reason.INVALID, message);
+  }
+}
