@@ -71,6 +71,18 @@ final class VirtrevdCommand implements Callable<Integer> {
           + " and then shows up on watches (default: ${DEFAULT-VALUE})")
   Duration mutationTimeout;
 
+  @Option(names = "--watch-bookmark-interval", paramLabel = "DURATION", defaultValue = "60s",
+      description = "an idle watch with allowWatchBookmarks gets a BOOKMARK this often (default: ${DEFAULT-VALUE})")
+  Duration bookmarkInterval;
+
+  @Option(names = "--max-watchers", paramLabel = "N", defaultValue = "10000",
+      description = "most concurrent watches, 429 beyond (default: ${DEFAULT-VALUE})")
+  int maxWatchers;
+
+  @Option(names = "--watch-buffer-bytes", paramLabel = "BYTES", defaultValue = "65536",
+      description = "unsent bytes a watch may hold before it pauses until its client reads (default: ${DEFAULT-VALUE})")
+  int watchBufferBytes;
+
   @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info",
       description = "error, warn, info, debug or trace (default: ${DEFAULT-VALUE})")
   String logLevel;
@@ -119,8 +131,13 @@ final class VirtrevdCommand implements Callable<Integer> {
     }
     StoreConfig store = new StoreConfig(dataDir, historyRetention, eventLogCapacity, StoreConfig.DEFAULT_MAX_BATCH);
     ReconcilerConfig rec = ReconcilerConfig.defaults().withResyncPeriod(resyncPeriod);
+    if (maxWatchers < 1 || watchBufferBytes < 1024 || bookmarkInterval.isZero() || bookmarkInterval.isNegative()) {
+      throw new ParameterException(spec.commandLine(), "--max-watchers must be >= 1, --watch-buffer-bytes >= 1024"
+          + " and --watch-bookmark-interval positive");
+    }
     DaemonConfig.HttpConfig http = new DaemonConfig.HttpConfig(maxBodyBytes, tooLargeWait, watchTimeoutMax,
-        DaemonConfig.HttpConfig.defaults().watchBatch(), mutationTimeout);
+        DaemonConfig.HttpConfig.defaults().watchBatch(), mutationTimeout, bookmarkInterval, maxWatchers,
+        watchBufferBytes);
     return new DaemonConfig(connect, hp.host(), hp.port(), store, rec, http);
   }
 
