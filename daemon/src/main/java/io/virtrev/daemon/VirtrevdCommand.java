@@ -87,6 +87,16 @@ final class VirtrevdCommand implements Callable<Integer> {
       description = "error, warn, info, debug or trace (default: ${DEFAULT-VALUE})")
   String logLevel;
 
+  @Option(names = "--history-max-age", paramLabel = "DURATION", defaultValue = "168h",
+      description = "revisions older than this are compacted too (as are those beyond --history-retention;"
+          + " the newest is always kept); 0s: no age limit (default: ${DEFAULT-VALUE})")
+  Duration historyMaxAge;
+
+  @Option(names = "--compaction-chunk", paramLabel = "N", defaultValue = "1000",
+      description = "most history rows deleted per compaction transaction; commits interleave between chunks"
+          + " (default: ${DEFAULT-VALUE})")
+  int compactionChunk;
+
   @Override
   public Integer call() throws Exception {
     ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
@@ -129,7 +139,14 @@ final class VirtrevdCommand implements Callable<Integer> {
     if (watchTimeoutMax.isZero() || watchTimeoutMax.isNegative()) {
       throw new ParameterException(spec.commandLine(), "--watch-timeout-max must be positive: " + watchTimeoutMax);
     }
-    StoreConfig store = new StoreConfig(dataDir, historyRetention, eventLogCapacity, StoreConfig.DEFAULT_MAX_BATCH);
+    if (historyMaxAge.isNegative()) {
+      throw new ParameterException(spec.commandLine(), "--history-max-age must be >= 0 (0s: no limit): " + historyMaxAge);
+    }
+    if (compactionChunk < 1) {
+      throw new ParameterException(spec.commandLine(), "--compaction-chunk must be >= 1: " + compactionChunk);
+    }
+    StoreConfig store = new StoreConfig(dataDir, historyRetention, eventLogCapacity, StoreConfig.DEFAULT_MAX_BATCH,
+        historyMaxAge, compactionChunk, StoreConfig.DEFAULT_COMPACTION_INTERVAL);
     ReconcilerConfig rec = ReconcilerConfig.defaults().withResyncPeriod(resyncPeriod);
     if (maxWatchers < 1 || watchBufferBytes < 1024 || bookmarkInterval.isZero() || bookmarkInterval.isNegative()) {
       throw new ParameterException(spec.commandLine(), "--max-watchers must be >= 1, --watch-buffer-bytes >= 1024"

@@ -25,7 +25,7 @@ class ApiHttpTest {
     d = FakeDaemon.start(dir, c -> c);
     uuid = d.source.defineTiny("web-1");
     d.source.defineTiny("db-1");
-    d.awaitRevision(2);
+    d.awaitRevision(3); // a new store is at 1; two ADDED
   }
 
   @AfterEach
@@ -41,7 +41,7 @@ class ApiHttpTest {
     JsonNode j = r.json();
     assertThat(j.get("kind").asText()).isEqualTo("DomainList");
     assertThat(j.get("apiVersion").asText()).isEqualTo("virtrev.io/v1");
-    assertThat(j.at("/metadata/resourceVersion").asText()).isEqualTo("2");
+    assertThat(j.at("/metadata/resourceVersion").asText()).isEqualTo("3");
     assertThat(j.at("/metadata/storeId").asText()).isEqualTo(d.daemon.store().snapshot().storeId());
     assertThat(j.get("items")).extracting(i -> i.at("/metadata/name").asText()).containsExactly("db-1", "web-1");
     JsonNode web = j.get("items").get(1);
@@ -106,18 +106,18 @@ class ApiHttpTest {
   void tooLargeResourceVersionWaitsThenAnswers504() {
     long t0 = System.nanoTime();
     ApiClient.Response r = d.api.get("/api/v1/domains?resourceVersion=999");
-    assertStatus(r, 504, "Timeout", "Too large resource version: 999, current: 2");
+    assertStatus(r, 504, "Timeout", "Too large resource version: 999, current: 3");
     assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
   }
 
   @Test
   void aRevisionReachedWhileWaitingIsServed() throws Exception {
-    var f = java.util.concurrent.CompletableFuture.supplyAsync(() -> d.api.get("/api/v1/domains?resourceVersion=3"));
+    var f = java.util.concurrent.CompletableFuture.supplyAsync(() -> d.api.get("/api/v1/domains?resourceVersion=4"));
     await().pollDelay(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2)).until(() -> !f.isDone());
     d.source.start(uuid);
     ApiClient.Response r = f.get(5, java.util.concurrent.TimeUnit.SECONDS);
     assertThat(r.status()).isEqualTo(200);
-    assertThat(r.json().at("/metadata/resourceVersion").asLong()).isGreaterThanOrEqualTo(3);
+    assertThat(r.json().at("/metadata/resourceVersion").asLong()).isGreaterThanOrEqualTo(4);
   }
 
   @Test

@@ -34,16 +34,16 @@ class WatchFeaturesTest {
   void bookmarksWhenIdleAndJustBeforeTheServerEndsTheStream() throws Exception {
     try (FakeDaemon d = FakeDaemon.start(dir, c -> c.withHttp(c.http().withBookmarkInterval(Duration.ofMillis(200))))) {
       d.source.defineTiny("a");
-      d.awaitRevision(1);
+      d.awaitRevision(2);
       try (WatchClient w = WatchClient.open(d.api,
-          "/api/v1/domains?watch=true&resourceVersion=1&allowWatchBookmarks=true&timeoutSeconds=2")) {
+          "/api/v1/domains?watch=true&resourceVersion=2&allowWatchBookmarks=true&timeoutSeconds=2")) {
         await().atMost(WAIT).until(() -> w.events().stream().anyMatch(e -> e.type().equals("BOOKMARK")));
         SeenEvent idle = w.events().get(0);
         assertThat(idle.type()).isEqualTo("BOOKMARK");
-        assertThat(idle.resourceVersion()).isEqualTo(1);
-        assertThat(idle.objectJson()).isEqualTo("{\"kind\":\"Domain\",\"apiVersion\":\"virtrev.io/v1\",\"metadata\":{\"resourceVersion\":\"1\"}}");
+        assertThat(idle.resourceVersion()).isEqualTo(2);
+        assertThat(idle.objectJson()).isEqualTo("{\"kind\":\"Domain\",\"apiVersion\":\"virtrev.io/v1\",\"metadata\":{\"resourceVersion\":\"2\"}}");
         d.source.defineTiny("b");
-        d.awaitRevision(2);
+        d.awaitRevision(3);
         w.ended().get(10, TimeUnit.SECONDS);
         List<SeenEvent> seen = w.events();
         assertThat(seen).anySatisfy(e -> assertThat(e.name()).isEqualTo("b"));
@@ -51,7 +51,7 @@ class WatchFeaturesTest {
         assertThat(seen.get(seen.size() - 1).resourceVersion()).isEqualTo(d.revision());
         assertThat(WatchGuarantees.ordered(seen)).isEmpty();
       }
-      try (WatchClient w = WatchClient.open(d.api, "/api/v1/domains?watch=true&resourceVersion=1&timeoutSeconds=1")) {
+      try (WatchClient w = WatchClient.open(d.api, "/api/v1/domains?watch=true&resourceVersion=2&timeoutSeconds=1")) {
         w.ended().get(10, TimeUnit.SECONDS);
         assertThat(w.events()).as("no bookmarks unless asked for").noneMatch(e -> e.type().equals("BOOKMARK"));
       }
@@ -63,18 +63,18 @@ class WatchFeaturesTest {
     try (FakeDaemon d = FakeDaemon.start(dir, c -> c)) {
       String a = d.source.defineTiny("a");
       d.source.defineTiny("b");
-      d.awaitRevision(2);
+      d.awaitRevision(3);
       try (WatchClient w = WatchClient.open(d.api, "/api/v1/domains?watch=true&sendInitialEvents=true"
           + "&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true")) {
         await().atMost(WAIT).until(() -> w.events().size() >= 3);
         List<SeenEvent> first = w.events();
         assertThat(first).extracting(SeenEvent::type).startsWith("ADDED", "ADDED", "BOOKMARK");
-        assertThat(first.get(2).resourceVersion()).isEqualTo(2);
+        assertThat(first.get(2).resourceVersion()).isEqualTo(3);
         assertThat(first.get(2).objectJson()).contains("\"annotations\":{\"k8s.io/initial-events-end\":\"true\"}");
         d.source.start(a);
         await().atMost(WAIT).until(() -> w.events().size() == 4);
         assertThat(w.events().get(3).type()).isEqualTo("MODIFIED");
-        assertThat(w.events().get(3).resourceVersion()).isEqualTo(3);
+        assertThat(w.events().get(3).resourceVersion()).isEqualTo(4);
       }
       assertStatus(d.api.get("/api/v1/domains?watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan"),
           422, "Invalid", "requires setting allowWatchBookmarks");
@@ -91,12 +91,12 @@ class WatchFeaturesTest {
     try (FakeDaemon d = FakeDaemon.start(dir, c -> c)) {
       String a = d.source.defineTiny("a");
       String b = d.source.defineTiny("b");
-      d.awaitRevision(2);
+      d.awaitRevision(3);
       try (WatchClient running = WatchClient.open(d.api,
-              "/api/v1/domains?watch=true&resourceVersion=2&fieldSelector=status.state%3Drunning");
+              "/api/v1/domains?watch=true&resourceVersion=3&fieldSelector=status.state%3Drunning");
           WatchClient notB = WatchClient.open(d.api,
-              "/api/v1/domains?watch=true&resourceVersion=2&fieldSelector=metadata.name!%3Db");
-          WatchClient oneUrl = WatchClient.open(d.api, "/api/v1/domains/b?watch=true&resourceVersion=2")) {
+              "/api/v1/domains?watch=true&resourceVersion=3&fieldSelector=metadata.name!%3Db");
+          WatchClient oneUrl = WatchClient.open(d.api, "/api/v1/domains/b?watch=true&resourceVersion=3")) {
         // One change at a time: changes of one domain faster than a re-read would be coalesced.
         step(d, () -> d.source.start(a));
         step(d, () -> d.source.start(b));
@@ -155,7 +155,7 @@ class WatchFeaturesTest {
   void serverSentEventsResumeExactlyFromLastEventId() throws Exception {
     try (FakeDaemon d = FakeDaemon.start(dir, c -> c)) {
       String a = d.source.defineTiny("a");
-      d.awaitRevision(1);
+      d.awaitRevision(2);
       List<Long> ids = Collections.synchronizedList(new ArrayList<>());
       List<String> types = Collections.synchronizedList(new ArrayList<>());
       AtomicInteger opens = new AtomicInteger();
@@ -173,7 +173,7 @@ class WatchFeaturesTest {
         @Override public void onComment(String comment) { }
         @Override public void onError(Throwable t) { } // the server ends streams: the client reconnects
       };
-      URI uri = URI.create(d.api.base() + "/api/v1/domains?watch=true&resourceVersion=1&timeoutSeconds=1");
+      URI uri = URI.create(d.api.base() + "/api/v1/domains?watch=true&resourceVersion=2&timeoutSeconds=1");
       EventSource.Builder es = new EventSource.Builder(ConnectStrategy.http(uri))
           .errorStrategy(ErrorStrategy.alwaysContinue()).retryDelay(50, TimeUnit.MILLISECONDS);
       try (BackgroundEventSource sse = new BackgroundEventSource.Builder(handler, es).build()) {
@@ -181,7 +181,7 @@ class WatchFeaturesTest {
         for (int i = 0; i < 120; i++) {
           d.source.redefine(a, 33 + i % 50);
           if (i % 30 == 29) { // let the client catch up now and then, across reconnects
-            long target = Math.max(2, d.revision());
+            long target = Math.max(3, d.revision());
             await().atMost(WAIT).until(() -> !ids.isEmpty() && ids.get(ids.size() - 1) >= target);
             int connections = opens.get();
             await().atMost(WAIT).until(() -> opens.get() > connections); // the server ended it; it came back
@@ -190,7 +190,7 @@ class WatchFeaturesTest {
         long end = d.revision();
         await().atMost(WAIT).until(() -> !ids.isEmpty() && ids.get(ids.size() - 1) == end);
         assertThat(opens.get()).as("the server ended streams and the client reconnected").isGreaterThanOrEqualTo(5);
-        assertThat(ids).containsExactlyElementsOf(LongStream.rangeClosed(2, end).boxed().toList());
+        assertThat(ids).containsExactlyElementsOf(LongStream.rangeClosed(3, end).boxed().toList());
         assertThat(types).containsOnly("MODIFIED");
       }
     }

@@ -35,7 +35,7 @@ class WatchHttpTest {
       for (int i = 0; i < 5; i++) {
         live.add(d.source.defineTiny("pre-" + i));
       }
-      d.awaitRevision(5);
+      d.awaitRevision(6);
       ApiClient.Listed listed = d.api.list();
       InformerCache cache = new InformerCache();
       cache.replace(listed.items());
@@ -77,7 +77,7 @@ class WatchHttpTest {
     try (FakeDaemon d = FakeDaemon.start(dir, c -> c)) {
       String a = d.source.defineTiny("a");
       d.source.defineTiny("b");
-      d.awaitRevision(2);
+      d.awaitRevision(3);
       try (WatchClient w = WatchClient.open(d.api, "/api/v1/domains?watch=true")) {
         await().atMost(WAIT).until(() -> w.events().size() == 2);
         assertThat(w.events()).extracting(SeenEvent::type).containsExactly("ADDED", "ADDED");
@@ -85,7 +85,7 @@ class WatchHttpTest {
         d.source.start(a);
         await().atMost(WAIT).until(() -> w.events().size() == 3);
         assertThat(w.events().get(2).type()).isEqualTo("MODIFIED");
-        assertThat(w.events().get(2).resourceVersion()).isEqualTo(3);
+        assertThat(w.events().get(2).resourceVersion()).isEqualTo(4);
       }
     }
   }

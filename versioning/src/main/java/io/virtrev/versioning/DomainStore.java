@@ -32,11 +32,20 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Locks: {@code waiters} guards itself (revision waiters); the event log has its own. No lock is
  * held while calling a subscriber or completing a future.
+ *
+ * <p>Compaction runs on its own thread ({@link Compactor}, {@code store-compactor}) with its own SQLite
+ * connection. The compacted revision is published in two steps: {@code compacted} (volatile, read by
+ * {@link #checkRetained} and {@link #compacted()}) as soon as the mark is committed, then a new snapshot
+ * with it, made by the writer (the writer is still the only thread that replaces the snapshot), so
+ * {@link Snapshot#compacted()} may lag {@link #compacted()} by one queue turn, never lead it.
+ *
+ * <p>Reads of the past ({@link #list}, {@link #versionAt}, {@link #history}, ...) block on SQLite: not
+ * for event-loop threads. Each is one read transaction that checks the compacted mark it sees.
  */
 public final class DomainStore implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DomainStore.class);
 
-  private sealed interface Command permits Observe, Resync, Stop {}
+  private sealed interface Command permits Observe, Resync, Compacted, Stop {}
 
   /** Applies an observation, then (if {@code pre} is given) checks the precondition against the result. */
   private record Observe(String uuid, DomainObservation observed, List<LibvirtEvent> events,
@@ -44,6 +53,9 @@ public final class DomainStore implements AutoCloseable {
 
   private record Resync(List<DomainObservation> all, CompletableFuture<List<StoredEvent>> done)
       implements Command {}
+
+  /** The compactor committed a new mark: publish a snapshot carrying it. */
+  private record Compacted(Revision upTo) implements Command {}
 
   private record Stop() implements Command {}
 
@@ -58,6 +70,10 @@ public final class DomainStore implements AutoCloseable {
   private final PriorityQueue<Waiter> waiters = // guarded by itself
       new PriorityQueue<>((a, b) -> Long.compare(a.revision(), b.revision()));
   private final Thread writer;
+  private final Compactor compactor;
+  // The compacted mark: raised by the writer (count limit, with the commit that crosses it) and by the
+  // compactor (age limit); only ever rises (accumulateAndGet with max).
+  private final java.util.concurrent.atomic.AtomicReference<Revision> compacted;
   private volatile Snapshot snapshot;
   private volatile boolean closed;
 
@@ -73,7 +89,12 @@ public final class DomainStore implements AutoCloseable {
       byName.put(d.name(), d.uuid());
     }
     this.snapshot = new Snapshot(loaded.storeId(), loaded.revision(), loaded.compacted(), byUuid, byName);
+    this.compacted = new java.util.concurrent.atomic.AtomicReference<>(loaded.compacted());
     this.writer = new Thread(this::run, "store-writer");
+    this.compactor = new Compactor(config, db, clock, () -> snapshot.revision(), compacted::get, upTo -> {
+      raise(upTo);
+      queue.add(new Compacted(upTo));
+    });
   }
 
   /** Opens (creating if needed) the store in {@code config.dataDir()} and starts its writer. */
@@ -90,6 +111,7 @@ public final class DomainStore implements AutoCloseable {
           loaded.objects().size(), loaded.compacted());
       DomainStore store = new DomainStore(config, db, loaded, clock);
       store.writer.start();
+      store.compactor.start();
       return store;
     } catch (RuntimeException e) {
       db.close();
@@ -166,10 +188,94 @@ public final class DomainStore implements AutoCloseable {
 
   /** Checks that a watch may start after {@code rev}: every later revision is retained. */
   public void checkRetained(Revision rev) {
-    Revision compacted = snapshot.compacted();
-    if (rev.compareTo(compacted) < 0) {
-      throw SqliteRevisions.expired(rev.value(), compacted.value());
+    Revision c = compacted.get();
+    if (rev.compareTo(c) < 0) {
+      throw SqliteRevisions.expired(rev.value(), c.value());
     }
+  }
+
+  /**
+   * The compacted revision as of now: revisions at or below it are no longer retained. May be ahead of
+   * {@link Snapshot#compacted()} of the current snapshot, never behind.
+   */
+  public Revision compacted() {
+    return compacted.get();
+  }
+
+  private void raise(Revision upTo) {
+    compacted.accumulateAndGet(upTo, (a, b) -> a.compareTo(b) >= 0 ? a : b);
+  }
+
+  /**
+   * One page of the state exactly at revision {@code at}, in list order (name, then uuid), after
+   * {@code after} (null: from the start), of at most {@code limit} items ({@code <= 0}: all) that match
+   * {@code selector}. At the current snapshot's revision it is cut from memory; otherwise it is
+   * reconstructed from history (blocks on SQLite).
+   *
+   * @throws ApiException EXPIRED if {@code at} is below the compacted revision
+   * @throws IllegalArgumentException if {@code at} is beyond the last committed revision
+   */
+  public ListPage list(Revision at, ListKey after, FieldSelector selector, int limit) {
+    Snapshot s = snapshot;
+    if (at.isAfter(s.revision())) {
+      throw new IllegalArgumentException("revision " + at + " is not committed yet (current " + s.revision() + ")");
+    }
+    checkRetained(at);
+    if (at.equals(s.revision())) {
+      return ListPage.of(s, after, selector, limit);
+    }
+    return db.stateAt(at.value(), after, selector, limit);
+  }
+
+  /**
+   * The history row of domain {@code uuid} that holds its state at revision {@code at}: its newest
+   * revision at or below {@code at}. A DELETED row means the domain did not exist at {@code at}; empty
+   * means it never existed up to {@code at}. Blocks on SQLite.
+   *
+   * @throws ApiException EXPIRED if {@code at} is below the compacted revision
+   */
+  public Optional<StoredEvent> versionAt(String uuid, Revision at) {
+    return db.versionAt(uuid, at.value());
+  }
+
+  /**
+   * The row of {@code uuid} before its revision {@code version} (empty: none, the domain did not exist
+   * before). Blocks on SQLite.
+   *
+   * @throws ApiException EXPIRED if {@code version} is at or below the compacted revision
+   */
+  public Optional<StoredEvent> versionBefore(String uuid, Revision version) {
+    return db.versionBefore(uuid, version.value());
+  }
+
+  /**
+   * The uuid of the domain that was named {@code name} at revision {@code at}. Blocks on SQLite.
+   *
+   * @throws ApiException EXPIRED if {@code at} is below the compacted revision
+   */
+  public Optional<String> uuidNamedAt(String name, Revision at) {
+    return db.uuidNamedAt(name, at.value());
+  }
+
+  /** The uuid of the domain that last had {@code name} in retained history. Blocks on SQLite. */
+  public Optional<String> lastUuidNamed(String name) {
+    return db.lastUuidNamed(name);
+  }
+
+  /**
+   * Retained revisions of {@code uuid} at or below {@code at} and below {@code before} (null: no
+   * bound), newest first, at most {@code limit} ({@code <= 0}: all). Blocks on SQLite.
+   */
+  public HistoryPage history(String uuid, Revision at, Revision before, int limit) {
+    return db.historyOf(uuid, at.value(), before == null ? Long.MAX_VALUE : before.value(), limit);
+  }
+
+  /**
+   * Applies the retention limits now, without waiting for the slack or the interval; completes with
+   * the compacted revision (after the rows are deleted). For tests and operators.
+   */
+  public CompletableFuture<Revision> compactNow() {
+    return compactor.compactNow();
   }
 
   /** Completes (with the then current revision) once the store has reached {@code rev}. */
@@ -229,9 +335,11 @@ public final class DomainStore implements AutoCloseable {
         completions.add(() -> fail(c, e));
       }
     }
+    Revision mark = null;
     if (w.changed()) {
+      mark = countMark(w.events().get(w.events().size() - 1).revision());
       try {
-        db.commit(w.events());
+        db.commit(w.events(), mark);
       } catch (Exception e) {
         // Nothing was published: the revisions of this batch were never served and are reused.
         LOG.error("commit of {} revisions failed; the batch is dropped", w.events().size(), e);
@@ -242,8 +350,12 @@ public final class DomainStore implements AutoCloseable {
       for (StoredEvent e : w.events()) {
         log.append(e);
       }
-      snapshot = w.freeze(before.compacted());
-      maybeCompact();
+      if (mark != null) {
+        raise(mark);
+      }
+      Revision c = snapshot.compacted(); // a Compacted command in this batch may have raised it
+      snapshot = w.freeze(mark != null && mark.isAfter(c) ? mark : c);
+      compactor.committed();
     }
     completions.forEach(Runnable::run);
     if (w.changed()) {
@@ -259,6 +371,15 @@ public final class DomainStore implements AutoCloseable {
   }
 
   private Runnable apply(WorkingState w, Command c) {
+    if (c instanceof Compacted cp) {
+      // Publish at once (the batch may commit nothing); a batch that commits freezes from this one.
+      // Same maps (the working state copies them before any change), same revision, new mark.
+      Snapshot s = snapshot;
+      if (cp.upTo().isAfter(s.compacted())) {
+        snapshot = new Snapshot(s.storeId(), s.revision(), cp.upTo(), s.byUuidMap(), s.uuidByNameMap());
+      }
+      return () -> { };
+    }
     if (c instanceof Observe o) {
       StoredEvent e = w.observe(o.uuid(), o.observed(), o.events());
       if (o.pre() != null) {
@@ -321,23 +442,14 @@ public final class DomainStore implements AutoCloseable {
   }
 
   /**
-   * Keeps {@code historyRetention} revisions. Runs when the surplus reaches a tenth of the window (at
-   * least one), so deletes come in chunks rather than one row per commit.
+   * The count limit, decided by the writer with each commit: {@code revision - historyRetention} once
+   * the surplus over the current mark reaches a tenth of the window (at least one), so the mark moves
+   * in steps rather than on every commit; null if it does not move.
    */
-  private void maybeCompact() {
-    Snapshot s = snapshot;
-    long keepFrom = s.revision().value() - config.historyRetention();
+  private Revision countMark(Revision newRevision) {
+    long keepFrom = newRevision.value() - config.historyRetention();
     long slack = Math.max(1, config.historyRetention() / 10);
-    if (keepFrom - s.compacted().value() < slack) {
-      return;
-    }
-    Revision upTo = Revision.of(keepFrom);
-    try {
-      db.compact(upTo);
-      snapshot = new Snapshot(s.storeId(), s.revision(), upTo, s.byUuidMap(), s.uuidByNameMap());
-    } catch (Exception e) {
-      LOG.warn("compaction up to {} failed; will retry after the next commit", upTo, e);
-    }
+    return keepFrom - compacted.get().value() >= slack ? Revision.of(keepFrom) : null;
   }
 
   /** Applies everything submitted so far, stops the writer and closes the database. */
@@ -347,6 +459,7 @@ public final class DomainStore implements AutoCloseable {
       return;
     }
     closed = true;
+    compactor.stop();
     queue.add(new Stop());
     try {
       writer.join();

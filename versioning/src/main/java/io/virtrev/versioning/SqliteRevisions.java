@@ -22,7 +22,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import org.sqlite.SQLiteConfig;
 
 /**
  * The durable half of the store: SQLite in WAL mode with {@code synchronous=FULL}, so a transaction
@@ -30,9 +32,27 @@ import java.util.UUID;
  * compacted revision), {@code objects} (current object per uuid), {@code history} (one row per retained
  * revision, with its type and full object).
  *
- * <p>Threads: {@link #commit} and {@link #compact} only from the store's writer thread (they use the
- * write connection unguarded). {@link #readHistory} from any thread: {@code readLock} guards the read
- * connection. An exclusive file lock on {@code virtrev.lock} keeps a second daemon off the same store.
+ * <p>Threads and connections (SQLite WAL: any number of readers, one writer at a time):
+ * <ul>
+ *   <li>{@link #commit}: only the store's writer thread, on the write connection (unguarded). It may
+ *       raise the compacted mark in the same transaction (the count limit); it never deletes history.
+ *   <li>{@link #markCompacted} (the age limit, forced compactions), {@link #compactChunk},
+ *       {@link #ageTarget}: only the compactor thread, on
+ *       its own write connection (unguarded). Its transactions are {@code BEGIN IMMEDIATE} and short
+ *       (one chunk), so the writer's commit waits at most one chunk (busy_timeout) and never fails with
+ *       a stale snapshot.
+ *   <li>{@link #readHistory}: any thread; {@code readLock} guards the read connection (watchers).
+ *   <li>{@link #stateAt}, {@link #versionAt}, {@link #historyOf} and the other point reads: any thread;
+ *       {@code queryLock} guards the query connection, so a list page never delays a lagging watcher.
+ * </ul>
+ * Every read runs in one read transaction that first reads {@code meta.compacted}: rows and the mark
+ * agree, whatever the compactor does meanwhile. An exclusive file lock on {@code virtrev.lock} keeps a
+ * second daemon off the same store.
+ *
+ * <p>Compaction (etcd's rule): compacting up to C keeps, for each uuid, its newest row at or below C
+ * unless that row is a DELETED, and every row above C. So the state at any R >= C is, per uuid, the
+ * newest row at or below R unless it is a DELETED. The mark is committed first, then rows are deleted in
+ * chunks; a reader that sees the mark never looks below it, so a half-done compaction is invisible.
  */
 final class SqliteRevisions implements AutoCloseable {
   static final int SCHEMA_VERSION = 1;
@@ -47,13 +67,25 @@ final class SqliteRevisions implements AutoCloseable {
   private final Connection writer;
   private final Object readLock = new Object();
   private final Connection reader; // guarded by readLock
+  private final Object queryLock = new Object();
+  private final Connection query; // guarded by queryLock
+  private final Connection compactor; // compactor thread only
 
-  private SqliteRevisions(Path dir, FileChannel lockChannel, FileLock lock, Connection writer, Connection reader) {
+  private SqliteRevisions(Path dir, FileChannel lockChannel, FileLock lock, Connection writer, Connection reader,
+      Connection query, Connection compactor) {
     this.dir = dir;
     this.lockChannel = lockChannel;
     this.lock = lock;
     this.writer = writer;
     this.reader = reader;
+    this.query = query;
+    this.compactor = compactor;
+  }
+
+  /** One read transaction on the query connection: {@code compacted} is the mark it sees. */
+  @FunctionalInterface
+  interface ReadFn<T> {
+    T read(Connection c, long compacted) throws SQLException;
   }
 
   static SqliteRevisions open(Path dir) {
@@ -77,11 +109,16 @@ final class SqliteRevisions implements AutoCloseable {
         st.execute("PRAGMA synchronous=FULL");
         st.execute("PRAGMA busy_timeout=10000");
       }
-      Connection r = DriverManager.getConnection(url);
-      try (Statement st = r.createStatement()) {
-        st.execute("PRAGMA busy_timeout=10000");
-      }
-      return new SqliteRevisions(dir, ch, lock, w, r);
+      Connection r = reading(url);
+      Connection q = reading(url);
+      SQLiteConfig cc = new SQLiteConfig();
+      cc.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+      cc.setBusyTimeout(10000);
+      // NORMAL is safe in WAL mode (no corruption, commits stay in order); the writer's next FULL
+      // commit makes the compactor's frames durable as well.
+      cc.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+      Connection c = DriverManager.getConnection(url, cc.toProperties());
+      return new SqliteRevisions(dir, ch, lock, w, r, q, c);
     } catch (IOException e) {
       closeQuietly(ch);
       throw new StoreException("cannot open store in " + dir + ": " + e, e);
@@ -89,6 +126,14 @@ final class SqliteRevisions implements AutoCloseable {
       closeQuietly(ch);
       throw unreadable(dir, e);
     }
+  }
+
+  private static Connection reading(String url) throws SQLException {
+    Connection r = DriverManager.getConnection(url);
+    try (Statement st = r.createStatement()) {
+      st.execute("PRAGMA busy_timeout=10000");
+    }
+    return r;
   }
 
   /** Creates the schema on an empty database, or checks and loads an existing one. */
@@ -105,10 +150,16 @@ final class SqliteRevisions implements AutoCloseable {
           st.execute("CREATE INDEX history_uuid ON history(uuid, revision)");
           putMeta("schema_version", Integer.toString(SCHEMA_VERSION));
           putMeta("store_id", UUID.randomUUID().toString());
-          putMeta("revision", "0");
-          putMeta("compacted", "0");
+          // A new store is at revision 1, "created", with nothing before it retained: so no list or
+          // watch ever carries RV 0, which Kubernetes clients read as "any" (not "before everything").
+          putMeta("revision", "1");
+          putMeta("compacted", "1");
           created = true;
         }
+        // Added after schema 1 shipped; harmless to older binaries. Time: age retention; name: reads
+        // by a name a domain had at a revision.
+        st.execute("CREATE INDEX IF NOT EXISTS history_time ON history(time_ms)");
+        st.execute("CREATE INDEX IF NOT EXISTS history_name ON history(name, revision)");
       }
       writer.commit();
       Map<String, String> meta = readMeta();
@@ -144,6 +195,15 @@ final class SqliteRevisions implements AutoCloseable {
 
   /** Writes the events (dense, ascending revisions) and the new current objects in one transaction. */
   void commit(List<StoredEvent> events) throws SQLException {
+    commit(events, null);
+  }
+
+  /**
+   * As {@link #commit(List)}, and raises the compacted mark to {@code compactTo} (if not null and
+   * higher) in the same transaction: the writer's count-based mark is atomic with the commit that
+   * crosses it. Rows are deleted later by the compactor.
+   */
+  void commit(List<StoredEvent> events, Revision compactTo) throws SQLException {
     try (PreparedStatement hist = writer.prepareStatement(
             "INSERT INTO history(revision, uuid, name, type, time_ms, prev_name, prev_state, json)"
                 + " VALUES (?,?,?,?,?,?,?,?)");
@@ -180,6 +240,9 @@ final class SqliteRevisions implements AutoCloseable {
       long last = events.get(events.size() - 1).revision().value();
       meta.setString(1, Long.toString(last));
       meta.executeUpdate();
+      if (compactTo != null) {
+        raiseMark(writer, compactTo);
+      }
       writer.commit();
     } catch (SQLException | RuntimeException e) {
       try {
@@ -191,18 +254,285 @@ final class SqliteRevisions implements AutoCloseable {
     }
   }
 
-  /** Deletes history at or below {@code upTo} and records it as the compacted revision. */
-  void compact(Revision upTo) throws SQLException {
-    try (PreparedStatement del = writer.prepareStatement("DELETE FROM history WHERE revision <= ?");
-        PreparedStatement meta = writer.prepareStatement("UPDATE meta SET value = ? WHERE key = 'compacted'")) {
-      del.setLong(1, upTo.value());
-      del.executeUpdate();
-      meta.setString(1, upTo.toString());
-      meta.executeUpdate();
-      writer.commit();
-    } catch (SQLException e) {
-      writer.rollback();
+  /**
+   * Compactor: records {@code upTo} as the compacted revision (its own short transaction, before any
+   * row is deleted, so that readers stop looking below it first).
+   */
+  void markCompacted(Revision upTo) throws SQLException {
+    compactor.setAutoCommit(false);
+    try {
+      raiseMark(compactor, upTo);
+      compactor.commit();
+    } catch (SQLException | RuntimeException e) {
+      compactor.rollback();
       throw e;
+    } finally {
+      compactor.setAutoCommit(true);
+    }
+  }
+
+  /** The mark only ever rises (writer and compactor both raise it). */
+  private static void raiseMark(Connection c, Revision upTo) throws SQLException {
+    try (PreparedStatement meta = c.prepareStatement(
+        "UPDATE meta SET value = ?1 WHERE key = 'compacted' AND CAST(value AS INTEGER) < ?2")) {
+      meta.setString(1, upTo.toString());
+      meta.setLong(2, upTo.value());
+      meta.executeUpdate();
+    }
+  }
+
+  /**
+   * Compactor: deletes, among the first {@code chunk} history rows after {@code after} and at or below
+   * {@code upTo}, those that compaction to {@code upTo} drops (DELETED rows, and rows with a newer row
+   * of the same uuid at or below {@code upTo}). One short transaction.
+   *
+   * @return the highest revision the chunk covered, or -1 if no row is left after {@code after}
+   */
+  long compactChunk(long after, long upTo, int chunk) throws SQLException {
+    compactor.setAutoCommit(false);
+    try (PreparedStatement edge = compactor.prepareStatement(
+            "SELECT MAX(revision) FROM (SELECT revision FROM history WHERE revision > ? AND revision <= ?"
+                + " ORDER BY revision LIMIT ?)");
+        PreparedStatement del = compactor.prepareStatement(
+            "DELETE FROM history WHERE revision > ? AND revision <= ? AND (type = 'DELETED' OR EXISTS ("
+                + "SELECT 1 FROM history n WHERE n.uuid = history.uuid AND n.revision > history.revision"
+                + " AND n.revision <= ?))")) {
+      edge.setLong(1, after);
+      edge.setLong(2, upTo);
+      edge.setInt(3, chunk);
+      long hi;
+      try (ResultSet rs = edge.executeQuery()) {
+        rs.next();
+        hi = rs.getLong(1);
+        if (rs.wasNull()) {
+          compactor.commit();
+          return -1;
+        }
+      }
+      del.setLong(1, after);
+      del.setLong(2, hi);
+      del.setLong(3, upTo);
+      del.executeUpdate();
+      compactor.commit();
+      return hi;
+    } catch (SQLException | RuntimeException e) {
+      compactor.rollback();
+      throw e;
+    } finally {
+      compactor.setAutoCommit(true);
+    }
+  }
+
+  /** Compactor: the lowest revision still in history, or -1 if it is empty. */
+  long oldestRow() throws SQLException {
+    try (Statement st = compactor.createStatement(); ResultSet rs = st.executeQuery("SELECT MIN(revision) FROM history")) {
+      rs.next();
+      long r = rs.getLong(1);
+      return rs.wasNull() ? -1 : r;
+    }
+  }
+
+  /** Compactor: the newest revision committed at or before {@code cutoffMillis} (epoch ms), or 0. */
+  long ageTarget(long cutoffMillis) throws SQLException {
+    try (PreparedStatement st = compactor.prepareStatement("SELECT MAX(revision) FROM history WHERE time_ms <= ?")) {
+      st.setLong(1, cutoffMillis);
+      try (ResultSet rs = st.executeQuery()) {
+        rs.next();
+        return rs.getLong(1); // 0 if NULL
+      }
+    }
+  }
+
+  /**
+   * The state at revision {@code at} (>= the compacted revision, <= the last committed one): for each
+   * uuid its newest row at or below {@code at}, unless a DELETED, sorted by (name, uuid); then one page
+   * of it (objects are read only for the entries the page looks at).
+   *
+   * @throws ApiException EXPIRED if {@code at} is below the compacted revision
+   */
+  ListPage stateAt(long at, ListKey after, FieldSelector selector, int limit) {
+    return read("the state at revision " + at, (c, compacted) -> {
+      if (at < compacted) {
+        throw expired(at, compacted);
+      }
+      List<ListPage.Head> heads = new ArrayList<>();
+      try (PreparedStatement st = c.prepareStatement(
+          "SELECT h.revision, h.uuid, h.name FROM history h JOIN (SELECT MAX(revision) AS r FROM history"
+              + " WHERE revision <= ? GROUP BY uuid) m ON h.revision = m.r WHERE h.type != 'DELETED'")) {
+        st.setLong(1, at);
+        try (ResultSet rs = st.executeQuery()) {
+          while (rs.next()) {
+            heads.add(new ListPage.Head(new ListKey(rs.getString(3), rs.getString(2)), rs.getLong(1)));
+          }
+        }
+      }
+      heads.sort((a, b) -> a.key().compareTo(b.key()));
+      try (PreparedStatement one = c.prepareStatement("SELECT json FROM history WHERE revision = ?")) {
+        return ListPage.cut(Revision.of(at), heads, after, selector, limit, hs -> {
+          List<Domain> out = new ArrayList<>(hs.size());
+          for (ListPage.Head h : hs) {
+            out.add(Json.read(jsonAt(one, h.revision()), Domain.class));
+          }
+          return out;
+        });
+      }
+    });
+  }
+
+  private static byte[] jsonAt(PreparedStatement one, long revision) {
+    try {
+      one.setLong(1, revision);
+      try (ResultSet rs = one.executeQuery()) {
+        if (!rs.next()) {
+          throw new IllegalStateException("history row " + revision + " vanished inside a read transaction");
+        }
+        return rs.getBytes(1);
+      }
+    } catch (SQLException e) {
+      throw new StoreException("cannot read history row " + revision + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The newest row of {@code uuid} at or below {@code at} (a DELETED row means it did not exist at
+   * {@code at}), or empty if it never existed up to {@code at}.
+   *
+   * @throws ApiException EXPIRED if {@code at} is below the compacted revision
+   */
+  Optional<StoredEvent> versionAt(String uuid, long at) {
+    return read("domain " + uuid + " at revision " + at, (c, compacted) -> {
+      if (at < compacted) {
+        throw expired(at, compacted);
+      }
+      return newestRow(c, uuid, at);
+    });
+  }
+
+  /**
+   * The row of {@code uuid} before its row at revision {@code version}: empty if there is none.
+   *
+   * @throws ApiException EXPIRED if {@code version} is at or below the compacted revision (its
+   *     predecessors are compacted)
+   */
+  Optional<StoredEvent> versionBefore(String uuid, long version) {
+    return read("the version of " + uuid + " before " + version, (c, compacted) -> {
+      if (version <= compacted) {
+        throw expired(version - 1, compacted);
+      }
+      return newestRow(c, uuid, version - 1);
+    });
+  }
+
+  private static Optional<StoredEvent> newestRow(Connection c, String uuid, long atOrBelow) throws SQLException {
+    try (PreparedStatement st = c.prepareStatement(
+        "SELECT revision, type, time_ms, json, prev_name, prev_state FROM history WHERE uuid = ? AND revision <= ?"
+            + " ORDER BY revision DESC LIMIT 1")) {
+      st.setString(1, uuid);
+      st.setLong(2, atOrBelow);
+      try (ResultSet rs = st.executeQuery()) {
+        return rs.next() ? Optional.of(event(rs)) : Optional.empty();
+      }
+    }
+  }
+
+  private static StoredEvent event(ResultSet rs) throws SQLException {
+    byte[] json = rs.getBytes(4);
+    return new StoredEvent(Revision.of(rs.getLong(1)), rs.getString(2), Json.read(json, Domain.class),
+        Instant.ofEpochMilli(rs.getLong(3)), json, rs.getString(5), rs.getString(6));
+  }
+
+  /**
+   * The uuid of the domain named {@code name} at revision {@code at} (not deleted then), if any.
+   *
+   * @throws ApiException EXPIRED if {@code at} is below the compacted revision
+   */
+  Optional<String> uuidNamedAt(String name, long at) {
+    return read("the domain named " + name + " at revision " + at, (c, compacted) -> {
+      if (at < compacted) {
+        throw expired(at, compacted);
+      }
+      List<String> candidates = new ArrayList<>();
+      try (PreparedStatement st = c.prepareStatement(
+          "SELECT DISTINCT uuid FROM history WHERE name = ? AND revision <= ?")) {
+        st.setString(1, name);
+        st.setLong(2, at);
+        try (ResultSet rs = st.executeQuery()) {
+          while (rs.next()) {
+            candidates.add(rs.getString(1));
+          }
+        }
+      }
+      for (String uuid : candidates) {
+        Optional<StoredEvent> e = newestRow(c, uuid, at);
+        if (e.isPresent() && !e.get().type().equals(WatchEvent.DELETED) && e.get().object().name().equals(name)) {
+          return Optional.of(uuid);
+        }
+      }
+      return Optional.empty();
+    });
+  }
+
+  /** The uuid of the newest history row with {@code name} (a deleted or renamed domain), if any. */
+  Optional<String> lastUuidNamed(String name) {
+    return read("the last domain named " + name, (c, compacted) -> {
+      try (PreparedStatement st = c.prepareStatement(
+          "SELECT uuid FROM history WHERE name = ? ORDER BY revision DESC LIMIT 1")) {
+        st.setString(1, name);
+        try (ResultSet rs = st.executeQuery()) {
+          return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+        }
+      }
+    });
+  }
+
+  /**
+   * Retained rows of {@code uuid} at or below {@code at} and below {@code before}, newest first, at
+   * most {@code limit} ({@code <= 0}: all). Retained: above the compacted revision, or the newest row
+   * at or below it unless a DELETED (rows a running compaction has not deleted yet are not shown).
+   */
+  HistoryPage historyOf(String uuid, long at, long before, int limit) {
+    return read("the history of " + uuid, (c, compacted) -> {
+      try (PreparedStatement st = c.prepareStatement(
+          "SELECT revision, type, time_ms, json, prev_name, prev_state FROM history WHERE uuid = ?1"
+              + " AND revision <= ?2 AND revision < ?3 AND (revision > ?4 OR (type != 'DELETED' AND revision ="
+              + " (SELECT MAX(revision) FROM history WHERE uuid = ?1 AND revision <= ?4)))"
+              + " ORDER BY revision DESC LIMIT ?5")) {
+        st.setString(1, uuid);
+        st.setLong(2, at);
+        st.setLong(3, before);
+        st.setLong(4, compacted);
+        st.setLong(5, limit <= 0 ? -1 : (long) limit + 1);
+        List<StoredEvent> out = new ArrayList<>();
+        try (ResultSet rs = st.executeQuery()) {
+          while (rs.next()) {
+            out.add(event(rs));
+          }
+        }
+        boolean more = limit > 0 && out.size() > limit;
+        return new HistoryPage(more ? out.subList(0, limit) : out, Revision.of(compacted), more);
+      }
+    });
+  }
+
+  private <T> T read(String what, ReadFn<T> fn) {
+    synchronized (queryLock) {
+      try {
+        query.setAutoCommit(false); // one read transaction: the rows and the compacted mark agree
+        try {
+          long compacted;
+          try (Statement st = query.createStatement();
+              ResultSet rs = st.executeQuery("SELECT value FROM meta WHERE key = 'compacted'")) {
+            rs.next();
+            compacted = Long.parseLong(rs.getString(1));
+          }
+          return fn.read(query, compacted);
+        } finally {
+          query.rollback();
+          query.setAutoCommit(true);
+        }
+      } catch (SQLException e) {
+        throw new StoreException("cannot read " + what + ": " + e.getMessage(), e);
+      }
     }
   }
 
@@ -317,6 +647,10 @@ final class SqliteRevisions implements AutoCloseable {
     synchronized (readLock) {
       closeQuietly(reader);
     }
+    synchronized (queryLock) {
+      closeQuietly(query);
+    }
+    closeQuietly(compactor);
     closeQuietly(writer);
     try {
       lock.release();

@@ -28,25 +28,25 @@ class DomainStoreTest {
   @Test
   void eachObservedChangeGetsTheNextRevisionAndNoChangeGetsNone() throws Exception {
     try (DomainStore s = DomainStore.open(StoreConfig.defaults(dir))) {
-      assertThat(s.snapshot().revision()).isEqualTo(Revision.ZERO);
+      assertThat(s.snapshot().revision()).as("a new store is at revision 1, never 0").isEqualTo(Revision.of(1));
       var added = s.observe(U1, obs(U1, "a", 32, "shutoff"), List.of()).get().orElseThrow();
       assertThat(added.type()).isEqualTo("ADDED");
-      assertThat(added.revision().value()).isEqualTo(1);
+      assertThat(added.revision().value()).isEqualTo(2);
       Domain d = added.object();
       assertThat(d.metadata().generation()).isEqualTo(1);
-      assertThat(d.metadata().creationRevision().value()).isEqualTo(1);
+      assertThat(d.metadata().creationRevision().value()).isEqualTo(2);
 
       // Same content, reformatted XML: no revision.
       DomainObservation same = obs(U1, "a", 32, "shutoff");
       same = new DomainObservation(U1, "a", same.configXml().replace("\n", "\n\n  "), null, true, false,
           "shutoff", "unknown", null);
       assertThat(s.observe(U1, same, List.of(lifecycle("defined", "updated"))).get()).isEmpty();
-      assertThat(s.snapshot().revision().value()).isEqualTo(1);
+      assertThat(s.snapshot().revision().value()).isEqualTo(2);
 
       // Config change: MODIFIED, generation bumps.
       var mod = s.observe(U1, obs(U1, "a", 64, "shutoff"), List.of()).get().orElseThrow();
       assertThat(mod.type()).isEqualTo("MODIFIED");
-      assertThat(mod.revision().value()).isEqualTo(2);
+      assertThat(mod.revision().value()).isEqualTo(3);
       assertThat(mod.object().metadata().generation()).isEqualTo(2);
 
       // State change only: MODIFIED, generation stays, lastEvent recorded.
@@ -58,12 +58,12 @@ class DomainStoreTest {
       // A reboot changes nothing else but is a revision.
       var reboot = s.observe(U1, obs(U1, "a", 64, "running"),
           List.of(new LibvirtEvent(LibvirtEvent.REBOOT, null, null, Instant.now()))).get().orElseThrow();
-      assertThat(reboot.revision().value()).isEqualTo(4);
+      assertThat(reboot.revision().value()).isEqualTo(5);
 
       // Gone: DELETED carrying the last state at the deletion's revision.
       var del = s.observe(U1, null, List.of(lifecycle("undefined", "removed"))).get().orElseThrow();
       assertThat(del.type()).isEqualTo("DELETED");
-      assertThat(del.object().resourceVersion().value()).isEqualTo(5);
+      assertThat(del.object().resourceVersion().value()).isEqualTo(6);
       assertThat(del.object().status().state()).isEqualTo("running");
       assertThat(s.snapshot().size()).isZero();
       assertThat(s.observe(U1, null, List.of()).get()).isEmpty();
@@ -88,7 +88,7 @@ class DomainStoreTest {
       // U1 is gone; U2 now has the name "x".
       List<StoredEvent> events = s.resync(List.of(obs(U2, "x", 32, "running"))).get();
       assertThat(events).extracting(StoredEvent::type).containsExactly("DELETED", "ADDED");
-      assertThat(events).extracting(e -> e.revision().value()).containsExactly(2L, 3L);
+      assertThat(events).extracting(e -> e.revision().value()).containsExactly(3L, 4L);
       assertThat(s.snapshot().byName("x").orElseThrow().uuid()).isEqualTo(U2);
       assertThat(s.resync(List.of(obs(U2, "x", 32, "running"))).get()).isEmpty();
     }
@@ -105,13 +105,13 @@ class DomainStoreTest {
     }
     try (DomainStore s = DomainStore.open(StoreConfig.defaults(dir))) {
       assertThat(s.snapshot().storeId()).isEqualTo(storeId);
-      assertThat(s.snapshot().revision().value()).isEqualTo(3);
+      assertThat(s.snapshot().revision().value()).isEqualTo(4);
       assertThat(s.snapshot().items()).extracting(Domain::name).containsExactly("b");
       var next = s.observe(U1, obs(U1, "a", 32, "shutoff"), List.of()).get().orElseThrow();
-      assertThat(next.revision().value()).as("never reuses a revision").isEqualTo(4);
+      assertThat(next.revision().value()).as("never reuses a revision").isEqualTo(5);
       // History from before the restart is readable, dense, in order.
-      assertThat(s.readHistory(Revision.ZERO, 100)).extracting(e -> e.revision().value())
-          .containsExactly(1L, 2L, 3L, 4L);
+      assertThat(s.readHistory(Revision.of(1), 100)).extracting(e -> e.revision().value())
+          .containsExactly(2L, 3L, 4L, 5L);
     }
   }
 
@@ -161,12 +161,12 @@ class DomainStoreTest {
       for (int i = 0; i < 50; i++) {
         s.observe(U1, obs(U1, "a", 32 + i, "shutoff"), List.of()).get();
       }
-      assertThat(s.snapshot().revision().value()).isEqualTo(50);
-      assertThat(s.readRecent(Revision.of(46), 10).events()).extracting(e -> e.revision().value())
-          .containsExactly(47L, 48L, 49L, 50L);
-      assertThat(s.readRecent(Revision.of(45), 10).outOfRange()).isTrue();
+      assertThat(s.snapshot().revision().value()).isEqualTo(51);
+      assertThat(s.readRecent(Revision.of(47), 10).events()).extracting(e -> e.revision().value())
+          .containsExactly(48L, 49L, 50L, 51L);
+      assertThat(s.readRecent(Revision.of(46), 10).outOfRange()).isTrue();
       long compacted = s.snapshot().compacted().value();
-      assertThat(compacted).isBetween(28L, 30L);
+      assertThat(compacted).isBetween(29L, 31L);
       assertThat(s.readHistory(Revision.of(compacted), 5)).extracting(e -> e.revision().value())
           .containsExactly(compacted + 1, compacted + 2, compacted + 3, compacted + 4, compacted + 5);
       assertThatThrownBy(() -> s.readHistory(Revision.of(compacted - 1), 5))
@@ -179,12 +179,12 @@ class DomainStoreTest {
   @Test
   void awaitRevisionCompletesWhenReached() throws Exception {
     try (DomainStore s = DomainStore.open(StoreConfig.defaults(dir))) {
-      var f = s.awaitRevision(Revision.of(2));
+      var f = s.awaitRevision(Revision.of(3));
       s.observe(U1, obs(U1, "a", 32, "shutoff"), List.of()).get();
       assertThat(f).isNotDone();
       s.observe(U2, obs(U2, "b", 32, "shutoff"), List.of()).get();
-      assertThat(f.get(5, TimeUnit.SECONDS).value()).isEqualTo(2);
-      assertThat(s.awaitRevision(Revision.of(1))).isCompleted();
+      assertThat(f.get(5, TimeUnit.SECONDS).value()).isEqualTo(3);
+      assertThat(s.awaitRevision(Revision.of(2))).isCompleted();
     }
   }
 
@@ -209,9 +209,9 @@ class DomainStoreTest {
       for (var f : all) {
         f.get(10, TimeUnit.SECONDS);
       }
-      assertThat(s.snapshot().revision().value()).isEqualTo(400);
-      assertThat(s.readHistory(Revision.ZERO, 1000)).extracting(e -> e.revision().value())
-          .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, 400).boxed().toList());
+      assertThat(s.snapshot().revision().value()).isEqualTo(401);
+      assertThat(s.readHistory(Revision.of(1), 1000)).extracting(e -> e.revision().value())
+          .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(2, 401).boxed().toList());
     }
   }
 

@@ -1,27 +1,210 @@
 package io.virtrev.daemon.http;
 
+import com.github.difflib.DiffUtils;
+import com.github.difflib.UnifiedDiffUtils;
+import com.github.difflib.patch.Patch;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.virtrev.api.ApiException;
+import io.virtrev.api.Domain;
+import io.virtrev.api.ListMeta;
 import io.virtrev.api.Revision;
+import io.virtrev.api.WatchEvent;
+import io.virtrev.versioning.DomainStore;
+import io.virtrev.versioning.HistoryPage;
+import io.virtrev.versioning.Snapshot;
+import io.virtrev.versioning.StoredEvent;
+import io.virtrev.versioning.Uuids;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
-/** A domain's past: its retained revisions, the domain as it was at a revision, diffs. */
+/**
+ * A domain's past, read from the store's retained history (SQLite, on {@code api.blocking()}, never on
+ * the event loop): its revisions ({@code /history}), the domain as it was at a revision
+ * ({@code ?resourceVersion=N}), and config diffs between two revisions ({@code /diff}).
+ *
+ * <p>Addressing. {@code /history} and {@code /diff}: a current domain by uuid or name (as GET); else a
+ * uuid as given (a deleted domain); else the domain that last had that name in retained history. At a
+ * revision N: a uuid as given; else the domain that had that name at N; else the current domain of that
+ * name (a domain renamed since N).
+ */
 final class HistoryRoutes {
   private HistoryRoutes() {}
 
-  /** GET /api/v1/domains/{id}/history. */
+  /** GET /api/v1/domains/{id}/history[?limit=L&continue=T]. */
   static void history(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api, Query query, String id) {
-    throw new ApiException(ApiException.Reason.NOT_FOUND, "history is not served yet");
+    int limit = ListRoutes.limit(query);
+    Optional<String> cont = query.get("continue").filter(s -> !s.isEmpty());
+    DomainStore store = api.store();
+    Snapshot snap = store.snapshot();
+    Optional<ContinueToken> token = cont.map(t -> ContinueToken.decode(t, ContinueToken.HISTORY, snap.storeId()));
+    Blocking.answer(ctx, req, api, () -> {
+      String uuid = resolve(store, snap, id);
+      Revision at = snap.revision();
+      Revision before = null;
+      if (token.isPresent()) {
+        ContinueToken t = token.get();
+        if (!t.uuid().equals(uuid)) {
+          throw Query.bad("continue token is for the history of domain " + t.uuid() + ", not of \"" + id + "\" ("
+              + uuid + ")");
+        }
+        at = t.revision();
+        before = t.before();
+      }
+      HistoryPage page = store.history(uuid, at, before, limit);
+      if (token.isPresent() && page.compacted().isAfter(token.get().compacted())) {
+        throw new ApiException(ApiException.Reason.EXPIRED, "The provided continue parameter is too old: the"
+            + " history was compacted since the first page (compacted revision " + token.get().compacted() + " -> "
+            + page.compacted() + "). You can start again without the continue parameter.",
+            Map.of("compactedRevision", page.compacted().toString()), null);
+      }
+      if (token.isEmpty() && page.events().isEmpty()) {
+        throw notFound(id, "in the current state or the retained history");
+      }
+      List<DomainHistory.Item> items = new ArrayList<>(page.events().size());
+      for (StoredEvent e : page.events()) {
+        items.add(new DomainHistory.Item(e.type(), e.time(), e.object()));
+      }
+      Revision c0 = token.map(ContinueToken::compacted).orElse(page.compacted());
+      String next = page.more()
+          ? ContinueToken.history(snap.storeId(), at, c0, uuid, page.events().get(page.events().size() - 1).revision())
+              .encode()
+          : null;
+      DomainHistory body = DomainHistory.of(new ListMeta(at, snap.storeId(), page.compacted(), next, null), items);
+      return () -> Responses.json(ctx, req, HttpResponseStatus.OK, body, Map.of("X-Virtrev-Store-Id", snap.storeId()));
+    });
   }
 
-  /** GET /api/v1/domains/{id}/diff?from=A&to=B. */
+  /** GET /api/v1/domains/{id}/diff[?from=A][&to=B]: unified diff of spec.xml. */
   static void diff(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api, Query query, String id) {
-    throw new ApiException(ApiException.Reason.NOT_FOUND, "diff is not served yet");
+    Optional<Revision> from = query.revision("from");
+    Optional<Revision> to = query.revision("to");
+    if (from.isPresent() && to.isPresent() && from.get().isAfter(to.get())) {
+      throw Query.bad("from=" + from.get() + " is after to=" + to.get() + ": from must be at or before to");
+    }
+    DomainStore store = api.store();
+    Optional<Revision> wait = to.isPresent() ? to : from;
+    RevisionWait.atRevision(ctx, req, api, wait, snap -> {
+      Revision toRev = to.orElse(snap.revision());
+      if (from.isPresent() && from.get().isAfter(toRev)) {
+        throw Query.bad("from=" + from.get() + " is after to=" + toRev + " (the current revision)");
+      }
+      store.checkRetained(from.orElse(toRev));
+      Blocking.answer(ctx, req, api, () -> {
+        String uuid = resolve(store, snap, id);
+        StoredEvent newer = existing(store.versionAt(uuid, toRev), id, toRev);
+        String oldText;
+        Revision fromRev;
+        if (from.isPresent()) {
+          fromRev = from.get();
+          oldText = existing(store.versionAt(uuid, fromRev), id, fromRev).object().spec().xml();
+        } else if (newer.type().equals(WatchEvent.ADDED)) {
+          fromRev = Revision.of(newer.revision().value() - 1); // it did not exist then
+          oldText = "";
+        } else {
+          Optional<StoredEvent> prev = store.versionBefore(uuid, newer.revision());
+          if (prev.isEmpty() || prev.get().type().equals(WatchEvent.DELETED)) {
+            fromRev = Revision.of(newer.revision().value() - 1);
+            oldText = "";
+          } else {
+            fromRev = prev.get().revision();
+            oldText = prev.get().object().spec().xml();
+          }
+        }
+        String text = unifiedDiff(oldText, newer.object().spec().xml(), fromRev, toRev);
+        return () -> Responses.text(ctx, req, HttpResponseStatus.OK, text, "text/plain; charset=utf-8",
+            Map.of("X-Virtrev-Store-Id", snap.storeId()));
+      });
+    });
   }
 
   /** GET /api/v1/domains/{id}?resourceVersion=N: the domain exactly as it was at revision N. */
   static void getAt(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api, Query query, String id,
       Revision rv) {
-    throw new ApiException(ApiException.Reason.NOT_FOUND, "reading at a revision is not served yet");
+    boolean live = query.flag("live");
+    boolean xml = wantsXml(req);
+    DomainStore store = api.store();
+    store.checkRetained(rv);
+    RevisionWait.atRevision(ctx, req, api, Optional.of(rv), snap -> Blocking.answer(ctx, req, api, () -> {
+      Domain d = at(store, snap, id, rv);
+      String etag = "\"" + d.resourceVersion() + "\"";
+      Map<String, String> headers = Map.of(HttpHeaderNames.ETAG.toString(), etag, "X-Virtrev-Store-Id", snap.storeId());
+      if (xml) {
+        String text = live ? d.status().liveXml() : d.spec().xml();
+        if (text == null) {
+          throw new ApiException(ApiException.Reason.CONFLICT, "domain \"" + d.name() + "\" was not active at revision "
+              + rv + " (state " + d.status().state() + "): it had no live XML");
+        }
+        return () -> Responses.text(ctx, req, HttpResponseStatus.OK, text, Responses.XML + "; charset=utf-8", headers);
+      }
+      return () -> Responses.json(ctx, req, HttpResponseStatus.OK, d, headers);
+    }));
+  }
+
+  private static Domain at(DomainStore store, Snapshot snap, String id, Revision rv) {
+    if (Uuids.looksLikeUuid(id)) {
+      Optional<StoredEvent> e = store.versionAt(Uuids.normalize(id), rv);
+      if (e.isPresent() && !e.get().type().equals(WatchEvent.DELETED)) {
+        return e.get().object();
+      }
+    }
+    Optional<String> uuid = store.uuidNamedAt(id, rv).or(() -> snap.byName(id).map(Domain::uuid));
+    if (uuid.isPresent()) {
+      Optional<StoredEvent> e = store.versionAt(uuid.get(), rv);
+      if (e.isPresent() && !e.get().type().equals(WatchEvent.DELETED)) {
+        return e.get().object();
+      }
+    }
+    throw notFound(id, "at revision " + rv);
+  }
+
+  /** A current domain's uuid, else a uuid as given, else the uuid that last had this name. */
+  private static String resolve(DomainStore store, Snapshot snap, String id) {
+    Optional<Domain> now = snap.find(id);
+    if (now.isPresent()) {
+      return now.get().uuid();
+    }
+    if (Uuids.looksLikeUuid(id)) {
+      return Uuids.normalize(id);
+    }
+    return store.lastUuidNamed(id).orElseThrow(() -> notFound(id, "in the current state or the retained history"));
+  }
+
+  private static StoredEvent existing(Optional<StoredEvent> e, String id, Revision rv) {
+    if (e.isEmpty() || e.get().type().equals(WatchEvent.DELETED)) {
+      throw notFound(id, "at revision " + rv);
+    }
+    return e.get();
+  }
+
+  static String unifiedDiff(String oldText, String newText, Revision from, Revision to) {
+    List<String> a = oldText.lines().toList();
+    List<String> b = newText.lines().toList();
+    Patch<String> patch = DiffUtils.diff(a, b);
+    if (patch.getDeltas().isEmpty()) {
+      return "";
+    }
+    List<String> lines = UnifiedDiffUtils.generateUnifiedDiff("rev " + from, "rev " + to, a, patch, 3);
+    return String.join("\n", lines) + "\n";
+  }
+
+  private static ApiException notFound(String id, String where) {
+    return new ApiException(ApiException.Reason.NOT_FOUND, "domain \"" + id + "\" not found " + where,
+        Map.of("name", id, "kind", "domains"), null);
+  }
+
+  private static boolean wantsXml(HttpRequest req) {
+    String accept = req.headers().get(HttpHeaderNames.ACCEPT);
+    if (accept == null) {
+      return false;
+    }
+    int xml = Math.max(accept.indexOf("application/xml"), accept.indexOf("text/xml"));
+    int json = accept.indexOf("application/json");
+    return xml >= 0 && (json < 0 || xml < json);
   }
 }

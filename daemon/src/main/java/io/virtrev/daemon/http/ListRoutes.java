@@ -3,29 +3,146 @@ package io.virtrev.daemon.http;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.virtrev.api.Domain;
+import io.virtrev.api.ApiException;
 import io.virtrev.api.DomainList;
 import io.virtrev.api.ListMeta;
 import io.virtrev.api.Revision;
+import io.virtrev.versioning.DomainStore;
 import io.virtrev.versioning.FieldSelector;
+import io.virtrev.versioning.ListKey;
+import io.virtrev.versioning.ListPage;
 import io.virtrev.versioning.Snapshot;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** GET /api/v1/domains (not watch): one snapshot, filtered by {@code fieldSelector}. */
+/**
+ * GET /api/v1/domains (not watch), with Kubernetes' list semantics:
+ *
+ * <ul>
+ *   <li>{@code resourceVersion} unset: the latest snapshot. Set, with {@code resourceVersionMatch}
+ *       unset or {@code NotOlderThan}: a snapshot at least that new (waits up to tooLargeWait, then
+ *       504). {@code Exact}: the state exactly at that revision, reconstructed from history when it is
+ *       not the current one (410 below the compacted revision, 504 beyond the current one after the
+ *       wait).
+ *   <li>{@code limit} + {@code continue}: pages of one snapshot, in name-then-uuid order. The first
+ *       page fixes the revision R; later pages are the state at R from history (or from memory while R
+ *       is still current), so concatenated pages are exactly the state at R whatever is committed in
+ *       between. A token below the compacted revision: 410.
+ *   <li>{@code fieldSelector} on every page (the token carries it).
+ * </ul>
+ */
 final class ListRoutes {
+  static final String EXACT = "Exact";
+  static final String NOT_OLDER_THAN = "NotOlderThan";
+
   private ListRoutes() {}
 
   static void list(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api, Query query) {
-    Optional<Revision> min = query.revision("resourceVersion");
-    FieldSelector selector = FieldSelector.parse(query.get("fieldSelector").orElse(null));
-    RevisionWait.atRevision(ctx, req, api, min, snap -> {
-      List<Domain> items = selector.isEverything() ? snap.items()
-          : snap.items().stream().filter(selector::matches).toList();
-      DomainList body = DomainList.of(listMeta(snap), items);
-      Responses.json(ctx, req, HttpResponseStatus.OK, body, Map.of("X-Virtrev-Store-Id", snap.storeId()));
+    int limit = limit(query);
+    Optional<String> cont = query.get("continue").filter(s -> !s.isEmpty());
+    Optional<String> rvText = query.get("resourceVersion").filter(s -> !s.isEmpty());
+    Optional<Revision> rv = query.revision("resourceVersion");
+    Optional<String> match = query.get("resourceVersionMatch").filter(s -> !s.isEmpty());
+    Optional<String> selectorText = query.get("fieldSelector");
+    FieldSelector selector = FieldSelector.parse(selectorText.orElse(null));
+    if (match.isPresent() && !match.get().equals(EXACT) && !match.get().equals(NOT_OLDER_THAN)) {
+      throw Query.bad("resourceVersionMatch: Unsupported value: \"" + match.get()
+          + "\": supported values: \"" + EXACT + "\", \"" + NOT_OLDER_THAN + "\"");
+    }
+    if (cont.isPresent()) {
+      if (rvText.isPresent() && !rvText.get().equals("0")) {
+        throw Query.bad("specifying resourceVersion is not allowed when using continue: the token fixes the"
+            + " revision");
+      }
+      if (match.isPresent()) {
+        throw Query.bad("resourceVersionMatch is forbidden when continue is provided");
+      }
+      continued(ctx, req, api, cont.get(), selectorText, selector, limit);
+      return;
+    }
+    if (match.isPresent() && rv.isEmpty()) {
+      throw Query.bad("resourceVersionMatch is forbidden unless resourceVersion is provided");
+    }
+    if (match.isPresent() && match.get().equals(EXACT)) {
+      Revision at = rv.get();
+      if (at.equals(Revision.ZERO)) {
+        throw Query.bad("resourceVersionMatch \"Exact\" is forbidden for resourceVersion \"0\"");
+      }
+      api.store().checkRetained(at);
+      RevisionWait.atRevision(ctx, req, api, rv, snap -> page(ctx, req, api, at, null, selector, limit));
+      return;
+    }
+    RevisionWait.atRevision(ctx, req, api, rv, snap -> {
+      ListPage p = ListPage.of(snap, null, selector, limit);
+      answer(ctx, req, api, snap.storeId(), p, selector);
     });
+  }
+
+  private static void continued(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api, String text,
+      Optional<String> selectorText, FieldSelector selector, int limit) {
+    DomainStore store = api.store();
+    Snapshot snap = store.snapshot();
+    ContinueToken t = ContinueToken.decode(text, ContinueToken.LIST, snap.storeId());
+    FieldSelector fromToken = FieldSelector.parse(t.selector());
+    if (selectorText.isPresent() && !selector.toString().equals(fromToken.toString())) {
+      throw Query.bad("fieldSelector \"" + selectorText.get() + "\" differs from the one the list started with (\""
+          + t.selector() + "\"); pass the same fieldSelector on every page, or none");
+    }
+    if (t.revision().isAfter(snap.revision())) {
+      throw Query.bad("continue token names revision " + t.revision() + ", beyond the store's current "
+          + snap.revision() + "; list again without continue");
+    }
+    if (t.revision().compareTo(store.compacted()) < 0) {
+      throw tooOld(t.revision(), store.compacted());
+    }
+    page(ctx, req, api, t.revision(), t.after(), fromToken, limit);
+  }
+
+  /** A page at {@code at}: from memory if it is the current snapshot, else from history off the loop. */
+  private static void page(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api, Revision at,
+      ListKey after, FieldSelector selector, int limit) {
+    Snapshot snap = api.store().snapshot();
+    if (at.equals(snap.revision())) {
+      answer(ctx, req, api, snap.storeId(), ListPage.of(snap, after, selector, limit), selector);
+      return;
+    }
+    Blocking.answer(ctx, req, api, () -> {
+      ListPage p;
+      try {
+        p = api.store().list(at, after, selector, limit);
+      } catch (ApiException e) {
+        if (e.reason() == ApiException.Reason.EXPIRED && after != null) {
+          throw tooOld(at, api.store().compacted());
+        }
+        throw e;
+      }
+      return () -> answer(ctx, req, api, snap.storeId(), p, selector);
+    });
+  }
+
+  private static void answer(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api, String storeId,
+      ListPage p, FieldSelector selector) {
+    String token = p.next() == null ? null
+        : ContinueToken.list(storeId, p.revision(), p.next(), selector.toString()).encode();
+    ListMeta meta = new ListMeta(p.revision(), storeId, api.store().compacted(), token, p.remaining());
+    Responses.json(ctx, req, HttpResponseStatus.OK, DomainList.of(meta, p.items()),
+        Map.of("X-Virtrev-Store-Id", storeId));
+  }
+
+  static ApiException tooOld(Revision at, Revision compacted) {
+    return new ApiException(ApiException.Reason.EXPIRED, "The provided continue parameter is too old to display a"
+        + " consistent list result (its revision " + at + " is compacted; oldest retained: " + compacted.next()
+        + "). You can start a new list without the continue parameter.",
+        Map.of("compactedRevision", compacted.toString()), null);
+  }
+
+  /** {@code limit}: absent or 0 = everything (as Kubernetes); otherwise at most that many items. */
+  static int limit(Query query) {
+    Optional<Long> l = query.positiveLong("limit");
+    if (l.isEmpty() || l.get() == 0) {
+      return 0;
+    }
+    return (int) Math.min(Integer.MAX_VALUE - 1, l.get());
   }
 
   static ListMeta listMeta(Snapshot snap) {
