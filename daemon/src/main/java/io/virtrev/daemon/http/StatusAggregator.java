@@ -5,7 +5,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.FullHttpMessage;
 import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
@@ -13,7 +15,7 @@ import io.netty.buffer.Unpooled;
 import io.virtrev.api.ApiException;
 import io.virtrev.api.Json;
 
-/** Aggregates request bodies up to a limit; beyond it answers 413 with a Status body and closes. */
+/** Aggregates request bodies up to a limit; beyond it answers 413 with a Status body. */
 final class StatusAggregator extends HttpObjectAggregator {
   private final int max;
 
@@ -30,7 +32,13 @@ final class StatusAggregator extends HttpObjectAggregator {
         HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, Unpooled.wrappedBuffer(body));
     res.headers().set(HttpHeaderNames.CONTENT_TYPE, Responses.JSON);
     res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
-    res.headers().set(HttpHeaderNames.CONNECTION, "close");
-    ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+    // A keep-alive client may still be sending the body: keep the connection (the aggregator discards
+    // the rest of this message) so it reads the 413 instead of a reset. Otherwise close, as Netty does.
+    if (!(oversized instanceof FullHttpMessage) && HttpUtil.isKeepAlive(oversized)) {
+      ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+    } else {
+      res.headers().set(HttpHeaderNames.CONNECTION, "close");
+      ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+    }
   }
 }
