@@ -4,23 +4,15 @@ import static io.virtrev.daemon.ApiHttpTest.assertStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.launchdarkly.eventsource.ConnectStrategy;
-import com.launchdarkly.eventsource.ErrorStrategy;
 import com.launchdarkly.eventsource.EventSource;
-import com.launchdarkly.eventsource.MessageEvent;
-import com.launchdarkly.eventsource.background.BackgroundEventHandler;
-import com.launchdarkly.eventsource.background.BackgroundEventSource;
 import io.virtrev.fixtures.SeenEvent;
 import io.virtrev.fixtures.WatchClient;
 import io.virtrev.fixtures.WatchGuarantees;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -156,42 +148,22 @@ class WatchFeaturesTest {
     try (FakeDaemon d = FakeDaemon.start(dir, c -> c)) {
       String a = d.source.defineTiny("a");
       d.awaitRevision(2);
-      List<Long> ids = Collections.synchronizedList(new ArrayList<>());
-      List<String> types = Collections.synchronizedList(new ArrayList<>());
-      AtomicInteger opens = new AtomicInteger();
-      BackgroundEventHandler handler = new BackgroundEventHandler() {
-        @Override public void onOpen() {
-          opens.incrementAndGet();
-        }
-        @Override public void onClosed() { }
-        @Override public void onMessage(String event, MessageEvent m) {
-          types.add(event);
-          if (m.getLastEventId() != null && !event.equals("ADDED")) {
-            ids.add(Long.parseLong(m.getLastEventId()));
-          }
-        }
-        @Override public void onComment(String comment) { }
-        @Override public void onError(Throwable t) { } // the server ends streams: the client reconnects
-      };
       URI uri = URI.create(d.api.base() + "/api/v1/domains?watch=true&resourceVersion=2&timeoutSeconds=1");
-      EventSource.Builder es = new EventSource.Builder(ConnectStrategy.http(uri))
-          .errorStrategy(ErrorStrategy.alwaysContinue()).retryDelay(50, TimeUnit.MILLISECONDS);
-      try (BackgroundEventSource sse = new BackgroundEventSource.Builder(handler, es).build()) {
-        sse.start();
+      try (SseRecorder sse = new SseRecorder(uri)) {
         for (int i = 0; i < 120; i++) {
           d.source.redefine(a, 33 + i % 50);
           if (i % 30 == 29) { // let the client catch up now and then, across reconnects
             long target = Math.max(3, d.revision());
-            await().atMost(WAIT).until(() -> !ids.isEmpty() && ids.get(ids.size() - 1) >= target);
-            int connections = opens.get();
-            await().atMost(WAIT).until(() -> opens.get() > connections); // the server ended it; it came back
+            await().atMost(WAIT).until(() -> sse.last() >= target);
+            int connections = sse.opens.get();
+            await().atMost(WAIT).until(() -> sse.opens.get() > connections); // the server ended it; it came back
           }
         }
         long end = d.revision();
-        await().atMost(WAIT).until(() -> !ids.isEmpty() && ids.get(ids.size() - 1) == end);
-        assertThat(opens.get()).as("the server ended streams and the client reconnected").isGreaterThanOrEqualTo(5);
-        assertThat(ids).containsExactlyElementsOf(LongStream.rangeClosed(3, end).boxed().toList());
-        assertThat(types).containsOnly("MODIFIED");
+        await().atMost(WAIT).until(() -> sse.last() == end);
+        assertThat(sse.opens.get()).as("the server ended streams and the client reconnected").isGreaterThanOrEqualTo(5);
+        assertThat(sse.snapshot()).containsExactlyElementsOf(LongStream.rangeClosed(3, end).boxed().toList());
+        assertThat(sse.types).containsOnly("MODIFIED");
       }
     }
   }

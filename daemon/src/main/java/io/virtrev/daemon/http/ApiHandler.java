@@ -10,22 +10,13 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.virtrev.api.ApiException;
 import io.virtrev.api.Domain;
-import io.virtrev.api.DomainList;
-import io.virtrev.api.Json;
-import io.virtrev.api.ListMeta;
 import io.virtrev.api.Revision;
-import io.virtrev.api.WatchEvent;
 import io.virtrev.versioning.Readiness;
 import io.virtrev.versioning.Snapshot;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,12 +49,8 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
     try {
       route(ctx, req);
-    } catch (ApiException e) {
-      Responses.error(ctx, req, e);
     } catch (RuntimeException e) {
-      LOG.error("{} {} failed", req.method(), req.uri(), e);
-      Responses.error(ctx, req, new ApiException(ApiException.Reason.INTERNAL_ERROR,
-          "internal error: " + e.getClass().getSimpleName() + ": " + e.getMessage()));
+      Responses.failure(ctx, req, e);
     }
   }
 
@@ -166,7 +153,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       return;
     }
     boolean live = query.flag("live");
-    if (wantsXml(req)) {
+    if (Responses.wantsXml(req)) {
       String xml = live ? d.status().liveXml() : d.spec().xml();
       if (xml == null) {
         throw new ApiException(ApiException.Reason.CONFLICT, "domain \"" + d.name()
@@ -178,15 +165,6 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     Responses.json(ctx, req, HttpResponseStatus.OK, d, headers);
   }
 
-  private static boolean wantsXml(HttpRequest req) {
-    String accept = req.headers().get(HttpHeaderNames.ACCEPT);
-    if (accept == null) {
-      return false;
-    }
-    int xml = Math.max(accept.indexOf("application/xml"), accept.indexOf("text/xml"));
-    int json = accept.indexOf("application/json");
-    return xml >= 0 && (json < 0 || xml < json);
-  }
 
   /** A watch of all domains, or ({@code domain} not null) of one domain's URL. */
   private void watch(ChannelHandlerContext ctx, FullHttpRequest req, Query query, String domain) {

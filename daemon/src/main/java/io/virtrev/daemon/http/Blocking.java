@@ -5,8 +5,6 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.virtrev.api.ApiException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Runs a read that blocks on SQLite off the event loop ({@code api.blocking()}), then answers on the
@@ -14,7 +12,6 @@ import org.slf4j.LoggerFactory;
  * either becomes its Status; anything else a 500.
  */
 final class Blocking {
-  private static final Logger LOG = LoggerFactory.getLogger(Blocking.class);
 
   private Blocking() {}
 
@@ -34,12 +31,8 @@ final class Blocking {
         ctx.executor().execute(() -> {
           try {
             r.run();
-          } catch (ApiException e) {
-            Responses.error(ctx, req, e);
           } catch (RuntimeException e) {
-            LOG.error("{} {} failed", req.method(), req.uri(), e);
-            Responses.error(ctx, req, new ApiException(ApiException.Reason.INTERNAL_ERROR,
-                "internal error: " + e.getClass().getSimpleName() + ": " + e.getMessage()));
+            Responses.failure(ctx, req, e);
           } finally {
             req.release();
           }

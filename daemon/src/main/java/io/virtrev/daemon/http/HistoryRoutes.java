@@ -6,7 +6,6 @@ import com.github.difflib.patch.Patch;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.virtrev.api.ApiException;
 import io.virtrev.api.Domain;
@@ -127,7 +126,7 @@ final class HistoryRoutes {
   static void getAt(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api, Query query, String id,
       Revision rv) {
     boolean live = query.flag("live");
-    boolean xml = wantsXml(req);
+    boolean xml = Responses.wantsXml(req);
     DomainStore store = api.store();
     store.checkRetained(rv);
     RevisionWait.atRevision(ctx, req, api, Optional.of(rv), snap -> Blocking.answer(ctx, req, api, () -> {
@@ -198,13 +197,4 @@ final class HistoryRoutes {
         Map.of("name", id, "kind", "domains"), null);
   }
 
-  private static boolean wantsXml(HttpRequest req) {
-    String accept = req.headers().get(HttpHeaderNames.ACCEPT);
-    if (accept == null) {
-      return false;
-    }
-    int xml = Math.max(accept.indexOf("application/xml"), accept.indexOf("text/xml"));
-    int json = accept.indexOf("application/json");
-    return xml >= 0 && (json < 0 || xml < json);
-  }
 }

@@ -19,15 +19,12 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The mutating endpoints: parse and check the request on the event loop (bad input never reaches the
  * store or libvirt), run the mutation on the reconciler's lane, answer when it completes.
  */
 final class MutationRoutes {
-  private static final Logger LOG = LoggerFactory.getLogger(MutationRoutes.class);
 
   private MutationRoutes() {}
 
@@ -130,9 +127,7 @@ final class MutationRoutes {
                     + " complete within " + api.http().mutationTimeout() + "; it may still take effect: watch"
                     + " the domain"));
               } else {
-                LOG.error("{} {} failed", req.method(), req.uri(), cause);
-                Responses.error(ctx, req, new ApiException(ApiException.Reason.INTERNAL_ERROR,
-                    "internal error: " + cause));
+                Responses.failure(ctx, req, cause);
               }
               return;
             }

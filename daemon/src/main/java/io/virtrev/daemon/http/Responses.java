@@ -17,12 +17,15 @@ import io.virtrev.api.Json;
 import io.virtrev.api.Status;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes complete (non-streaming) responses. Errors become Kubernetes Status bodies with the HTTP
  * code fixed by {@link ApiException.Reason}: the one place where errors turn into HTTP.
  */
 final class Responses {
+  private static final Logger LOG = LoggerFactory.getLogger(Responses.class);
   static final String JSON = "application/json";
   static final String XML = "application/xml";
 
@@ -49,6 +52,31 @@ final class Responses {
     Object retry = e.details().get("retryAfterSeconds");
     error(ctx, req, e, allow != null ? Map.of("Allow", allow.toString())
         : retry != null ? Map.of("Retry-After", retry.toString()) : Map.of());
+  }
+
+  /**
+   * Answers a failed request: an {@link ApiException} as its Status; anything else is a bug, logged with
+   * its stack and answered 500.
+   */
+  static void failure(ChannelHandlerContext ctx, HttpRequest req, Throwable e) {
+    if (e instanceof ApiException api) {
+      error(ctx, req, api);
+      return;
+    }
+    LOG.error("{} {} failed", req == null ? "?" : req.method(), req == null ? "?" : req.uri(), e);
+    error(ctx, req, new ApiException(ApiException.Reason.INTERNAL_ERROR,
+        "internal error: " + e.getClass().getSimpleName() + ": " + e.getMessage()));
+  }
+
+  /** True if the client prefers the domain's XML to JSON ({@code Accept: application/xml}). */
+  static boolean wantsXml(HttpRequest req) {
+    String accept = req.headers().get(HttpHeaderNames.ACCEPT);
+    if (accept == null) {
+      return false;
+    }
+    int xml = Math.max(accept.indexOf("application/xml"), accept.indexOf("text/xml"));
+    int json = accept.indexOf("application/json");
+    return xml >= 0 && (json < 0 || xml < json);
   }
 
   static void notModified(ChannelHandlerContext ctx, HttpRequest req, Map<String, String> headers) {

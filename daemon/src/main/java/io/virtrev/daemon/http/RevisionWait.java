@@ -10,12 +10,9 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** Serving "at least revision R": now if the store is there, else after it gets there, else 504. */
 final class RevisionWait {
-  private static final Logger LOG = LoggerFactory.getLogger(RevisionWait.class);
 
   private RevisionWait() {}
 
@@ -44,12 +41,8 @@ final class RevisionWait {
                   : new ApiException(ApiException.Reason.SERVICE_UNAVAILABLE, err.getMessage());
             }
             then.accept(api.store().snapshot());
-          } catch (ApiException e) {
-            Responses.error(ctx, req, e);
           } catch (RuntimeException e) {
-            LOG.error("{} {} failed", req.method(), req.uri(), e);
-            Responses.error(ctx, req, new ApiException(ApiException.Reason.INTERNAL_ERROR,
-                "internal error: " + e.getClass().getSimpleName() + ": " + e.getMessage()));
+            Responses.failure(ctx, req, e);
           } finally {
             req.release();
           }
