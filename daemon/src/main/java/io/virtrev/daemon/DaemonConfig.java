@@ -15,9 +15,10 @@ import java.time.Duration;
  * @param store the store's limits
  * @param reconciler resync period and event limits
  * @param http HTTP limits
+ * @param access listeners, authentication, TLS, metrics, audit
  */
 public record DaemonConfig(String connectUri, String listenHost, int listenPort, StoreConfig store,
-    ReconcilerConfig reconciler, HttpConfig http) {
+    ReconcilerConfig reconciler, HttpConfig http, AccessConfig access) {
 
   /**
    * @param maxBodyBytes largest accepted request body (413 beyond)
@@ -75,22 +76,26 @@ public record DaemonConfig(String connectUri, String listenHost, int listenPort,
 
   public static DaemonConfig defaults(String uri, Path dataDir) {
     return new DaemonConfig(uri, "127.0.0.1", 8474, StoreConfig.defaults(dataDir), ReconcilerConfig.defaults(),
-        HttpConfig.defaults());
+        HttpConfig.defaults(), AccessConfig.defaults());
   }
 
   public DaemonConfig withListen(String host, int port) {
-    return new DaemonConfig(connectUri, host, port, store, reconciler, http);
+    return new DaemonConfig(connectUri, host, port, store, reconciler, http, access);
   }
 
   public DaemonConfig withStore(StoreConfig s) {
-    return new DaemonConfig(connectUri, listenHost, listenPort, s, reconciler, http);
+    return new DaemonConfig(connectUri, listenHost, listenPort, s, reconciler, http, access);
   }
 
   public DaemonConfig withReconciler(ReconcilerConfig r) {
-    return new DaemonConfig(connectUri, listenHost, listenPort, store, r, http);
+    return new DaemonConfig(connectUri, listenHost, listenPort, store, r, http, access);
+  }
+
+  public DaemonConfig withAccess(AccessConfig a) {
+    return new DaemonConfig(connectUri, listenHost, listenPort, store, reconciler, http, a);
   }
 
   public DaemonConfig withHttp(HttpConfig h) {
-    return new DaemonConfig(connectUri, listenHost, listenPort, store, reconciler, h);
+    return new DaemonConfig(connectUri, listenHost, listenPort, store, reconciler, h, access);
   }
 }

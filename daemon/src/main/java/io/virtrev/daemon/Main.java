@@ -7,12 +7,21 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    int code = new CommandLine(new VirtrevdCommand())
+    System.exit(run(args));
+  }
+
+  static int run(String[] args) {
+    CommandLine cmd = new CommandLine(new VirtrevdCommand())
         .setCaseInsensitiveEnumValuesAllowed(true)
-        .registerConverter(java.time.Duration.class, new DurationConverter())
-        .execute(args);
-    if (code != 0) {
-      System.exit(code);
+        .registerConverter(java.time.Duration.class, new DurationConverter());
+    try {
+      Settings settings = Settings.load(args, System.getenv());
+      settings.checkKeys(cmd.getCommandSpec());
+      cmd.setDefaultValueProvider(settings);
+    } catch (IllegalArgumentException e) {
+      cmd.getErr().println("virtrevd: " + e.getMessage());
+      return 2;
     }
+    return cmd.execute(args);
   }
 }

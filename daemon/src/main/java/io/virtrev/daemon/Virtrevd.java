@@ -3,19 +3,30 @@ package io.virtrev.daemon;
 import io.virtrev.api.source.DomainSource;
 import io.virtrev.daemon.http.ApiContext;
 import io.virtrev.daemon.http.ApiServer;
+import io.virtrev.daemon.http.AuditLog;
+import io.virtrev.daemon.http.HttpMetrics;
+import io.virtrev.daemon.metrics.DaemonMetrics;
+import io.virtrev.daemon.security.Identity;
+import io.virtrev.daemon.security.Role;
+import io.virtrev.daemon.security.Security;
+import io.virtrev.daemon.security.TlsContexts;
+import io.virtrev.daemon.security.TokenFile;
 import io.virtrev.versioning.DomainStore;
 import io.virtrev.versioning.Mutations;
 import io.virtrev.versioning.Reconciler;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The composition root: store, source, reconciler, HTTP server, started in that order and closed in
+ * The composition root: store, source, reconciler, HTTP listeners, started in that order and closed in
  * reverse. The HTTP server comes up before libvirt answers, so {@code /readyz} can say why the daemon
  * is not ready.
  */
@@ -26,47 +37,114 @@ public final class Virtrevd implements AutoCloseable {
   private final Reconciler reconciler;
   private final ApiServer server;
   private final ExecutorService blocking;
+  private final ScheduledExecutorService timers;
+  private final TlsContexts tls;
+  private final AuditLog audit;
   private final InetSocketAddress address;
 
   private Virtrevd(DomainStore store, Reconciler reconciler, ApiServer server, ExecutorService blocking,
-      InetSocketAddress address) {
+      ScheduledExecutorService timers, TlsContexts tls, AuditLog audit, InetSocketAddress address) {
     this.store = store;
     this.reconciler = reconciler;
     this.server = server;
     this.blocking = blocking;
+    this.timers = timers;
+    this.tls = tls;
+    this.audit = audit;
     this.address = address;
   }
 
-  /** Opens the store, starts the HTTP server, then the source and reconciler. */
-  public static Virtrevd start(DaemonConfig config, DomainSource source) throws InterruptedException {
+  /**
+   * Checks the access configuration, opens the store, starts the HTTP listeners, then the source and
+   * reconciler.
+   *
+   * @throws IllegalArgumentException a configuration that must not start (with the reason)
+   * @throws io.virtrev.versioning.StoreException a store that cannot be used (newer, corrupt, in use)
+   */
+  public static Virtrevd start(DaemonConfig config, DomainSource source) throws InterruptedException, IOException {
+    AccessConfig access = config.access();
+    TokenFile tokens = access.tokensFile() == null ? null : TokenFile.load(access.tokensFile());
+    TlsContexts tls = access.tls() == null ? null : new TlsContexts(access.tls(), tokens != null);
+    Security security = new Security(tokens, tls != null && tls.settings().verifiesClients(), access.metricsNeedAuth());
+    checkExposure(config.listenHost(), tls, security, access.insecure());
+
     DomainStore store = DomainStore.open(config.store());
     ExecutorService blocking = null;
+    ScheduledExecutorService timers = null;
     ApiServer server = null;
+    AuditLog audit = null;
     try {
+      audit = access.auditFile() == null ? AuditLog.none() : AuditLog.toFile(access.auditFile());
       Reconciler reconciler = new Reconciler(source, store, config.reconciler());
       AtomicInteger n = new AtomicInteger();
-      blocking = Executors.newFixedThreadPool(2, r -> {
-        Thread t = new Thread(r, "history-reader-" + n.incrementAndGet());
-        t.setDaemon(true);
-        return t;
-      });
+      blocking = Executors.newFixedThreadPool(2, r -> daemonThread(r, "history-reader-" + n.incrementAndGet()));
+      timers = Executors.newSingleThreadScheduledExecutor(r -> daemonThread(r, "daemon-timers"));
+      AtomicInteger watchers = new AtomicInteger();
+      HttpMetrics metrics = HttpMetrics.NONE;
+      if (access.metrics()) {
+        DaemonMetrics m = new DaemonMetrics(store, reconciler, watchers);
+        store.setObserver(m);
+        metrics = m;
+      }
       Mutations mutations = new Mutations(source, store, reconciler);
-      server = new ApiServer(new ApiContext(store, mutations, reconciler::readiness, config.http(), blocking),
-          Math.max(2, Runtime.getRuntime().availableProcessors()));
+      ApiContext ctx = new ApiContext(store, mutations, reconciler::readiness, config.http(), blocking, watchers,
+          security, audit, metrics);
+      server = new ApiServer(ctx, Math.max(2, Runtime.getRuntime().availableProcessors()), tls);
       InetSocketAddress addr = server.bind(config.listenHost(), config.listenPort());
+      if (access.unixSocket() != null) {
+        server.bindUnix(access.unixSocket(), new Identity("socket " + access.unixSocket(), Role.WRITE, "unix"),
+            access.socketMode(), access.socketGroup());
+      }
+      if (access.unixSocketReadOnly() != null) {
+        server.bindUnix(access.unixSocketReadOnly(),
+            new Identity("socket " + access.unixSocketReadOnly(), Role.READ, "unix"), access.socketMode(),
+            access.socketGroup());
+      }
+      if (tls != null) {
+        timers.scheduleWithFixedDelay(tls::reloadIfChanged, 10, 10, TimeUnit.SECONDS);
+      }
       reconciler.start();
-      return new Virtrevd(store, reconciler, server, blocking, addr);
-    } catch (RuntimeException | InterruptedException e) {
+      LOG.info("started: {} on {}, access: {}", config.connectUri(), addr, security);
+      return new Virtrevd(store, reconciler, server, blocking, timers, tls, audit, addr);
+    } catch (RuntimeException | InterruptedException | IOException e) {
       if (server != null) {
         server.close();
       }
       if (blocking != null) {
         blocking.shutdownNow();
       }
+      if (timers != null) {
+        timers.shutdownNow();
+      }
+      if (audit != null) {
+        audit.close();
+      }
       source.close();
       store.close();
       throw e;
     }
+  }
+
+  /**
+   * A listener reachable from other hosts must have TLS and authentication, unless the operator
+   * insists ({@code --insecure}).
+   */
+  static void checkExposure(String host, TlsContexts tls, Security security, boolean insecure) throws IOException {
+    boolean loopback = InetAddress.getByName(host).isLoopbackAddress();
+    if (loopback || insecure) {
+      return;
+    }
+    if (tls == null || !security.authRequired()) {
+      throw new IllegalArgumentException("refusing to listen on " + host + " (not loopback) without "
+          + (tls == null ? "TLS" : "authentication") + ": configure --tls-cert/--tls-key and --tokens-file or"
+          + " --tls-client-ca, or pass --insecure to force it");
+    }
+  }
+
+  private static Thread daemonThread(Runnable r, String name) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    return t;
   }
 
   public InetSocketAddress address() {
@@ -81,12 +159,24 @@ public final class Virtrevd implements AutoCloseable {
     return reconciler;
   }
 
-  /** Stops accepting and ends watches, stops the reconciler and source, flushes and closes the store. */
+  /** Re-reads the TLS certificate and key if they changed (SIGHUP). */
+  public void reloadTls() {
+    if (tls != null) {
+      tls.reloadIfChanged();
+    }
+  }
+
+  /**
+   * Graceful stop: stops accepting and ends every watch (a last BOOKMARK where asked for), stops the
+   * reconciler and source, then applies every commit already submitted and closes the store.
+   * Everything acknowledged was durable before it was acknowledged.
+   */
   @Override
   public void close() {
     LOG.info("shutting down");
     server.close();
     reconciler.close();
+    timers.shutdownNow();
     blocking.shutdown();
     try {
       blocking.awaitTermination(5, TimeUnit.SECONDS);
@@ -94,6 +184,7 @@ public final class Virtrevd implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     store.close();
+    audit.close();
     LOG.info("stopped at revision {}", store.snapshot().revision());
   }
 }

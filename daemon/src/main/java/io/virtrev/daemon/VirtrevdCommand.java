@@ -6,7 +6,11 @@ import io.virtrev.libvirt.LibvirtSourceConfig;
 import io.virtrev.versioning.ReconcilerConfig;
 import io.virtrev.versioning.StoreConfig;
 import io.virtrev.versioning.StoreException;
+import io.virtrev.daemon.security.DnRule;
+import io.virtrev.daemon.security.TlsSettings;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -19,11 +23,14 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** The {@code virtrevd} command line. Every setting has a flag; {@code --help} lists them with defaults. */
 @Command(name = "virtrevd", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+    subcommands = HashTokenCommand.class,
     sortOptions = false, usageHelpWidth = 100,
     description = {
         "Versions libvirt domains: every observed change gets a store-wide, monotonically increasing",
         "resource version; serves list / get / watch over HTTP with Kubernetes semantics.", ""},
-    footer = {"", "Durations: 500ms, 30s, 5m, 1h or ISO-8601 (PT30S).",
+    footer = {"", "Every option can also come from the environment (VIRTREV_DATA_DIR for --data-dir, ...) or from the",
+        "--config file (data-dir=...); flags win over the environment, which wins over the file.",
+        "Durations: 500ms, 30s, 5m, 1h or ISO-8601 (PT30S). SIGHUP re-reads the TLS certificate and key.",
         "Docs: docs/api.md, docs/watch-semantics.md, docs/architecture.md"})
 final class VirtrevdCommand implements Callable<Integer> {
   @Spec
@@ -97,6 +104,59 @@ final class VirtrevdCommand implements Callable<Integer> {
           + " (default: ${DEFAULT-VALUE})")
   int compactionChunk;
 
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "a properties file of settings (key = option name without dashes, e.g. listen=0.0.0.0:8474);"
+          + " precedence: flags, then VIRTREV_* environment variables, then this file, then the defaults")
+  Path configFile;
+
+  @Option(names = "--tokens-file", paramLabel = "FILE",
+      description = "bearer tokens with roles, lines of NAME read|write sha256:HEX (see hash-token); enables token auth")
+  Path tokensFile;
+
+  @Option(names = "--tls-cert", paramLabel = "PEM", description = "TLS certificate chain for the TCP listener (with --tls-key)")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "PEM", description = "TLS private key (PKCS#8 PEM); reloaded on SIGHUP or change")
+  Path tlsKey;
+
+  @Option(names = "--tls-client-ca", paramLabel = "PEM",
+      description = "verify client certificates against this CA (with --tls-client-dn rules)")
+  Path tlsClientCa;
+
+  @Option(names = "--tls-client-dn", paramLabel = "ROLE:DN", split = "\\|",
+      description = "accept client certificates whose subject DN matches (* wildcards), with role read or write;"
+          + " repeatable or |-separated, e.g. 'write:CN=platform,O=Example'")
+  List<String> tlsClientDn = new ArrayList<>();
+
+  @Option(names = "--unix-socket", paramLabel = "PATH", description = "also listen on this UNIX socket; its peers are writers")
+  Path unixSocket;
+
+  @Option(names = "--unix-socket-ro", paramLabel = "PATH", description = "also listen on this UNIX socket; its peers are readers")
+  Path unixSocketRo;
+
+  @Option(names = "--unix-socket-mode", paramLabel = "MODE", defaultValue = "0660",
+      description = "file mode of the UNIX sockets, octal (default: ${DEFAULT-VALUE})")
+  String unixSocketMode;
+
+  @Option(names = "--unix-socket-group", paramLabel = "GROUP", description = "group of the UNIX sockets")
+  String unixSocketGroup;
+
+  @Option(names = "--metrics", paramLabel = "BOOL", defaultValue = "true", arity = "1",
+      description = "serve Prometheus metrics on /metrics (default: ${DEFAULT-VALUE})")
+  boolean metrics;
+
+  @Option(names = "--metrics-auth", paramLabel = "BOOL", defaultValue = "false", arity = "1",
+      description = "require a reader's credentials for /metrics (default: ${DEFAULT-VALUE})")
+  boolean metricsAuth;
+
+  @Option(names = "--audit-log", paramLabel = "FILE",
+      description = "append every API mutation (who, what, result, RV) as a JSON line to this file")
+  Path auditLog;
+
+  @Option(names = "--insecure", paramLabel = "BOOL", defaultValue = "false", arity = "1",
+      description = "allow a non-loopback --listen without TLS and authentication (default: ${DEFAULT-VALUE})")
+  boolean insecure;
+
   @Override
   public Integer call() throws Exception {
     ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
@@ -106,10 +166,11 @@ final class VirtrevdCommand implements Callable<Integer> {
     try {
       daemon = Virtrevd.start(config,
           new LibvirtDomainSource(LibvirtSourceConfig.defaults(config.connectUri())));
-    } catch (StoreException e) {
+    } catch (StoreException | IllegalArgumentException | java.io.IOException e) {
       spec.commandLine().getErr().println("virtrevd: " + e.getMessage());
       return 1;
     }
+    Signals.onHangup(daemon::reloadTls);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       daemon.close();
@@ -155,7 +216,53 @@ final class VirtrevdCommand implements Callable<Integer> {
     DaemonConfig.HttpConfig http = new DaemonConfig.HttpConfig(maxBodyBytes, tooLargeWait, watchTimeoutMax,
         DaemonConfig.HttpConfig.defaults().watchBatch(), mutationTimeout, bookmarkInterval, maxWatchers,
         watchBufferBytes);
-    return new DaemonConfig(connect, hp.host(), hp.port(), store, rec, http);
+    return new DaemonConfig(connect, hp.host(), hp.port(), store, rec, http, access());
+  }
+
+  private AccessConfig access() {
+    TlsSettings tls = null;
+    if (tlsCert != null || tlsKey != null) {
+      if (tlsCert == null || tlsKey == null) {
+        throw new ParameterException(spec.commandLine(), "--tls-cert and --tls-key go together");
+      }
+      List<DnRule> rules = new ArrayList<>();
+      for (String r : tlsClientDn) {
+        try {
+          rules.add(DnRule.parse(r));
+        } catch (IllegalArgumentException e) {
+          throw new ParameterException(spec.commandLine(), "--tls-client-dn: " + e.getMessage());
+        }
+      }
+      try {
+        tls = new TlsSettings(tlsCert, tlsKey, tlsClientCa, rules);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), e.getMessage());
+      }
+    } else if (tlsClientCa != null || !tlsClientDn.isEmpty()) {
+      throw new ParameterException(spec.commandLine(), "--tls-client-ca and --tls-client-dn need --tls-cert and --tls-key");
+    }
+    String mode;
+    try {
+      mode = octalMode(unixSocketMode);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--unix-socket-mode: " + e.getMessage());
+    }
+    return new AccessConfig(tokensFile, tls, unixSocket, unixSocketRo, mode, unixSocketGroup, metrics, metricsAuth,
+        insecure, auditLog);
+  }
+
+  /** 0660 -> rw-rw---- */
+  static String octalMode(String octal) {
+    if (!octal.matches("0?[0-7]{3}")) {
+      throw new IllegalArgumentException("'" + octal + "' is not an octal file mode like 0660");
+    }
+    String digits = octal.substring(octal.length() - 3);
+    StringBuilder out = new StringBuilder();
+    for (char c : digits.toCharArray()) {
+      int v = c - '0';
+      out.append((v & 4) != 0 ? 'r' : '-').append((v & 2) != 0 ? 'w' : '-').append((v & 1) != 0 ? 'x' : '-');
+    }
+    return out.toString();
   }
 
   /** HOST:PORT, with IPv6 hosts in brackets ({@code [::1]:8474}). */

@@ -20,12 +20,12 @@ final class FakeDaemon implements AutoCloseable {
     this.api = new ApiClient("http://127.0.0.1:" + daemon.address().getPort());
   }
 
-  static FakeDaemon start(Path dir, UnaryOperator<DaemonConfig> tweak) throws InterruptedException {
+  static FakeDaemon start(Path dir, UnaryOperator<DaemonConfig> tweak) throws Exception {
     return start(dir, new FakeDomainSource(), tweak);
   }
 
   static FakeDaemon start(Path dir, FakeDomainSource source, UnaryOperator<DaemonConfig> tweak)
-      throws InterruptedException {
+      throws Exception {
     DaemonConfig cfg = tweak.apply(DaemonConfig.defaults("fake:///", dir).withListen("127.0.0.1", 0));
     FakeDaemon d = new FakeDaemon(source, Virtrevd.start(cfg, source));
     await().atMost(Duration.ofSeconds(10)).until(() -> d.daemon.reconciler().readiness().ready());

@@ -75,6 +75,7 @@ public final class DomainStore implements AutoCloseable {
   // compactor (age limit); only ever rises (accumulateAndGet with max).
   private final java.util.concurrent.atomic.AtomicReference<Revision> compacted;
   private volatile Snapshot snapshot;
+  private volatile StoreObserver observer = StoreObserver.NONE;
   private volatile boolean closed;
 
   private DomainStore(StoreConfig config, SqliteRevisions db, SqliteRevisions.Loaded loaded, Clock clock) {
@@ -117,6 +118,11 @@ public final class DomainStore implements AutoCloseable {
       db.close();
       throw e;
     }
+  }
+
+  /** Sets the observer of commits (metrics). */
+  public void setObserver(StoreObserver o) {
+    this.observer = o == null ? StoreObserver.NONE : o;
   }
 
   /** The latest published state. */
@@ -338,6 +344,7 @@ public final class DomainStore implements AutoCloseable {
     Revision mark = null;
     if (w.changed()) {
       mark = countMark(w.events().get(w.events().size() - 1).revision());
+      long t0 = System.nanoTime();
       try {
         db.commit(w.events(), mark);
       } catch (Exception e) {
@@ -346,6 +353,11 @@ public final class DomainStore implements AutoCloseable {
         StoreException se = new StoreException("commit failed: " + e.getMessage(), e);
         batch.forEach(c -> fail(c, se));
         return;
+      }
+      try {
+        observer.committed(w.events().size(), System.nanoTime() - t0);
+      } catch (RuntimeException e) {
+        LOG.error("a store observer threw; it must not", e);
       }
       for (StoredEvent e : w.events()) {
         log.append(e);

@@ -57,6 +57,10 @@ public final class Reconciler implements SourceListener, AutoCloseable {
   private String lastProblem = "not connected yet";
   private boolean stopping;
   private long resyncs;
+  private long resyncChanges; // guarded by lock, like resyncs
+  private long connects; // guarded by lock
+  private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.LongAdder> eventsByType =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   public Reconciler(DomainSource source, DomainStore store, ReconcilerConfig config) {
     this.source = source;
@@ -108,8 +112,35 @@ public final class Reconciler implements SourceListener, AutoCloseable {
     }
   }
 
+  /** libvirt events received so far, by type ({@code lifecycle}, {@code reboot}, ...). */
+  public long eventsReceived(String type) {
+    var a = eventsByType.get(type);
+    return a == null ? 0 : a.sum();
+  }
+
+  /** Revisions committed by full resyncs: changes found without (or despite lost) events. */
+  public long resyncChanges() {
+    lock.lock();
+    try {
+      return resyncChanges;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** (Re)connections to the source so far. */
+  public long connects() {
+    lock.lock();
+    try {
+      return connects;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   @Override
   public void onEvent(SourceEvent event) {
+    eventsByType.computeIfAbsent(event.event().type(), t -> new java.util.concurrent.atomic.LongAdder()).increment();
     lock.lock();
     try {
       List<LibvirtEvent> list = pending.get(event.uuid());
@@ -139,6 +170,7 @@ public final class Reconciler implements SourceListener, AutoCloseable {
     lock.lock();
     try {
       connected = true;
+      connects++;
       connectEpoch++;
       resyncRequested = true;
       work.signal();
@@ -263,6 +295,7 @@ public final class Reconciler implements SourceListener, AutoCloseable {
     lock.lock();
     try {
       resyncs++;
+      resyncChanges += committed.size();
       if (epoch == connectEpoch && connected) {
         syncedEpoch = epoch;
       }

@@ -1,6 +1,7 @@
 package io.virtrev.daemon.http;
 
 import io.virtrev.daemon.DaemonConfig;
+import io.virtrev.daemon.security.Security;
 import io.virtrev.versioning.DomainStore;
 import io.virtrev.versioning.Mutations;
 import io.virtrev.versioning.Readiness;
@@ -17,12 +18,17 @@ import java.util.function.Supplier;
  * @param http HTTP limits
  * @param blocking executor for work that may block on disk (history reads); never an event loop
  * @param watchers how many watches are open (checked against {@code http.maxWatchers()})
+ * @param security authentication and authorization
+ * @param audit the audit trail of mutations
+ * @param metrics the daemon's meters
  */
 public record ApiContext(DomainStore store, Mutations mutations, Supplier<Readiness> readiness,
-    DaemonConfig.HttpConfig http, Executor blocking, AtomicInteger watchers) {
+    DaemonConfig.HttpConfig http, Executor blocking, AtomicInteger watchers, Security security, AuditLog audit,
+    HttpMetrics metrics) {
 
   public ApiContext(DomainStore store, Mutations mutations, Supplier<Readiness> readiness,
       DaemonConfig.HttpConfig http, Executor blocking) {
-    this(store, mutations, readiness, http, blocking, new AtomicInteger());
+    this(store, mutations, readiness, http, blocking, new AtomicInteger(), Security.open(), AuditLog.none(),
+        HttpMetrics.NONE);
   }
 }

@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.virtrev.api.ApiException;
 import io.virtrev.api.Domain;
 import io.virtrev.api.Revision;
+import io.virtrev.daemon.security.Identity;
 import io.virtrev.versioning.Readiness;
 import io.virtrev.versioning.Snapshot;
 import java.util.ArrayList;
@@ -32,6 +33,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
   private final ApiContext api;
   private WatchStream watch;
+  private Identity identity; // of the request being handled
 
   ApiHandler(ApiContext api) {
     this.api = api;
@@ -48,9 +50,16 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       return;
     }
     try {
+      QueryStringDecoder qs = new QueryStringDecoder(req.uri());
+      identity = api.security().check(req.method().name(), qs.path(),
+          req.headers().get(HttpHeaderNames.AUTHORIZATION), ctx.channel()).orElse(null);
       route(ctx, req);
     } catch (RuntimeException e) {
       Responses.failure(ctx, req, e);
+      if (!req.method().equals(HttpMethod.GET) && !req.method().equals(HttpMethod.HEAD)) {
+        int code = e instanceof ApiException a ? a.reason().httpCode() : 500;
+        api.audit().record(identity, req.method().name(), req.uri(), code, null, null, null, e.getMessage());
+      }
     }
   }
 
@@ -66,6 +75,14 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         allow(req, HttpMethod.GET, HttpMethod.HEAD);
         Responses.text(ctx, req, HttpResponseStatus.OK, "ok\n", "text/plain; charset=utf-8", Map.of());
       }
+      case "/metrics" -> {
+        allow(req, HttpMethod.GET, HttpMethod.HEAD);
+        String text = api.metrics().scrape();
+        if (text == null) {
+          throw new ApiException(ApiException.Reason.NOT_FOUND, "metrics are off");
+        }
+        Responses.text(ctx, req, HttpResponseStatus.OK, text, "text/plain; version=0.0.4; charset=utf-8", Map.of());
+      }
       case "/readyz" -> {
         allow(req, HttpMethod.GET, HttpMethod.HEAD);
         Readiness r = api.readiness().get();
@@ -77,7 +94,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       case DOMAINS -> {
         allow(req, HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST);
         if (req.method().equals(HttpMethod.POST)) {
-          MutationRoutes.create(ctx, req, api);
+          MutationRoutes.create(ctx, req, api, identity);
         } else if (query.flag("watch")) {
           watch(ctx, req, query, null);
         } else {
@@ -89,9 +106,9 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         if (rest.length == 1 && !rest[0].isEmpty()) {
           allow(req, HttpMethod.GET, HttpMethod.HEAD, HttpMethod.PUT, HttpMethod.DELETE);
           if (req.method().equals(HttpMethod.PUT)) {
-            MutationRoutes.update(ctx, req, api, rest[0]);
+            MutationRoutes.update(ctx, req, api, identity, rest[0]);
           } else if (req.method().equals(HttpMethod.DELETE)) {
-            MutationRoutes.delete(ctx, req, api, query, rest[0]);
+            MutationRoutes.delete(ctx, req, api, identity, query, rest[0]);
           } else if (query.flag("watch")) {
             watch(ctx, req, query, rest[0]);
           } else {
@@ -110,7 +127,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         if (rest.length == 2 && !rest[0].isEmpty() && MutationRoutes.isAction(rest[1])) {
           allow(req, HttpMethod.POST);
-          MutationRoutes.act(ctx, req, api, rest[0], rest[1]);
+          MutationRoutes.act(ctx, req, api, identity, rest[0], rest[1]);
           return;
         }
         throw new ApiException(ApiException.Reason.NOT_FOUND, "no such path: " + path);

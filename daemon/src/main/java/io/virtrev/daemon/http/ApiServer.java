@@ -8,82 +8,166 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.virtrev.daemon.security.ClientCertificateHandler;
+import io.virtrev.daemon.security.Identity;
+import io.virtrev.daemon.security.Security;
+import io.virtrev.daemon.security.TlsContexts;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP listener. Pipeline per connection: codec, keep-alive, body aggregation (413 past the
- * limit), then the {@link ApiHandler}. Threads: one acceptor, {@code workers} event loops.
+ * The HTTP listeners: TCP (TLS optional) and UNIX sockets (each with the role its peers get, like
+ * libvirt's read-write and read-only sockets). Pipeline per connection: [TLS, client certificate],
+ * codec, metrics, keep-alive, body aggregation (413 past the limit), then the {@link ApiHandler}.
+ * Threads: one acceptor, {@code workers} event loops; UNIX sockets use one epoll loop.
  */
 public final class ApiServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
 
   private final ApiContext api;
+  private final TlsContexts tls; // null: plain TCP
   private final EventLoopGroup boss;
   private final EventLoopGroup workers;
+  private EventLoopGroup unixGroup;
   private final ChannelGroup channels = new DefaultChannelGroup("virtrev-http", GlobalEventExecutor.INSTANCE);
-  private Channel server;
+  private final ChannelGroup servers = new DefaultChannelGroup("virtrev-listeners", GlobalEventExecutor.INSTANCE);
 
-  public ApiServer(ApiContext api, int workerThreads) {
+  public ApiServer(ApiContext api, int workerThreads, TlsContexts tls) {
     this.api = api;
+    this.tls = tls;
     this.boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("http-accept", true),
         NioIoHandler.newFactory());
     this.workers = new MultiThreadIoEventLoopGroup(workerThreads, new DefaultThreadFactory("http-io", true),
         NioIoHandler.newFactory());
   }
 
-  /** Binds and returns the bound address (useful with port 0). */
+  /** Binds the TCP listener and returns the bound address (useful with port 0). */
   public InetSocketAddress bind(String host, int port) throws InterruptedException {
     ServerBootstrap b = new ServerBootstrap()
         .group(boss, workers)
         .channel(NioServerSocketChannel.class)
         .option(ChannelOption.SO_BACKLOG, 1024)
         .childOption(ChannelOption.TCP_NODELAY, true)
-        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
-            new WriteBufferWaterMark(api.http().watchBufferBytes() / 2, api.http().watchBufferBytes()))
-        .childHandler(new ChannelInitializer<SocketChannel>() {
+        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark())
+        .childHandler(new ChannelInitializer<Channel>() {
           @Override
-          protected void initChannel(SocketChannel ch) {
-            channels.add(ch);
-            ChannelPipeline p = ch.pipeline();
-            p.addLast("codec", new HttpServerCodec());
-            p.addLast("keepalive", new HttpServerKeepAliveHandler());
-            p.addLast("aggregator", new StatusAggregator(api.http().maxBodyBytes()));
-            p.addLast("api", new ApiHandler(api));
+          protected void initChannel(Channel ch) {
+            if (tls != null) {
+              ch.pipeline().addLast("tls", tls.current().newHandler(ch.alloc()));
+              if (tls.settings().verifiesClients()) {
+                ch.pipeline().addLast("client-cert", new ClientCertificateHandler(tls.settings().clientDnRules()));
+              }
+            }
+            http(ch);
           }
         });
-    server = b.bind(host, port).sync().channel();
-    channels.add(server);
+    Channel server = b.bind(host, port).sync().channel();
+    servers.add(server);
     InetSocketAddress addr = (InetSocketAddress) server.localAddress();
-    LOG.info("listening on http://{}:{}", addr.getHostString(), addr.getPort());
+    LOG.info("listening on {}://{}:{}", tls == null ? "http" : "https", addr.getHostString(), addr.getPort());
     return addr;
   }
 
-  /** Stops accepting, ends every watch cleanly, closes all connections. */
+  /**
+   * Binds a UNIX socket at {@code path} whose peers act with {@code role}; the file gets {@code mode}
+   * (e.g. {@code rw-rw----}) and, if not null, {@code group}. A stale socket file (nobody listening) is
+   * replaced; a live one is an error.
+   */
+  public void bindUnix(Path path, Identity peer, String mode, String group) throws InterruptedException, IOException {
+    if (!Epoll.isAvailable()) {
+      throw new IOException("UNIX sockets need Linux epoll: " + Epoll.unavailabilityCause());
+    }
+    if (Files.exists(path)) {
+      if (answers(path)) {
+        throw new IOException("another process listens on " + path);
+      }
+      Files.delete(path);
+    }
+    if (unixGroup == null) {
+      unixGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("http-unix", true),
+          EpollIoHandler.newFactory());
+    }
+    ServerBootstrap b = new ServerBootstrap()
+        .group(unixGroup)
+        .channel(EpollServerDomainSocketChannel.class)
+        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark())
+        .childHandler(new ChannelInitializer<Channel>() {
+          @Override
+          protected void initChannel(Channel ch) {
+            ch.attr(Security.CONNECTION_IDENTITY).set(peer);
+            http(ch);
+          }
+        });
+    servers.add(b.bind(new DomainSocketAddress(path.toFile())).sync().channel());
+    Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(mode));
+    if (group != null) {
+      GroupPrincipal g = path.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName(group);
+      Files.getFileAttributeView(path, java.nio.file.attribute.PosixFileAttributeView.class).setGroup(g);
+    }
+    LOG.info("listening on unix:{} ({} for {}, mode {}{})", path, peer.role().wireName(), peer.name(), mode,
+        group == null ? "" : ", group " + group);
+  }
+
+  private static boolean answers(Path socket) {
+    try (SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+      return c.connect(UnixDomainSocketAddress.of(socket));
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private WriteBufferWaterMark waterMark() {
+    return new WriteBufferWaterMark(api.http().watchBufferBytes() / 2, api.http().watchBufferBytes());
+  }
+
+  private void http(Channel ch) {
+    channels.add(ch);
+    ChannelPipeline p = ch.pipeline();
+    p.addLast("codec", new HttpServerCodec());
+    p.addLast("metrics", new HttpMetricsHandler(api.metrics()));
+    p.addLast("keepalive", new HttpServerKeepAliveHandler());
+    p.addLast("aggregator", new StatusAggregator(api.http().maxBodyBytes()));
+    p.addLast("api", new ApiHandler(api));
+  }
+
+  /** Stops accepting, ends every watch cleanly (a last BOOKMARK where asked for), closes all connections. */
   @Override
   public void close() {
-    if (server != null) {
-      server.close().awaitUninterruptibly();
-    }
+    servers.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
     for (Channel ch : channels) {
       ApiHandler h = ch.pipeline().get(ApiHandler.class);
       if (h != null) {
         ch.eventLoop().execute(h::finishWatch);
       }
     }
+    channels.newCloseFuture().awaitUninterruptibly(2, TimeUnit.SECONDS);
     channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
     boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+    if (unixGroup != null) {
+      unixGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+    }
     workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
   }
 }

@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.virtrev.api.ApiException;
 import io.virtrev.api.Domain;
 import io.virtrev.api.source.LifecycleAction;
+import io.virtrev.daemon.security.Identity;
 import io.virtrev.api.source.UndefineOptions;
 import io.virtrev.versioning.Mutations;
 import io.virtrev.versioning.Precondition;
@@ -36,7 +37,7 @@ final class MutationRoutes {
   }
 
   /** POST /api/v1/domains: 201 with Location and ETag. {@code If-None-Match: *} is the default meaning. */
-  static void create(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api) {
+  static void create(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api, Identity who) {
     String inm = req.headers().get(HttpHeaderNames.IF_NONE_MATCH);
     if (inm != null && !inm.trim().equals("*")) {
       throw new ApiException(ApiException.Reason.BAD_REQUEST,
@@ -47,22 +48,23 @@ final class MutationRoutes {
           "If-Match on create names a version of a domain that does not exist yet; use If-None-Match: *");
     }
     RequestBodies.Definition def = RequestBodies.definition(req);
-    respond(ctx, req, api, api.mutations().create(def.xml()), r -> new Answer(HttpResponseStatus.CREATED,
+    respond(ctx, req, api, who, api.mutations().create(def.xml()), r -> new Answer(HttpResponseStatus.CREATED,
         r.object(), Map.of(HttpHeaderNames.LOCATION.toString(), ApiHandler.DOMAINS + "/" + r.object().name())));
   }
 
   /** PUT /api/v1/domains/{id}: replace the config XML, conditionally on If-Match (412) or metadata.resourceVersion (409). */
-  static void update(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api, String id) {
+  static void update(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api, Identity who, String id) {
     Precondition header = RequestBodies.ifMatch(req);
     RequestBodies.Definition def = RequestBodies.definition(req);
     checkMetadataNames(api, id, def);
     Precondition pre = header.and(def.pre());
-    respond(ctx, req, api, api.mutations().update(id, def.xml(), pre),
+    respond(ctx, req, api, who, api.mutations().update(id, def.xml(), pre),
         r -> new Answer(HttpResponseStatus.OK, r.object(), Map.of()));
   }
 
   /** DELETE /api/v1/domains/{id}: undefine, conditionally; flags as query parameters. */
-  static void delete(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api, Query query, String id) {
+  static void delete(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api, Identity who, Query query,
+      String id) {
     Precondition pre = RequestBodies.ifMatch(req).and(RequestBodies.deletePreconditions(req));
     UndefineOptions opts;
     try {
@@ -71,7 +73,7 @@ final class MutationRoutes {
     } catch (IllegalArgumentException e) {
       throw new ApiException(ApiException.Reason.BAD_REQUEST, "nvram=true and keepNvram=true contradict each other");
     }
-    respond(ctx, req, api, api.mutations().delete(id, pre, opts),
+    respond(ctx, req, api, who, api.mutations().delete(id, pre, opts),
         r -> new Answer(HttpResponseStatus.OK, r.object(), Map.of()));
   }
 
@@ -79,10 +81,11 @@ final class MutationRoutes {
    * POST /api/v1/domains/{id}/{action}. shutdown and reboot only ask the guest: they answer 202 with the
    * current object and a Warning saying what to watch for.
    */
-  static void act(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api, String id, String name) {
+  static void act(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api, Identity who, String id,
+      String name) {
     LifecycleAction action = LifecycleAction.valueOf(name.toUpperCase(Locale.ROOT));
     Precondition pre = RequestBodies.ifMatch(req);
-    respond(ctx, req, api, api.mutations().act(id, action, pre), r -> switch (action) {
+    respond(ctx, req, api, who, api.mutations().act(id, action, pre), r -> switch (action) {
       case SHUTDOWN -> new Answer(HttpResponseStatus.ACCEPTED, r.object(), Map.of("Warning",
           "299 - \"shutdown was sent to the guest, which may ignore it: watch for status.state=shutoff,"
               + " or use destroy\""));
@@ -110,7 +113,7 @@ final class MutationRoutes {
     });
   }
 
-  private static void respond(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api,
+  private static void respond(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api, Identity who,
       CompletableFuture<Mutations.Result> f, Function<Mutations.Result, Answer> answer) {
     req.retain();
     f.orTimeout(api.http().mutationTimeout().toMillis(), TimeUnit.MILLISECONDS)
@@ -118,6 +121,9 @@ final class MutationRoutes {
           try {
             if (err != null) {
               Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+              int code = cause instanceof ApiException e ? e.reason().httpCode()
+                  : cause instanceof TimeoutException ? 504 : 500;
+              api.audit().record(who, req.method().name(), req.uri(), code, null, null, null, String.valueOf(cause.getMessage()));
               if (cause instanceof ApiException e) {
                 Object rv = e.details().get("currentResourceVersion");
                 Responses.error(ctx, req, e, rv == null ? Map.of()
@@ -132,6 +138,8 @@ final class MutationRoutes {
               return;
             }
             Answer a = answer.apply(r);
+            api.audit().record(who, req.method().name(), req.uri(), a.status().code(), a.object().name(),
+                a.object().uuid(), a.object().resourceVersion().toString(), null);
             Map<String, String> h = new LinkedHashMap<>(a.headers());
             h.put(HttpHeaderNames.ETAG.toString(), "\"" + a.object().resourceVersion() + "\"");
             h.put("X-Virtrev-Store-Id", api.store().snapshot().storeId());

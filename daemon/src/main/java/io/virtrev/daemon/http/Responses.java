@@ -51,7 +51,9 @@ final class Responses {
     Object allow = e.details().get("allow");
     Object retry = e.details().get("retryAfterSeconds");
     error(ctx, req, e, allow != null ? Map.of("Allow", allow.toString())
-        : retry != null ? Map.of("Retry-After", retry.toString()) : Map.of());
+        : retry != null ? Map.of("Retry-After", retry.toString())
+        : e.reason() == ApiException.Reason.UNAUTHORIZED ? Map.of("WWW-Authenticate", "Bearer realm=\"virtrev\"")
+        : Map.of());
   }
 
   /**

@@ -55,6 +55,7 @@ final class WatchStream {
   private final WatchRequest request;
   private final Duration idle;
   private final Runnable onEnd;
+  private final HttpMetrics metrics;
   private final AtomicBoolean wakeScheduled = new AtomicBoolean();
   private Revision cursor;
   private long lastWriteNanos = System.nanoTime();
@@ -75,6 +76,7 @@ final class WatchStream {
     this.request = request;
     this.cursor = start;
     this.onEnd = onEnd;
+    this.metrics = api.metrics();
   }
 
   /**
@@ -184,6 +186,7 @@ final class WatchStream {
       boolean asStored = type.equals(e.type());
       byte[] line = asStored && request.format() == WatchFormat.JSON_LINES ? e.line() : null;
       send(request.format().event(type, e.revision(), line == null ? e.objectJson() : null, line));
+      metrics.eventsSent(1);
       wrote = true;
     }
     return wrote;
@@ -232,6 +235,9 @@ final class WatchStream {
       return;
     }
     send(request.format().event(WatchEvent.ERROR, null, Json.bytes(e.toStatus()), null));
+    if (e.reason() == ApiException.Reason.EXPIRED) {
+      metrics.watcherExpired();
+    }
     end();
   }
 

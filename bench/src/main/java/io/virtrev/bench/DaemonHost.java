@@ -1,0 +1,155 @@
+package io.virtrev.bench;
+
+import com.sun.management.OperatingSystemMXBean;
+import com.sun.management.ThreadMXBean;
+import io.virtrev.api.source.DomainSource;
+import io.virtrev.daemon.DaemonConfig;
+import io.virtrev.daemon.Virtrevd;
+import io.virtrev.fixtures.FakeDomainSource;
+import io.virtrev.libvirt.LibvirtDomainSource;
+import io.virtrev.libvirt.LibvirtSourceConfig;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The daemon under measurement, in a JVM of its own (so its CPU, RSS and allocation are its own):
+ * {@link Virtrevd#start} on a {@link LibvirtDomainSource} or a {@link FakeDomainSource}, the same
+ * composition the packaged daemon runs. Prints {@code READY <port>}, then answers one line per
+ * command read from stdin ({@code stats}, {@code gc}, {@code define N}, {@code churn RATE SECONDS},
+ * {@code until-rev R}, {@code quit}). The fake's mutations stand in for libvirt when a benchmark needs
+ * more revisions per second than a hypervisor makes.
+ */
+public final class DaemonHost {
+  private final Virtrevd daemon;
+  private final FakeDomainSource fake;
+  private final List<String> uuids = new ArrayList<>();
+  private long mutations;
+
+  private DaemonHost(Virtrevd daemon, FakeDomainSource fake) {
+    this.daemon = daemon;
+    this.fake = fake;
+  }
+
+  public static void main(String[] args) throws Exception {
+    String source = args[0];
+    Path dir = Path.of(args[1]);
+    FakeDomainSource fake = source.equals("fake") ? new FakeDomainSource() : null;
+    DomainSource src = fake != null ? fake : new LibvirtDomainSource(LibvirtSourceConfig.defaults(source));
+    DaemonConfig cfg = DaemonConfig.defaults(source, dir).withListen("127.0.0.1", 0);
+    Virtrevd d = Virtrevd.start(cfg, src);
+    DaemonHost host = new DaemonHost(d, fake);
+    PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+    out.println("READY " + d.address().getPort());
+    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    String line;
+    while ((line = in.readLine()) != null) {
+      String[] c = line.trim().split("\\s+");
+      try {
+        String reply = host.handle(c);
+        out.println(reply);
+        if (c[0].equals("quit")) {
+          break;
+        }
+      } catch (RuntimeException e) {
+        out.println("ERR " + e);
+      }
+    }
+    System.exit(0);
+  }
+
+  private String handle(String[] c) {
+    switch (c[0]) {
+      case "stats":
+        return stats();
+      case "gc":
+        for (int i = 0; i < 3; i++) {
+          System.gc();
+          LockSupport.parkNanos(200_000_000L);
+        }
+        return stats();
+      case "rev":
+        return Long.toString(rev());
+      case "define": {
+        int n = Integer.parseInt(c[1]);
+        int base = uuids.size();
+        for (int i = 0; i < n; i++) {
+          uuids.add(fake.defineTiny(String.format("vrt-bench-%06d", base + i)));
+        }
+        return "ok " + rev();
+      }
+      case "churn":
+        return churn(Double.parseDouble(c[1]), Double.parseDouble(c[2]));
+      case "until-rev":
+        return untilRev(Long.parseLong(c[1]));
+      case "quit":
+        daemon.close();
+        return "bye";
+      default:
+        throw new IllegalArgumentException("unknown command: " + c[0]);
+    }
+  }
+
+  private long rev() {
+    return daemon.store().snapshot().revision().value();
+  }
+
+  /** The next redefine of the domains round robin; each changes the domain's XML (32 <-> 33 MiB). */
+  private void mutate() {
+    int i = (int) (mutations % uuids.size());
+    long round = mutations / uuids.size();
+    fake.redefine(uuids.get(i), round % 2 == 0 ? 33 : 32);
+    mutations++;
+  }
+
+  /** Redefines at {@code rate} per second for {@code seconds}, paced in 10 ms steps. */
+  private String churn(double rate, double seconds) {
+    long start = System.nanoTime();
+    long end = start + (long) (seconds * 1e9);
+    long done = 0;
+    long rev0 = rev();
+    while (System.nanoTime() < end) {
+      long due = (long) ((System.nanoTime() - start) / 1e9 * rate);
+      while (done < due) {
+        mutate();
+        done++;
+      }
+      LockSupport.parkNanos(2_000_000L);
+    }
+    return "ok " + done + " " + rev0 + " " + rev();
+  }
+
+  /** Redefines as fast as the store keeps up (at most 5,000 ahead) until it reaches revision {@code target}. */
+  private String untilRev(long target) {
+    long rev0 = rev();
+    long m0 = mutations;
+    while (rev() < target) {
+      if ((mutations - m0) - (rev() - rev0) > 5_000) {
+        LockSupport.parkNanos(1_000_000L);
+        continue;
+      }
+      for (int i = 0; i < 256; i++) {
+        mutate();
+      }
+    }
+    return "ok " + rev();
+  }
+
+  private String stats() {
+    ThreadMXBean t = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long alloc = 0;
+    for (long a : t.getThreadAllocatedBytes(t.getAllThreadIds())) {
+      alloc += Math.max(0, a);
+    }
+    OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    return String.format("{\"rev\":%d,\"cpuNanos\":%d,\"allocatedBytes\":%d,\"heapUsed\":%d}", rev(),
+        os.getProcessCpuTime(), alloc, heap);
+  }
+}

@@ -1,0 +1,51 @@
+package io.virtrev.daemon;
+
+import io.virtrev.daemon.security.TlsSettings;
+import java.nio.file.Path;
+
+/**
+ * Who can reach the daemon and how.
+ *
+ * @param tokensFile bearer tokens with roles (null: none)
+ * @param tls TLS for the TCP listener, with optional client certificates (null: plain HTTP)
+ * @param unixSocket a UNIX socket whose peers are writers (null: none)
+ * @param unixSocketReadOnly a UNIX socket whose peers are readers (null: none)
+ * @param socketMode file mode of the sockets, e.g. {@code rw-rw----}
+ * @param socketGroup group of the sockets (null: the daemon's)
+ * @param metrics whether {@code /metrics} is served
+ * @param metricsNeedAuth whether {@code /metrics} needs a reader's credentials
+ * @param insecure allow a non-loopback TCP listener without TLS and authentication
+ * @param auditFile where the audit trail is appended as JSON lines (null: the log only)
+ */
+public record AccessConfig(Path tokensFile, TlsSettings tls, Path unixSocket, Path unixSocketReadOnly,
+    String socketMode, String socketGroup, boolean metrics, boolean metricsNeedAuth, boolean insecure,
+    Path auditFile) {
+
+  public static AccessConfig defaults() {
+    return new AccessConfig(null, null, null, null, "rw-rw----", null, true, false, false, null);
+  }
+
+  public AccessConfig withTokens(Path f) {
+    return new AccessConfig(f, tls, unixSocket, unixSocketReadOnly, socketMode, socketGroup, metrics, metricsNeedAuth,
+        insecure, auditFile);
+  }
+
+  public AccessConfig withTls(TlsSettings t) {
+    return new AccessConfig(tokensFile, t, unixSocket, unixSocketReadOnly, socketMode, socketGroup, metrics,
+        metricsNeedAuth, insecure, auditFile);
+  }
+
+  public AccessConfig withUnixSockets(Path rw, Path ro, String mode, String group) {
+    return new AccessConfig(tokensFile, tls, rw, ro, mode, group, metrics, metricsNeedAuth, insecure, auditFile);
+  }
+
+  public AccessConfig withInsecure(boolean b) {
+    return new AccessConfig(tokensFile, tls, unixSocket, unixSocketReadOnly, socketMode, socketGroup, metrics,
+        metricsNeedAuth, b, auditFile);
+  }
+
+  public AccessConfig withAudit(Path f) {
+    return new AccessConfig(tokensFile, tls, unixSocket, unixSocketReadOnly, socketMode, socketGroup, metrics,
+        metricsNeedAuth, insecure, f);
+  }
+}

@@ -1,0 +1,98 @@
+package io.virtrev.daemon.security;
+
+import io.netty.channel.Channel;
+import io.netty.util.AttributeKey;
+import io.virtrev.api.ApiException;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Who may do what: authenticates a request (bearer token, or the identity its connection carries: a
+ * verified client certificate or the UNIX socket it came through) and authorizes it by role.
+ *
+ * <p>{@code /healthz} and {@code /readyz} are open; {@code /metrics} is open unless configured
+ * otherwise; GET and HEAD need {@code read}; everything else needs {@code write}. Without any
+ * authentication configured, requests on the TCP listener are anonymous writers (the default loopback
+ * set-up); a non-loopback listener refuses to start that way (see the daemon's start-up checks).
+ * Immutable and thread-safe.
+ */
+public final class Security {
+  /** The identity a connection was established with (UNIX socket, client certificate). */
+  public static final AttributeKey<Identity> CONNECTION_IDENTITY = AttributeKey.valueOf("virtrev.identity");
+  /** Set when a client certificate was presented but no rule accepts it: the reason. */
+  public static final AttributeKey<String> CONNECTION_REFUSED = AttributeKey.valueOf("virtrev.refused");
+
+  private final TokenFile tokens;
+  private final boolean clientCerts;
+  private final boolean metricsNeedAuth;
+
+  public Security(TokenFile tokens, boolean clientCerts, boolean metricsNeedAuth) {
+    this.tokens = tokens;
+    this.clientCerts = clientCerts;
+    this.metricsNeedAuth = metricsNeedAuth;
+  }
+
+  public static Security open() {
+    return new Security(null, false, false);
+  }
+
+  /** True if requests on TCP must authenticate (tokens or client certificates are configured). */
+  public boolean authRequired() {
+    return tokens != null || clientCerts;
+  }
+
+  /**
+   * The identity of a request, checked against what the route needs.
+   *
+   * @return the identity, or empty for open routes
+   * @throws ApiException UNAUTHORIZED (no or unknown credentials), FORBIDDEN (the role does not allow it)
+   */
+  public Optional<Identity> check(String method, String path, String authorization, Channel channel) {
+    if (isOpen(path)) {
+      return Optional.empty();
+    }
+    Identity who = authenticate(authorization, channel);
+    Role needed = method.equals("GET") || method.equals("HEAD") ? Role.READ : Role.WRITE;
+    if (!who.role().allows(needed)) {
+      throw new ApiException(ApiException.Reason.FORBIDDEN, who + " has role " + who.role().wireName() + "; "
+          + method + " " + path + " needs " + needed.wireName());
+    }
+    return Optional.of(who);
+  }
+
+  private boolean isOpen(String path) {
+    return path.equals("/healthz") || path.equals("/readyz") || (path.equals("/metrics") && !metricsNeedAuth);
+  }
+
+  private Identity authenticate(String authorization, Channel channel) {
+    String refused = channel.attr(CONNECTION_REFUSED).get();
+    if (refused != null) {
+      throw new ApiException(ApiException.Reason.FORBIDDEN, refused);
+    }
+    if (authorization != null && !authorization.isBlank()) {
+      if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        throw new ApiException(ApiException.Reason.UNAUTHORIZED, "unsupported Authorization scheme: use Bearer <token>");
+      }
+      if (tokens == null) {
+        throw new ApiException(ApiException.Reason.UNAUTHORIZED, "bearer tokens are not configured on this daemon");
+      }
+      return tokens.lookup(authorization.substring(7).strip()).orElseThrow(() ->
+          new ApiException(ApiException.Reason.UNAUTHORIZED, "invalid bearer token"));
+    }
+    Identity conn = channel.attr(CONNECTION_IDENTITY).get();
+    if (conn != null) {
+      return conn;
+    }
+    if (authRequired()) {
+      throw new ApiException(ApiException.Reason.UNAUTHORIZED, "authentication required: send Authorization: Bearer <token>"
+          + (clientCerts ? " or a client certificate" : ""));
+    }
+    return Identity.anonymous();
+  }
+
+  @Override
+  public String toString() {
+    return (tokens == null ? "no tokens" : tokens.size() + " tokens") + (clientCerts ? ", client certificates" : "")
+        + (metricsNeedAuth ? ", metrics need auth" : "").toLowerCase(Locale.ROOT);
+  }
+}
