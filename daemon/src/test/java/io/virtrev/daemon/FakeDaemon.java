@@ -14,10 +14,10 @@ final class FakeDaemon implements AutoCloseable {
   final Virtrevd daemon;
   final ApiClient api;
 
-  private FakeDaemon(FakeDomainSource source, Virtrevd daemon) {
+  private FakeDaemon(FakeDomainSource source, Virtrevd daemon, String scheme) {
     this.source = source;
     this.daemon = daemon;
-    this.api = new ApiClient("http://127.0.0.1:" + daemon.address().getPort());
+    this.api = new ApiClient(scheme + "://127.0.0.1:" + daemon.address().getPort());
   }
 
   static FakeDaemon start(Path dir, UnaryOperator<DaemonConfig> tweak) throws Exception {
@@ -26,8 +26,13 @@ final class FakeDaemon implements AutoCloseable {
 
   static FakeDaemon start(Path dir, FakeDomainSource source, UnaryOperator<DaemonConfig> tweak)
       throws Exception {
+    return start(dir, source, tweak, "http");
+  }
+
+  static FakeDaemon start(Path dir, FakeDomainSource source, UnaryOperator<DaemonConfig> tweak, String scheme)
+      throws Exception {
     DaemonConfig cfg = tweak.apply(DaemonConfig.defaults("fake:///", dir).withListen("127.0.0.1", 0));
-    FakeDaemon d = new FakeDaemon(source, Virtrevd.start(cfg, source));
+    FakeDaemon d = new FakeDaemon(source, Virtrevd.start(cfg, source), scheme);
     await().atMost(Duration.ofSeconds(10)).until(() -> d.daemon.reconciler().readiness().ready());
     return d;
   }

@@ -1,0 +1,145 @@
+package io.virtrev.bench;
+
+import io.virtrev.fixtures.DomainXml;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Item 1 on the real QEMU driver (tiny TCG domains, defined, not started) against {@code virsh}, and
+ * item 5 (CAS update through the daemon versus a raw define), on the same libvirtd.
+ */
+final class QemuBenches {
+  static final String URI_QEMU = "qemu:///system";
+
+  private QemuBenches() {}
+
+  static void run(Ctx c) throws Exception {
+    Report r = c.report;
+    int n = c.sizes.qemuDomains();
+    try (RawLibvirt raw = new RawLibvirt(URI_QEMU)) {
+      raw.cleanup();
+      // Item 5's baseline first, with no daemon watching the host.
+      String cas = RawLibvirt.PREFIX + "cas";
+      String casUuid = UUID.randomUUID().toString();
+      raw.define(DomainXml.tiny(cas, casUuid, 32)).free();
+      for (int i = 0; i < 3; i++) {
+        raw.define(DomainXml.tiny(cas, casUuid, i % 2 == 0 ? 48 : 32)).free();
+      }
+      LongList rawDefine = new LongList();
+      for (int i = 0; i < c.sizes.casIterations(); i++) {
+        String xml = DomainXml.tiny(cas, casUuid, i % 2 == 0 ? 48 : 32);
+        long t0 = System.nanoTime();
+        raw.define(xml).free();
+        rawDefine.add(System.nanoTime() - t0);
+      }
+      List<String> names = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        String name = String.format("%sq%03d", RawLibvirt.PREFIX, i);
+        raw.define(DomainXml.tiny(name, UUID.randomUUID().toString(), 32)).free();
+        names.add(name);
+      }
+      int total = raw.names().size();
+      try (DaemonProcess d = c.daemon(URI_QEMU, "daemon-qemu")) {
+        c.awaitItems(d.port, total, Duration.ofMinutes(3));
+        listVsVirsh(c, d, raw, names, total);
+        cas(c, d, cas, casUuid, Stats.ofNanos(rawDefine.toArray()));
+      }
+      raw.cleanup();
+    }
+  }
+
+  private static void listVsVirsh(Ctx c, DaemonProcess d, RawLibvirt raw, List<String> names, int total)
+      throws Exception {
+    for (int i = 0; i < 3; i++) {
+      c.timeGet(d.port, "/api/v1/domains");
+      raw.relist();
+    }
+    LongList daemon = new LongList();
+    LongList java = new LongList();
+    for (int i = 0; i < 20; i++) {
+      daemon.add(c.timeGet(d.port, "/api/v1/domains"));
+      long t0 = System.nanoTime();
+      raw.relist();
+      java.add(System.nanoTime() - t0);
+    }
+    long t0 = System.nanoTime();
+    for (String name : names) {
+      virsh("dumpxml", name);
+    }
+    double separate = (System.nanoTime() - t0) / 1e6;
+    LongList batched = new LongList();
+    String batch = String.join("; ", names.stream().map(nm -> "dumpxml " + nm).toList());
+    for (int i = 0; i < 5; i++) {
+      long t1 = System.nanoTime();
+      virsh(batch);
+      batched.add(System.nanoTime() - t1);
+    }
+    Stats ds = Stats.ofNanos(daemon.toArray());
+    Stats js = Stats.ofNanos(java.toArray());
+    Stats bs = Stats.ofNanos(batched.toArray());
+    int n = names.size();
+    c.report.raw("listQemu.daemon", ds);
+    c.report.raw("listQemu.javaRelist", js);
+    c.report.raw("listQemu.virshSeparateMs", separate);
+    c.report.raw("listQemu.virshBatched", bs);
+    String what = "list " + n + " QEMU-driver domains (" + total + " on the host)";
+    String fig = "p50 " + Report.num(ds.p50()) + " ms, p99 " + Report.num(ds.p99()) + " ms";
+    c.report.row("1", what + " vs `virsh dumpxml` each", fig,
+        n + " `virsh dumpxml` processes: " + Report.num(separate) + " ms", Report.ratio(separate / ds.p50()) + " faster",
+        "—", "", "virsh: one pass, sequential");
+    c.report.row("1", what + " vs one batched virsh", fig,
+        "one `virsh 'dumpxml a; dumpxml b; …'`: p50 " + Report.num(bs.p50()) + " ms", Report.ratio(bs.p50() / ds.p50())
+            + " faster", "—", "", bs.n() + " runs");
+    c.report.row("1", what + " vs direct relist (Java)", fig,
+        "listAllDomains + getXMLDesc each: p50 " + Report.num(js.p50()) + " ms, p99 " + Report.num(js.p99()) + " ms",
+        Report.ratio(js.p50() / ds.p50()) + " faster", "—", "", ds.n() + " each, interleaved");
+  }
+
+  private static void virsh(String... cmd) throws IOException, InterruptedException {
+    List<String> args = new ArrayList<>(List.of("virsh", "-q", "-c", URI_QEMU));
+    args.addAll(List.of(cmd));
+    Process p = new ProcessBuilder(args).redirectErrorStream(true).start();
+    p.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException("virsh " + String.join(" ", cmd).substring(0, 40) + " failed");
+    }
+  }
+
+  private static void cas(Ctx c, DaemonProcess d, String name, String uuid, Stats rawDefine) throws Exception {
+    String etag = c.get(d.port, "/api/v1/domains/" + name).headers().firstValue("etag").orElseThrow();
+    LongList puts = new LongList();
+    int iterations = c.sizes.casIterations() + 3;
+    for (int i = 0; i < iterations; i++) {
+      String xml = DomainXml.tiny(name, uuid, i % 2 == 0 ? 48 : 32);
+      HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + d.port + "/api/v1/domains/" + name))
+          .header("Content-Type", "application/xml").header("If-Match", etag)
+          .PUT(HttpRequest.BodyPublishers.ofString(xml)).build();
+      long t0 = System.nanoTime();
+      HttpResponse<String> res = c.http.send(req, HttpResponse.BodyHandlers.ofString());
+      long dt = System.nanoTime() - t0;
+      if (res.statusCode() != 200) {
+        throw new IllegalStateException("PUT -> " + res.statusCode() + ": " + res.body());
+      }
+      etag = res.headers().firstValue("etag").orElseThrow();
+      if (i >= 3) {
+        puts.add(dt);
+      }
+      Ctx.sleep(20); // let libvirt's echo event be re-read before the next PUT, as between real edits
+    }
+    Stats ps = Stats.ofNanos(puts.toArray());
+    double ratio = ps.p50() / rawDefine.p50();
+    c.report.raw("cas.daemonPut", ps);
+    c.report.raw("cas.rawDefine", rawDefine);
+    c.report.row("5", "CAS update: `PUT` with `If-Match` (qemu:///system)",
+        "p50 " + Report.num(ps.p50()) + " ms, p99 " + Report.num(ps.p99()) + " ms",
+        "raw `virDomainDefineXML`: p50 " + Report.num(rawDefine.p50()) + " ms, p99 " + Report.num(rawDefine.p99()) + " ms",
+        Report.ratio(ratio), "<= 1.5x", Report.met(ratio <= 1.5),
+        ps.n() + " PUTs, each with the ETag of the previous answer; raw defines measured before the daemon started");
+  }
+}

@@ -1,0 +1,228 @@
+package io.virtrev.bench;
+
+import io.virtrev.api.Json;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.libvirt.Domain;
+
+/**
+ * Items 1 (list at 1,000 and 10,000), 2 (change latency) and 7 (startup), on libvirt's test driver
+ * through the real libvirtd ({@code test+unix:///default}): the daemon and the baseline client talk to
+ * the same libvirtd, whose test driver holds the domains (shared by every client while one is connected).
+ */
+final class TestDriverBenches {
+  static final String URI = "test+unix:///default";
+
+  private TestDriverBenches() {}
+
+  static void run(Ctx c) throws Exception {
+    Ctx.Sizes s = c.sizes;
+    Report r = c.report;
+    r.notes.add("Items 1, 2, 7 use libvirt's test driver through the real libvirtd (`" + URI + "`) for both sides: "
+        + "the daemon (its own JVM, `Virtrevd.start` on `LibvirtDomainSource`, default config, fresh store) and "
+        + "the baseline client (libvirt-java in the benchmark's JVM) reach the same libvirtd over its UNIX socket.");
+    try (RawLibvirt raw = new RawLibvirt(URI)) {
+      raw.cleanup();
+      int base = raw.names().size();
+      raw.defineTest(0, s.listSmall());
+      Stats relistSmall;
+      Stats relistLarge;
+      try (DaemonProcess d = c.daemon(URI, "daemon-testdrv")) {
+        c.awaitItems(d.port, base + s.listSmall(), Duration.ofMinutes(2));
+        relistSmall = list(c, d, raw, base + s.listSmall(), s.listIterations(), s.listIterations(), 20.0);
+        latency(c, d, raw, relistSmall);
+        raw.defineTest(s.listSmall(), s.listLarge());
+        c.awaitItems(d.port, base + s.listLarge() + 1, Duration.ofMinutes(10));
+        relistLarge = list(c, d, raw, base + s.listLarge() + 1, s.listIterations(), s.relistIterationsLarge(), 0);
+      }
+      startup(c, base + s.listLarge() + 1, relistLarge);
+      raw.cleanup();
+    }
+  }
+
+  /** Daemon list versus the direct relist, interleaved; returns the relist's stats. */
+  private static Stats list(Ctx c, DaemonProcess d, RawLibvirt raw, int n, int iterations, int relists,
+      double target) throws Exception {
+    for (int i = 0; i < 2; i++) {
+      c.timeGet(d.port, "/api/v1/domains");
+      raw.relist();
+    }
+    LongList daemon = new LongList();
+    LongList direct = new LongList();
+    for (int i = 0; i < iterations; i++) {
+      daemon.add(c.timeGet(d.port, "/api/v1/domains"));
+      if (i < relists) {
+        long t0 = System.nanoTime();
+        raw.relist();
+        direct.add(System.nanoTime() - t0);
+      }
+    }
+    Stats ds = Stats.ofNanos(daemon.toArray());
+    Stats rs = Stats.ofNanos(direct.toArray());
+    double ratio = rs.p50() / ds.p50();
+    c.report.raw("list." + n + ".daemon", ds);
+    c.report.raw("list." + n + ".directRelist", rs);
+    c.report.row("1", "list " + n + " domains: `GET /api/v1/domains` (test driver via libvirtd)",
+        "p50 " + Report.num(ds.p50()) + " ms, p99 " + Report.num(ds.p99()) + " ms",
+        "direct relist (listAllDomains + getXMLDesc each): p50 " + Report.num(rs.p50()) + " ms, p99 "
+            + Report.num(rs.p99()) + " ms",
+        Report.ratio(ratio) + " faster", target > 0 ? ">= " + Report.num(target) + "x" : "—",
+        target > 0 ? Report.met(ratio >= target) : "",
+        ds.n() + " lists, " + rs.n() + " relists, interleaved; time to the last byte of the body");
+    return rs;
+  }
+
+  private static void latency(Ctx c, DaemonProcess d, RawLibvirt raw, Stats relist) throws Exception {
+    String name = RawLibvirt.PREFIX + "lat";
+    Domain dom = raw.define(RawLibvirt.testXml(name, RawLibvirt.uuid(name), 64));
+    dom.create();
+    BlockingQueue<Long> rawEvents = raw.listen(name);
+    int m = c.sizes.latencyMutations();
+    Stats e2eOne = null;
+    boolean paused = false;
+    for (int w : c.sizes.watcherCounts()) {
+      Ctx.sleep(500);
+      long rv = c.listInfo(d.port)[1];
+      long[][] seen = new long[w][m + 16];
+      int[] count = new int[w];
+      AtomicLong total = new AtomicLong();
+      LongList rawLat = new LongList();
+      LongList e2e = new LongList();
+      LongList added = new LongList();
+      int timeouts = 0;
+      try (Watchers ws = new Watchers(d.port, w, "/api/v1/domains/" + name + "?watch=true&resourceVersion=" + rv,
+          (id, r, nanos) -> {
+            int k = count[id]++;
+            if (k < seen[id].length) {
+              seen[id][k] = nanos;
+            }
+            total.incrementAndGet();
+          })) {
+        Ctx.sleep(300);
+        rawEvents.clear();
+        long[] t0 = new long[m];
+        long[] t1 = new long[m];
+        for (int i = 0; i < m; i++) {
+          Ctx.sleep(20);
+          if (paused) {
+            dom.resume();
+          } else {
+            dom.suspend();
+          }
+          t0[i] = System.nanoTime();
+          paused = !paused;
+          Long ev = rawEvents.poll(5, TimeUnit.SECONDS);
+          t1[i] = ev == null ? Long.MIN_VALUE : ev;
+          long want = (long) w * (i + 1);
+          long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+          while (total.get() < want && System.nanoTime() < end) {
+            LockSupport.parkNanos(20_000);
+          }
+          if (total.get() < want) {
+            timeouts++;
+            break;
+          }
+          Ctx.sleep(5);
+          rawEvents.clear();
+        }
+        Ctx.sleep(100);
+        for (int i = 0; i < m; i++) {
+          if (t0[i] == 0 || t1[i] == Long.MIN_VALUE) {
+            continue;
+          }
+          rawLat.add(t1[i] - t0[i]);
+          for (int k = 0; k < w; k++) {
+            if (count[k] > i) {
+              e2e.add(seen[k][i] - t0[i]);
+              added.add(seen[k][i] - Math.max(t0[i], t1[i]));
+            }
+          }
+        }
+      }
+      Stats rs = Stats.ofNanos(rawLat.toArray());
+      Stats es = Stats.ofNanos(e2e.toArray());
+      Stats as = Stats.ofNanos(added.toArray());
+      if (e2eOne == null) {
+        e2eOne = es;
+      }
+      c.report.raw("latency." + w + "w.rawEvent", rs);
+      c.report.raw("latency." + w + "w.watcherEndToEnd", es);
+      c.report.raw("latency." + w + "w.added", as);
+      double target = w == 1 ? 5 : w >= 1000 ? 50 : Double.NaN;
+      c.report.row("2", "change latency, " + w + " watcher" + (w > 1 ? "s" : "") + ": daemon's added p50 / p99",
+          Report.num(as.p50()) + " / " + Report.num(as.p99()) + " ms (watcher end-to-end p50 "
+              + Report.num(es.p50()) + ", p99 " + Report.num(es.p99()) + " ms)",
+          "raw libvirt event listener: p50 " + Report.num(rs.p50()) + ", p99 " + Report.num(rs.p99()) + " ms",
+          Report.ratio(es.p50() / Math.max(rs.p50(), 0.001)) + " (end-to-end p50 / raw p50)",
+          Double.isNaN(target) ? "—" : "added p99 < " + (int) target + " ms",
+          Double.isNaN(target) ? "" : Report.met(as.p99() < target),
+          rs.n() + " suspend/resume; " + as.n() + " deliveries" + (timeouts > 0 ? "; TIMED OUT waiting" : ""));
+    }
+    double pollP50 = 500 + relist.p50();
+    double pollP99 = 990 + relist.p99();
+    c.report.raw("latency.poller1s", new double[] {pollP50, pollP99});
+    c.report.row("2", "change latency, a 1 s poller instead (computed)",
+        "daemon, 1 watcher, end-to-end: p50 " + Report.num(e2eOne.p50()) + ", p99 " + Report.num(e2eOne.p99()) + " ms",
+        "poller: p50 " + Report.num(pollP50) + ", p99 " + Report.num(pollP99) + " ms",
+        Report.ratio(pollP50 / e2eOne.p50()) + " faster", "—", "",
+        "poller = uniform wait for the next tick (p50 500 ms, p99 990 ms) + one measured relist of the same "
+            + c.sizes.listSmall() + " domains");
+  }
+
+  private static void startup(Ctx c, int n, Stats relist) throws Exception {
+    int port;
+    try (ServerSocket ss = new ServerSocket(0)) {
+      port = ss.getLocalPort();
+    }
+    Path dir = c.dir("startup");
+    Path jar = c.repo.resolve("daemon/target/virtrevd.jar");
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-jar", jar.toString(), "--connect", URI, "--listen", "127.0.0.1:" + port, "--data-dir", dir.toString(),
+        "--log-level", "warn"));
+    long t0 = System.nanoTime();
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(c.log("startup").toFile())).start();
+    double secs = Double.NaN;
+    long items = -1;
+    long rss = 0;
+    try {
+      long end = t0 + TimeUnit.MINUTES.toNanos(10);
+      while (System.nanoTime() < end && p.isAlive()) {
+        try {
+          if (c.get(port, "/readyz").statusCode() == 200) {
+            secs = (System.nanoTime() - t0) / 1e9;
+            break;
+          }
+        } catch (RuntimeException notYet) {
+          // not listening yet
+        }
+        Ctx.sleep(20);
+      }
+      if (!Double.isNaN(secs)) {
+        items = Json.mapper().readTree(c.get(port, "/api/v1/domains?limit=1").body()).get("metadata")
+            .path("remainingItemCount").asLong(-2) + 1;
+        rss = ProcStats.of(p.pid()).rssBytes();
+      }
+    } finally {
+      p.destroy();
+      if (!p.waitFor(20, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+      }
+    }
+    c.report.raw("startup.seconds", secs);
+    c.report.raw("startup.items", items);
+    c.report.raw("startup.rssBytes", rss);
+    c.report.row("7", "startup to ready (`/readyz` 200: initial sync committed), " + n + " domains",
+        Report.num(secs) + " s (from `java -jar virtrevd.jar` exec; RSS then " + rss / (1 << 20) + " MiB)",
+        "one direct relist of the same domains: " + Report.num(relist.p50() / 1000) + " s",
+        Report.ratio(secs / (relist.p50() / 1000)), "—", "",
+        "fresh data dir; packaged jar against " + URI + "; " + items + " domains listed once ready");
+  }
+}
