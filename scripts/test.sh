@@ -7,6 +7,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/libvirtd.sh up
+# promtool (Debian's prometheus package) checks the /metrics exposition in MetricsTest.
+if ! command -v promtool >/dev/null 2>&1; then
+  echo "[test] installing promtool (prometheus)" >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null
+fi
 # Tests against libvirtd fail (rather than skip) when it does not answer.
 export VIRTREV_REQUIRE_LIBVIRTD=true
 exec mvn -B verify "$@"

@@ -93,7 +93,7 @@ final class CommitBench {
     }
   }
 
-  /** W threads run {@code op} back to back; a warm-up of a fifth of the time is not counted. */
+  /** W threads run {@code op} back to back; a warm-up of a fifth of the time (at least 1 s) is not counted. */
   private static Result closedLoop(int writers, double seconds, Op op) throws Exception {
     AtomicBoolean measuring = new AtomicBoolean();
     AtomicBoolean stop = new AtomicBoolean();
@@ -122,7 +122,7 @@ final class CommitBench {
       threads.add(t);
       t.start();
     }
-    Thread.sleep((long) (seconds * 200));
+    Thread.sleep(Math.max(1000, (long) (seconds * 200)));
     measuring.set(true);
     long t0 = System.nanoTime();
     Thread.sleep((long) (seconds * 1000));

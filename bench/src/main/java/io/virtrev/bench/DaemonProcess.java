@@ -37,6 +37,9 @@ final class DaemonProcess implements AutoCloseable {
     in = new PrintStream(process.getOutputStream(), true, StandardCharsets.UTF_8);
     out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     String ready = readLine();
+    while (ready != null && !ready.startsWith("READY ")) {
+      ready = readLine(); // anything a library prints to stdout before the daemon is up
+    }
     if (ready == null || !ready.startsWith("READY ")) {
       throw new IllegalStateException("daemon host did not start (" + ready + "); see " + log);
     }

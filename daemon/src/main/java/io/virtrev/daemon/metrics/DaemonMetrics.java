@@ -7,7 +7,6 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -71,7 +70,6 @@ public final class DaemonMetrics implements HttpMetrics, StoreObserver {
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
-    new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
   }
 
@@ -93,7 +91,8 @@ public final class DaemonMetrics implements HttpMetrics, StoreObserver {
 
   @Override
   public void request(String route, String method, int status, long nanos) {
-    Timer.builder("virtrev.http.requests").tag("route", route).tag("method", method)
+    Timer.builder("virtrev.http.requests").description("HTTP requests until the response head, by route template")
+        .tag("route", route).tag("method", method)
         .tag("code", Integer.toString(status)).register(registry).record(nanos, TimeUnit.NANOSECONDS);
   }
 

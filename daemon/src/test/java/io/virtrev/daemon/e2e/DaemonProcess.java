@@ -31,6 +31,11 @@ final class DaemonProcess implements AutoCloseable {
 
   /** Starts the daemon on a free port with {@code dataDir} and waits until /readyz answers 200. */
   static DaemonProcess start(Path dataDir, String... extraArgs) {
+    return startOn("qemu:///system", dataDir, extraArgs);
+  }
+
+  /** The same, on another libvirt URI (e.g. the in-process test driver, test:///default). */
+  static DaemonProcess startOn(String uri, Path dataDir, String... extraArgs) {
     String jar = System.getProperty("virtrev.jar", "target/virtrevd.jar");
     if (!Files.isRegularFile(Path.of(jar))) {
       throw new AssertionError(jar + " does not exist: run mvn package (the ITs run in verify)");
@@ -40,7 +45,7 @@ final class DaemonProcess implements AutoCloseable {
       Path log = Files.createTempFile("virtrevd-", ".log");
       List<String> cmd = new ArrayList<>(List.of(
           Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar,
-          "--connect", "qemu:///system", "--listen", "127.0.0.1:" + port, "--data-dir", dataDir.toString()));
+          "--connect", uri, "--listen", "127.0.0.1:" + port, "--data-dir", dataDir.toString()));
       cmd.addAll(List.of(extraArgs));
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
       DaemonProcess d = new DaemonProcess(p, log, port);
@@ -87,7 +92,7 @@ final class DaemonProcess implements AutoCloseable {
     }
   }
 
-  /** SIGTERM and wait for a clean exit. */
+  /** SIGTERM and wait for a clean exit (at most 30 s); the exit code. */
   int stop() throws InterruptedException {
     process.destroy();
     if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
