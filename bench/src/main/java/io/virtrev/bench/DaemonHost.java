@@ -79,8 +79,12 @@ public final class DaemonHost {
       case "define": {
         int n = Integer.parseInt(c[1]);
         int base = uuids.size();
+        long target = rev() + n;
         for (int i = 0; i < n; i++) {
           uuids.add(fake.defineTiny(String.format("vrt-bench-%06d", base + i)));
+        }
+        while (rev() < target) { // each define is one revision: wait until all are committed
+          LockSupport.parkNanos(1_000_000L);
         }
         return "ok " + rev();
       }

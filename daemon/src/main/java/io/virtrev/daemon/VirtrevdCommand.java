@@ -94,6 +94,11 @@ final class VirtrevdCommand implements Callable<Integer> {
       description = "error, warn, info, debug or trace (default: ${DEFAULT-VALUE})")
   String logLevel;
 
+  @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text",
+      description = "text (one line per event) or json (one JSON object per line, Logback's JsonEncoder)"
+          + " (default: ${DEFAULT-VALUE})")
+  String logFormat;
+
   @Option(names = "--history-max-age", paramLabel = "DURATION", defaultValue = "168h",
       description = "revisions older than this are compacted too (as are those beyond --history-retention;"
           + " the newest is always kept); 0s: no age limit (default: ${DEFAULT-VALUE})")
@@ -159,8 +164,14 @@ final class VirtrevdCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
-        .setLevel(Level.toLevel(logLevel, Level.INFO));
+    ch.qos.logback.classic.Logger root =
+        (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    root.setLevel(Level.toLevel(logLevel, Level.INFO));
+    switch (logFormat) {
+      case "text" -> { }
+      case "json" -> JsonLogging.install(root);
+      default -> throw new ParameterException(spec.commandLine(), "--log-format must be text or json, got '" + logFormat + "'");
+    }
     DaemonConfig config = config();
     Virtrevd daemon;
     try {
