@@ -14,6 +14,8 @@ final class JsonLogging {
     LoggerContext ctx = root.getLoggerContext();
     JsonEncoder encoder = new JsonEncoder();
     encoder.setContext(ctx);
+    encoder.setWithFormattedMessage(true);
+    encoder.setWithArguments(false);
     encoder.start();
     ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
     appender.setContext(ctx);
