@@ -71,6 +71,15 @@ class InformerTest {
     }
   }
 
+  /** Every informer's cache ends equal to {@code expected}, with no violation and sound epochs. */
+  static void assertConverged(List<Informer> informers, Map<String, Long> expected, Duration wait, String context) {
+    for (Informer inf : informers) {
+      await().atMost(wait).until(() -> inf.versions().equals(expected));
+      assertThat(inf.violations()).as(context).isEmpty();
+      checkEpochs(inf);
+    }
+  }
+
   static Map<String, Long> listed(ApiClient api) {
     InformerCache c = new InformerCache();
     c.replace(api.list().items());

@@ -135,11 +135,7 @@ class RandomizedLibvirtdIT {
       await().atMost(WAIT).until(() -> agreesWithLibvirt(api, live));
       Map<String, Long> expected = InformerTest.listed(api);
       long end = daemon.store().snapshot().revision().value();
-      for (Informer inf : informers) {
-        await().atMost(WAIT).until(() -> inf.versions().equals(expected));
-        assertThat(inf.violations()).as("seed " + seed).isEmpty();
-        InformerTest.checkEpochs(inf);
-      }
+      InformerTest.assertConverged(informers, expected, WAIT, "seed " + seed);
       await().atMost(WAIT).until(() -> sse.last() == end);
       assertThat(sse.snapshot()).as("SSE, seed " + seed)
           .containsExactlyElementsOf(LongStream.rangeClosed(start + 1, end).boxed().toList());

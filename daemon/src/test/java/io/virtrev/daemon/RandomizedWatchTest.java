@@ -76,11 +76,7 @@ class RandomizedWatchTest {
         d.source.dropEvents(false);
         Map<String, Long> expected = awaitSettled(d);
         long end = d.revision();
-        for (Informer inf : informers) {
-          await().atMost(WAIT).until(() -> inf.versions().equals(expected));
-          assertThat(inf.violations()).as("seed " + seed).isEmpty();
-          InformerTest.checkEpochs(inf);
-        }
+        InformerTest.assertConverged(informers, expected, WAIT, "seed " + seed);
         for (int i = 0; i < sse.size(); i++) {
           SseRecorder s = sse.get(i);
           await().atMost(WAIT).until(() -> s.last() == end);
