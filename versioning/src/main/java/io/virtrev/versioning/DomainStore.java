@@ -76,7 +76,8 @@ public final class DomainStore implements AutoCloseable {
   private final java.util.concurrent.atomic.AtomicReference<Revision> compacted;
   private volatile Snapshot snapshot;
   private volatile StoreObserver observer = StoreObserver.NONE;
-  private volatile boolean closed;
+  private volatile boolean closed; // written under submitLock
+  private final Object submitLock = new Object(); // makes "not closed, enqueue" atomic with close's Stop
 
   private DomainStore(StoreConfig config, SqliteRevisions db, SqliteRevisions.Loaded loaded, Clock clock) {
     this.config = config;
@@ -166,12 +167,15 @@ public final class DomainStore implements AutoCloseable {
     return f;
   }
 
+  /** Enqueues unless closed; atomic with {@link #close}'s Stop, so nothing lands after it unanswered. */
   private void submit(Command c, CompletableFuture<?> f) {
-    if (closed) {
-      f.completeExceptionally(new ApiException(ApiException.Reason.SERVICE_UNAVAILABLE, "store is closed"));
-      return;
+    synchronized (submitLock) {
+      if (!closed) {
+        queue.add(c);
+        return;
+      }
     }
-    queue.add(c);
+    f.completeExceptionally(new ApiException(ApiException.Reason.SERVICE_UNAVAILABLE, "store is closed"));
   }
 
   /**
@@ -189,7 +193,7 @@ public final class DomainStore implements AutoCloseable {
    * @throws ApiException EXPIRED if a revision after {@code after} has been compacted away
    */
   public List<StoredEvent> readHistory(Revision after, int max) {
-    return db.readHistory(after.value(), max);
+    return db.readHistory(after.value(), snapshot.revision().value(), max);
   }
 
   /** Checks that a watch may start after {@code rev}: every later revision is retained. */
@@ -289,7 +293,16 @@ public final class DomainStore implements AutoCloseable {
     CompletableFuture<Revision> f = new CompletableFuture<>();
     synchronized (waiters) {
       if (snapshot.revision().compareTo(rev) < 0) {
-        waiters.add(new Waiter(rev.value(), f));
+        Waiter w = new Waiter(rev.value(), f);
+        waiters.add(w);
+        // A caller that gives up (a timeout) must not leave its waiter behind until that revision comes.
+        f.whenComplete((r, err) -> {
+          if (err != null) {
+            synchronized (waiters) {
+              waiters.remove(w);
+            }
+          }
+        });
         return f;
       }
     }
@@ -467,12 +480,14 @@ public final class DomainStore implements AutoCloseable {
   /** Applies everything submitted so far, stops the writer and closes the database. */
   @Override
   public void close() {
-    if (closed) {
-      return;
+    synchronized (submitLock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      queue.add(new Stop());
     }
-    closed = true;
     compactor.stop();
-    queue.add(new Stop());
     try {
       writer.join();
     } catch (InterruptedException e) {

@@ -14,15 +14,21 @@ import java.util.Map;
  * @param resourceVersion the RV the client last saw; null = any
  * @param uid the uuid the client expects; null = any
  * @param onMismatch {@link ApiException.Reason#PRECONDITION_FAILED} or {@link ApiException.Reason#CONFLICT}
+ * @param also another precondition that must hold too, checked after this one, failing its own way
+ *     (null: none)
  */
-public record Precondition(Revision resourceVersion, String uid, ApiException.Reason onMismatch) {
-  public static final Precondition NONE = new Precondition(null, null, ApiException.Reason.CONFLICT);
+public record Precondition(Revision resourceVersion, String uid, ApiException.Reason onMismatch, Precondition also) {
+  public static final Precondition NONE = new Precondition(null, null, ApiException.Reason.CONFLICT, null);
 
-  public boolean isNone() {
-    return resourceVersion == null && uid == null;
+  public Precondition(Revision resourceVersion, String uid, ApiException.Reason onMismatch) {
+    this(resourceVersion, uid, onMismatch, null);
   }
 
-  /** Both preconditions together (each keeps its own way of failing): the first that fails wins. */
+  public boolean isNone() {
+    return resourceVersion == null && uid == null && also == null;
+  }
+
+  /** Both preconditions together: each keeps its own way of failing (412 or 409); this one first. */
   public Precondition and(Precondition other) {
     if (other.isNone()) {
       return this;
@@ -34,12 +40,18 @@ public record Precondition(Revision resourceVersion, String uid, ApiException.Re
       throw new ApiException(ApiException.Reason.BAD_REQUEST, "two different resource versions given: "
           + resourceVersion + " and " + other.resourceVersion);
     }
-    return new Precondition(resourceVersion != null ? resourceVersion : other.resourceVersion,
-        uid != null ? uid : other.uid, onMismatch);
+    return new Precondition(resourceVersion, uid, onMismatch, also == null ? other : also.and(other));
   }
 
   /** Throws the mismatch error unless {@code current} satisfies this precondition. */
   public void check(Domain current) {
+    checkThis(current);
+    if (also != null) {
+      also.check(current);
+    }
+  }
+
+  private void checkThis(Domain current) {
     if (uid != null && !Uuids.normalize(uid).equals(current.uuid())) {
       throw mismatch(current, "uid precondition failed: expected " + uid + ", the domain's uuid is "
           + current.uuid());

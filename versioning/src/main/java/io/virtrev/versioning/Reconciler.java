@@ -320,11 +320,21 @@ public final class Reconciler implements SourceListener, AutoCloseable {
       Optional<Domain> holder = store.snapshot().byName(obs.get().name());
       if (holder.isPresent() && !holder.get().uuid().equals(uuid)) {
         String other = holder.get().uuid();
-        store.observe(other, source.get(other).orElse(null), List.of());
+        resyncOnFailure(store.observe(other, source.get(other).orElse(null), List.of()));
       }
     }
-    store.observe(uuid, obs.orElse(null), events);
+    resyncOnFailure(store.observe(uuid, obs.orElse(null), events));
   }
+  /** A commit that failed (disk full, say) lost an observation: the next resync restores it. */
+  private void resyncOnFailure(CompletableFuture<?> commit) {
+    commit.whenComplete((r, err) -> {
+      if (err != null) {
+        LOG.warn("an observation could not be committed ({}); resyncing", err.toString());
+        requestResync();
+      }
+    });
+  }
+
 
   private void handleFailure(SourceException e) {
     if (e.kind() == SourceException.Kind.CONNECTION) {

@@ -541,14 +541,19 @@ final class SqliteRevisions implements AutoCloseable {
    *
    * @throws ApiException EXPIRED if a revision after {@code after} is no longer retained
    */
-  List<StoredEvent> readHistory(long after, int max) {
+  /**
+   * Up to {@code max} retained events in {@code (after, upTo]}, in order and without a gap. The caller
+   * passes the published revision as {@code upTo}: a commit is on disk a moment before it is published,
+   * and serving it earlier would let a list that follows show an older revision (time travel).
+   */
+  List<StoredEvent> readHistory(long after, long upTo, int max) {
     synchronized (readLock) {
       try {
         List<StoredEvent> out = new ArrayList<>();
         long compacted;
         try (PreparedStatement st = reader.prepareStatement(
                 "SELECT revision, type, time_ms, json, prev_name, prev_state FROM history WHERE revision > ?"
-                    + " ORDER BY revision LIMIT ?");
+                    + " AND revision <= ? ORDER BY revision LIMIT ?");
             PreparedStatement cm = reader.prepareStatement("SELECT value FROM meta WHERE key = 'compacted'")) {
           reader.setAutoCommit(false); // one read transaction: the rows and the compacted mark agree
           try (ResultSet rs = cm.executeQuery()) {
@@ -559,7 +564,8 @@ final class SqliteRevisions implements AutoCloseable {
             throw expired(after, compacted);
           }
           st.setLong(1, after);
-          st.setInt(2, max);
+          st.setLong(2, upTo);
+          st.setInt(3, max);
           try (ResultSet rs = st.executeQuery()) {
             long expect = after + 1;
             while (rs.next()) {

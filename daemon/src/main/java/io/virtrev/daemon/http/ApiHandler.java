@@ -34,6 +34,8 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private final ApiContext api;
   private WatchStream watch;
   private Identity identity; // of the request being handled
+  private boolean busy; // a request is being answered (maybe asynchronously)
+  private final java.util.ArrayDeque<FullHttpRequest> waiting = new java.util.ArrayDeque<>(); // pipelined, retained
 
   ApiHandler(ApiContext api) {
     this.api = api;
@@ -44,15 +46,26 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     if (watch != null) {
       return; // a watch owns this connection until it ends; pipelined requests are not answered
     }
+    if (busy) {
+      // HTTP/1.1 pipelining: answer in order. Held until the response in flight is written.
+      waiting.add(req.retain());
+      return;
+    }
+    handle(ctx, req);
+  }
+
+  private void handle(ChannelHandlerContext ctx, FullHttpRequest req) {
+    busy = true;
     if (!req.decoderResult().isSuccess()) {
       Responses.error(ctx, null, new ApiException(ApiException.Reason.BAD_REQUEST,
           "malformed HTTP request: " + req.decoderResult().cause().getMessage()));
       return;
     }
+    identity = null; // never the previous request's, even if authentication fails
     try {
-      QueryStringDecoder qs = new QueryStringDecoder(req.uri());
-      identity = api.security().check(req.method().name(), qs.path(),
-          req.headers().get(HttpHeaderNames.AUTHORIZATION), ctx.channel()).orElse(null);
+      String path = new QueryStringDecoder(req.uri()).path();
+      identity = api.security().authenticate(path, req.headers().get(HttpHeaderNames.AUTHORIZATION), ctx.channel());
+      api.security().authorize(identity, req.method().name(), path);
       route(ctx, req);
     } catch (RuntimeException e) {
       Responses.failure(ctx, req, e);
@@ -62,6 +75,24 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       }
     }
   }
+
+  /** A complete response was written (by {@link Responses}): the next pipelined request may go. */
+  void responded(ChannelHandlerContext ctx) {
+    busy = false;
+    FullHttpRequest next = waiting.poll();
+    if (next != null) {
+      ctx.executor().execute(() -> {
+        try {
+          if (watch == null && ctx.channel().isActive()) {
+            handle(ctx, next);
+          }
+        } finally {
+          next.release();
+        }
+      });
+    }
+  }
+
 
   private void route(ChannelHandlerContext ctx, FullHttpRequest req) {
     QueryStringDecoder qs = new QueryStringDecoder(req.uri());
@@ -187,6 +218,9 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private void watch(ChannelHandlerContext ctx, FullHttpRequest req, Query query, String domain) {
     WatchRequest w = WatchRequest.parse(req, query, api, domain);
     RevisionWait.atRevision(ctx, req, api, w.resourceVersion(), snap -> {
+      if (!ctx.channel().isActive()) {
+        return; // the client left while we waited for the revision
+      }
       Revision start;
       List<Domain> initial = List.of();
       if (w.resourceVersion().isPresent() && !w.sendInitialEvents()) {
@@ -220,6 +254,10 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   public void channelInactive(ChannelHandlerContext ctx) {
     if (watch != null) {
       watch.closed();
+    }
+    FullHttpRequest r;
+    while ((r = waiting.poll()) != null) {
+      r.release();
     }
     ctx.fireChannelInactive();
   }

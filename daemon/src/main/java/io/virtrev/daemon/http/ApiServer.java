@@ -99,7 +99,11 @@ public final class ApiServer implements AutoCloseable {
     if (!Epoll.isAvailable()) {
       throw new IOException("UNIX sockets need Linux epoll: " + Epoll.unavailabilityCause());
     }
-    if (Files.exists(path)) {
+    if (Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      if (!Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class,
+          java.nio.file.LinkOption.NOFOLLOW_LINKS).isOther()) {
+        throw new IOException(path + " exists and is not a socket; refusing to replace it");
+      }
       if (answers(path)) {
         throw new IOException("another process listens on " + path);
       }
@@ -120,11 +124,23 @@ public final class ApiServer implements AutoCloseable {
             http(ch);
           }
         });
-    servers.add(b.bind(new DomainSocketAddress(path.toFile())).sync().channel());
-    Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(mode));
-    if (group != null) {
-      GroupPrincipal g = path.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName(group);
-      Files.getFileAttributeView(path, java.nio.file.attribute.PosixFileAttributeView.class).setGroup(g);
+    // Bound inside a private (0700) directory, given its mode and group there, and only then moved
+    // into place: nobody can connect through a window of default permissions.
+    Path parent = path.toAbsolutePath().getParent();
+    Path staging = Files.createTempDirectory(parent, ".virtrev-sock-",
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    Path staged = staging.resolve("s");
+    try {
+      servers.add(b.bind(new DomainSocketAddress(staged.toFile())).sync().channel());
+      Files.setPosixFilePermissions(staged, PosixFilePermissions.fromString(mode));
+      if (group != null) {
+        GroupPrincipal g = path.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName(group);
+        Files.getFileAttributeView(staged, java.nio.file.attribute.PosixFileAttributeView.class).setGroup(g);
+      }
+      Files.move(staged, path, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(staged);
+      Files.deleteIfExists(staging);
     }
     LOG.info("listening on unix:{} ({} for {}, mode {}{})", path, peer.role().wireName(), peer.name(), mode,
         group == null ? "" : ", group " + group);

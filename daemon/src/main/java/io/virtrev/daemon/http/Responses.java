@@ -106,5 +106,8 @@ final class Responses {
       res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
       ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
     }
+    if (ctx.handler() instanceof ApiHandler h) {
+      h.responded(ctx);
+    }
   }
 }

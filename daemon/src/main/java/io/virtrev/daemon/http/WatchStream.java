@@ -101,6 +101,8 @@ final class WatchStream {
     }
     channel.flush();
     subscription = store.subscribe(this::wake);
+    // However the connection ends, the stream lets go of its subscription, timers and watcher slot.
+    channel.closeFuture().addListener(f -> channel.eventLoop().execute(this::closed));
     timeoutTask = channel.eventLoop().schedule(this::finish, request.timeout().toMillis(), TimeUnit.MILLISECONDS);
     if (request.bookmarks() || request.format() == WatchFormat.SSE) {
       long every = Math.max(1, idle.toMillis() / 2);

@@ -9,8 +9,8 @@ import java.util.stream.Collectors;
 /**
  * A client-certificate rule {@code ROLE:DN-PATTERN}: a certificate whose subject DN (RFC 2253, e.g.
  * {@code CN=platform,O=Example}) matches the pattern gets the role. {@code *} in the pattern matches any
- * run of characters, as in libvirt's {@code tls_allowed_dn_list}. A certificate no rule matches is
- * refused.
+ * run of characters within one attribute value (it does not cross an unescaped comma), like libvirt's
+ * {@code tls_allowed_dn_list}. A certificate no rule matches is refused.
  */
 public record DnRule(Role role, String pattern, Pattern regex) {
 
@@ -21,7 +21,10 @@ public record DnRule(Role role, String pattern, Pattern regex) {
     }
     Role role = Role.parse(spec.substring(0, colon).strip());
     String pattern = spec.substring(colon + 1).strip();
-    String re = Arrays.stream(pattern.split("\\*", -1)).map(Pattern::quote).collect(Collectors.joining(".*"));
+    // '*' stays inside one attribute value: it never spans an unescaped ',' (so CN=*,O=Example cannot
+    // be satisfied by a CN whose value is "x\\,O=Example").
+    String re = Arrays.stream(pattern.split("\\*", -1)).map(Pattern::quote)
+        .collect(Collectors.joining("(?:[^,\\\\]|\\\\.)*"));
     return new DnRule(role, pattern, Pattern.compile(re));
   }
 

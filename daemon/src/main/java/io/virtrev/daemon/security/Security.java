@@ -4,7 +4,6 @@ import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
 import io.virtrev.api.ApiException;
 import java.util.Locale;
-import java.util.Optional;
 
 /**
  * Who may do what: authenticates a request (bearer token, or the identity its connection carries: a
@@ -42,22 +41,30 @@ public final class Security {
   }
 
   /**
-   * The identity of a request, checked against what the route needs.
+   * Who sent a request to {@code path}.
    *
-   * @return the identity, or empty for open routes
-   * @throws ApiException UNAUTHORIZED (no or unknown credentials), FORBIDDEN (the role does not allow it)
+   * @return the identity, or null for open routes (no credentials needed or checked)
+   * @throws ApiException UNAUTHORIZED (no or unknown credentials), FORBIDDEN (a refused certificate)
    */
-  public Optional<Identity> check(String method, String path, String authorization, Channel channel) {
-    if (isOpen(path)) {
-      return Optional.empty();
+  public Identity authenticate(String path, String authorization, Channel channel) {
+    return isOpen(path) ? null : authenticate(authorization, channel);
+  }
+
+  /**
+   * Whether {@code who} may send {@code method} to {@code path}: GET and HEAD need {@code read},
+   * everything else {@code write}.
+   *
+   * @throws ApiException FORBIDDEN naming the identity, its role and the role needed
+   */
+  public void authorize(Identity who, String method, String path) {
+    if (who == null) {
+      return; // an open route
     }
-    Identity who = authenticate(authorization, channel);
     Role needed = method.equals("GET") || method.equals("HEAD") ? Role.READ : Role.WRITE;
     if (!who.role().allows(needed)) {
       throw new ApiException(ApiException.Reason.FORBIDDEN, who + " has role " + who.role().wireName() + "; "
           + method + " " + path + " needs " + needed.wireName());
     }
-    return Optional.of(who);
   }
 
   private boolean isOpen(String path) {
