@@ -8,6 +8,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
+import org.pcollections.HashTreePMap;
+import org.pcollections.PMap;
 
 /**
  * The whole current state as of one revision. Immutable and safe to share; the writer publishes a new
@@ -20,8 +23,10 @@ public final class Snapshot {
   private final String storeId;
   private final Revision revision;
   private final Revision compacted;
-  private final Map<String, Domain> byUuid;
-  private final Map<String, String> uuidByName;
+  // Persistent (structure-sharing) maps: the writer derives the next snapshot in O(log n) per change.
+  private final PMap<String, Domain> byUuid;
+  private final PMap<String, String> uuidByName;
+  private volatile Object[] body; // memo of bodyFor(): {key, bytes}; a benign race may compute it twice
   private volatile List<Domain> sorted; // memo of items(); a benign race may compute it twice
 
   Snapshot(String storeId, Revision revision, Revision compacted, Map<String, Domain> byUuid,
@@ -29,8 +34,8 @@ public final class Snapshot {
     this.storeId = storeId;
     this.revision = revision;
     this.compacted = compacted;
-    this.byUuid = Collections.unmodifiableMap(byUuid);
-    this.uuidByName = Collections.unmodifiableMap(uuidByName);
+    this.byUuid = byUuid instanceof PMap<String, Domain> p ? p : HashTreePMap.from(byUuid);
+    this.uuidByName = uuidByName instanceof PMap<String, String> p ? p : HashTreePMap.from(uuidByName);
   }
 
   /** The random id of the store; a new id means a new store whose revisions are unrelated. */
@@ -88,11 +93,25 @@ public final class Snapshot {
     return byName(nameOrUuid);
   }
 
-  Map<String, Domain> byUuidMap() {
+  /**
+   * A response body computed from this snapshot alone (plus {@code key}, e.g. the compacted revision it
+   * names), memoized: repeated full lists at one revision are serialized once.
+   */
+  public byte[] bodyFor(Object key, Supplier<byte[]> compute) {
+    Object[] m = body;
+    if (m != null && m[0].equals(key)) {
+      return (byte[]) m[1];
+    }
+    byte[] b = compute.get();
+    body = new Object[] {key, b};
+    return b;
+  }
+
+  PMap<String, Domain> byUuidMap() {
     return byUuid;
   }
 
-  Map<String, String> uuidByNameMap() {
+  PMap<String, String> uuidByNameMap() {
     return uuidByName;
   }
 }

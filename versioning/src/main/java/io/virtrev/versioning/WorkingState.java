@@ -7,20 +7,19 @@ import io.virtrev.api.WatchEvent;
 import io.virtrev.api.source.DomainObservation;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
+import org.pcollections.PMap;
 
 /**
- * The writer's scratch copy of the state while it applies one batch of commands. Copies the
- * snapshot's maps on the first change only (copy-on-write), assigns revisions densely, and collects
- * the events to commit. Confined to the writer thread.
+ * The writer's scratch state while it applies one batch of commands: persistent maps derived from
+ * the snapshot's (O(log n) per change, the rest shared), dense revisions, and the events to commit.
+ * Confined to the writer thread.
  */
 final class WorkingState {
   private final Snapshot base;
   private final Clock clock;
-  private Map<String, Domain> byUuid;
-  private Map<String, String> uuidByName;
+  private PMap<String, Domain> byUuid; // persistent: each change is a new map sharing the rest
+  private PMap<String, String> uuidByName;
   private long revision;
   private final List<StoredEvent> events = new ArrayList<>();
 
@@ -54,20 +53,16 @@ final class WorkingState {
   }
 
   private StoredEvent apply(ChangeDetector.Change c) {
-    if (byUuid == base.byUuidMap()) {
-      byUuid = new HashMap<>(byUuid);
-      uuidByName = new HashMap<>(uuidByName);
-    }
     Domain d = c.object();
     Domain old = byUuid.get(d.uuid());
     if (old != null && d.uuid().equals(uuidByName.get(old.name()))) {
-      uuidByName.remove(old.name());
+      uuidByName = uuidByName.minus(old.name());
     }
     if (c.type().equals(WatchEvent.DELETED)) {
-      byUuid.remove(d.uuid());
+      byUuid = byUuid.minus(d.uuid());
     } else {
-      byUuid.put(d.uuid(), d);
-      uuidByName.put(d.name(), d.uuid());
+      byUuid = byUuid.plus(d.uuid(), d);
+      uuidByName = uuidByName.plus(d.name(), d.uuid());
     }
     revision = d.resourceVersion().value();
     StoredEvent e = StoredEvent.of(c.type(), d, old, clock.instant());

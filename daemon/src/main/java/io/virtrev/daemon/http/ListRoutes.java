@@ -5,6 +5,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.virtrev.api.ApiException;
 import io.virtrev.api.DomainList;
+import io.virtrev.api.Json;
 import io.virtrev.api.ListMeta;
 import io.virtrev.api.Revision;
 import io.virtrev.versioning.DomainStore;
@@ -73,6 +74,14 @@ final class ListRoutes {
       return;
     }
     RevisionWait.atRevision(ctx, req, api, rv, snap -> {
+      if (selector.isEverything() && limit <= 0) {
+        // The whole current list: serialized once per snapshot (and compacted mark), then reused.
+        Revision compacted = api.store().compacted();
+        byte[] body = snap.bodyFor(compacted, () -> Json.bytes(DomainList.of(
+            new ListMeta(snap.revision(), snap.storeId(), compacted, null, null), snap.items())));
+        Responses.send(ctx, req, HttpResponseStatus.OK, body, Responses.JSON, Map.of("X-Virtrev-Store-Id", snap.storeId()));
+        return;
+      }
       ListPage p = ListPage.of(snap, null, selector, limit);
       answer(ctx, req, api, snap.storeId(), p, selector);
     });
