@@ -102,7 +102,7 @@ final class WatchStream {
     channel.flush();
     subscription = store.subscribe(this::wake);
     // However the connection ends, the stream lets go of its subscription, timers and watcher slot.
-    channel.closeFuture().addListener(f -> channel.eventLoop().execute(this::closed));
+    channel.closeFuture().addListener(f -> onLoop(this::closed));
     timeoutTask = channel.eventLoop().schedule(this::finish, request.timeout().toMillis(), TimeUnit.MILLISECONDS);
     if (request.bookmarks() || request.format() == WatchFormat.SSE) {
       long every = Math.max(1, idle.toMillis() / 2);
@@ -114,7 +114,7 @@ final class WatchStream {
   /** Called by the store's writer after a commit: schedules a pump, never blocks. */
   void wake() {
     if (wakeScheduled.compareAndSet(false, true)) {
-      channel.eventLoop().execute(this::pump);
+      onLoop(this::pump);
     }
   }
 
@@ -149,15 +149,15 @@ final class WatchStream {
       try {
         events = store.readHistory(from, batch);
       } catch (ApiException e) {
-        channel.eventLoop().execute(() -> fail(e));
+        onLoop(() -> fail(e));
         return;
       } catch (RuntimeException e) {
         LOG.error("history read for a watcher failed", e);
-        channel.eventLoop().execute(() -> fail(new ApiException(ApiException.Reason.INTERNAL_ERROR,
+        onLoop(() -> fail(new ApiException(ApiException.Reason.INTERNAL_ERROR,
             "history read failed: " + e.getMessage())));
         return;
       }
-      channel.eventLoop().execute(() -> {
+      onLoop(() -> {
         historyInFlight = false;
         if (finished) {
           return;
@@ -168,6 +168,15 @@ final class WatchStream {
         pump();
       });
     });
+  }
+
+  /** Runs {@code task} on the channel's event loop; at shutdown the loop may be gone, and so is the watch. */
+  private void onLoop(Runnable task) {
+    try {
+      channel.eventLoop().execute(task);
+    } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+      LOG.debug("watch event loop already stopped");
+    }
   }
 
   /** Writes what passes the selector; advances the cursor over all. True if anything was written. */
