@@ -319,10 +319,6 @@ public final class DomainStore implements AutoCloseable {
     return () -> subscribers.remove(onCommit);
   }
 
-  public StoreConfig config() {
-    return config;
-  }
-
   private void run() {
     List<Command> batch = new ArrayList<>();
     while (true) {

@@ -24,11 +24,4 @@ import java.util.function.Supplier;
  */
 public record ApiContext(DomainStore store, Mutations mutations, Supplier<Readiness> readiness,
     DaemonConfig.HttpConfig http, Executor blocking, AtomicInteger watchers, Security security, AuditLog audit,
-    HttpMetrics metrics) {
-
-  public ApiContext(DomainStore store, Mutations mutations, Supplier<Readiness> readiness,
-      DaemonConfig.HttpConfig http, Executor blocking) {
-    this(store, mutations, readiness, http, blocking, new AtomicInteger(), Security.open(), AuditLog.none(),
-        HttpMetrics.NONE);
-  }
-}
+    HttpMetrics metrics) {}
