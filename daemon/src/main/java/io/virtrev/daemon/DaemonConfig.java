@@ -1,5 +1,6 @@
 package io.virtrev.daemon;
 
+import io.virtrev.versioning.FieldValidation;
 import io.virtrev.versioning.ReconcilerConfig;
 import io.virtrev.versioning.StoreConfig;
 import java.nio.file.Path;
@@ -34,10 +35,13 @@ public record DaemonConfig(String connectUri, String listenHost, int listenPort,
    * @param maxWatchers most concurrent watches; 429 beyond
    * @param watchBufferBytes a watch's outbound buffer: past this many unsent bytes the stream stops
    *     writing until the client reads (Netty's write-buffer high-water mark; low is half)
+   * @param fieldValidation how POST and PUT validate XML when the request has no {@code fieldValidation}
    */
   public record HttpConfig(int maxBodyBytes, Duration tooLargeWait, Duration maxWatchTimeout, int watchBatch,
-      Duration mutationTimeout, Duration bookmarkInterval, int maxWatchers, int watchBufferBytes) {
+      Duration mutationTimeout, Duration bookmarkInterval, int maxWatchers, int watchBufferBytes,
+      FieldValidation fieldValidation) {
     public HttpConfig {
+      java.util.Objects.requireNonNull(fieldValidation, "fieldValidation");
       if (maxBodyBytes < 1) {
         throw new IllegalArgumentException("maxBodyBytes < 1: " + maxBodyBytes);
       }
@@ -60,17 +64,22 @@ public record DaemonConfig(String connectUri, String listenHost, int listenPort,
 
     public static HttpConfig defaults() {
       return new HttpConfig(1 << 20, Duration.ofSeconds(3), Duration.ofMinutes(30), 256, Duration.ofSeconds(60),
-          Duration.ofSeconds(60), 10_000, 64 * 1024);
+          Duration.ofSeconds(60), 10_000, 64 * 1024, FieldValidation.STRICT);
     }
 
     public HttpConfig withBookmarkInterval(Duration d) {
       return new HttpConfig(maxBodyBytes, tooLargeWait, maxWatchTimeout, watchBatch, mutationTimeout, d,
-          maxWatchers, watchBufferBytes);
+          maxWatchers, watchBufferBytes, fieldValidation);
     }
 
     public HttpConfig withMaxWatchers(int n) {
       return new HttpConfig(maxBodyBytes, tooLargeWait, maxWatchTimeout, watchBatch, mutationTimeout,
-          bookmarkInterval, n, watchBufferBytes);
+          bookmarkInterval, n, watchBufferBytes, fieldValidation);
+    }
+
+    public HttpConfig withFieldValidation(FieldValidation v) {
+      return new HttpConfig(maxBodyBytes, tooLargeWait, maxWatchTimeout, watchBatch, mutationTimeout,
+          bookmarkInterval, maxWatchers, watchBufferBytes, v);
     }
   }
 

@@ -3,6 +3,7 @@ package io.virtrev.daemon;
 import ch.qos.logback.classic.Level;
 import io.virtrev.libvirt.LibvirtDomainSource;
 import io.virtrev.libvirt.LibvirtSourceConfig;
+import io.virtrev.versioning.FieldValidation;
 import io.virtrev.versioning.ReconcilerConfig;
 import io.virtrev.versioning.StoreConfig;
 import io.virtrev.versioning.StoreException;
@@ -77,6 +78,25 @@ final class VirtrevdCommand implements Callable<Integer> {
       description = "how long a mutating request waits for libvirt before 504; the change may still happen"
           + " and then shows up on watches (default: ${DEFAULT-VALUE})")
   Duration mutationTimeout;
+
+  @Option(names = "--field-validation", paramLabel = "MODE", defaultValue = "Strict",
+      converter = FieldValidationConverter.class,
+      description = "how POST and PUT check XML against libvirt's schema when the request has no"
+          + " fieldValidation: Strict (refuse, 422), Warn (define anyway, with a Warning) or Ignore (no check;"
+          + " libvirt drops unknown elements silently) (default: ${DEFAULT-VALUE})")
+  FieldValidation fieldValidation;
+
+  /** Kubernetes' wire names (Strict, Warn, Ignore), case-insensitive. */
+  static final class FieldValidationConverter implements picocli.CommandLine.ITypeConverter<FieldValidation> {
+    @Override
+    public FieldValidation convert(String value) {
+      try {
+        return FieldValidation.parse(value);
+      } catch (io.virtrev.api.ApiException e) {
+        throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+      }
+    }
+  }
 
   @Option(names = "--watch-bookmark-interval", paramLabel = "DURATION", defaultValue = "60s",
       description = "an idle watch with allowWatchBookmarks gets a BOOKMARK this often (default: ${DEFAULT-VALUE})")
@@ -226,7 +246,7 @@ final class VirtrevdCommand implements Callable<Integer> {
     }
     DaemonConfig.HttpConfig http = new DaemonConfig.HttpConfig(maxBodyBytes, tooLargeWait, watchTimeoutMax,
         DaemonConfig.HttpConfig.defaults().watchBatch(), mutationTimeout, bookmarkInterval, maxWatchers,
-        watchBufferBytes);
+        watchBufferBytes, fieldValidation);
     return new DaemonConfig(connect, hp.host(), hp.port(), store, rec, http, access());
   }
 

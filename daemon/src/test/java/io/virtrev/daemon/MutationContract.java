@@ -207,6 +207,54 @@ abstract class MutationContract {
     assertUnchanged(n, xml, rev);
   }
 
+  // ---- fieldValidation ----
+
+  @Test
+  void fieldValidationDecidesWhatHappensToXmlOutsideLibvirtsSchema() {
+    String n = name("fv");
+    String uuid = defineBehindTheBack(n, 32);
+    String url = "/api/v1/domains/" + n;
+    String xml = hypervisorXml(n);
+    long rev = revision();
+    String invalid = DomainXml.tiny(n, uuid, 48).replace("<devices>", "<devices><bogus/>");
+
+    assertStatus(api().send("PUT", url + "?fieldValidation=Loose", "application/xml", invalid), 400, "BadRequest",
+        "fieldValidation \"Loose\" is not one of Strict, Warn, Ignore");
+    assertStatus(api().send("PUT", url + "?fieldValidation=Strict", "application/xml", invalid), 422, "Invalid",
+        "failed to validate against schema");
+    assertStatus(api().send("PUT", url, "application/xml", invalid), 422, "Invalid",
+        "failed to validate against schema");
+    assertUnchanged(n, xml, rev);
+
+    ApiClient.Response warned = api().send("PUT", url + "?fieldValidation=Warn", "application/xml", invalid);
+    assertThat(warned.status()).as(warned.body()).isEqualTo(200);
+    assertThat(warned.header("warning")).startsWith("299 - \"").contains("fieldValidation=Warn")
+        .contains("failed to validate against schema");
+    assertThat(warned.json().at("/spec/xml").asText()).contains(">49152<").doesNotContain("bogus")
+        .isEqualTo(hypervisorXml(n));
+    assertThat(revision()).isEqualTo(rev + 1);
+
+    ApiClient.Response ignored = api().send("PUT", url + "?fieldValidation=Ignore", "application/xml",
+        DomainXml.tiny(n, uuid, 56).replace("<devices>", "<devices><bogus/>"), "If-Match", warned.header("etag"));
+    assertThat(ignored.status()).as(ignored.body()).isEqualTo(200);
+    assertThat(ignored.header("warning")).isNull();
+    assertThat(ignored.json().at("/spec/xml").asText()).contains(">57344<").doesNotContain("bogus")
+        .isEqualTo(hypervisorXml(n));
+    assertThat(revision()).isEqualTo(rev + 2);
+
+    // Valid XML under Warn: no warning at all.
+    ApiClient.Response clean = api().send("PUT", url + "?fieldValidation=Warn", "application/xml",
+        DomainXml.tiny(n, uuid, 64));
+    assertThat(clean.status()).as(clean.body()).isEqualTo(200);
+    assertThat(clean.header("warning")).isNull();
+
+    String created = name("fv-new");
+    ApiClient.Response post = api().send("POST", "/api/v1/domains?fieldValidation=Ignore", "application/xml",
+        DomainXml.tiny(created, UUID.randomUUID().toString(), 32).replace("<devices>", "<devices><bogus/>"));
+    assertThat(post.status()).as(post.body()).isEqualTo(201);
+    assertThat(post.json().at("/spec/xml").asText()).doesNotContain("bogus");
+  }
+
   // ---- POST (create) ----
 
   @Test

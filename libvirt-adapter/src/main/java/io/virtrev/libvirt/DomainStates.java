@@ -43,25 +43,13 @@ final class DomainStates {
     return new State(STATES.get(state), r);
   }
 
-  /**
-   * Reads the state of the domain {@code uuid} on {@code conn}. libvirt-java hides its domain pointer,
-   * so this looks the domain up on the same connection and frees that reference before returning.
-   */
-  static State read(Pointer conn, String uuid) throws NativeCallException {
-    LibvirtNative lib = LibvirtNative.INSTANCE;
-    Pointer dom = lib.virDomainLookupByUUIDString(conn, uuid);
-    if (dom == null) {
-      throw NativeCallException.lastError("virDomainLookupByUUIDString");
+  /** Reads the state of {@code dom} (one RPC); the caller owns the reference. */
+  static State read(Pointer dom) throws NativeCallException {
+    IntByReference state = new IntByReference();
+    IntByReference reason = new IntByReference();
+    if (LibvirtNative.INSTANCE.virDomainGetState(dom, state, reason, 0) < 0) {
+      throw NativeCallException.lastError("virDomainGetState");
     }
-    try {
-      IntByReference state = new IntByReference();
-      IntByReference reason = new IntByReference();
-      if (lib.virDomainGetState(dom, state, reason, 0) < 0) {
-        throw NativeCallException.lastError("virDomainGetState");
-      }
-      return name(state.getValue(), reason.getValue());
-    } finally {
-      lib.virDomainFree(dom);
-    }
+    return name(state.getValue(), reason.getValue());
   }
 }

@@ -2,6 +2,7 @@ package io.virtrev.libvirt;
 
 import com.sun.jna.Pointer;
 import io.virtrev.api.source.LifecycleAction;
+import io.virtrev.api.source.DomainObservation;
 import io.virtrev.api.source.UndefineOptions;
 
 /**
@@ -31,21 +32,18 @@ final class DomainWriter {
   private DomainWriter() {}
 
   /**
-   * {@code virDomainDefineXMLFlags(VIR_DOMAIN_DEFINE_VALIDATE)}; returns the defined domain's uuid
-   * (lower case). Malformed XML fails with VIR_ERR_XML_ERROR/XML_DETAIL, schema-invalid XML with
-   * VIR_ERR_XML_INVALID_SCHEMA, and a name or uuid clash with VIR_ERR_OPERATION_FAILED.
+   * {@code virDomainDefineXMLFlags} (with {@code VIR_DOMAIN_DEFINE_VALIDATE} if {@code validate}), then
+   * reads the defined domain back through the handle the define returned (no lookup; persistent, as
+   * every defined domain is). Malformed XML fails with VIR_ERR_XML_ERROR/XML_DETAIL, schema-invalid XML
+   * with VIR_ERR_XML_INVALID_SCHEMA, and a name or uuid clash with VIR_ERR_OPERATION_FAILED.
    */
-  static String define(NativeConnect connect, String xml) throws NativeCallException {
-    Pointer dom = LIB.virDomainDefineXMLFlags(connect.pointer(), xml, LibvirtNative.DEFINE_VALIDATE);
+  static DomainObservation define(NativeConnect connect, String xml, boolean validate) throws NativeCallException {
+    Pointer dom = LIB.virDomainDefineXMLFlags(connect.pointer(), xml, validate ? LibvirtNative.DEFINE_VALIDATE : 0);
     if (dom == null) {
       throw NativeCallException.lastError("virDomainDefineXMLFlags");
     }
     try {
-      String uuid = LibvirtNative.uuidString(dom);
-      if (uuid == null) {
-        throw NativeCallException.lastError("virDomainGetUUIDString");
-      }
-      return uuid;
+      return DomainReader.read(dom, new DomainReader.Known(true, null));
     } finally {
       LIB.virDomainFree(dom);
     }

@@ -6,7 +6,6 @@ import io.virtrev.api.source.LifecycleAction;
 import io.virtrev.api.source.SourceException;
 import io.virtrev.api.source.SourceListener;
 import io.virtrev.api.source.UndefineOptions;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -14,7 +13,6 @@ import java.util.UUID;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import org.libvirt.Domain;
 import org.libvirt.LibvirtException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -92,20 +90,14 @@ public final class LibvirtDomainSource implements DomainSource {
 
   @Override
   public List<DomainObservation> listAll() {
-    return current().call(connect -> {
-      Domain[] domains = connect.listAllDomains(0);
-      try {
-        List<DomainObservation> result = new ArrayList<>(domains.length);
-        for (Domain domain : domains) {
-          readUnlessGone(connect, domain, result);
-        }
-        return result;
-      } finally {
-        for (Domain domain : domains) {
-          DomainReader.free(domain);
-        }
-      }
-    });
+    try (LibvirtListing listing = LibvirtListing.open(current())) {
+      return listing.next(Integer.MAX_VALUE);
+    }
+  }
+
+  @Override
+  public Listing listing() {
+    return LibvirtListing.open(current());
   }
 
   /** Also empty for a string that is not a uuid: no domain can have it. */
@@ -115,14 +107,7 @@ public final class LibvirtDomainSource implements DomainSource {
       return Optional.empty();
     }
     try {
-      return Optional.of(current().call(connect -> {
-        Domain domain = connect.domainLookupByUUIDString(uuid);
-        try {
-          return DomainReader.read(connect, domain);
-        } finally {
-          DomainReader.free(domain);
-        }
-      }));
+      return Optional.of(current().call(connect -> DomainReader.lookupAndRead(connect, uuid)));
     } catch (SourceException e) {
       if (e.kind() == SourceException.Kind.NOT_FOUND) {
         return Optional.empty();
@@ -132,21 +117,13 @@ public final class LibvirtDomainSource implements DomainSource {
   }
 
   /**
-   * Defines with validation, then reads the domain back on the same connection. If the domain is
-   * undefined between the two calls, this fails with NOT_FOUND although the define happened.
+   * Defines, then reads the domain back through the define's own handle on the same connection: what
+   * libvirt stored, with no lookup in between.
    */
   @Override
-  public DomainObservation define(String xml) {
+  public DomainObservation define(String xml, boolean validate) {
     Objects.requireNonNull(xml, "xml");
-    return current().call(connect -> {
-      String uuid = DomainWriter.define(connect, xml);
-      Domain domain = connect.domainLookupByUUIDString(uuid);
-      try {
-        return DomainReader.read(connect, domain);
-      } finally {
-        DomainReader.free(domain);
-      }
-    });
+    return current().call(connect -> DomainWriter.define(connect, xml, validate));
   }
 
   @Override
@@ -305,21 +282,6 @@ public final class LibvirtDomainSource implements DomainSource {
   private boolean isClosed() {
     synchronized (stateLock) {
       return closed;
-    }
-  }
-
-  private static void readUnlessGone(NativeConnect connect, Domain domain, List<DomainObservation> out)
-      throws LibvirtException, NativeCallException {
-    try {
-      out.add(DomainReader.read(connect, domain));
-    } catch (LibvirtException e) {
-      if (LibvirtErrors.map(e, () -> true).kind() != SourceException.Kind.NOT_FOUND) {
-        throw e;
-      }
-    } catch (NativeCallException e) {
-      if (e.code() != LibvirtErrors.NO_DOMAIN) {
-        throw e;
-      }
     }
   }
 

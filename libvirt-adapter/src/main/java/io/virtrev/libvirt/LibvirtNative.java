@@ -5,6 +5,7 @@ import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
+import com.sun.jna.ptr.PointerByReference;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
@@ -70,6 +71,30 @@ interface LibvirtNative extends Library {
   Pointer virDomainLookupByUUIDString(Pointer conn, String uuid);
 
   int virDomainGetState(Pointer dom, IntByReference state, IntByReference reason, int flags);
+
+  /** Local accessor (no RPC): the id the handle was created with, (unsigned) -1 if it was inactive. */
+  int virDomainGetID(Pointer dom);
+
+  /** A string the caller frees with {@link Native#free}, or null on error. */
+  Pointer virDomainGetXMLDesc(Pointer dom, int flags);
+
+  /** 1, 0, or -1 on error. */
+  int virDomainIsPersistent(Pointer dom);
+
+  int virDomainGetAutostart(Pointer dom, IntByReference autostart);
+
+  /**
+   * The number of domains matching {@code flags}, or -1. {@code domains} receives a NULL-terminated
+   * array the caller frees with {@link Native#free}, after freeing each domain with {@link #virDomainFree}.
+   */
+  int virConnectListAllDomains(Pointer conn, PointerByReference domains, int flags);
+
+  /** virConnectListAllDomainsFlags. */
+  int LIST_PERSISTENT = 4;
+  int LIST_AUTOSTART = 1024;
+
+  /** VIR_DOMAIN_XML_INACTIVE. */
+  int XML_INACTIVE = 2;
 
   int virDomainFree(Pointer dom);
 

@@ -93,6 +93,51 @@ class TestDriverContractTest {
   }
 
   @Test
+  void aListingInStepsReadsWhatGetReadsIncludingPersistenceAndAutostart() throws LibvirtException {
+    String base = UUID.randomUUID().toString().substring(0, 8);
+    String off = UUID.randomUUID().toString();
+    String auto = UUID.randomUUID().toString();
+    String transientOne = UUID.randomUUID().toString();
+    String gone = UUID.randomUUID().toString();
+    defined.addAll(List.of(off, auto, transientOne, gone));
+    mutator.domainDefineXML(testDomainXml("vrt-list-off-" + base, off)).free();
+    Domain a = mutator.domainDefineXML(testDomainXml("vrt-list-auto-" + base, auto));
+    a.setAutostart(true);
+    a.free();
+    mutator.domainCreateXML(testDomainXml("vrt-list-transient-" + base, transientOne), 0).free();
+    Domain g = mutator.domainDefineXML(testDomainXml("vrt-list-gone-" + base, gone));
+
+    List<DomainObservation> stepped = new ArrayList<>();
+    int steps = 0;
+    try (var listing = source.listing()) {
+      g.undefine(); // after the listing opened: its step skips it
+      g.free();
+      while (listing.hasNext()) {
+        stepped.addAll(listing.next(2));
+        steps++;
+      }
+      assertThat(listing.next(1)).isEmpty();
+    }
+    assertThat(steps).isGreaterThan(1);
+    assertThat(stepped).extracting(DomainObservation::uuid).doesNotContain(gone).contains(off, auto, transientOne);
+    for (DomainObservation o : stepped) {
+      assertThat(o).as(o.name()).isEqualTo(source.get(o.uuid()).orElseThrow());
+    }
+    DomainObservation t = stepped.stream().filter(o -> o.uuid().equals(transientOne)).findFirst().orElseThrow();
+    assertThat(t.persistent()).isFalse();
+    assertThat(t.state()).isEqualTo("running");
+    assertThat(t.liveXml()).contains(transientOne);
+    assertThat(stepped.stream().filter(o -> o.uuid().equals(auto)).findFirst().orElseThrow().autostart()).isTrue();
+    assertThat(stepped.stream().filter(o -> o.uuid().equals(off)).findFirst().orElseThrow())
+        .satisfies(o -> {
+          assertThat(o.autostart()).isFalse();
+          assertThat(o.persistent()).isTrue();
+          assertThat(o.liveXml()).isNull();
+        });
+    assertThat(source.listAll()).containsExactlyInAnyOrderElementsOf(stepped);
+  }
+
+  @Test
   void lifecycleEventsAndStatesFollowEachChange() throws LibvirtException {
     String uuid = UUID.randomUUID().toString();
     String name = "vrt-test-" + uuid.substring(0, 8);

@@ -51,7 +51,7 @@ public final class DomainStore implements AutoCloseable {
   private record Observe(String uuid, DomainObservation observed, List<LibvirtEvent> events,
       Precondition pre, CompletableFuture<Optional<StoredEvent>> done) implements Command {}
 
-  private record Resync(List<DomainObservation> all, CompletableFuture<List<StoredEvent>> done)
+  private record Resync(List<DomainObservation> all, Set<String> keep, CompletableFuture<List<StoredEvent>> done)
       implements Command {}
 
   /** The compactor committed a new mark: publish a snapshot carrying it. */
@@ -162,8 +162,17 @@ public final class DomainStore implements AutoCloseable {
    * MODIFIED for every difference. Completes with the committed events.
    */
   public CompletableFuture<List<StoredEvent>> resync(List<DomainObservation> all) {
+    return resync(all, Set.of());
+  }
+
+  /**
+   * As {@link #resync(List)}, but leaves the domains in {@code keep} as they are, whether or not
+   * {@code all} has them: the caller read those again after {@code all}'s reads began (a resync read in
+   * steps serves events meanwhile), so what the store has for them is at least as new.
+   */
+  public CompletableFuture<List<StoredEvent>> resync(List<DomainObservation> all, Set<String> keep) {
     CompletableFuture<List<StoredEvent>> f = new CompletableFuture<>();
-    submit(new Resync(List.copyOf(all), f), f);
+    submit(new Resync(List.copyOf(all), Set.copyOf(keep), f), f);
     return f;
   }
 
@@ -424,12 +433,14 @@ public final class DomainStore implements AutoCloseable {
         present.add(d.uuid());
       }
       for (String uuid : w.uuids()) {
-        if (!present.contains(uuid)) {
+        if (!present.contains(uuid) && !r.keep().contains(uuid)) {
           add(out, w.observe(uuid, null, List.of()));
         }
       }
       for (DomainObservation d : r.all()) {
-        add(out, w.observe(d.uuid(), d, List.of()));
+        if (!r.keep().contains(d.uuid())) {
+          add(out, w.observe(d.uuid(), d, List.of()));
+        }
       }
       return () -> r.done().complete(out);
     }

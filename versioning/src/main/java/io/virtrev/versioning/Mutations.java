@@ -7,6 +7,7 @@ import io.virtrev.api.source.DomainSource;
 import io.virtrev.api.source.LifecycleAction;
 import io.virtrev.api.source.SourceException;
 import io.virtrev.api.source.UndefineOptions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,8 +35,19 @@ import java.util.function.Supplier;
  * out-of-band change was found). See docs/api.md.
  */
 public final class Mutations {
-  /** A mutation's outcome: the object at the revision holding the result, and whether one was made. */
-  public record Result(Domain object, boolean changed) {}
+  /**
+   * A mutation's outcome: the object at the revision holding the result, whether one was made, and
+   * warnings for the caller (Kubernetes' {@code Warning} header).
+   */
+  public record Result(Domain object, boolean changed, List<String> warnings) {
+    public Result {
+      warnings = List.copyOf(warnings);
+    }
+
+    Result withWarnings(List<String> w) {
+      return w.isEmpty() ? this : new Result(object, changed, w);
+    }
+  }
 
   private final DomainSource source;
   private final DomainStore store;
@@ -47,8 +59,14 @@ public final class Mutations {
     this.lane = lane;
   }
 
-  /** Replaces the config XML of the domain {@code nameOrUuid} (PUT). */
+  /** Replaces the config XML of the domain {@code nameOrUuid} (PUT), with schema validation. */
   public CompletableFuture<Result> update(String nameOrUuid, String xml, Precondition pre) {
+    return update(nameOrUuid, xml, pre, FieldValidation.STRICT);
+  }
+
+  /** Replaces the config XML of the domain {@code nameOrUuid} (PUT). */
+  public CompletableFuture<Result> update(String nameOrUuid, String xml, Precondition pre,
+      FieldValidation validation) {
     DomainXmlInspector.Identity id = DomainXmlInspector.inspect(xml);
     return exclusive(() -> {
       Domain cur = find(nameOrUuid);
@@ -65,13 +83,19 @@ public final class Mutations {
             + "\": renaming through an update is not supported");
       }
       reobserve(cur.uuid(), pre);
-      DomainObservation stored = call(() -> source.define(xml));
-      return commit(cur.uuid(), Optional.of(stored));
+      List<String> warnings = new ArrayList<>(1);
+      DomainObservation stored = define(xml, validation, warnings);
+      return commit(cur.uuid(), Optional.of(stored)).withWarnings(warnings);
     });
   }
 
-  /** Defines a new domain (POST); 409 AlreadyExists if its name or uuid exists. */
+  /** Defines a new domain (POST) with schema validation; 409 AlreadyExists if its name or uuid exists. */
   public CompletableFuture<Result> create(String xml) {
+    return create(xml, FieldValidation.STRICT);
+  }
+
+  /** Defines a new domain (POST); 409 AlreadyExists if its name or uuid exists. */
+  public CompletableFuture<Result> create(String xml, FieldValidation validation) {
     DomainXmlInspector.Identity id = DomainXmlInspector.inspect(xml);
     return exclusive(() -> {
       Snapshot snap = store.snapshot();
@@ -88,18 +112,18 @@ public final class Mutations {
           throw exists("uuid " + id.uuid(), store.snapshot().byUuid(id.uuid()).orElseThrow());
         }
       }
+      List<String> warnings = new ArrayList<>(1);
       DomainObservation stored;
       try {
-        stored = source.define(xml);
-      } catch (SourceException e) {
-        ApiException api = SourceErrors.toApi(e);
+        stored = define(xml, validation, warnings);
+      } catch (ApiException api) {
         if (api.reason() == ApiException.Reason.ALREADY_EXISTS || api.reason() == ApiException.Reason.CONFLICT) {
           lane.requestResync(); // libvirt knows a domain the store has not seen yet
-          throw new ApiException(ApiException.Reason.ALREADY_EXISTS, api.getMessage(), api.details(), e);
+          throw new ApiException(ApiException.Reason.ALREADY_EXISTS, api.getMessage(), api.details(), api);
         }
         throw api;
       }
-      return commit(stored.uuid(), Optional.of(stored));
+      return commit(stored.uuid(), Optional.of(stored)).withWarnings(warnings);
     });
   }
 
@@ -140,15 +164,38 @@ public final class Mutations {
     join(store.observeAndCheck(uuid, now.orElse(null), pre));
   }
 
+  /** Step 2 of a define, as {@code validation} says; a Warn that fell back adds a warning. */
+  private DomainObservation define(String xml, FieldValidation validation, List<String> warnings) {
+    try {
+      return source.define(xml, validation != FieldValidation.IGNORE);
+    } catch (SourceException e) {
+      if (validation != FieldValidation.WARN || !SourceErrors.isSchemaInvalid(e)) {
+        throw SourceErrors.toApi(e);
+      }
+      DomainObservation stored = call(() -> source.define(xml, false));
+      warnings.add("the XML does not validate against libvirt's schema; defined without validation"
+          + " (fieldValidation=Warn), so libvirt dropped what it does not know: " + firstLine(e.getMessage()));
+      return stored;
+    }
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "";
+    }
+    String flat = s.replace('\n', ' ').strip();
+    return flat.length() > 400 ? flat.substring(0, 400) + "..." : flat;
+  }
+
   /** Step 3: commit what libvirt holds now; the object at the revision that holds the result. */
   private Result commit(String uuid, Optional<DomainObservation> after) {
     Optional<StoredEvent> e = join(store.observe(uuid, after.orElse(null), List.of()));
     if (e.isPresent()) {
-      return new Result(e.get().object(), true);
+      return new Result(e.get().object(), true, List.of());
     }
     Domain unchanged = store.snapshot().byUuid(uuid).orElseThrow(() ->
         new ApiException(ApiException.Reason.NOT_FOUND, "domain " + uuid + " not found"));
-    return new Result(unchanged, false);
+    return new Result(unchanged, false, List.of());
   }
 
   private <T> CompletableFuture<T> exclusive(Supplier<T> task) {

@@ -8,6 +8,8 @@ import io.virtrev.api.source.SourceEvent;
 import io.virtrev.api.source.SourceException;
 import io.virtrev.api.source.SourceListener;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +30,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>On every (re)connect, and every {@code resyncPeriod}: list everything and {@link DomainStore#resync}.
- *       Until the first resync after a connect has committed, the daemon is not ready.
+ *       Until the first resync after a connect has committed, the daemon is not ready. The listing is
+ *       read in steps; events that arrive meanwhile are served between steps.
  *   <li>On each event: re-read that domain and {@link DomainStore#observe} it. Events for a domain that
  *       pile up while a read is in flight are coalesced into one read.
  *   <li>Too many domains with pending events: the events are dropped and a resync is done instead.
@@ -287,10 +290,23 @@ public final class Reconciler implements SourceListener, AutoCloseable {
     left.forEach(Runnable::run);
   }
 
+  /**
+   * Reads every domain in steps of {@code resyncStep}, re-reading the domains whose events arrived in
+   * between after each step (so an event waits for one step, not for the whole resync), then commits
+   * the difference. The domains re-read that way are left out of the diff: the store already has a read
+   * of them at least as new as the listing's. Mutations still wait for the whole resync.
+   */
   private void fullResync(long epoch) throws InterruptedException, ExecutionException {
     long t0 = System.nanoTime();
-    List<DomainObservation> all = source.listAll();
-    var committed = store.resync(all).get();
+    List<DomainObservation> all = new ArrayList<>();
+    Set<String> reread = new HashSet<>();
+    try (DomainSource.Listing listing = source.listing()) {
+      while (listing.hasNext()) {
+        all.addAll(listing.next(config.resyncStep()));
+        serveEvents(reread);
+      }
+    }
+    var committed = store.resync(all, reread).get();
     long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
     lock.lock();
     try {
@@ -303,28 +319,53 @@ public final class Reconciler implements SourceListener, AutoCloseable {
       lock.unlock();
     }
     if (committed.isEmpty()) {
-      LOG.debug("resync: {} domains, no change ({} ms)", all.size(), ms);
+      LOG.debug("resync: {} domains, no change ({} ms; {} re-read for events meanwhile)", all.size(), ms,
+          reread.size());
     } else {
-      LOG.info("resync: {} domains, {} changes committed, now at revision {} ({} ms)", all.size(),
-          committed.size(), committed.get(committed.size() - 1).revision(), ms);
+      LOG.info("resync: {} domains, {} changes committed, now at revision {} ({} ms; {} re-read for events"
+          + " meanwhile)", all.size(), committed.size(), committed.get(committed.size() - 1).revision(), ms,
+          reread.size());
+    }
+  }
+
+  /** During a resync: re-reads the domains with pending events, adding their uuids to {@code reread}. */
+  private void serveEvents(Set<String> reread) {
+    Map<String, List<LibvirtEvent>> batch;
+    lock.lock();
+    try {
+      if (pending.isEmpty()) {
+        return;
+      }
+      batch = pending;
+      pending = new LinkedHashMap<>();
+    } finally {
+      lock.unlock();
+    }
+    for (Map.Entry<String, List<LibvirtEvent>> e : batch.entrySet()) {
+      reread.addAll(reread(e.getKey(), e.getValue()));
     }
   }
 
   /**
    * Re-reads one domain. If the domain now carries a name that the store still gives to another uuid
-   * (that one was undefined and its event lost), re-reads that one first so names stay unique.
+   * (that one was undefined and its event lost), re-reads that one first so names stay unique. Returns
+   * the uuids read.
    */
-  private void reread(String uuid, List<LibvirtEvent> events) {
+  private List<String> reread(String uuid, List<LibvirtEvent> events) {
     Optional<DomainObservation> obs = source.get(uuid);
+    List<String> read = List.of(uuid);
     if (obs.isPresent()) {
       Optional<Domain> holder = store.snapshot().byName(obs.get().name());
       if (holder.isPresent() && !holder.get().uuid().equals(uuid)) {
         String other = holder.get().uuid();
         resyncOnFailure(store.observe(other, source.get(other).orElse(null), List.of()));
+        read = List.of(other, uuid);
       }
     }
     resyncOnFailure(store.observe(uuid, obs.orElse(null), events));
+    return read;
   }
+
   /** A commit that failed (disk full, say) lost an observation: the next resync restores it. */
   private void resyncOnFailure(CompletableFuture<?> commit) {
     commit.whenComplete((r, err) -> {

@@ -8,8 +8,12 @@ import java.time.Duration;
  * @param retryDelay wait before retrying a failed read that was not a lost connection
  * @param maxPendingDomains domains with unprocessed events beyond which events are dropped and a full
  *     resync is scheduled instead (bounds memory under an event storm)
+ * @param resyncStep domains a resync reads between two looks at pending events: an event waits for at
+ *     most one step of a running resync (a step costs about 2-3 libvirt round trips per domain)
  */
-public record ReconcilerConfig(Duration resyncPeriod, Duration retryDelay, int maxPendingDomains) {
+public record ReconcilerConfig(Duration resyncPeriod, Duration retryDelay, int maxPendingDomains, int resyncStep) {
+  public static final int DEFAULT_RESYNC_STEP = 4;
+
   public ReconcilerConfig {
     if (resyncPeriod.isNegative() || resyncPeriod.isZero()) {
       throw new IllegalArgumentException("resyncPeriod must be positive: " + resyncPeriod);
@@ -20,17 +24,24 @@ public record ReconcilerConfig(Duration resyncPeriod, Duration retryDelay, int m
     if (maxPendingDomains < 1) {
       throw new IllegalArgumentException("maxPendingDomains < 1: " + maxPendingDomains);
     }
+    if (resyncStep < 1) {
+      throw new IllegalArgumentException("resyncStep < 1: " + resyncStep);
+    }
   }
 
   public static ReconcilerConfig defaults() {
-    return new ReconcilerConfig(Duration.ofSeconds(30), Duration.ofSeconds(1), 100_000);
+    return new ReconcilerConfig(Duration.ofSeconds(30), Duration.ofSeconds(1), 100_000, DEFAULT_RESYNC_STEP);
   }
 
   public ReconcilerConfig withResyncPeriod(Duration d) {
-    return new ReconcilerConfig(d, retryDelay, maxPendingDomains);
+    return new ReconcilerConfig(d, retryDelay, maxPendingDomains, resyncStep);
   }
 
   public ReconcilerConfig withMaxPendingDomains(int n) {
-    return new ReconcilerConfig(resyncPeriod, retryDelay, n);
+    return new ReconcilerConfig(resyncPeriod, retryDelay, n, resyncStep);
+  }
+
+  public ReconcilerConfig withResyncStep(int n) {
+    return new ReconcilerConfig(resyncPeriod, retryDelay, maxPendingDomains, n);
   }
 }

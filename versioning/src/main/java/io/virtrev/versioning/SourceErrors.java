@@ -13,6 +13,11 @@ public final class SourceErrors {
 
   private SourceErrors() {}
 
+  /** The XML is well formed but libvirt's schema check refused it. */
+  static boolean isSchemaInvalid(SourceException e) {
+    return e.kind() == SourceException.Kind.INVALID_XML && e.code() == XML_INVALID_SCHEMA;
+  }
+
   public static ApiException toApi(SourceException e) {
     Map<String, Object> details = e.code() >= 0 ? Map.of("libvirtErrorCode", e.code()) : Map.of();
     ApiException.Reason reason = switch (e.kind()) {

@@ -76,6 +76,37 @@ class ReconcilerTest {
   }
 
   @Test
+  void aResyncServesEventsBetweenItsStepsAndDoesNotUndoWhatTheyRead() {
+    List<String> uuids = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      uuids.add(source.defineTiny("d" + i));
+    }
+    String first = uuids.get(0);
+    start(ReconcilerConfig.defaults().withResyncStep(1));
+    await().atMost(Duration.ofSeconds(5)).until(() -> reconciler.readiness().ready());
+    long resyncs = reconciler.resyncCount();
+    // During the next resync, after the first domain was read (step 1), it changes with an event.
+    source.onListingStep(step -> {
+      if (step == 3) {
+        source.redefine(first, 99);
+      }
+    });
+    reconciler.requestResync();
+    await().atMost(Duration.ofSeconds(5)).until(() -> reconciler.resyncCount() > resyncs);
+    source.onListingStep(step -> { });
+
+    List<String> reads = source.reads();
+    int reread = reads.lastIndexOf("get " + first);
+    assertThat(reread).as("the event was served during the resync, between its steps: %s", reads)
+        .isGreaterThan(reads.indexOf("listing step 3")).isLessThan(reads.lastIndexOf("listing step 10"));
+    await().atMost(Duration.ofSeconds(5)).until(() ->
+        store.snapshot().byUuid(first).orElseThrow().spec().xml().contains(">101376<"));
+    Revision changed = store.snapshot().byUuid(first).orElseThrow().resourceVersion();
+    assertThat(store.snapshot().revision()).as("the resync's older read of the domain was not committed over it")
+        .isEqualTo(changed);
+  }
+
+  @Test
   void disconnectDropsReadinessAndReconnectResyncsWhatWasMissed() {
     String a = source.defineTiny("a");
     start(ReconcilerConfig.defaults());

@@ -31,18 +31,37 @@ public interface DomainSource extends AutoCloseable {
   /** Every domain the hypervisor knows (defined or running, persistent or transient). */
   List<DomainObservation> listAll();
 
+  /**
+   * Every domain, read in steps, so that the consumer can do other work between steps (the reconciler
+   * serves events between them during a resync). Which domains exist is decided when the listing is
+   * opened; each domain is read when its step comes, so the result is not a picture of one instant
+   * (neither is {@link #listAll}: reads are never atomic across domains). Domains that vanish before
+   * their step are skipped. The default reads everything in the first step.
+   *
+   * @throws SourceException CONNECTION and others as {@link #listAll}, from here or from any step
+   */
+  default Listing listing() {
+    return Listing.of(listAll());
+  }
+
   /** The domain with this uuid (lower-case canonical form), empty if the hypervisor has none. */
   Optional<DomainObservation> get(String uuid);
 
   /**
-   * Defines (or redefines, if the uuid exists) a persistent domain with libvirt's schema validation
-   * ({@code VIR_DOMAIN_DEFINE_VALIDATE}), so unknown elements are rejected rather than dropped.
-   * Returns the domain as libvirt stored it, read back right after the define.
+   * Defines (or redefines, if the uuid exists) a persistent domain. With {@code validate}, libvirt checks
+   * the XML against its schema first ({@code VIR_DOMAIN_DEFINE_VALIDATE}), so unknown elements are
+   * rejected; without, libvirt parses what it knows and silently drops the rest. Returns the domain as
+   * libvirt stored it, read back right after the define.
    *
-   * @throws SourceException INVALID_XML (malformed or schema-invalid, with libvirt's message),
-   *     OPERATION_INVALID / OTHER as libvirt reports, CONNECTION
+   * @throws SourceException INVALID_XML (malformed, or schema-invalid with libvirt's code 92, with
+   *     libvirt's message), OPERATION_INVALID / OTHER as libvirt reports, CONNECTION
    */
-  DomainObservation define(String xml);
+  DomainObservation define(String xml, boolean validate);
+
+  /** {@link #define(String, boolean)} with validation. */
+  default DomainObservation define(String xml) {
+    return define(xml, true);
+  }
 
   /**
    * Undefines the domain (a running one becomes transient and disappears when it stops).
@@ -70,4 +89,43 @@ public interface DomainSource extends AutoCloseable {
   /** Stops reconnecting, unregisters events and frees native resources. Idempotent. */
   @Override
   void close();
+
+  /** A listing in progress; see {@link DomainSource#listing()}. Single-threaded; close it. */
+  interface Listing extends AutoCloseable {
+    /** True until every domain of the listing was handed out. */
+    boolean hasNext();
+
+    /** Up to {@code max} (>= 1) more domains, fewer (even none) if some vanished meanwhile. */
+    List<DomainObservation> next(int max);
+
+    /** Releases what the listing holds; never throws. */
+    @Override
+    void close();
+
+    /** A listing of observations already read. */
+    static Listing of(List<DomainObservation> all) {
+      return new Listing() {
+        private int at;
+
+        @Override
+        public boolean hasNext() {
+          return at < all.size();
+        }
+
+        @Override
+        public List<DomainObservation> next(int max) {
+          if (max < 1) {
+            throw new IllegalArgumentException("max < 1: " + max);
+          }
+          int end = Math.min(all.size(), at + max);
+          List<DomainObservation> out = List.copyOf(all.subList(at, end));
+          at = end;
+          return out;
+        }
+
+        @Override
+        public void close() {}
+      };
+    }
+  }
 }

@@ -125,7 +125,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       case DOMAINS -> {
         allow(req, HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST);
         if (req.method().equals(HttpMethod.POST)) {
-          MutationRoutes.create(ctx, req, api, identity);
+          MutationRoutes.create(ctx, req, api, identity, query);
         } else if (query.flag("watch")) {
           watch(ctx, req, query, null);
         } else {
@@ -137,7 +137,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         if (rest.length == 1 && !rest[0].isEmpty()) {
           allow(req, HttpMethod.GET, HttpMethod.HEAD, HttpMethod.PUT, HttpMethod.DELETE);
           if (req.method().equals(HttpMethod.PUT)) {
-            MutationRoutes.update(ctx, req, api, identity, rest[0]);
+            MutationRoutes.update(ctx, req, api, identity, query, rest[0]);
           } else if (req.method().equals(HttpMethod.DELETE)) {
             MutationRoutes.delete(ctx, req, api, identity, query, rest[0]);
           } else if (query.flag("watch")) {

@@ -9,6 +9,7 @@ import io.virtrev.api.Domain;
 import io.virtrev.api.source.LifecycleAction;
 import io.virtrev.daemon.security.Identity;
 import io.virtrev.api.source.UndefineOptions;
+import io.virtrev.versioning.FieldValidation;
 import io.virtrev.versioning.Mutations;
 import io.virtrev.versioning.Precondition;
 import java.util.Arrays;
@@ -37,7 +38,7 @@ final class MutationRoutes {
   }
 
   /** POST /api/v1/domains: 201 with Location and ETag. {@code If-None-Match: *} is the default meaning. */
-  static void create(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api, Identity who) {
+  static void create(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api, Identity who, Query query) {
     String inm = req.headers().get(HttpHeaderNames.IF_NONE_MATCH);
     if (inm != null && !inm.trim().equals("*")) {
       throw new ApiException(ApiException.Reason.BAD_REQUEST,
@@ -47,18 +48,21 @@ final class MutationRoutes {
       throw new ApiException(ApiException.Reason.BAD_REQUEST,
           "If-Match on create names a version of a domain that does not exist yet; use If-None-Match: *");
     }
+    FieldValidation validation = fieldValidation(api, query);
     RequestBodies.Definition def = RequestBodies.definition(req);
-    respond(ctx, req, api, who, api.mutations().create(def.xml()), r -> new Answer(HttpResponseStatus.CREATED,
+    respond(ctx, req, api, who, api.mutations().create(def.xml(), validation), r -> new Answer(HttpResponseStatus.CREATED,
         r.object(), Map.of(HttpHeaderNames.LOCATION.toString(), ApiHandler.DOMAINS + "/" + r.object().name())));
   }
 
   /** PUT /api/v1/domains/{id}: replace the config XML, conditionally on If-Match (412) or metadata.resourceVersion (409). */
-  static void update(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api, Identity who, String id) {
+  static void update(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api, Identity who, Query query,
+      String id) {
+    FieldValidation validation = fieldValidation(api, query);
     Precondition header = RequestBodies.ifMatch(req);
     RequestBodies.Definition def = RequestBodies.definition(req);
     checkMetadataNames(api, id, def);
     Precondition pre = header.and(def.pre());
-    respond(ctx, req, api, who, api.mutations().update(id, def.xml(), pre),
+    respond(ctx, req, api, who, api.mutations().update(id, def.xml(), pre, validation),
         r -> new Answer(HttpResponseStatus.OK, r.object(), Map.of()));
   }
 
@@ -94,6 +98,18 @@ final class MutationRoutes {
               + " status.lastEvent, or use reset\""));
       default -> new Answer(HttpResponseStatus.OK, r.object(), Map.of());
     });
+  }
+
+  /** RFC 7234 warn-values, comma-separated (code 299, agent "-", as Kubernetes writes them). */
+  private static String warningValue(java.util.List<String> warnings) {
+    return String.join(", ", warnings.stream()
+        .map(w -> "299 - \"" + w.replace("\\", "\\\\").replace("\"", "\\\"") + "\"").toList());
+  }
+
+  /** The request's {@code fieldValidation}, or the daemon's default. */
+  private static FieldValidation fieldValidation(ApiContext api, Query query) {
+    return query.get("fieldValidation").filter(v -> !v.isEmpty()).map(FieldValidation::parse)
+        .orElse(api.http().fieldValidation());
   }
 
   /** A JSON body's metadata.name / metadata.uuid, if given, must name the domain in the URL. */
@@ -141,6 +157,9 @@ final class MutationRoutes {
             api.audit().record(who, req.method().name(), req.uri(), a.status().code(), a.object().name(),
                 a.object().uuid(), a.object().resourceVersion().toString(), null);
             Map<String, String> h = new LinkedHashMap<>(a.headers());
+            if (!r.warnings().isEmpty()) { // one Warning header per RFC 7234 warning, as Kubernetes sends them
+              h.merge("Warning", warningValue(r.warnings()), (x, y) -> x + ", " + y);
+            }
             h.put(HttpHeaderNames.ETAG.toString(), "\"" + a.object().resourceVersion() + "\"");
             h.put("X-Virtrev-Store-Id", api.store().snapshot().storeId());
             Responses.json(ctx, req, a.status(), a.object(), h);
