@@ -21,12 +21,42 @@ final class RawLibvirt implements AutoCloseable {
   private static final Libvirt.VirErrorCallback QUIET = (userData, error) -> { };
   private static boolean loop;
 
-  final Connect conn;
+  final PointerConnect conn;
   private LifecycleListener listener;
 
   RawLibvirt(String uri) throws LibvirtException {
     ensureLoop();
-    conn = new Connect(uri);
+    conn = new PointerConnect(uri);
+  }
+
+  /** libvirt-java's Connect, handing out its virConnectPtr for the one call it lacks. */
+  static final class PointerConnect extends Connect {
+    PointerConnect(String uri) throws LibvirtException {
+      super(uri, false);
+    }
+
+    com.sun.jna.Pointer pointer() {
+      return vcp.getPointer();
+    }
+  }
+
+  /** {@code virDomainDefineXMLFlags}, which libvirt-java 0.5.4 does not bind. */
+  interface DefineFlags extends com.sun.jna.Library {
+    DefineFlags INSTANCE = com.sun.jna.Native.load("libvirt.so.0", DefineFlags.class,
+        java.util.Map.of(com.sun.jna.Library.OPTION_STRING_ENCODING, "UTF-8"));
+
+    com.sun.jna.Pointer virDomainDefineXMLFlags(com.sun.jna.Pointer conn, String xml, int flags);
+
+    int virDomainFree(com.sun.jna.Pointer dom);
+  }
+
+  /** {@code virDomainDefineXMLFlags(VIR_DOMAIN_DEFINE_VALIDATE)}: what the daemon's Strict PUT asks of libvirt. */
+  void defineValidated(String xml) {
+    com.sun.jna.Pointer dom = DefineFlags.INSTANCE.virDomainDefineXMLFlags(conn.pointer(), xml, 1);
+    if (dom == null) {
+      throw new IllegalStateException("virDomainDefineXMLFlags(VALIDATE) failed");
+    }
+    DefineFlags.INSTANCE.virDomainFree(dom);
   }
 
   private static synchronized void ensureLoop() throws LibvirtException {
