@@ -13,7 +13,7 @@ import java.util.Set;
  * Runs every benchmark of issue 5 in one process and writes the table. Usually started by
  * {@code scripts/bench.sh}, which brings up libvirtd and etcd first.
  *
- * <pre>BenchMain [--quick] --repo DIR --out DIR --work DIR [--etcd HOST:PORT] [--only 1,2,...] [--command TEXT]</pre>
+ * <pre>BenchMain [--quick] --repo DIR --out DIR --work DIR [--etcd HOST:PORT] [--only 1,2,...,jmh] [--command TEXT]</pre>
  */
 public final class BenchMain {
   private BenchMain() {}
@@ -50,6 +50,12 @@ public final class BenchMain {
     run("QEMU list and CAS", only, Set.of("1", "5"), failures, () -> QemuBenches.run(c));
     run("durable commits", only, Set.of("4"), failures, () -> CommitBench.run(c));
     run("fan-out and memory", only, Set.of("3", "6"), failures, () -> FakeBenches.run(c));
+    run("in-process microbenchmarks (JMH)", only, Set.of("jmh"), failures, () -> {
+      io.virtrev.bench.jmh.JmhBenches.Result r = io.virtrev.bench.jmh.JmhBenches.run(c.quick);
+      r.rows().forEach(x -> report.jmh(x.benchmark(), x.score(), x.unit(), x.baseline(), x.ratio(), x.allocated()));
+      report.raw("jmh", r.raw());
+      report.notes.add(r.note());
+    });
     for (String f : failures) {
       report.row("!", "FAILED: " + f, "—", "—", "", "", "**no**", "see the run's output");
     }

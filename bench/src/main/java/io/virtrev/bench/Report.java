@@ -17,7 +17,11 @@ final class Report {
   record Row(String item, String measure, String figure, String baseline, String ratio, String target, String met,
       String notes) {}
 
+  /** One row of the JMH section (in-process microbenchmarks); cells formatted by the caller. */
+  record JmhRow(String benchmark, String score, String unit, String baseline, String ratio, String allocated) {}
+
   final List<Row> rows = new ArrayList<>();
+  final List<JmhRow> jmh = new ArrayList<>();
   final Map<String, Object> raw = new LinkedHashMap<>();
   final List<String> notes = new ArrayList<>();
 
@@ -25,6 +29,11 @@ final class Report {
       String notes) {
     rows.add(new Row(item, measure, figure, baseline, ratio, target, met, notes));
     System.out.printf("[bench] %s | %s | %s | %s | %s | %s | %s%n", item, measure, figure, baseline, ratio, target, met);
+  }
+
+  void jmh(String benchmark, String score, String unit, String baseline, String ratio, String allocated) {
+    jmh.add(new JmhRow(benchmark, score, unit, baseline, ratio, allocated));
+    System.out.printf("[bench] jmh | %s | %s %s | %s | %s | %s%n", benchmark, score, unit, baseline, ratio, allocated);
   }
 
   void raw(String key, Object value) {
@@ -65,6 +74,9 @@ final class Report {
     root.put("quick", quick);
     root.put("durationSeconds", Math.round(seconds));
     root.putPOJO("rows", rows);
+    if (!jmh.isEmpty()) {
+      root.putPOJO("jmhRows", jmh);
+    }
     root.putPOJO("raw", raw);
     Files.writeString(dir.resolve(base + ".json"),
         Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n");
@@ -86,6 +98,16 @@ final class Report {
       md.append("| ").append(r.item()).append(" | ").append(r.measure()).append(" | ").append(r.figure())
           .append(" | ").append(r.baseline()).append(" | ").append(r.ratio()).append(" | ").append(r.target())
           .append(" | ").append(r.met()).append(" | ").append(r.notes().replace("|", "\\|")).append(" |\n");
+    }
+    if (!jmh.isEmpty()) {
+      md.append("\n## In-process microbenchmarks (JMH)\n\n");
+      md.append("| benchmark | score ± error | unit | baseline | ratio | allocated/op |\n");
+      md.append("|---|---|---|---|---|---|\n");
+      for (JmhRow r : jmh) {
+        md.append("| ").append(r.benchmark().replace("|", "\\|")).append(" | ").append(r.score()).append(" | ")
+            .append(r.unit()).append(" | ").append(r.baseline().replace("|", "\\|")).append(" | ").append(r.ratio())
+            .append(" | ").append(r.allocated()).append(" |\n");
+      }
     }
     if (!notes.isEmpty()) {
       md.append("\n## How each figure was taken\n\n");
