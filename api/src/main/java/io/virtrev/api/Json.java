@@ -41,4 +41,13 @@ public final class Json {
       throw new UncheckedIOException("cannot read " + type.getSimpleName(), e);
     }
   }
+
+  /** As {@link #read(byte[], Class)}, from {@code length} bytes of {@code json} at {@code offset}. */
+  public static <T> T read(byte[] json, int offset, int length, Class<T> type) {
+    try {
+      return MAPPER.readValue(json, offset, length, type);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + type.getSimpleName(), e);
+    }
+  }
 }

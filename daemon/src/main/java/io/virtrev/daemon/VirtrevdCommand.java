@@ -57,9 +57,20 @@ final class VirtrevdCommand implements Callable<Integer> {
       description = "revisions kept for watch resume; older ones are compacted (default: ${DEFAULT-VALUE})")
   long historyRetention;
 
-  @Option(names = "--event-log-capacity", paramLabel = "N", defaultValue = "4096",
-      description = "newest revisions kept in memory for watchers; older ones are read from disk (default: ${DEFAULT-VALUE})")
+  @Option(names = "--event-log-capacity", paramLabel = "N", defaultValue = "100000",
+      description = "most of the newest revisions kept in memory for watchers (with --event-log-bytes, the tighter"
+          + " limit wins); older ones are read from disk (default: ${DEFAULT-VALUE})")
   int eventLogCapacity;
+
+  @Option(names = "--event-log-bytes", paramLabel = "BYTES", defaultValue = "67108864",
+      description = "most memory the newest revisions kept for watchers take (their watch lines plus 256 bytes"
+          + " each); the oldest go first, the newest stays (default: ${DEFAULT-VALUE})")
+  long eventLogBytes;
+
+  @Option(names = "--history-cache-bytes", paramLabel = "BYTES", defaultValue = "16777216",
+      description = "most memory of history pages read from disk for watchers behind the in-memory revisions,"
+          + " shared by all such watchers; 0: none (default: ${DEFAULT-VALUE})")
+  long historyCacheBytes;
 
   @Option(names = "--max-body-bytes", paramLabel = "BYTES", defaultValue = "1048576",
       description = "largest accepted request body, 413 beyond (default: ${DEFAULT-VALUE})")
@@ -219,6 +230,12 @@ final class VirtrevdCommand implements Callable<Integer> {
     if (eventLogCapacity < 1) {
       throw new ParameterException(spec.commandLine(), "--event-log-capacity must be >= 1: " + eventLogCapacity);
     }
+    if (eventLogBytes < 1) {
+      throw new ParameterException(spec.commandLine(), "--event-log-bytes must be >= 1: " + eventLogBytes);
+    }
+    if (historyCacheBytes < 0) {
+      throw new ParameterException(spec.commandLine(), "--history-cache-bytes must be >= 0: " + historyCacheBytes);
+    }
     if (maxBodyBytes < 1) {
       throw new ParameterException(spec.commandLine(), "--max-body-bytes must be >= 1: " + maxBodyBytes);
     }
@@ -238,7 +255,7 @@ final class VirtrevdCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--compaction-chunk must be >= 1: " + compactionChunk);
     }
     StoreConfig store = new StoreConfig(dataDir, historyRetention, eventLogCapacity, StoreConfig.DEFAULT_MAX_BATCH,
-        historyMaxAge, compactionChunk, StoreConfig.DEFAULT_COMPACTION_INTERVAL);
+        historyMaxAge, compactionChunk, StoreConfig.DEFAULT_COMPACTION_INTERVAL, eventLogBytes, historyCacheBytes);
     ReconcilerConfig rec = ReconcilerConfig.defaults().withResyncPeriod(resyncPeriod);
     if (maxWatchers < 1 || watchBufferBytes < 1024 || bookmarkInterval.isZero() || bookmarkInterval.isNegative()) {
       throw new ParameterException(spec.commandLine(), "--max-watchers must be >= 1, --watch-buffer-bytes >= 1024"

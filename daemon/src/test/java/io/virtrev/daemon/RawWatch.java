@@ -15,22 +15,33 @@ import java.util.List;
 
 /**
  * A watch over a plain socket with a tiny receive buffer, read only when the test says so: the
- * "client that stops reading". Decodes chunked transfer encoding, one JSON line per chunk.
+ * "client that stops reading". Decodes chunked transfer encoding; a chunk holds one or more whole JSON
+ * lines (the daemon writes a batch of events as one chunk, and never splits a line across chunks: a
+ * chunk that does not end with a newline fails the read). With {@code sse}, it asks for Server-Sent
+ * Events and a chunk holds whole SSE blocks ({@code id:}, {@code event:}, {@code data:}, blank line);
+ * an event's id must be its object's resourceVersion.
  */
 final class RawWatch implements AutoCloseable {
   private final Socket socket;
   private final InputStream in;
+  private final boolean sse;
   final List<SeenEvent> events = new ArrayList<>();
   final List<JsonNode> errors = new ArrayList<>();
   int status;
+  int chunks; // data chunks read
 
   RawWatch(int port, String pathAndQuery) throws IOException {
+    this(port, pathAndQuery, false);
+  }
+
+  RawWatch(int port, String pathAndQuery, boolean sse) throws IOException {
+    this.sse = sse;
     socket = new Socket();
     socket.setReceiveBufferSize(4096);
     socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
     socket.setSoTimeout(30_000);
-    socket.getOutputStream().write(("GET " + pathAndQuery + " HTTP/1.1\r\nHost: test\r\n\r\n")
-        .getBytes(StandardCharsets.US_ASCII));
+    socket.getOutputStream().write(("GET " + pathAndQuery + " HTTP/1.1\r\nHost: test\r\n"
+        + (sse ? "Accept: text/event-stream\r\n" : "") + "\r\n").getBytes(StandardCharsets.US_ASCII));
     in = new BufferedInputStream(socket.getInputStream());
   }
 
@@ -61,15 +72,66 @@ final class RawWatch implements AutoCloseable {
       }
       byte[] data = in.readNBytes(size);
       line(); // CRLF after the data
-      JsonNode j = Json.mapper().readTree(data);
-      String type = j.get("type").asText();
-      if (type.equals("ERROR")) {
-        errors.add(j.get("object"));
-      } else {
-        JsonNode m = j.get("object").get("metadata");
-        events.add(new SeenEvent(type, m.path("uuid").asText(null), m.path("name").asText(null),
-            Long.parseLong(m.get("resourceVersion").asText()), null));
+      chunks++;
+      if (sse) {
+        acceptSse(new String(data, StandardCharsets.UTF_8));
+        continue;
       }
+      if (data[data.length - 1] != '\n') {
+        throw new IllegalStateException("chunk " + chunks + " does not end with a whole line");
+      }
+      int from = 0;
+      for (int i = 0; i < data.length; i++) {
+        if (data[i] == '\n') {
+          accept(Json.mapper().readTree(data, from, i - from));
+          from = i + 1;
+        }
+      }
+    }
+  }
+
+  private void acceptSse(String text) throws IOException {
+    if (!text.endsWith("\n\n")) {
+      throw new IllegalStateException("SSE chunk " + chunks + " does not end with a whole block");
+    }
+    for (String block : text.split("\n\n")) {
+      String id = null;
+      String type = null;
+      String data = null;
+      for (String l : block.split("\n")) {
+        if (l.startsWith("id: ")) {
+          id = l.substring(4);
+        } else if (l.startsWith("event: ")) {
+          type = l.substring(7);
+        } else if (l.startsWith("data: ")) {
+          data = l.substring(6);
+        }
+      }
+      if (type == null || data == null) {
+        continue; // retry:, a position, a heartbeat
+      }
+      JsonNode obj = Json.mapper().readTree(data);
+      if (type.equals("ERROR")) {
+        errors.add(obj);
+        continue;
+      }
+      JsonNode m = obj.get("metadata");
+      long rv = Long.parseLong(m.get("resourceVersion").asText());
+      if (id != null && !type.equals("BOOKMARK") && Long.parseLong(id) != rv) {
+        throw new IllegalStateException("SSE id " + id + " on an event at resourceVersion " + rv);
+      }
+      events.add(new SeenEvent(type, m.path("uuid").asText(null), m.path("name").asText(null), rv, null));
+    }
+  }
+
+  private void accept(JsonNode j) {
+    String type = j.get("type").asText();
+    if (type.equals("ERROR")) {
+      errors.add(j.get("object"));
+    } else {
+      JsonNode m = j.get("object").get("metadata");
+      events.add(new SeenEvent(type, m.path("uuid").asText(null), m.path("name").asText(null),
+          Long.parseLong(m.get("resourceVersion").asText()), null));
     }
   }
 

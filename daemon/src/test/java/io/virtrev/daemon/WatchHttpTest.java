@@ -150,6 +150,78 @@ class WatchHttpTest {
     }
   }
 
+  /**
+   * Watchers behind an event log kept tiny by its byte limit catch up from history (pages they share),
+   * each complete and in order, in both framings; events go out in batches, one HTTP chunk of whole
+   * events per batch (not one chunk per event).
+   */
+  @Test
+  void stalledWatchersBehindASmallEventLogCatchUpInBatchesInBothFramings() throws Exception {
+    try (FakeDaemon d = FakeDaemon.start(dir, c -> c.withStore(c.store().withEventLogBytes(8 * 1024)))) {
+      long start = d.revision();
+      List<RawWatch> watches = new ArrayList<>();
+      try {
+        for (int i = 0; i < 6; i++) {
+          watches.add(new RawWatch(d.daemon.address().getPort(), "/api/v1/domains?watch=true&resourceVersion=" + start,
+              i % 2 == 1));
+        }
+        long end = commit(d, 3000);
+        for (RawWatch w : watches) {
+          w.readHead();
+          w.readUntil(end);
+          assertThat(w.status).isEqualTo(200);
+          assertThat(w.errors).isEmpty();
+          assertThat(WatchGuarantees.ordered(w.events)).isEmpty();
+          assertThat(WatchGuarantees.unique(w.events)).isEmpty();
+          assertThat(w.events).extracting(SeenEvent::resourceVersion)
+              .containsExactlyElementsOf(LongStream.rangeClosed(start + 1, end).boxed().toList());
+          assertThat(w.chunks).as("chunks for %d events", w.events.size()).isLessThan(w.events.size() / 4);
+        }
+      } finally {
+        for (RawWatch w : watches) {
+          w.close();
+        }
+      }
+    }
+  }
+
+  /**
+   * A filtered watch read from history (the event log holds almost nothing) sees a domain that starts
+   * and stops matching as ADDED and DELETED, in both framings (the stored line under another type).
+   */
+  @Test
+  void aFilteredWatchBehindTheEventLogSeesMatchingStartAndStop() throws Exception {
+    try (FakeDaemon d = FakeDaemon.start(dir, c -> c.withStore(c.store().withEventLogBytes(1)))) {
+      long start = d.revision();
+      String path = "/api/v1/domains?watch=true&fieldSelector=status.state%3Drunning&resourceVersion=" + start;
+      int port = d.daemon.address().getPort();
+      try (RawWatch json = new RawWatch(port, path); RawWatch sse = new RawWatch(port, path, true)) {
+        String uuid = UUID.randomUUID().toString();
+        String xml = DomainXml.tiny("toggle", uuid, 32);
+        CompletableFuture<?> last = null;
+        for (int i = 0; i < 400; i++) {
+          boolean running = i % 2 == 0;
+          last = d.daemon.store().observe(uuid, new DomainObservation(uuid, "toggle", xml, running ? xml : null, true,
+              false, running ? "running" : "shutoff", running ? "booted" : "unknown", running ? 1 : null), List.of());
+        }
+        last.get(60, TimeUnit.SECONDS);
+        long end = d.revision();
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+          expected.add("ADDED");
+          expected.add("DELETED");
+        }
+        for (RawWatch w : List.of(json, sse)) {
+          w.readHead();
+          w.readUntil(end);
+          assertThat(w.events).extracting(SeenEvent::type).isEqualTo(expected);
+          assertThat(w.events).extracting(SeenEvent::resourceVersion)
+              .containsExactlyElementsOf(LongStream.rangeClosed(start + 1, end).boxed().toList());
+        }
+      }
+    }
+  }
+
   @Test
   void timeoutSecondsEndsTheStreamCleanly() throws Exception {
     try (FakeDaemon d = FakeDaemon.start(dir, c -> c)) {

@@ -30,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * visible to no reader before it is durable; commands submitted from one thread are applied in that
  * order (so a later read of the hypervisor never loses to an earlier one).
  *
- * <p>Locks: {@code waiters} guards itself (revision waiters); the event log has its own. No lock is
- * held while calling a subscriber or completing a future.
+ * <p>Locks: {@code waiters} guards itself (revision waiters); the event log and the history pages
+ * ({@link HistoryPages}) have their own. No lock is held while calling a subscriber or completing a
+ * future.
  *
  * <p>Compaction runs on its own thread ({@link Compactor}, {@code store-compactor}) with its own SQLite
  * connection. The compacted revision is published in two steps: {@code compacted} (volatile, read by
@@ -64,6 +65,7 @@ public final class DomainStore implements AutoCloseable {
   private final StoreConfig config;
   private final SqliteRevisions db;
   private final EventLog log;
+  private final HistoryPages pages; // history read for watchers behind the log, shared between them
   private final Clock clock;
   private final BlockingQueue<Command> queue = new LinkedBlockingQueue<>();
   private final List<Runnable> subscribers = new CopyOnWriteArrayList<>();
@@ -83,7 +85,8 @@ public final class DomainStore implements AutoCloseable {
     this.config = config;
     this.db = db;
     this.clock = clock;
-    this.log = new EventLog(config.eventLogCapacity(), loaded.revision());
+    this.log = new EventLog(config.eventLogCapacity(), config.eventLogBytes(), loaded.revision());
+    this.pages = new HistoryPages(config.historyCacheBytes());
     Map<String, Domain> byUuid = new java.util.HashMap<>();
     Map<String, String> byName = new java.util.HashMap<>();
     for (Domain d : loaded.objects()) {
@@ -196,13 +199,60 @@ public final class DomainStore implements AutoCloseable {
   }
 
   /**
-   * Up to {@code max} retained events after {@code after}, from the database. Blocks on disk I/O: not
-   * for event-loop threads.
+   * As {@link #readRecent(Revision, int)}, and no more events than it takes to reach {@code maxBytes}
+   * of watch lines (at least one): a watcher asks for what its channel takes before it fills.
+   */
+  public RecentEvents readRecent(Revision after, int max, long maxBytes) {
+    return log.readAfter(after.value(), max, maxBytes);
+  }
+
+  /**
+   * Up to {@code max} retained events after {@code after} (fewer only if the published revision is
+   * reached), from the database, for watchers behind the event log. History is read in pages that
+   * every watcher shares ({@link HistoryPages}): watchers reading the same range cost one database
+   * read per page. The events carry no parsed object (their lines and selector fields are enough to
+   * stream them). May block on disk I/O: not for event-loop threads.
    *
    * @throws ApiException EXPIRED if a revision after {@code after} has been compacted away
    */
   public List<StoredEvent> readHistory(Revision after, int max) {
-    return db.readHistory(after.value(), snapshot.revision().value(), max);
+    long upTo = snapshot.revision().value(); // nothing beyond what is published (no time travel)
+    long at = after.value();
+    List<StoredEvent> out = new ArrayList<>(Math.min(max, HistoryPages.PAGE_SIZE));
+    while (out.size() < max && at < upTo) {
+      HistoryPages.Page hit = pages.get(HistoryPages.pageOf(at));
+      List<StoredEvent> page;
+      if (hit != null) {
+        Revision c = compacted.get(); // a read of the database checks the mark itself
+        if (at < c.value()) {
+          throw SqliteRevisions.expired(at, c.value());
+        }
+        page = hit.after(at);
+      } else {
+        page = db.readPage(pages, at, upTo);
+      }
+      if (page.isEmpty()) {
+        break;
+      }
+      for (StoredEvent e : page) {
+        if (out.size() == max || e.revision().value() > upTo) {
+          break;
+        }
+        out.add(e);
+        at = e.revision().value();
+      }
+    }
+    return out;
+  }
+
+  /** How many history reads for watchers went to the database (the rest came from shared pages). */
+  long historyReads() {
+    return db.historyReads();
+  }
+
+  /** The in-memory event log, for tests. */
+  EventLog eventLog() {
+    return log;
   }
 
   /** Checks that a watch may start after {@code rev}: every later revision is retained. */

@@ -21,6 +21,10 @@ public final class FieldSelector {
         case "metadata.uuid" -> uuid;
         default -> state;
       };
+      return holds(actual);
+    }
+
+    boolean holds(String actual) {
       return equal == value.equals(actual);
     }
   }
@@ -89,15 +93,16 @@ public final class FieldSelector {
 
   /**
    * How a stored event looks through this selector: its own type, ADDED (the domain starts matching),
-   * DELETED (it stops matching), or null (it matches neither before nor after: not delivered).
+   * DELETED (it stops matching), or null (it matches neither before nor after: not delivered). Parses
+   * the event's object only if a requirement is on {@code status.state} and the event was read without
+   * it.
    */
   public String typeThrough(StoredEvent e) {
     if (requirements.isEmpty()) {
       return e.type();
     }
-    Domain d = e.object();
-    boolean before = !e.type().equals("ADDED") && matches(e.prevName(), d.uuid(), e.prevState());
-    boolean after = !e.type().equals("DELETED") && matches(d);
+    boolean before = !e.type().equals("ADDED") && matches(e.prevName(), e.uuid(), e.prevState());
+    boolean after = !e.type().equals("DELETED") && matchesAfter(e);
     if (e.type().equals("DELETED")) {
       return before ? "DELETED" : null;
     }
@@ -108,6 +113,25 @@ public final class FieldSelector {
       return "ADDED";
     }
     return before ? "DELETED" : null;
+  }
+
+  /**
+   * Whether the event's object matches, from the event's own fields: the name and uuid are always at
+   * hand; the state only when a requirement is on it (an event read from history parses its object
+   * for it).
+   */
+  private boolean matchesAfter(StoredEvent e) {
+    for (Requirement r : requirements) {
+      String actual = switch (r.field()) {
+        case "metadata.name" -> e.name();
+        case "metadata.uuid" -> e.uuid();
+        default -> e.state();
+      };
+      if (!r.holds(actual)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static ApiException bad(String message) {

@@ -24,13 +24,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.LongAdder;
 import org.sqlite.SQLiteConfig;
 
 /**
  * The durable half of the store: SQLite in WAL mode with {@code synchronous=FULL}, so a transaction
  * is on disk when {@link #commit} returns. Tables: {@code meta} (store id, schema version, current and
  * compacted revision), {@code objects} (current object per uuid), {@code history} (one row per retained
- * revision, with its type and full object).
+ * revision, with its type, the name and state before and after, and the full object).
  *
  * <p>Threads and connections (SQLite WAL: any number of readers, one writer at a time):
  * <ul>
@@ -41,7 +42,9 @@ import org.sqlite.SQLiteConfig;
  *       its own write connection (unguarded). Its transactions are {@code BEGIN IMMEDIATE} and short
  *       (one chunk), so the writer's commit waits at most one chunk (busy_timeout) and never fails with
  *       a stale snapshot.
- *   <li>{@link #readHistory}: any thread; {@code readLock} guards the read connection (watchers).
+ *   <li>{@link #readPage}: any thread; {@code readLock} guards the read connection (watchers' history
+ *       reads) and makes a miss in the history page cache one read that every watcher waiting for the
+ *       same page shares (lock order: {@code readLock}, then the cache's own leaf lock).
  *   <li>{@link #stateAt}, {@link #versionAt}, {@link #historyOf} and the other point reads: any thread;
  *       {@code queryLock} guards the query connection, so a list page never delays a lagging watcher.
  * </ul>
@@ -67,6 +70,7 @@ final class SqliteRevisions implements AutoCloseable {
   private final Connection writer;
   private final Object readLock = new Object();
   private final Connection reader; // guarded by readLock
+  private final LongAdder historyReads = new LongAdder(); // history reads that went to the database
   private final Object queryLock = new Object();
   private final Connection query; // guarded by queryLock
   private final Connection compactor; // compactor thread only
@@ -146,7 +150,8 @@ final class SqliteRevisions implements AutoCloseable {
           st.execute("CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)");
           st.execute("CREATE TABLE objects(uuid TEXT PRIMARY KEY, revision INTEGER NOT NULL, json BLOB NOT NULL)");
           st.execute("CREATE TABLE history(revision INTEGER PRIMARY KEY, uuid TEXT NOT NULL, name TEXT NOT NULL,"
-              + " type TEXT NOT NULL, time_ms INTEGER NOT NULL, prev_name TEXT, prev_state TEXT, json BLOB NOT NULL)");
+              + " type TEXT NOT NULL, time_ms INTEGER NOT NULL, prev_name TEXT, prev_state TEXT, json BLOB NOT NULL,"
+              + " state TEXT)");
           st.execute("CREATE INDEX history_uuid ON history(uuid, revision)");
           putMeta("schema_version", Integer.toString(SCHEMA_VERSION));
           putMeta("store_id", UUID.randomUUID().toString());
@@ -160,6 +165,11 @@ final class SqliteRevisions implements AutoCloseable {
         // by a name a domain had at a revision.
         st.execute("CREATE INDEX IF NOT EXISTS history_time ON history(time_ms)");
         st.execute("CREATE INDEX IF NOT EXISTS history_name ON history(name, revision)");
+        // Added later still: the state after the change, so field selectors on watches never parse the
+        // object. Older binaries ignore it (and leave it NULL in rows they write); NULL: parse the object.
+        if (!columnExists("history", "state")) {
+          st.execute("ALTER TABLE history ADD COLUMN state TEXT");
+        }
       }
       writer.commit();
       Map<String, String> meta = readMeta();
@@ -205,8 +215,8 @@ final class SqliteRevisions implements AutoCloseable {
    */
   void commit(List<StoredEvent> events, Revision compactTo) throws SQLException {
     try (PreparedStatement hist = writer.prepareStatement(
-            "INSERT INTO history(revision, uuid, name, type, time_ms, prev_name, prev_state, json)"
-                + " VALUES (?,?,?,?,?,?,?,?)");
+            "INSERT INTO history(revision, uuid, name, type, time_ms, prev_name, prev_state, json, state)"
+                + " VALUES (?,?,?,?,?,?,?,?,?)");
         PreparedStatement upsert = writer.prepareStatement(
             "INSERT INTO objects(uuid, revision, json) VALUES (?,?,?)"
                 + " ON CONFLICT(uuid) DO UPDATE SET revision = excluded.revision, json = excluded.json");
@@ -222,6 +232,7 @@ final class SqliteRevisions implements AutoCloseable {
         hist.setString(6, e.prevName());
         hist.setString(7, e.prevState());
         hist.setBytes(8, e.objectJson());
+        hist.setString(9, d.status().state());
         hist.addBatch();
       }
       hist.executeBatch();
@@ -537,25 +548,39 @@ final class SqliteRevisions implements AutoCloseable {
   }
 
   /**
-   * Up to {@code max} retained events after {@code after}, in order and without a gap.
+   * The retained events of one history page after {@code after} and at or below {@code upTo}, in order
+   * and without a gap: page {@code after / PAGE_SIZE}, which holds revisions {@code (k * PAGE_SIZE,
+   * (k + 1) * PAGE_SIZE]}. Served from {@code cache} if it holds the page; otherwise read, from the
+   * page's first retained revision (not only after {@code after}), and put into the cache if it reached
+   * the page's end, so that every other watcher in the same page is served without a read. The caller
+   * passes the published revision as {@code upTo}: a commit is on disk a moment before it is published,
+   * and serving it earlier would let a list that follows show an older revision (time travel). Rows are
+   * not parsed ({@link StoredEvent#fromRow}).
    *
+   * <p>The cache is checked again under {@code readLock}: watchers that missed the same page while it
+   * was being read wait for that one read and share it.
+   *
+   * @return the events (possibly none if {@code after >= upTo}); a view the caller must not modify
    * @throws ApiException EXPIRED if a revision after {@code after} is no longer retained
    */
-  /**
-   * Up to {@code max} retained events in {@code (after, upTo]}, in order and without a gap. The caller
-   * passes the published revision as {@code upTo}: a commit is on disk a moment before it is published,
-   * and serving it earlier would let a list that follows show an older revision (time travel).
-   */
-  List<StoredEvent> readHistory(long after, long upTo, int max) {
+  List<StoredEvent> readPage(HistoryPages cache, long after, long upTo) {
+    long page = HistoryPages.pageOf(after);
+    long pageStart = HistoryPages.first(page) - 1;
+    long pageEnd = HistoryPages.last(page);
     synchronized (readLock) {
+      HistoryPages.Page hit = cache.get(page);
+      if (hit != null) {
+        return hit.after(after);
+      }
       try {
         List<StoredEvent> out = new ArrayList<>();
-        long compacted;
+        long from;
         try (PreparedStatement st = reader.prepareStatement(
-                "SELECT revision, type, time_ms, json, prev_name, prev_state FROM history WHERE revision > ?"
-                    + " AND revision <= ? ORDER BY revision LIMIT ?");
+                "SELECT revision, type, time_ms, json, prev_name, prev_state, uuid, name, state FROM history"
+                    + " WHERE revision > ? AND revision <= ? ORDER BY revision");
             PreparedStatement cm = reader.prepareStatement("SELECT value FROM meta WHERE key = 'compacted'")) {
           reader.setAutoCommit(false); // one read transaction: the rows and the compacted mark agree
+          long compacted;
           try (ResultSet rs = cm.executeQuery()) {
             rs.next();
             compacted = Long.parseLong(rs.getString(1));
@@ -563,19 +588,22 @@ final class SqliteRevisions implements AutoCloseable {
           if (after < compacted) {
             throw expired(after, compacted);
           }
-          st.setLong(1, after);
-          st.setLong(2, upTo);
-          st.setInt(3, max);
+          // Every revision above the mark is there; below it, rows may be gone. Without a cache, only
+          // what was asked for.
+          from = cache.enabled() ? Math.max(pageStart, compacted) : after;
+          st.setLong(1, from);
+          st.setLong(2, Math.min(pageEnd, upTo));
+          historyReads.increment();
           try (ResultSet rs = st.executeQuery()) {
-            long expect = after + 1;
+            long expect = from + 1;
             while (rs.next()) {
               long rev = rs.getLong(1);
               if (rev != expect) {
                 throw new IllegalStateException("history has a gap: expected revision " + expect + ", found " + rev);
               }
-              Domain d = Json.read(rs.getBytes(4), Domain.class);
-              out.add(new StoredEvent(Revision.of(rev), rs.getString(2), d,
-                  Instant.ofEpochMilli(rs.getLong(3)), rs.getBytes(4), rs.getString(5), rs.getString(6)));
+              out.add(StoredEvent.fromRow(Revision.of(rev), rs.getString(2), rs.getString(7), rs.getString(8),
+                  rs.getString(9), Instant.ofEpochMilli(rs.getLong(3)), rs.getBytes(4), rs.getString(5),
+                  rs.getString(6)));
               expect++;
             }
           }
@@ -583,11 +611,20 @@ final class SqliteRevisions implements AutoCloseable {
           reader.rollback();
           reader.setAutoCommit(true);
         }
-        return out;
+        HistoryPages.Page read = new HistoryPages.Page(from, List.copyOf(out));
+        if (from + out.size() == pageEnd) {
+          cache.put(page, read);
+        }
+        return read.after(after);
       } catch (SQLException e) {
         throw new StoreException("cannot read history after revision " + after + ": " + e.getMessage(), e);
       }
     }
+  }
+
+  /** How many history reads watchers made on the database (not served by the page cache). */
+  long historyReads() {
+    return historyReads.sum();
   }
 
   private static StoreException unreadable(Path dir, Exception e) {
@@ -600,6 +637,17 @@ final class SqliteRevisions implements AutoCloseable {
         "too old resource version: " + after + " (oldest retained: " + (compacted + 1)
             + "); list again and watch from the list's resourceVersion",
         Map.of("compactedRevision", Long.toString(compacted)), null);
+  }
+
+  private boolean columnExists(String table, String column) throws SQLException {
+    try (Statement st = writer.createStatement(); ResultSet rs = st.executeQuery("PRAGMA table_info(" + table + ")")) {
+      while (rs.next()) {
+        if (rs.getString("name").equals(column)) {
+          return true;
+        }
+      }
+      return false;
+    }
   }
 
   private boolean tableExists(String name) throws SQLException {

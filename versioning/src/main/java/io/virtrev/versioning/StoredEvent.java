@@ -11,42 +11,98 @@ import java.util.Arrays;
  * One committed revision: the change type and the domain as it was at that revision. Immutable.
  * {@link #line()} is the ready-made watch line, serialized once and shared by every watcher.
  *
+ * <p>The {@link Domain} itself is optional: an event read from history for watchers, or kept in the
+ * in-memory event log, carries only its line (the object's JSON) and the fields a field selector looks
+ * at (uuid, name and state, before and after), so a watcher never parses JSON; {@link #object()} parses
+ * the line each time it is called on such an event (nothing is cached: the event stays immutable and
+ * its memory is what {@link #retainedBytes()} says).
+ *
  * <p>Invariant: {@code object.metadata.resourceVersion == revision}.
  */
 public final class StoredEvent {
+  /** What {@link #retainedBytes()} adds to the line for the event's own fields and strings. */
+  static final int OVERHEAD_BYTES = 256;
+  private static final byte[] TAIL = {'}'};
+
   private final Revision revision;
   private final String type;
-  private final Domain object;
+  private final String uuid;
+  private final String name;
+  private final String state; // null only for history rows written before the state column existed
   private final Instant time;
-  private final byte[] line;
+  private final byte[] line; // {"type":T,"object":OBJECT}
   private final int headLength;
   private final String prevName;
   private final String prevState;
+  private final Domain object; // null: parsed from the line on demand (history rows, detached events)
 
-  StoredEvent(Revision revision, String type, Domain object, Instant time, byte[] objectJson, String prevName,
-      String prevState) {
-    if (!object.resourceVersion().equals(revision)) {
-      throw new IllegalStateException(
-          "event revision " + revision + " != object resourceVersion " + object.resourceVersion());
-    }
+  private StoredEvent(Revision revision, String type, String uuid, String name, String state, Domain object,
+      Instant time, byte[] line, int headLength, String prevName, String prevState) {
     this.revision = revision;
     this.type = type;
+    this.uuid = uuid;
+    this.name = name;
+    this.state = state;
     this.object = object;
     this.time = time;
+    this.line = line;
+    this.headLength = headLength;
     this.prevName = prevName;
     this.prevState = prevState;
-    byte[] head = ("{\"type\":\"" + type + "\",\"object\":").getBytes(StandardCharsets.US_ASCII);
-    this.headLength = head.length;
-    this.line = new byte[head.length + objectJson.length + 1];
-    System.arraycopy(head, 0, line, 0, head.length);
-    System.arraycopy(objectJson, 0, line, head.length, objectJson.length);
-    line[line.length - 1] = '}';
+  }
+
+  /** An event with its object at hand (the writer's); {@code objectJson} is the object serialized. */
+  StoredEvent(Revision revision, String type, Domain object, Instant time, byte[] objectJson, String prevName,
+      String prevState) {
+    this(revision, type, object.uuid(), object.name(), object.status().state(), check(revision, object), time,
+        lineOf(type, objectJson), headOf(type).length, prevName, prevState);
+  }
+
+  /**
+   * An event read from a history row, without parsing its object ({@link #object()} parses it when
+   * called). {@code state} null: a row written before the state column existed; {@link #state()} then
+   * parses the object for it.
+   */
+  static StoredEvent fromRow(Revision revision, String type, String uuid, String name, String state, Instant time,
+      byte[] objectJson, String prevName, String prevState) {
+    return new StoredEvent(revision, type, uuid, name, state, null, time, lineOf(type, objectJson),
+        headOf(type).length, prevName, prevState);
   }
 
   /** {@code previous}: the object before this revision, null for ADDED. */
   static StoredEvent of(String type, Domain object, Domain previous, Instant time) {
     return new StoredEvent(object.resourceVersion(), type, object, time, Json.bytes(object),
         previous == null ? null : previous.name(), previous == null ? null : previous.status().state());
+  }
+
+  private static Domain check(Revision revision, Domain object) {
+    if (!object.resourceVersion().equals(revision)) {
+      throw new IllegalStateException(
+          "event revision " + revision + " != object resourceVersion " + object.resourceVersion());
+    }
+    return object;
+  }
+
+  private static byte[] headOf(String type) {
+    return ("{\"type\":\"" + type + "\",\"object\":").getBytes(StandardCharsets.US_ASCII);
+  }
+
+  private static byte[] lineOf(String type, byte[] objectJson) {
+    byte[] head = headOf(type);
+    byte[] line = new byte[head.length + objectJson.length + TAIL.length];
+    System.arraycopy(head, 0, line, 0, head.length);
+    System.arraycopy(objectJson, 0, line, head.length, objectJson.length);
+    System.arraycopy(TAIL, 0, line, line.length - TAIL.length, TAIL.length);
+    return line;
+  }
+
+  /**
+   * The same event without its object (the same shared line; the object is parsed again if asked
+   * for): what the in-memory event log keeps, so that its memory is the lines it holds.
+   */
+  StoredEvent detached() {
+    return object == null ? this
+        : new StoredEvent(revision, type, uuid, name, state, null, time, line, headLength, prevName, prevState);
   }
 
   public Revision revision() {
@@ -58,8 +114,27 @@ public final class StoredEvent {
     return type;
   }
 
+  /**
+   * The domain at this revision. For an event read or kept without it (history rows for watchers, the
+   * event log), parsed from {@link #line()} on every call: not for hot paths.
+   */
   public Domain object() {
-    return object;
+    return object != null ? object : check(revision, Json.read(line, headLength, objectLength(), Domain.class));
+  }
+
+  /** The domain's uuid (without parsing the object). */
+  public String uuid() {
+    return uuid;
+  }
+
+  /** The domain's name at this revision (without parsing the object). */
+  public String name() {
+    return name;
+  }
+
+  /** The domain's state at this revision ({@code status.state}); parses the object only for old rows. */
+  public String state() {
+    return state != null ? state : object().status().state();
   }
 
   /**
@@ -83,19 +158,39 @@ public final class StoredEvent {
 
   /** The object's JSON alone (a copy), as persisted in history. */
   public byte[] objectJson() {
-    return Arrays.copyOfRange(line, headLength, line.length - 1);
+    return Arrays.copyOfRange(line, headLength, headLength + objectLength());
   }
 
   /**
    * {@code {"type":T,"object":{...}}} in UTF-8, without a line terminator. Shared, not copied: callers
-   * must not modify it.
+   * must not modify it. The object's JSON is the {@link #objectLength()} bytes at {@link
+   * #objectOffset()}.
    */
   public byte[] line() {
     return line;
   }
 
+  /** Where the object's JSON starts in {@link #line()}. */
+  public int objectOffset() {
+    return headLength;
+  }
+
+  /** How long the object's JSON is in {@link #line()}. */
+  public int objectLength() {
+    return line.length - headLength - TAIL.length;
+  }
+
+  /**
+   * What keeping this event in memory costs, approximately: its line plus a fixed {@link
+   * #OVERHEAD_BYTES} for the event's fields. The object, if the event carries one, is not counted: the
+   * event log and the history page cache keep events without it.
+   */
+  long retainedBytes() {
+    return line.length + OVERHEAD_BYTES;
+  }
+
   @Override
   public String toString() {
-    return "StoredEvent{" + revision + " " + type + " " + object.name() + "/" + object.uuid() + "}";
+    return "StoredEvent{" + revision + " " + type + " " + name + "/" + uuid + "}";
   }
 }

@@ -3,6 +3,7 @@ package io.virtrev.daemon.http;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.virtrev.api.Revision;
+import io.virtrev.versioning.StoredEvent;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -14,6 +15,11 @@ enum WatchFormat {
   SSE("text/event-stream; charset=utf-8");
 
   private static final byte[] NEWLINE = {'\n'};
+  // Shared by wrapped buffers: never written to.
+  private static final byte[] OBJECT_TAIL = {'}', '\n'};
+  private static final byte[] SSE_TAIL = {'\n', '\n'};
+  /** Room {@link #append} needs beyond an event's line: framing, the id, a retyped head. */
+  private static final int FRAMING_BYTES = 64;
   private final String contentType;
 
   WatchFormat(String contentType) {
@@ -25,20 +31,42 @@ enum WatchFormat {
   }
 
   /**
-   * One event. {@code line}, if not null, is the ready JSON line for {@code type} (shared, not copied).
+   * One event that is not a stored revision (a synthetic initial ADDED, a BOOKMARK, an ERROR), framed.
    * {@code id} null: an SSE event without an id (synthetic initial events are not positions in the
    * stream: a client that reconnects during them starts over).
    */
-  ByteBuf event(String type, Revision id, byte[] objectJson, byte[] line) {
+  ByteBuf event(String type, Revision id, byte[] objectJson) {
     if (this == JSON_LINES) {
-      if (line != null) {
-        return Unpooled.wrappedBuffer(line, NEWLINE);
-      }
       byte[] head = ("{\"type\":\"" + type + "\",\"object\":").getBytes(StandardCharsets.US_ASCII);
-      return Unpooled.wrappedBuffer(head, objectJson, "}\n".getBytes(StandardCharsets.US_ASCII));
+      return Unpooled.wrappedBuffer(head, objectJson, OBJECT_TAIL);
     }
     String head = (id == null ? "" : "id: " + id + "\n") + "event: " + type + "\ndata: ";
-    return Unpooled.wrappedBuffer(head.getBytes(StandardCharsets.US_ASCII), objectJson, "\n\n".getBytes(StandardCharsets.US_ASCII));
+    return Unpooled.wrappedBuffer(head.getBytes(StandardCharsets.US_ASCII), objectJson, SSE_TAIL);
+  }
+
+  /**
+   * Appends stored event {@code e}, seen through the watch's selector as {@code type}, framed, to
+   * {@code out}: the shared line as it is (JSON lines, same type), or its object under a new type or in
+   * SSE framing. Copies the bytes: a batch of events becomes one buffer, one HTTP chunk.
+   */
+  void append(ByteBuf out, String type, StoredEvent e) {
+    byte[] line = e.line();
+    if (this == JSON_LINES) {
+      if (type.equals(e.type())) {
+        out.writeBytes(line).writeBytes(NEWLINE);
+        return;
+      }
+      out.writeBytes(("{\"type\":\"" + type + "\",\"object\":").getBytes(StandardCharsets.US_ASCII));
+      out.writeBytes(line, e.objectOffset(), e.objectLength()).writeBytes(OBJECT_TAIL);
+      return;
+    }
+    out.writeCharSequence("id: " + e.revision() + "\nevent: " + type + "\ndata: ", StandardCharsets.US_ASCII);
+    out.writeBytes(line, e.objectOffset(), e.objectLength()).writeBytes(SSE_TAIL);
+  }
+
+  /** About how many bytes {@link #append} writes for {@code e} (a buffer grows if it is short). */
+  static int estimate(StoredEvent e) {
+    return e.line().length + FRAMING_BYTES;
   }
 
   /** SSE: sets the client's last event id without an event (after the synthetic initial events). */

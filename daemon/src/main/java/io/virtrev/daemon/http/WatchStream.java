@@ -35,10 +35,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>It pulls rather than being pushed to: the store's writer only calls {@link #wake()}, which
  * schedules {@link #pump()} on the channel's event loop. The pump writes while the channel is
- * writable, from the in-memory event log or, when the watcher lags behind it, from the database on the
- * blocking executor. So a slow client costs the writer nothing and holds at most Netty's outbound
- * buffer (its high-water mark) in memory; one that lags past the retained history gets an ERROR event
- * with a 410 Status and is closed.
+ * writable, from the in-memory event log or, when the watcher lags behind it, from history pages
+ * (shared by all lagging watchers) read on the blocking executor; each batch of events is one HTTP
+ * chunk. So a slow client costs the writer nothing and holds about Netty's outbound buffer (its
+ * high-water mark) in memory; one that lags past the retained history gets an ERROR event with a 410
+ * Status and is closed.
  *
  * <p>The cursor advances over every revision, delivered or filtered out, so a BOOKMARK at the cursor
  * promises: nothing up to here that matches was left out.
@@ -92,7 +93,7 @@ final class WatchStream {
     channel.write(head);
     send(request.format().preamble());
     for (Domain d : initial) {
-      send(request.format().event(WatchEvent.ADDED, null, Json.bytes(d), null));
+      send(request.format().event(WatchEvent.ADDED, null, Json.bytes(d)));
     }
     if (request.sendInitialEvents()) {
       bookmark(true);
@@ -126,7 +127,7 @@ final class WatchStream {
     }
     boolean wrote = false;
     while (channel.isWritable()) {
-      var read = store.readRecent(cursor, batch);
+      var read = store.readRecent(cursor, batch, Math.max(1, channel.bytesBeforeUnwritable()));
       if (read.outOfRange()) {
         readHistory();
         break;
@@ -179,28 +180,65 @@ final class WatchStream {
     }
   }
 
-  /** Writes what passes the selector; advances the cursor over all. True if anything was written. */
+  /**
+   * Writes what passes the selector as one HTTP chunk, and advances the cursor over what it wrote or
+   * filtered out. Stops early once the chunk fills what the channel takes before it turns unwritable
+   * (at least one event is always written): the rest is read again by the next pump, so a watcher holds
+   * about one outbound buffer of memory, however large the batch. True if anything was written.
+   */
   private boolean write(List<StoredEvent> events) {
-    boolean wrote = false;
-    for (StoredEvent e : events) {
-      if (e.revision().compareTo(cursor) <= 0) {
-        continue; // already seen (history and log overlap): Unique
+    long room = Math.max(1, channel.bytesBeforeUnwritable());
+    ByteBuf out = null;
+    int n = 0;
+    try {
+      for (int i = 0; i < events.size(); i++) {
+        if (out != null && out.writerIndex() >= room) {
+          break; // full: the cursor stays before the rest
+        }
+        StoredEvent e = events.get(i);
+        if (e.revision().compareTo(cursor) <= 0) {
+          continue; // already seen (history and log overlap): Unique
+        }
+        if (e.revision().value() != cursor.value() + 1) {
+          throw new IllegalStateException("watch gap: after " + cursor + " came " + e.revision());
+        }
+        cursor = e.revision();
+        String type = request.selector().typeThrough(e);
+        if (type == null) {
+          continue;
+        }
+        if (out == null) {
+          // Unfiltered, every event is written: one allocation for the batch. Filtered, grow as needed.
+          out = channel.alloc().ioBuffer(
+              request.selector().isEverything() ? estimate(events, i, room) : WatchFormat.estimate(e));
+        }
+        request.format().append(out, type, e);
+        n++;
       }
-      if (e.revision().value() != cursor.value() + 1) {
-        throw new IllegalStateException("watch gap: after " + cursor + " came " + e.revision());
+    } catch (RuntimeException ex) {
+      if (out != null) {
+        out.release();
       }
-      cursor = e.revision();
-      String type = request.selector().typeThrough(e);
-      if (type == null) {
-        continue;
-      }
-      boolean asStored = type.equals(e.type());
-      byte[] line = asStored && request.format() == WatchFormat.JSON_LINES ? e.line() : null;
-      send(request.format().event(type, e.revision(), line == null ? e.objectJson() : null, line));
-      metrics.eventsSent(1);
-      wrote = true;
+      throw ex;
     }
-    return wrote;
+    if (n == 0) {
+      return false;
+    }
+    send(out);
+    metrics.eventsSent(n);
+    return true;
+  }
+
+  /**
+   * The bytes events {@code from..} take framed, about, as far as {@code room} reaches (plus the event
+   * that crosses it): one allocation for what the batch writes.
+   */
+  private static int estimate(List<StoredEvent> events, int from, long room) {
+    long sum = 0;
+    for (int i = from; i < events.size() && sum < room; i++) {
+      sum += WatchFormat.estimate(events.get(i));
+    }
+    return (int) Math.min(sum, Integer.MAX_VALUE - 8);
   }
 
   /** Every half interval: a BOOKMARK (if allowed) or an SSE heartbeat after {@code idle} without writes. */
@@ -230,7 +268,7 @@ final class WatchStream {
     obj.put("kind", Domain.KIND);
     obj.put("apiVersion", Domain.API_VERSION);
     obj.put("metadata", meta);
-    send(request.format().event(WatchEvent.BOOKMARK, cursor, Json.bytes(obj), null));
+    send(request.format().event(WatchEvent.BOOKMARK, cursor, Json.bytes(obj)));
   }
 
   private void send(ByteBuf buf) {
@@ -245,7 +283,7 @@ final class WatchStream {
     if (finished) {
       return;
     }
-    send(request.format().event(WatchEvent.ERROR, null, Json.bytes(e.toStatus()), null));
+    send(request.format().event(WatchEvent.ERROR, null, Json.bytes(e.toStatus())));
     if (e.reason() == ApiException.Reason.EXPIRED) {
       metrics.watcherExpired();
     }
