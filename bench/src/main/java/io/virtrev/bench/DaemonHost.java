@@ -126,7 +126,27 @@ public final class DaemonHost {
       }
       LockSupport.parkNanos(2_000_000L);
     }
-    return "ok " + done + " " + rev0 + " " + rev();
+    return "ok " + done + " " + rev0 + " " + quietRev();
+  }
+
+  /**
+   * The revision once the store has been quiet for 200 ms (at most 10 s): the last redefines may still
+   * be on their way through the reconciler and the commit, and a caller that takes the revision as the
+   * last one watchers will see must not get one that is overtaken a moment later.
+   */
+  private long quietRev() {
+    long giveUp = System.nanoTime() + 10_000_000_000L;
+    long seen = rev();
+    long quietSince = System.nanoTime();
+    while (System.nanoTime() - quietSince < 200_000_000L && System.nanoTime() < giveUp) {
+      LockSupport.parkNanos(5_000_000L);
+      long r = rev();
+      if (r != seen) {
+        seen = r;
+        quietSince = System.nanoTime();
+      }
+    }
+    return seen;
   }
 
   /** Redefines as fast as the store keeps up (at most 5,000 ahead) until it reaches revision {@code target}. */
