@@ -94,6 +94,27 @@ final class Ctx {
     return System.nanoTime() - t0;
   }
 
+  /** As {@link #timeGet}, asking for gzip and decompressing the whole body (a gzip answer is required). */
+  long timeGetGzip(int port, String path) {
+    long t0 = System.nanoTime();
+    try {
+      HttpResponse<java.io.InputStream> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+          .header("Accept-Encoding", "gzip").GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+      if (r.statusCode() != 200 || !r.headers().firstValue("content-encoding").orElse("").equals("gzip")) {
+        throw new IllegalStateException("GET " + path + " (gzip) -> " + r.statusCode() + " " + r.headers().map());
+      }
+      try (java.io.InputStream in = new java.util.zip.GZIPInputStream(r.body(), 64 * 1024)) {
+        in.transferTo(java.io.OutputStream.nullOutputStream());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    return System.nanoTime() - t0;
+  }
+
   /** The list's item count and resourceVersion. */
   long[] listInfo(int port) {
     try {

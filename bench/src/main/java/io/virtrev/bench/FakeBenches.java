@@ -85,6 +85,24 @@ final class FakeBenches {
     }
   }
 
+  /**
+   * Heap after GC once it stopped moving (two readings a second apart within 1 MiB, at most 10 tries):
+   * background work that finishes meanwhile (compaction, event-log eviction) must not count as the
+   * watchers' memory, in either direction.
+   */
+  private static JsonNode settled(DaemonProcess d) {
+    JsonNode prev = d.stats(true);
+    for (int i = 0; i < 10; i++) {
+      Ctx.sleep(1000);
+      JsonNode now = d.stats(true);
+      if (Math.abs(now.get("heapUsed").asLong() - prev.get("heapUsed").asLong()) < (1 << 20)) {
+        return now;
+      }
+      prev = now;
+    }
+    return prev;
+  }
+
   private static void memory(Ctx c) throws Exception {
     int domains = c.sizes.memDomains();
     int revisions = c.sizes.memRevisions();
@@ -92,13 +110,12 @@ final class FakeBenches {
     try (DaemonProcess d = c.daemon("fake", "daemon-memory")) {
       d.command("define " + domains);
       long rev = Long.parseLong(d.command("until-rev " + revisions).split(" ")[1]);
-      JsonNode s0 = d.stats(true);
+      JsonNode s0 = settled(d);
       ProcStats p0 = d.proc();
       double perWatcherHeap;
       double perWatcherRss;
       try (Watchers ws = new Watchers(d.port, w, "/api/v1/domains?watch=true&resourceVersion=" + rev, (i, r, t) -> { })) {
-        Ctx.sleep(1000);
-        JsonNode s1 = d.stats(true);
+        JsonNode s1 = settled(d);
         ProcStats p1 = d.proc();
         perWatcherHeap = (double) (s1.get("heapUsed").asLong() - s0.get("heapUsed").asLong()) / w;
         perWatcherRss = (double) (p1.rssBytes() - p0.rssBytes()) / w;

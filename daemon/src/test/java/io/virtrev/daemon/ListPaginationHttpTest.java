@@ -44,6 +44,44 @@ class ListPaginationHttpTest {
   }
 
   @Test
+  void aLargeListIsGzippedOnlyWhenTheClientAcceptsGzipAndDecodesToTheSameBody() throws Exception {
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    java.net.URI uri = d.api.base().resolve("/api/v1/domains");
+    java.net.http.HttpResponse<byte[]> plain = http.send(java.net.http.HttpRequest.newBuilder(uri).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(plain.body().length).as("the list is above the 128 KiB threshold").isGreaterThan(128 * 1024);
+    assertThat(plain.headers().firstValue("content-encoding")).isEmpty();
+    assertThat(plain.headers().firstValue("vary")).contains("accept-encoding");
+
+    for (String accept : List.of("gzip", "deflate, gzip;q=0.5", "*")) {
+      java.net.http.HttpResponse<byte[]> gz = http.send(java.net.http.HttpRequest.newBuilder(uri)
+          .header("Accept-Encoding", accept).build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(gz.headers().firstValue("content-encoding")).as(accept).contains("gzip");
+      assertThat(gz.body().length).as("compressed").isLessThan(plain.body().length / 4);
+      byte[] decoded = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gz.body())).readAllBytes();
+      assertThat(decoded).as(accept).isEqualTo(plain.body());
+    }
+    for (String accept : List.of("gzip;q=0", "identity", "br")) {
+      java.net.http.HttpResponse<byte[]> r = http.send(java.net.http.HttpRequest.newBuilder(uri)
+          .header("Accept-Encoding", accept).build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(r.headers().firstValue("content-encoding")).as(accept).isEmpty();
+      assertThat(r.body()).as(accept).isEqualTo(plain.body());
+    }
+    // A small answer is never compressed, and a limited page (not memoized) is compressed on the fly.
+    java.net.http.HttpResponse<byte[]> small = http.send(java.net.http.HttpRequest.newBuilder(
+        d.api.base().resolve("/api/v1/domains?limit=5")).header("Accept-Encoding", "gzip").build(),
+        java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(small.headers().firstValue("content-encoding")).isEmpty();
+    java.net.http.HttpResponse<byte[]> page = http.send(java.net.http.HttpRequest.newBuilder(
+        d.api.base().resolve("/api/v1/domains?limit=2000")).header("Accept-Encoding", "gzip").build(),
+        java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(page.headers().firstValue("content-encoding")).contains("gzip");
+    JsonNode pageJson = io.virtrev.api.Json.mapper().readTree(
+        new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(page.body())));
+    assertThat(pageJson.get("items").size()).isEqualTo(2000);
+  }
+
+  @Test
   void pagesOfThousandsOfDomainsAreOneSnapshotWhileChangesAreCommittedBetweenPages() {
     JsonNode full = ok(d.api.get("/api/v1/domains"));
     List<JsonNode> paged = new ArrayList<>();

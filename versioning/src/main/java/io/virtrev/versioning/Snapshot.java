@@ -26,7 +26,9 @@ public final class Snapshot {
   // Persistent (structure-sharing) maps: the writer derives the next snapshot in O(log n) per change.
   private final PMap<String, Domain> byUuid;
   private final PMap<String, String> uuidByName;
-  private volatile Object[] body; // memo of bodyFor(): {key, bytes}; a benign race may compute it twice
+  // memo of bodyFor(): up to two {key, bytes} (e.g. a list and its gzipped form); a benign race may compute twice
+  private volatile Object[] body;
+  private volatile Object[] body2;
   private volatile List<Domain> sorted; // memo of items(); a benign race may compute it twice
 
   Snapshot(String storeId, Revision revision, Revision compacted, Map<String, Domain> byUuid,
@@ -102,7 +104,12 @@ public final class Snapshot {
     if (m != null && m[0].equals(key)) {
       return (byte[]) m[1];
     }
+    Object[] m2 = body2;
+    if (m2 != null && m2[0].equals(key)) {
+      return (byte[]) m2[1];
+    }
     byte[] b = compute.get();
+    body2 = body; // the previous one stays: a client that asks for gzip and one that does not both hit
     body = new Object[] {key, b};
     return b;
   }

@@ -83,7 +83,20 @@ public final class StoredEvent {
     return object;
   }
 
+  private static final byte[] HEAD_ADDED = head("ADDED");
+  private static final byte[] HEAD_MODIFIED = head("MODIFIED");
+  private static final byte[] HEAD_DELETED = head("DELETED");
+
   private static byte[] headOf(String type) {
+    return switch (type) {
+      case "ADDED" -> HEAD_ADDED;
+      case "MODIFIED" -> HEAD_MODIFIED;
+      case "DELETED" -> HEAD_DELETED;
+      default -> head(type);
+    };
+  }
+
+  private static byte[] head(String type) {
     return ("{\"type\":\"" + type + "\",\"object\":").getBytes(StandardCharsets.US_ASCII);
   }
 

@@ -25,6 +25,14 @@ import org.xml.sax.SAXException;
  */
 public final class XmlCanon {
   private static final ThreadLocal<DocumentBuilder> BUILDER = ThreadLocal.withInitial(XmlCanon::newBuilder);
+  /**
+   * Per thread (in practice the store's writer): the SHA-256 of the canonical form of documents seen
+   * recently, keyed weakly by the document text. A stored domain's XML stays a key as long as the domain
+   * is stored, so comparing a re-read with it parses only the re-read. Digests rather than canonical
+   * forms: 32 bytes per document instead of a second copy of it.
+   */
+  private static final ThreadLocal<java.util.WeakHashMap<String, byte[]>> DIGESTS =
+      ThreadLocal.withInitial(java.util.WeakHashMap::new);
 
   private XmlCanon() {}
 
@@ -36,7 +44,23 @@ public final class XmlCanon {
     if (a.equals(b)) {
       return true;
     }
-    return canonical(a).equals(canonical(b));
+    return java.util.Arrays.equals(digest(a), digest(b));
+  }
+
+  /** SHA-256 of {@link #canonical}, remembered for as long as {@code xml} is referenced elsewhere. */
+  private static byte[] digest(String xml) {
+    java.util.WeakHashMap<String, byte[]> cache = DIGESTS.get();
+    byte[] d = cache.get(xml);
+    if (d == null) {
+      try {
+        d = java.security.MessageDigest.getInstance("SHA-256")
+            .digest(canonical(xml).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      } catch (java.security.NoSuchAlgorithmException e) {
+        throw new IllegalStateException("every JDK has SHA-256", e);
+      }
+      cache.put(xml, d);
+    }
+    return d;
   }
 
   /**

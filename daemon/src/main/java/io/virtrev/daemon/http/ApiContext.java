@@ -21,7 +21,16 @@ import java.util.function.Supplier;
  * @param security authentication and authorization
  * @param audit the audit trail of mutations
  * @param metrics the daemon's meters
+ * @param wakers wakes the watch streams after each commit, one task per event loop
  */
 public record ApiContext(DomainStore store, Mutations mutations, Supplier<Readiness> readiness,
     DaemonConfig.HttpConfig http, Executor blocking, AtomicInteger watchers, Security security, AuditLog audit,
-    HttpMetrics metrics) {}
+    HttpMetrics metrics, WatchWakers wakers) {
+
+  /** Without {@code wakers}: made here, for {@code store}. */
+  public ApiContext(DomainStore store, Mutations mutations, Supplier<Readiness> readiness,
+      DaemonConfig.HttpConfig http, Executor blocking, AtomicInteger watchers, Security security, AuditLog audit,
+      HttpMetrics metrics) {
+    this(store, mutations, readiness, http, blocking, watchers, security, audit, metrics, new WatchWakers(store));
+  }
+}

@@ -77,9 +77,16 @@ final class ListRoutes {
       if (selector.isEverything() && limit <= 0) {
         // The whole current list: serialized once per snapshot (and compacted mark), then reused.
         Revision compacted = api.store().compacted();
-        byte[] body = snap.bodyFor(compacted, () -> Json.bytes(DomainList.of(
+        java.util.function.Supplier<byte[]> plain = () -> snap.bodyFor(compacted, () -> Json.bytes(DomainList.of(
             new ListMeta(snap.revision(), snap.storeId(), compacted, null, null), snap.items())));
-        Responses.send(ctx, req, HttpResponseStatus.OK, body, Responses.JSON, Map.of("X-Virtrev-Store-Id", snap.storeId()));
+        Map<String, String> headers = Map.of("X-Virtrev-Store-Id", snap.storeId());
+        byte[] body = plain.get();
+        if (Gzip.wanted(req, body.length)) { // compressed once per snapshot too
+          byte[] gz = snap.bodyFor(java.util.List.of("gzip", compacted), () -> Gzip.compress(plain.get()));
+          Responses.sendGzipped(ctx, req, HttpResponseStatus.OK, gz, Responses.JSON, headers);
+        } else {
+          Responses.send(ctx, req, HttpResponseStatus.OK, body, Responses.JSON, headers);
+        }
         return;
       }
       ListPage p = ListPage.of(snap, null, selector, limit);

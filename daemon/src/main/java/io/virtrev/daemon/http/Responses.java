@@ -89,10 +89,30 @@ final class Responses {
 
   static void send(ChannelHandlerContext ctx, HttpRequest req, HttpResponseStatus status, byte[] body,
       String contentType, Map<String, String> headers) {
+    if (Gzip.wanted(req, body.length)) {
+      sendGzipped(ctx, req, status, Gzip.compress(body), contentType, headers);
+      return;
+    }
     ByteBuf content = req != null && req.method().name().equals("HEAD") ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body);
     FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
     res.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
     res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+    if (body.length >= Gzip.MIN_BYTES) {
+      res.headers().set(HttpHeaderNames.VARY, HttpHeaderNames.ACCEPT_ENCODING);
+    }
+    headers.forEach((k, v) -> res.headers().set(k, v));
+    finish(ctx, req, res);
+  }
+
+  /** A body already gzipped (e.g. memoized with the list it encodes). */
+  static void sendGzipped(ChannelHandlerContext ctx, HttpRequest req, HttpResponseStatus status, byte[] gzipped,
+      String contentType, Map<String, String> headers) {
+    ByteBuf content = req != null && req.method().name().equals("HEAD") ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(gzipped);
+    FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
+    res.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+    res.headers().set(HttpHeaderNames.CONTENT_ENCODING, HttpHeaderValues.GZIP);
+    res.headers().set(HttpHeaderNames.VARY, HttpHeaderNames.ACCEPT_ENCODING);
+    res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, gzipped.length);
     headers.forEach((k, v) -> res.headers().set(k, v));
     finish(ctx, req, res);
   }

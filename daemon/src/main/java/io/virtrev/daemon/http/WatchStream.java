@@ -25,7 +25,6 @@ import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,8 +32,8 @@ import org.slf4j.LoggerFactory;
  * One watch response: a chunked stream that delivers every revision after {@code cursor} that
  * passes the request's field selector, in order, exactly once.
  *
- * <p>It pulls rather than being pushed to: the store's writer only calls {@link #wake()}, which
- * schedules {@link #pump()} on the channel's event loop. The pump writes while the channel is
+ * <p>It pulls rather than being pushed to: after a commit the store's writer only schedules one task per
+ * event loop ({@link WatchWakers}), which calls {@link #pump()} of every stream on that loop. The pump writes while the channel is
  * writable, from the in-memory event log or, when the watcher lags behind it, from history pages
  * (shared by all lagging watchers) read on the blocking executor; each batch of events is one HTTP
  * chunk. So a slow client costs the writer nothing and holds about Netty's outbound buffer (its
@@ -44,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * <p>The cursor advances over every revision, delivered or filtered out, so a BOOKMARK at the cursor
  * promises: nothing up to here that matches was left out.
  *
- * <p>Threads: all fields except {@code wakeScheduled} are confined to the channel's event loop.
+ * <p>Threads: all fields are confined to the channel's event loop.
  */
 final class WatchStream {
   private static final Logger LOG = LoggerFactory.getLogger(WatchStream.class);
@@ -57,12 +56,12 @@ final class WatchStream {
   private final Duration idle;
   private final Runnable onEnd;
   private final HttpMetrics metrics;
-  private final AtomicBoolean wakeScheduled = new AtomicBoolean();
+  private final WatchWakers wakers;
   private Revision cursor;
   private long lastWriteNanos = System.nanoTime();
   private boolean historyInFlight;
   private boolean finished;
-  private AutoCloseable subscription;
+  private boolean joined;
   private ScheduledFuture<?> timeoutTask;
   private ScheduledFuture<?> idleTask;
   private boolean slotHeld = true;
@@ -78,6 +77,7 @@ final class WatchStream {
     this.cursor = start;
     this.onEnd = onEnd;
     this.metrics = api.metrics();
+    this.wakers = api.wakers();
   }
 
   /**
@@ -101,8 +101,9 @@ final class WatchStream {
       send(request.format().position(cursor));
     }
     channel.flush();
-    subscription = store.subscribe(this::wake);
-    // However the connection ends, the stream lets go of its subscription, timers and watcher slot.
+    wakers.join(channel.eventLoop(), this);
+    joined = true;
+    // However the connection ends, the stream lets go of its wake-ups, timers and watcher slot.
     channel.closeFuture().addListener(f -> onLoop(this::closed));
     timeoutTask = channel.eventLoop().schedule(this::finish, request.timeout().toMillis(), TimeUnit.MILLISECONDS);
     if (request.bookmarks() || request.format() == WatchFormat.SSE) {
@@ -112,16 +113,8 @@ final class WatchStream {
     pump();
   }
 
-  /** Called by the store's writer after a commit: schedules a pump, never blocks. */
-  void wake() {
-    if (wakeScheduled.compareAndSet(false, true)) {
-      onLoop(this::pump);
-    }
-  }
-
   /** The channel became writable again, or a commit arrived: write what there is to write. */
   void pump() {
-    wakeScheduled.set(false);
     if (finished || historyInFlight) {
       return;
     }
@@ -324,13 +317,9 @@ final class WatchStream {
       idleTask.cancel(false);
       idleTask = null;
     }
-    if (subscription != null) {
-      try {
-        subscription.close();
-      } catch (Exception ignored) {
-        // removing from a list does not fail
-      }
-      subscription = null;
+    if (joined) {
+      joined = false;
+      wakers.leave(channel.eventLoop(), this);
     }
     if (slotHeld) {
       slotHeld = false;
