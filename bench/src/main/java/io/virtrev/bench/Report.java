@@ -88,7 +88,8 @@ final class Report {
         .append(" s); do not edit by hand, rerun it. Raw numbers: `").append(base).append(".json`.\n")
         .append("Every figure and its baseline were measured in this one run on this machine; the machine is ")
         .append("small and shared, so read the ratios, not the absolute times. p50/p99 are nearest-rank ")
-        .append("percentiles over the samples counted in the notes.\n\n");
+        .append("percentiles over the samples counted in the notes.\n")
+        .append("Where a target is missed, `performance.md` (written by hand) says what bounds it, from profiles.\n\n");
     md.append("## Machine\n\n");
     machine.forEach((k, v) -> md.append("- ").append(k).append(": ").append(v).append('\n'));
     md.append("\n## Results\n\n");
