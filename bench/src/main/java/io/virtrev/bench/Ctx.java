@@ -78,13 +78,24 @@ final class Ctx {
 
   /** Time to the last byte of a GET, in nanoseconds; the body is read and dropped. */
   long timeGet(int port, String path) {
-    long t0 = System.nanoTime();
-    try {
+    return timed(() -> {
       HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET()
           .build(), HttpResponse.BodyHandlers.discarding());
       if (r.statusCode() != 200) {
         throw new IllegalStateException("GET " + path + " -> " + r.statusCode());
       }
+    });
+  }
+
+  private interface HttpCall {
+    void run() throws IOException, InterruptedException;
+  }
+
+  /** Nanoseconds {@code call} took. */
+  private static long timed(HttpCall call) {
+    long t0 = System.nanoTime();
+    try {
+      call.run();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
@@ -96,8 +107,7 @@ final class Ctx {
 
   /** As {@link #timeGet}, asking for gzip and decompressing the whole body (a gzip answer is required). */
   long timeGetGzip(int port, String path) {
-    long t0 = System.nanoTime();
-    try {
+    return timed(() -> {
       HttpResponse<java.io.InputStream> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
           .header("Accept-Encoding", "gzip").GET().build(), HttpResponse.BodyHandlers.ofInputStream());
       if (r.statusCode() != 200 || !r.headers().firstValue("content-encoding").orElse("").equals("gzip")) {
@@ -106,13 +116,7 @@ final class Ctx {
       try (java.io.InputStream in = new java.util.zip.GZIPInputStream(r.body(), 64 * 1024)) {
         in.transferTo(java.io.OutputStream.nullOutputStream());
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-    return System.nanoTime() - t0;
+    });
   }
 
   /** The list's item count and resourceVersion. */

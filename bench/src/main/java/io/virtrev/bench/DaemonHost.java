@@ -172,8 +172,11 @@ public final class DaemonHost {
       alloc += Math.max(0, a);
     }
     OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-    long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-    return String.format("{\"rev\":%d,\"cpuNanos\":%d,\"allocatedBytes\":%d,\"heapUsed\":%d}", rev(),
-        os.getProcessCpuTime(), alloc, heap);
+    var heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+    long direct = io.netty.buffer.ByteBufAllocator.DEFAULT instanceof io.netty.buffer.ByteBufAllocatorMetricProvider p
+        ? p.metric().usedDirectMemory() : -1;
+    return String.format("{\"rev\":%d,\"cpuNanos\":%d,\"allocatedBytes\":%d,\"heapUsed\":%d,"
+        + "\"heapCommitted\":%d,\"nettyDirect\":%d}", rev(), os.getProcessCpuTime(), alloc, heap.getUsed(),
+        heap.getCommitted(), direct);
   }
 }

@@ -12,7 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /** The results of one run: the table rows and every raw number, written as Markdown and JSON. */
-final class Report {
+public final class Report {
   /** One table row. {@code met}: "yes", "no" or "" (no target). */
   record Row(String item, String measure, String figure, String baseline, String ratio, String target, String met,
       String notes) {}
@@ -40,8 +40,9 @@ final class Report {
     raw.put(key, value);
   }
 
-  static String num(double v) {
-    if (Double.isNaN(v)) {
+  /** A figure with 3 significant digits or so; {@code n/a} for NaN and infinities. */
+  public static String num(double v) {
+    if (Double.isNaN(v) || Double.isInfinite(v)) {
       return "n/a";
     }
     double a = Math.abs(v);

@@ -242,19 +242,6 @@ public final class JmhBenches {
   }
 
   static String num(double v) {
-    if (Double.isNaN(v) || Double.isInfinite(v)) {
-      return "n/a";
-    }
-    double a = Math.abs(v);
-    if (a >= 100) {
-      return String.format(Locale.ROOT, "%.0f", v);
-    }
-    if (a >= 10) {
-      return String.format(Locale.ROOT, "%.1f", v);
-    }
-    if (a >= 1) {
-      return String.format(Locale.ROOT, "%.2f", v);
-    }
-    return String.format(Locale.ROOT, "%.3f", v);
+    return io.virtrev.bench.Report.num(v);
   }
 }
