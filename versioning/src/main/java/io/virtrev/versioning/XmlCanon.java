@@ -47,6 +47,11 @@ public final class XmlCanon {
     return java.util.Arrays.equals(digest(a), digest(b));
   }
 
+  /** Forgets this thread's digest of {@code xml} (benchmarks: measure a document seen for the first time). */
+  static void forget(String xml) {
+    DIGESTS.get().remove(xml);
+  }
+
   /** SHA-256 of {@link #canonical}, remembered for as long as {@code xml} is referenced elsewhere. */
   private static byte[] digest(String xml) {
     java.util.WeakHashMap<String, byte[]> cache = DIGESTS.get();

@@ -49,13 +49,15 @@ public final class JmhBenches {
 
   static {
     WHAT.put("ChangeDetection.stringEquals", "`String.equals` of the config XML and a byte-identical copy");
-    WHAT.put("ChangeDetection.canonEquivalent", "`XmlCanon.equivalent` of the config XML and its reformatted re-read (true)");
+    WHAT.put("ChangeDetection.canonEquivalent", "`XmlCanon.equivalent` of the config XML and its reformatted re-read (true), both new: two parses");
+    WHAT.put("ChangeDetection.canonEquivalentStoredKnown", "the same as the store compares: the stored document's digest remembered, the re-read new: one parse");
     WHAT.put("ChangeDetection.naiveDetect", "`String.equals` of config and live XML, byte-identical copies");
-    WHAT.put("ChangeDetection.detect", "`ChangeDetector.detect` of a running domain's reformatted re-read (null: no change)");
+    WHAT.put("ChangeDetection.detect", "`ChangeDetector.detect` of a running domain's reformatted re-read (null: no change), the re-read new");
     WHAT.put("WatchLine.serializeLine", "`StoredEvent.of`: the shared watch line, once per commit (`Json.bytes` of the domain + framing)");
     WHAT.put("WatchLine.wrapShared", "per watcher, shared: `Unpooled.wrappedBuffer(line, \"\\n\")`");
     WHAT.put("WatchLine.serializePerWatcher", "per watcher, not shared: `Json.bytes` of the domain + framing, wrapped");
     BASELINE.put("ChangeDetection.canonEquivalent", "ChangeDetection.stringEquals");
+    BASELINE.put("ChangeDetection.canonEquivalentStoredKnown", "ChangeDetection.stringEquals");
     BASELINE.put("ChangeDetection.detect", "ChangeDetection.naiveDetect");
     BASELINE.put("WatchLine.serializeLine", "WatchLine.serializePerWatcher");
     BASELINE.put("WatchLine.wrapShared", "WatchLine.serializePerWatcher");
