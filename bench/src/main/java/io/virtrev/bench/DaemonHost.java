@@ -173,7 +173,7 @@ public final class DaemonHost {
     }
     OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     var heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-    long direct = io.netty.buffer.ByteBufAllocator.DEFAULT instanceof io.netty.buffer.ByteBufAllocatorMetricProvider p
+    long direct = io.virtrev.daemon.http.ApiServer.ALLOCATOR instanceof io.netty.buffer.ByteBufAllocatorMetricProvider p
         ? p.metric().usedDirectMemory() : -1;
     return String.format("{\"rev\":%d,\"cpuNanos\":%d,\"allocatedBytes\":%d,\"heapUsed\":%d,"
         + "\"heapCommitted\":%d,\"nettyDirect\":%d}", rev(), os.getProcessCpuTime(), alloc, heap.getUsed(),
