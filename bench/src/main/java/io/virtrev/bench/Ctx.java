@@ -105,15 +105,17 @@ final class Ctx {
     return System.nanoTime() - t0;
   }
 
-  /** As {@link #timeGet}, asking for gzip and decompressing the whole body (a gzip answer is required). */
+  /** As {@link #timeGet}, asking for gzip and decompressing the whole body (if the answer is gzipped). */
   long timeGetGzip(int port, String path) {
     return timed(() -> {
       HttpResponse<java.io.InputStream> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
           .header("Accept-Encoding", "gzip").GET().build(), HttpResponse.BodyHandlers.ofInputStream());
-      if (r.statusCode() != 200 || !r.headers().firstValue("content-encoding").orElse("").equals("gzip")) {
+      if (r.statusCode() != 200) {
         throw new IllegalStateException("GET " + path + " (gzip) -> " + r.statusCode() + " " + r.headers().map());
       }
-      try (java.io.InputStream in = new java.util.zip.GZIPInputStream(r.body(), 64 * 1024)) {
+      // Answers under the daemon's 128 KiB threshold come uncompressed (quick runs' small lists).
+      boolean gzip = r.headers().firstValue("content-encoding").orElse("").equals("gzip");
+      try (java.io.InputStream in = gzip ? new java.util.zip.GZIPInputStream(r.body(), 64 * 1024) : r.body()) {
         in.transferTo(java.io.OutputStream.nullOutputStream());
       }
     });
