@@ -59,11 +59,6 @@ public final class Mutations {
     this.lane = lane;
   }
 
-  /** Replaces the config XML of the domain {@code nameOrUuid} (PUT), with schema validation. */
-  public CompletableFuture<Result> update(String nameOrUuid, String xml, Precondition pre) {
-    return update(nameOrUuid, xml, pre, FieldValidation.STRICT);
-  }
-
   /** Replaces the config XML of the domain {@code nameOrUuid} (PUT). */
   public CompletableFuture<Result> update(String nameOrUuid, String xml, Precondition pre,
       FieldValidation validation) {
@@ -87,11 +82,6 @@ public final class Mutations {
       DomainObservation stored = define(xml, validation, warnings);
       return commit(cur.uuid(), Optional.of(stored)).withWarnings(warnings);
     });
-  }
-
-  /** Defines a new domain (POST) with schema validation; 409 AlreadyExists if its name or uuid exists. */
-  public CompletableFuture<Result> create(String xml) {
-    return create(xml, FieldValidation.STRICT);
   }
 
   /** Defines a new domain (POST); 409 AlreadyExists if its name or uuid exists. */

@@ -267,9 +267,7 @@ public final class Reconciler implements SourceListener, AutoCloseable {
           fullResync(epoch);
           nextResync = System.nanoTime() + config.resyncPeriod().toNanos();
         } else {
-          for (Map.Entry<String, List<LibvirtEvent>> e : batch.entrySet()) {
-            reread(e.getKey(), e.getValue());
-          }
+          rereadAll(batch);
         }
       } catch (SourceException e) {
         handleFailure(e);
@@ -341,9 +339,16 @@ public final class Reconciler implements SourceListener, AutoCloseable {
     } finally {
       lock.unlock();
     }
+    reread.addAll(rereadAll(batch));
+  }
+
+  /** Re-reads each domain of {@code batch} in order; the uuids read. */
+  private Set<String> rereadAll(Map<String, List<LibvirtEvent>> batch) {
+    Set<String> read = new HashSet<>();
     for (Map.Entry<String, List<LibvirtEvent>> e : batch.entrySet()) {
-      reread.addAll(reread(e.getKey(), e.getValue()));
+      read.addAll(reread(e.getKey(), e.getValue()));
     }
+    return read;
   }
 
   /**

@@ -74,14 +74,11 @@ public final class ApiServer implements AutoCloseable {
 
   /** Binds the TCP listener and returns the bound address (useful with port 0). */
   public InetSocketAddress bind(String host, int port) throws InterruptedException {
-    ServerBootstrap b = new ServerBootstrap()
+    ServerBootstrap b = connectionOptions(new ServerBootstrap())
         .group(boss, workers)
         .channel(NioServerSocketChannel.class)
         .option(ChannelOption.SO_BACKLOG, 1024)
-        .option(ChannelOption.ALLOCATOR, ALLOCATOR)
-        .childOption(ChannelOption.ALLOCATOR, ALLOCATOR)
         .childOption(ChannelOption.TCP_NODELAY, true)
-        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark())
         .childHandler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel ch) {
@@ -124,12 +121,9 @@ public final class ApiServer implements AutoCloseable {
       unixGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("http-unix", true),
           EpollIoHandler.newFactory());
     }
-    ServerBootstrap b = new ServerBootstrap()
+    ServerBootstrap b = connectionOptions(new ServerBootstrap())
         .group(unixGroup)
         .channel(EpollServerDomainSocketChannel.class)
-        .option(ChannelOption.ALLOCATOR, ALLOCATOR)
-        .childOption(ChannelOption.ALLOCATOR, ALLOCATOR)
-        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark())
         .childHandler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel ch) {
@@ -165,6 +159,13 @@ public final class ApiServer implements AutoCloseable {
     } catch (IOException e) {
       return false;
     }
+  }
+
+  /** What every listener's channels share: the allocator, and the watch buffer's water marks. */
+  private ServerBootstrap connectionOptions(ServerBootstrap b) {
+    return b.option(ChannelOption.ALLOCATOR, ALLOCATOR)
+        .childOption(ChannelOption.ALLOCATOR, ALLOCATOR)
+        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark());
   }
 
   private WriteBufferWaterMark waterMark() {

@@ -91,28 +91,30 @@ final class Responses {
       String contentType, Map<String, String> headers) {
     if (Gzip.wanted(req, body.length)) {
       sendGzipped(ctx, req, status, Gzip.compress(body), contentType, headers);
-      return;
+    } else {
+      full(ctx, req, status, body, contentType, null, body.length >= Gzip.MIN_BYTES, headers);
     }
-    ByteBuf content = req != null && req.method().name().equals("HEAD") ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body);
-    FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
-    res.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
-    res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
-    if (body.length >= Gzip.MIN_BYTES) {
-      res.headers().set(HttpHeaderNames.VARY, HttpHeaderNames.ACCEPT_ENCODING);
-    }
-    headers.forEach((k, v) -> res.headers().set(k, v));
-    finish(ctx, req, res);
   }
 
   /** A body already gzipped (e.g. memoized with the list it encodes). */
   static void sendGzipped(ChannelHandlerContext ctx, HttpRequest req, HttpResponseStatus status, byte[] gzipped,
       String contentType, Map<String, String> headers) {
-    ByteBuf content = req != null && req.method().name().equals("HEAD") ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(gzipped);
+    full(ctx, req, status, gzipped, contentType, HttpHeaderValues.GZIP.toString(), true, headers);
+  }
+
+  /** {@code encoding}: the Content-Encoding, or null; {@code vary}: the answer depends on Accept-Encoding. */
+  private static void full(ChannelHandlerContext ctx, HttpRequest req, HttpResponseStatus status, byte[] body,
+      String contentType, String encoding, boolean vary, Map<String, String> headers) {
+    ByteBuf content = req != null && req.method().name().equals("HEAD") ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body);
     FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
     res.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
-    res.headers().set(HttpHeaderNames.CONTENT_ENCODING, HttpHeaderValues.GZIP);
-    res.headers().set(HttpHeaderNames.VARY, HttpHeaderNames.ACCEPT_ENCODING);
-    res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, gzipped.length);
+    if (encoding != null) {
+      res.headers().set(HttpHeaderNames.CONTENT_ENCODING, encoding);
+    }
+    if (vary) {
+      res.headers().set(HttpHeaderNames.VARY, HttpHeaderNames.ACCEPT_ENCODING);
+    }
+    res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
     headers.forEach((k, v) -> res.headers().set(k, v));
     finish(ctx, req, res);
   }
