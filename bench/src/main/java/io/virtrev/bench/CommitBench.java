@@ -31,7 +31,8 @@ final class CommitBench {
   static void run(Ctx c) throws Exception {
     Report r = c.report;
     r.notes.add("Item 4: the store is `DomainStore` in the benchmark's JVM (`DomainStore.open`, default config: "
-        + "WAL, synchronous=FULL, group commit of up to 256 queued commands); each writer owns one domain and "
+        + "WAL, synchronous=FULL; the writer applies batches of up to 256 queued commands while the sync thread "
+        + "commits the batches applied meanwhile in one transaction); each writer owns one domain and "
         + "calls `observe(...).join()` with a changed config XML of the given size in a closed loop, so every "
         + "call is one revision acknowledged after its fsync. etcd " + (c.etcd == null ? "(not run)" : "at " + c.etcd)
         + " is Debian's etcd-server, single member, default fsync, data dir on the same filesystem; each client is "

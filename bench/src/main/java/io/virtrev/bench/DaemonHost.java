@@ -176,7 +176,45 @@ public final class DaemonHost {
     long direct = io.virtrev.daemon.http.ApiServer.ALLOCATOR instanceof io.netty.buffer.ByteBufAllocatorMetricProvider p
         ? p.metric().usedDirectMemory() : -1;
     return String.format("{\"rev\":%d,\"cpuNanos\":%d,\"allocatedBytes\":%d,\"heapUsed\":%d,"
-        + "\"heapCommitted\":%d,\"nettyDirect\":%d}", rev(), os.getProcessCpuTime(), alloc, heap.getUsed(),
-        heap.getCommitted(), direct);
+        + "\"heapCommitted\":%d,\"heapRss\":%d,\"nettyDirect\":%d}", rev(), os.getProcessCpuTime(), alloc,
+        heap.getUsed(), heap.getCommitted(), heapRss(), direct);
+  }
+
+  /**
+   * The resident bytes of the Java heap's address range (from {@code GC.heap_info}, summed over
+   * /proc/self/smaps), -1 if unknown. Committed heap is resident only once touched: a heap that grows into
+   * pages it had committed but never used raises RSS with no change in committed size.
+   */
+  private static long heapRss() {
+    try {
+      String info = (String) ManagementFactory.getPlatformMBeanServer().invoke(
+          new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "gcHeapInfo",
+          new Object[] {null}, new String[] {String[].class.getName()});
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\[(0x[0-9a-f]+), (0x[0-9a-f]+)\\)").matcher(info);
+      long lo = Long.MAX_VALUE;
+      long hi = 0;
+      while (m.find()) {
+        lo = Math.min(lo, Long.parseUnsignedLong(m.group(1).substring(2), 16));
+        hi = Math.max(hi, Long.parseUnsignedLong(m.group(2).substring(2), 16));
+      }
+      if (hi == 0) {
+        return -1;
+      }
+      long rss = 0;
+      boolean in = false;
+      for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/smaps"))) {
+        int dash = line.indexOf('-');
+        if (dash > 0 && line.indexOf(' ') > dash && Character.digit(line.charAt(0), 16) >= 0
+            && line.substring(0, dash).chars().allMatch(ch -> Character.digit(ch, 16) >= 0)) {
+          long start = Long.parseUnsignedLong(line.substring(0, dash), 16);
+          in = start >= lo && start < hi;
+        } else if (in && line.startsWith("Rss:")) {
+          rss += Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+        }
+      }
+      return rss;
+    } catch (Exception e) {
+      return -1;
+    }
   }
 }

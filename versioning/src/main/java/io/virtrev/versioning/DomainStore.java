@@ -21,23 +21,32 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The versioned store of domains: one writer thread ({@code store-writer}) applies commands in
- * submission order, assigns each observed change the next revision, commits the batch durably, and
- * only then publishes it (event log, snapshot, waiters, watchers). Readers never block the writer:
- * they read the published {@link Snapshot} or the {@link EventLog}.
+ * The versioned store of domains, written by a two-stage pipeline. The writer thread
+ * ({@code store-writer}) applies commands in submission order, in batches: it assigns each observed
+ * change the next revision and decides every precondition, on top of the state the previous batch left
+ * (applied, maybe not yet durable). The sync thread ({@code store-sync}) commits each applied batch
+ * durably, in the same order, and only then publishes it (event log, snapshot, completions, waiters,
+ * watchers). So the writer applies batch N+1 while batch N is being fsynced. Readers never block
+ * either: they read the published {@link Snapshot} or the {@link EventLog}.
  *
  * <p>Guarantees: revisions are dense and strictly increasing, also across restarts; a revision is
- * visible to no reader before it is durable; commands submitted from one thread are applied in that
- * order (so a later read of the hypervisor never loses to an earlier one).
+ * visible to no reader before it is durable, and no command completes before the batch it was applied
+ * in (and so every batch it was decided on) is durable; commands submitted from one thread are applied
+ * in that order (so a later read of the hypervisor never loses to an earlier one). If a commit fails,
+ * its batch and every batch applied on top of it fail (their callers get a {@link StoreException}),
+ * none of their revisions is ever published, and the writer starts again from the published state, so
+ * the next commit reuses those revisions.
  *
  * <p>Locks: {@code waiters} guards itself (revision waiters); the event log and the history pages
  * ({@link HistoryPages}) have their own. No lock is held while calling a subscriber or completing a
- * future.
+ * future. The two stages share no mutable state but the {@code applied} queue (at most
+ * {@link #PIPELINE_DEPTH} batches wait in it, so the writer runs at most that far ahead of the disk)
+ * and the failure mark ({@code failedGeneration}, written by the sync thread only).
  *
  * <p>Compaction runs on its own thread ({@link Compactor}, {@code store-compactor}) with its own SQLite
  * connection. The compacted revision is published in two steps: {@code compacted} (volatile, read by
  * {@link #checkRetained} and {@link #compacted()}) as soon as the mark is committed, then a new snapshot
- * with it, made by the writer (the writer is still the only thread that replaces the snapshot), so
+ * with it, published in queue order by the sync thread (the only thread that replaces the snapshot), so
  * {@link Snapshot#compacted()} may lag {@link #compacted()} by one queue turn, never lead it.
  *
  * <p>Reads of the past ({@link #list}, {@link #versionAt}, {@link #history}, ...) block on SQLite: not
@@ -60,6 +69,30 @@ public final class DomainStore implements AutoCloseable {
 
   private record Stop() implements Command {}
 
+  /** What the writer hands the sync thread, in order. */
+  private sealed interface Stage permits Applied, Drained, Halt {}
+
+  /**
+   * One applied batch: its events (maybe none), the state it leaves ({@code state}; its compacted mark
+   * is not used), the count mark to commit with it, a compacted mark to publish ({@code compactedUpTo},
+   * from {@link Compacted} commands), and what to run once it is durable. {@code generation}: the
+   * writer's generation it was applied in; a failed commit fails the rest of its generation.
+   */
+  private record Applied(long generation, List<Command> commands, List<StoredEvent> events, Snapshot state,
+      Revision mark, Revision compactedUpTo, List<Runnable> completions) implements Stage {}
+
+  /** Completes once every stage handed over before it has been committed or failed. */
+  private record Drained(CompletableFuture<Void> done) implements Stage {}
+
+  private record Halt() implements Stage {}
+
+  /**
+   * Applied batches that may wait for the sync thread: how far the writer may run ahead of the disk. The
+   * sync thread commits all that wait in one transaction (one fsync), so the group commit stays large
+   * while the writer runs ahead.
+   */
+  static final int PIPELINE_DEPTH = 4;
+
   private record Waiter(long revision, CompletableFuture<Revision> future) {}
 
   private final StoreConfig config;
@@ -72,6 +105,11 @@ public final class DomainStore implements AutoCloseable {
   private final PriorityQueue<Waiter> waiters = // guarded by itself
       new PriorityQueue<>((a, b) -> Long.compare(a.revision(), b.revision()));
   private final Thread writer;
+  private final Thread syncer;
+  private final BlockingQueue<Stage> applied = new java.util.concurrent.ArrayBlockingQueue<>(PIPELINE_DEPTH);
+  // The newest generation with a failed commit (sync thread writes, writer reads); -1: none.
+  private volatile long failedGeneration = -1;
+  private volatile long appliedRevision; // the writer's: the revision of the state it last applied (tests)
   private final Compactor compactor;
   // The compacted mark: raised by the writer (count limit, with the commit that crosses it) and by the
   // compactor (age limit); only ever rises (accumulateAndGet with max).
@@ -95,7 +133,9 @@ public final class DomainStore implements AutoCloseable {
     }
     this.snapshot = new Snapshot(loaded.storeId(), loaded.revision(), loaded.compacted(), byUuid, byName);
     this.compacted = new java.util.concurrent.atomic.AtomicReference<>(loaded.compacted());
-    this.writer = new Thread(this::run, "store-writer");
+    this.appliedRevision = loaded.revision().value();
+    this.writer = new Thread(this::runWriter, "store-writer");
+    this.syncer = new Thread(this::runSyncer, "store-sync");
     this.compactor = new Compactor(config, db, clock, () -> snapshot.revision(), compacted::get, upTo -> {
       raise(upTo);
       queue.add(new Compacted(upTo));
@@ -115,6 +155,7 @@ public final class DomainStore implements AutoCloseable {
           loaded.created() ? "created" : "opened", config.dataDir(), loaded.revision(),
           loaded.objects().size(), loaded.compacted());
       DomainStore store = new DomainStore(config, db, loaded, clock);
+      store.syncer.start();
       store.writer.start();
       store.compactor.start();
       return store;
@@ -370,7 +411,7 @@ public final class DomainStore implements AutoCloseable {
   }
 
   /**
-   * Registers {@code onCommit}, run on the writer thread after every published commit. It must not
+   * Registers {@code onCommit}, run on the store's sync thread after every published commit. It must not
    * block or throw: watchers use it only to schedule a read on their own thread.
    */
   public AutoCloseable subscribe(Runnable onCommit) {
@@ -378,30 +419,53 @@ public final class DomainStore implements AutoCloseable {
     return () -> subscribers.remove(onCommit);
   }
 
-  private void run() {
+  /** The revision of the state the writer last applied: at or ahead of the published one. For tests. */
+  long appliedRevision() {
+    return appliedRevision;
+  }
+
+  private void runWriter() {
     List<Command> batch = new ArrayList<>();
-    while (true) {
-      try {
+    Snapshot base = snapshot; // the state the last applied batch left: the next one builds on it
+    long generation = 0;
+    try {
+      while (true) {
         batch.add(queue.take());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
+        queue.drainTo(batch, config.maxBatch() - 1);
+        if (failedGeneration == generation) {
+          // A commit of this generation failed: the batches applied on top of it fail with it. Wait
+          // until the sync thread has dealt with all of them, then build on what is published.
+          CompletableFuture<Void> drained = new CompletableFuture<>();
+          applied.put(new Drained(drained));
+          drained.join();
+          generation++;
+          base = snapshot;
+        }
+        boolean stop = batch.stream().anyMatch(c -> c instanceof Stop);
+        Applied a = applyBatch(generation, base, batch);
+        base = a.state();
+        appliedRevision = base.revision().value();
+        applied.put(a);
+        batch = new ArrayList<>();
+        if (stop) {
+          applied.put(new Halt());
+          return;
+        }
       }
-      queue.drainTo(batch, config.maxBatch() - 1);
-      boolean stop = batch.stream().anyMatch(c -> c instanceof Stop);
-      applyBatch(batch);
-      batch.clear();
-      if (stop) {
-        return;
-      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
-  private void applyBatch(List<Command> batch) {
-    Snapshot before = snapshot;
-    WorkingState w = new WorkingState(before, clock);
+  private Applied applyBatch(long generation, Snapshot base, List<Command> batch) {
+    WorkingState w = new WorkingState(base, clock);
     List<Runnable> completions = new ArrayList<>(batch.size());
+    Revision compactedUpTo = null;
     for (Command c : batch) {
+      if (c instanceof Compacted cp) {
+        compactedUpTo = compactedUpTo == null || cp.upTo().isAfter(compactedUpTo) ? cp.upTo() : compactedUpTo;
+        continue;
+      }
       try {
         completions.add(apply(w, c));
       } catch (RuntimeException e) {
@@ -409,36 +473,87 @@ public final class DomainStore implements AutoCloseable {
         completions.add(() -> fail(c, e));
       }
     }
-    Revision mark = null;
-    if (w.changed()) {
-      mark = countMark(w.events().get(w.events().size() - 1).revision());
+    Revision mark = w.changed() ? countMark(w.events().get(w.events().size() - 1).revision()) : null;
+    return new Applied(generation, batch, w.events(), w.changed() ? w.freeze(base.compacted()) : base, mark,
+        compactedUpTo, completions);
+  }
+
+  private void runSyncer() {
+    try {
+      while (true) {
+        Stage s = applied.take();
+        if (s instanceof Halt) {
+          return;
+        }
+        if (s instanceof Drained d) {
+          d.done().complete(null);
+        } else {
+          // Group commit of the applied batches that are waiting: one transaction, one fsync.
+          Applied a = (Applied) s;
+          while (applied.peek() instanceof Applied next && next.generation() == a.generation()) {
+            a = merge(a, (Applied) applied.poll());
+          }
+          try {
+            sync(a);
+          } catch (RuntimeException e) {
+            // A bug, not a disk error: fail the batch and what was applied on top of it rather than
+            // leave the sync thread dead and every caller waiting.
+            LOG.error("publishing revisions up to {} failed", a.state().revision(), e);
+            failedGeneration = a.generation();
+            StoreException se = new StoreException("not published: " + e, e);
+            a.commands().forEach(c -> fail(c, se));
+          }
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Commits one applied batch (sync thread), then publishes it; or fails it and the rest of its generation. */
+  private void sync(Applied a) {
+    if (a.generation() <= failedGeneration) {
+      StoreException se = new StoreException("not committed: an earlier commit it was applied on top of failed");
+      a.commands().forEach(c -> fail(c, se));
+      publishCompacted(a.compactedUpTo());
+      return;
+    }
+    boolean changed = !a.events().isEmpty();
+    if (changed) {
       long t0 = System.nanoTime();
       try {
-        db.commit(w.events(), mark);
+        db.commit(a.events(), a.mark());
       } catch (Exception e) {
         // Nothing was published: the revisions of this batch were never served and are reused.
-        LOG.error("commit of {} revisions failed; the batch is dropped", w.events().size(), e);
+        LOG.error("commit of {} revisions failed; the batch is dropped", a.events().size(), e);
+        failedGeneration = a.generation();
         StoreException se = new StoreException("commit failed: " + e.getMessage(), e);
-        batch.forEach(c -> fail(c, se));
+        a.commands().forEach(c -> fail(c, se));
+        publishCompacted(a.compactedUpTo());
         return;
       }
       try {
-        observer.committed(w.events().size(), System.nanoTime() - t0);
+        observer.committed(a.events().size(), System.nanoTime() - t0);
       } catch (RuntimeException e) {
         LOG.error("a store observer threw; it must not", e);
       }
-      for (StoredEvent e : w.events()) {
+      for (StoredEvent e : a.events()) {
         log.append(e);
       }
-      if (mark != null) {
-        raise(mark);
+      if (a.mark() != null) {
+        raise(a.mark());
       }
-      Revision c = snapshot.compacted(); // a Compacted command in this batch may have raised it
-      snapshot = w.freeze(mark != null && mark.isAfter(c) ? mark : c);
+    }
+    Snapshot published = snapshot;
+    Revision c = max(max(published.compacted(), a.mark()), a.compactedUpTo());
+    if (changed || c.isAfter(published.compacted())) {
+      snapshot = a.state().withCompacted(c);
+    }
+    if (changed) {
       compactor.committed();
     }
-    completions.forEach(Runnable::run);
-    if (w.changed()) {
+    a.completions().forEach(Runnable::run);
+    if (changed) {
       completeWaiters();
       for (Runnable s : subscribers) {
         try {
@@ -450,16 +565,31 @@ public final class DomainStore implements AutoCloseable {
     }
   }
 
-  private Runnable apply(WorkingState w, Command c) {
-    if (c instanceof Compacted cp) {
-      // Publish at once (the batch may commit nothing); a batch that commits freezes from this one.
-      // Same maps (the working state copies them before any change), same revision, new mark.
-      Snapshot s = snapshot;
-      if (cp.upTo().isAfter(s.compacted())) {
-        snapshot = new Snapshot(s.storeId(), s.revision(), cp.upTo(), s.byUuidMap(), s.uuidByNameMap());
-      }
-      return () -> { };
+  private static Applied merge(Applied a, Applied b) {
+    return new Applied(a.generation(), concat(a.commands(), b.commands()), concat(a.events(), b.events()), b.state(),
+        max(a.mark(), b.mark()), max(a.compactedUpTo(), b.compactedUpTo()), concat(a.completions(), b.completions()));
+  }
+
+  private static <T> List<T> concat(List<T> a, List<T> b) {
+    List<T> out = new ArrayList<>(a.size() + b.size());
+    out.addAll(a);
+    out.addAll(b);
+    return out;
+  }
+
+  /** Publishes the compactor's mark on the published state (a batch that failed may have carried it). */
+  private void publishCompacted(Revision upTo) {
+    Snapshot s = snapshot;
+    if (upTo != null && upTo.isAfter(s.compacted())) {
+      snapshot = s.withCompacted(upTo);
     }
+  }
+
+  private static Revision max(Revision a, Revision b) {
+    return a == null || b != null && b.isAfter(a) ? b : a;
+  }
+
+  private Runnable apply(WorkingState w, Command c) {
     if (c instanceof Observe o) {
       StoredEvent e = w.observe(o.uuid(), o.observed(), o.events());
       if (o.pre() != null) {
@@ -547,6 +677,7 @@ public final class DomainStore implements AutoCloseable {
     compactor.stop();
     try {
       writer.join();
+      syncer.join();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

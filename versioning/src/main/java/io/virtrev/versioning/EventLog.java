@@ -18,7 +18,7 @@ import java.util.List;
  * so a large count limit costs nothing until it is used.
  *
  * <p>Locking: {@code this} guards every field below; held only to append, evict or copy references,
- * never while calling out. Appended only by the store's writer thread.
+ * never while calling out. Appended only by the store's sync thread.
  */
 final class EventLog {
   private static final int INITIAL_SLOTS = 1024;

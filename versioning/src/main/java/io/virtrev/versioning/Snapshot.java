@@ -40,6 +40,11 @@ public final class Snapshot {
     this.uuidByName = uuidByName instanceof PMap<String, String> p ? p : HashTreePMap.from(uuidByName);
   }
 
+  /** The same state with another compacted mark (the maps are shared). */
+  Snapshot withCompacted(Revision c) {
+    return new Snapshot(storeId, revision, c, byUuid, uuidByName);
+  }
+
   /** The random id of the store; a new id means a new store whose revisions are unrelated. */
   public String storeId() {
     return storeId;

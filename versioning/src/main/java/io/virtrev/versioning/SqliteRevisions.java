@@ -35,7 +35,7 @@ import org.sqlite.SQLiteConfig;
  *
  * <p>Threads and connections (SQLite WAL: any number of readers, one writer at a time):
  * <ul>
- *   <li>{@link #commit}: only the store's writer thread, on the write connection (unguarded). It may
+ *   <li>{@link #commit}: only the store's sync thread ({@code store-sync}), on the write connection (unguarded). It may
  *       raise the compacted mark in the same transaction (the count limit); it never deletes history.
  *   <li>{@link #markCompacted} (the age limit, forced compactions), {@link #compactChunk},
  *       {@link #ageTarget}: only the compactor thread, on

@@ -1,7 +1,7 @@
 package io.virtrev.versioning;
 
 /**
- * Told about every durable commit, on the writer thread, after the commit and before it is published:
+ * Told about every durable commit, on the store's sync thread, after the commit and before it is published:
  * it must be quick and must not block or throw (metrics use it).
  */
 public interface StoreObserver {

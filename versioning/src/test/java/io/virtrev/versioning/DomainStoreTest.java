@@ -215,6 +215,95 @@ class DomainStoreTest {
     }
   }
 
+  /**
+   * Holds SQLite's write lock from another connection, so the store's sync thread waits in its commit
+   * (busy_timeout) while its writer goes on applying: a real disk-side stall, no hook in the store.
+   */
+  private java.sql.Connection holdWriteLock() throws Exception {
+    java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("virtrev.db"));
+    try (java.sql.Statement st = c.createStatement()) {
+      st.execute("BEGIN IMMEDIATE");
+    }
+    return c;
+  }
+
+  private static void awaitApplied(DomainStore s, long revision) {
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+        .until(() -> s.appliedRevision() == revision);
+  }
+
+  @Test
+  void batchesAppliedWhileACommitWaitsAreCommittedTogetherAndPublishedInOrder() throws Exception {
+    try (DomainStore s = DomainStore.open(StoreConfig.defaults(dir))) {
+      List<Integer> commits = java.util.Collections.synchronizedList(new ArrayList<>());
+      s.setObserver((revisions, nanos) -> commits.add(revisions));
+      s.observe(U1, obs(U1, "a", 32, "shutoff"), List.of()).get(5, TimeUnit.SECONDS);
+      java.util.concurrent.CompletableFuture<?> first;
+      java.util.concurrent.CompletableFuture<?> second;
+      java.util.concurrent.CompletableFuture<?> third;
+      try (java.sql.Connection lock = holdWriteLock()) {
+        first = s.observe(U1, obs(U1, "a", 64, "shutoff"), List.of());
+        awaitApplied(s, 3); // its commit now waits for the lock
+        second = s.observe(U2, obs(U2, "b", 32, "shutoff"), List.of());
+        awaitApplied(s, 4); // applied on top of revision 3, which is not durable yet
+        third = s.observe(U1, obs(U1, "a", 96, "shutoff"), List.of());
+        awaitApplied(s, 5);
+        assertThat(s.snapshot().revision().value()).as("nothing is published before it is durable").isEqualTo(2);
+        assertThat(List.of(first, second, third)).as("nothing completes before it is durable")
+            .noneMatch(java.util.concurrent.CompletableFuture::isDone);
+        try (java.sql.Statement st = lock.createStatement()) {
+          st.execute("ROLLBACK");
+        }
+      }
+      java.util.concurrent.CompletableFuture.allOf(first, second, third).get(10, TimeUnit.SECONDS);
+      assertThat(commits).as("one commit for the first batch, one for the two that waited behind it")
+          .containsExactly(1, 1, 2);
+      assertThat(s.snapshot().revision().value()).isEqualTo(5);
+      assertThat(s.snapshot().find(U1).orElseThrow().resourceVersion().value()).isEqualTo(5);
+      assertThat(s.readHistory(Revision.of(1), 10)).extracting(e -> e.revision().value())
+          .containsExactly(2L, 3L, 4L, 5L);
+    }
+  }
+
+  @Test
+  void aFailedCommitFailsWhatWasAppliedOnTopOfItAndItsRevisionsAreReused() throws Exception {
+    try (DomainStore s = DomainStore.open(StoreConfig.defaults(dir))) {
+      s.observe(U1, obs(U1, "a", 32, "shutoff"), List.of()).get(5, TimeUnit.SECONDS);
+      java.util.concurrent.CompletableFuture<?> poisoned;
+      java.util.concurrent.CompletableFuture<?> onTop;
+      try (java.sql.Connection lock = holdWriteLock()) {
+        try (java.sql.Statement st = lock.createStatement()) {
+          // A real SQLite failure for one row, visible to the store once this transaction commits.
+          st.execute("CREATE TRIGGER poison BEFORE INSERT ON history WHEN NEW.name = 'poison'"
+              + " BEGIN SELECT RAISE(ABORT, 'poisoned row'); END");
+        }
+        poisoned = s.observe(U2, obs(U2, "poison", 32, "shutoff"), List.of());
+        awaitApplied(s, 3);
+        onTop = s.observe(U1, obs(U1, "a", 64, "shutoff"), List.of()); // decided on a state holding revision 3
+        awaitApplied(s, 4);
+        try (java.sql.Statement st = lock.createStatement()) {
+          st.execute("COMMIT");
+        }
+      }
+      assertThatThrownBy(() -> poisoned.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(StoreException.class)
+          .hasMessageContaining("poisoned row");
+      assertThatThrownBy(() -> onTop.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(StoreException.class)
+          .hasMessageContaining("earlier commit");
+      assertThat(s.snapshot().revision().value()).isEqualTo(2);
+      assertThat(s.snapshot().find(U2)).isEmpty();
+
+      // The writer starts again from what is published: revision 3 is reused, nothing is skipped.
+      var again = s.observe(U1, obs(U1, "a", 64, "shutoff"), List.of()).get(5, TimeUnit.SECONDS).orElseThrow();
+      assertThat(again.revision().value()).isEqualTo(3);
+      assertThat(again.type()).isEqualTo("MODIFIED");
+      assertThat(s.readHistory(Revision.of(1), 10)).extracting(e -> e.revision().value()).containsExactly(2L, 3L);
+    }
+    try (DomainStore s = DomainStore.open(StoreConfig.defaults(dir))) {
+      assertThat(s.snapshot().revision().value()).isEqualTo(3);
+      assertThat(s.snapshot().find(U2)).isEmpty();
+    }
+  }
+
   private static LibvirtEvent lifecycle(String event, String detail) {
     return new LibvirtEvent(LibvirtEvent.LIFECYCLE, event, detail, Instant.now());
   }

@@ -34,4 +34,39 @@ class XmlCanonTest {
     String xxe = "<?xml version='1.0'?><!DOCTYPE d [<!ENTITY x SYSTEM 'file:///etc/passwd'>]><d>&x;</d>";
     assertThat(XmlCanon.canonical(xxe)).startsWith("\u0000unparsable:").doesNotContain("root:");
   }
+
+  @Test
+  void namespacedElementsAndAttributesKeepTheirPrefixes() {
+    String a = "<domain type='kvm' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'><name>a</name>"
+        + "<qemu:commandline><qemu:arg value='-s'/></qemu:commandline></domain>";
+    String b = "<domain xmlns:qemu=\"http://libvirt.org/schemas/domain/qemu/1.0\" type=\"kvm\">\n  <name>a</name>\n"
+        + "  <qemu:commandline>\n    <qemu:arg value=\"-s\"/>\n  </qemu:commandline>\n</domain>\n";
+    assertThat(XmlCanon.equivalent(a, b)).isTrue();
+    assertThat(XmlCanon.canonical(a)).contains("<qemu:arg value=\"-s\"></qemu:arg>")
+        .contains("<domain type=\"kvm\" xmlns:qemu=\"http://libvirt.org/schemas/domain/qemu/1.0\">");
+    assertThat(XmlCanon.equivalent(a, a.replace("qemu:arg", "qemu:env"))).isFalse();
+  }
+
+  @Test
+  void characterReferencesAndPredefinedEntitiesAreTheCharactersTheyStandFor() {
+    assertThat(XmlCanon.equivalent("<d t='a&amp;b'>x &lt; y</d>", "<d t=\"a&#38;b\">x &#60; y</d>")).isTrue();
+    assertThat(XmlCanon.canonical("<d t='a&amp;b\"'>x &lt; y &amp; z</d>"))
+        .isEqualTo("<d t=\"a&amp;b&quot;\">x &lt; y &amp; z</d>");
+    assertThat(XmlCanon.equivalent("<d>a b</d>", "<d>a  b</d>")).as("whitespace inside text matters").isFalse();
+  }
+
+  @Test
+  void commentsAndInstructionsCarryNoMeaningButEndARunOfText() {
+    assertThat(XmlCanon.canonical("<?xml version='1.0'?><!-- c --><d><!-- x --><e/>a <!-- y --> b<?pi z?></d>"))
+        .isEqualTo("<d><e></e>ab</d>");
+    assertThat(XmlCanon.canonical("<d><![CDATA[ a<b ]]></d>")).isEqualTo("<d>a&lt;b</d>");
+  }
+
+  @Test
+  void aLongDocumentIsReadWhole() {
+    String body = "<x n='1'>v</x>".repeat(5_000);
+    String a = "<d>" + body + "</d>";
+    assertThat(XmlCanon.equivalent(a, "<d>\n" + body.replace("<x", "\n  <x") + "\n</d>")).isTrue();
+    assertThat(XmlCanon.equivalent(a, "<d>" + body.substring(0, body.length() - 14) + "<x n='2'>v</x></d>")).isFalse();
+  }
 }

@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Wakes the open watch streams after each commit with one task per event loop, not one per stream: the
  * store's writer calls one subscriber per event loop, whose task pumps every stream on that loop. With
- * a thousand watchers that is two queued tasks per commit instead of a thousand, on the writer's time.
+ * a thousand watchers that is two queued tasks per commit instead of a thousand, on the store's sync thread's time.
  *
  * <p>Threads: {@code groups} is a concurrent map; each group's {@code streams} is confined to the group's
  * event loop (streams join and leave on their channel's loop). A group is created by the first stream on
