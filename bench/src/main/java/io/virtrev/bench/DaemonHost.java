@@ -185,12 +185,17 @@ public final class DaemonHost {
    * /proc/self/smaps), -1 if unknown. Committed heap is resident only once touched: a heap that grows into
    * pages it had committed but never used raises RSS with no change in committed size.
    */
+  private static final java.util.regex.Pattern HEAP_RANGE =
+      java.util.regex.Pattern.compile("\\[(0x[0-9a-f]+), (0x[0-9a-f]+)\\)");
+  /** A mapping's first line in smaps: {@code start-end perms ...}. */
+  private static final java.util.regex.Pattern SMAPS_HEADER = java.util.regex.Pattern.compile("([0-9a-f]+)-[0-9a-f]+ ");
+
   private static long heapRss() {
     try {
       String info = (String) ManagementFactory.getPlatformMBeanServer().invoke(
           new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "gcHeapInfo",
           new Object[] {null}, new String[] {String[].class.getName()});
-      java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\[(0x[0-9a-f]+), (0x[0-9a-f]+)\\)").matcher(info);
+      java.util.regex.Matcher m = HEAP_RANGE.matcher(info);
       long lo = Long.MAX_VALUE;
       long hi = 0;
       while (m.find()) {
@@ -203,10 +208,9 @@ public final class DaemonHost {
       long rss = 0;
       boolean in = false;
       for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/smaps"))) {
-        int dash = line.indexOf('-');
-        if (dash > 0 && line.indexOf(' ') > dash && Character.digit(line.charAt(0), 16) >= 0
-            && line.substring(0, dash).chars().allMatch(ch -> Character.digit(ch, 16) >= 0)) {
-          long start = Long.parseUnsignedLong(line.substring(0, dash), 16);
+        java.util.regex.Matcher header = SMAPS_HEADER.matcher(line);
+        if (header.lookingAt()) {
+          long start = Long.parseUnsignedLong(header.group(1), 16);
           in = start >= lo && start < hi;
         } else if (in && line.startsWith("Rss:")) {
           rss += Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;

@@ -463,7 +463,7 @@ public final class DomainStore implements AutoCloseable {
     Revision compactedUpTo = null;
     for (Command c : batch) {
       if (c instanceof Compacted cp) {
-        compactedUpTo = compactedUpTo == null || cp.upTo().isAfter(compactedUpTo) ? cp.upTo() : compactedUpTo;
+        compactedUpTo = max(compactedUpTo, cp.upTo());
         continue;
       }
       try {
@@ -500,8 +500,7 @@ public final class DomainStore implements AutoCloseable {
             // leave the sync thread dead and every caller waiting.
             LOG.error("publishing revisions up to {} failed", a.state().revision(), e);
             failedGeneration = a.generation();
-            StoreException se = new StoreException("not published: " + e, e);
-            a.commands().forEach(c -> fail(c, se));
+            fail(a, new StoreException("not published: " + e, e));
           }
         }
       }
@@ -513,9 +512,7 @@ public final class DomainStore implements AutoCloseable {
   /** Commits one applied batch (sync thread), then publishes it; or fails it and the rest of its generation. */
   private void sync(Applied a) {
     if (a.generation() <= failedGeneration) {
-      StoreException se = new StoreException("not committed: an earlier commit it was applied on top of failed");
-      a.commands().forEach(c -> fail(c, se));
-      publishCompacted(a.compactedUpTo());
+      fail(a, new StoreException("not committed: an earlier commit it was applied on top of failed"));
       return;
     }
     boolean changed = !a.events().isEmpty();
@@ -527,9 +524,7 @@ public final class DomainStore implements AutoCloseable {
         // Nothing was published: the revisions of this batch were never served and are reused.
         LOG.error("commit of {} revisions failed; the batch is dropped", a.events().size(), e);
         failedGeneration = a.generation();
-        StoreException se = new StoreException("commit failed: " + e.getMessage(), e);
-        a.commands().forEach(c -> fail(c, se));
-        publishCompacted(a.compactedUpTo());
+        fail(a, new StoreException("commit failed: " + e.getMessage(), e));
         return;
       }
       try {
@@ -577,11 +572,12 @@ public final class DomainStore implements AutoCloseable {
     return out;
   }
 
-  /** Publishes the compactor's mark on the published state (a batch that failed may have carried it). */
-  private void publishCompacted(Revision upTo) {
+  /** Fails every command of a batch that will not be published; still publishes the compactor's mark it carried. */
+  private void fail(Applied a, StoreException e) {
+    a.commands().forEach(c -> fail(c, e));
     Snapshot s = snapshot;
-    if (upTo != null && upTo.isAfter(s.compacted())) {
-      snapshot = s.withCompacted(upTo);
+    if (a.compactedUpTo() != null && a.compactedUpTo().isAfter(s.compacted())) {
+      snapshot = s.withCompacted(a.compactedUpTo());
     }
   }
 

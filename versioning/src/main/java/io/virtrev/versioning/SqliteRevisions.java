@@ -222,8 +222,11 @@ final class SqliteRevisions implements AutoCloseable {
                 + " ON CONFLICT(uuid) DO UPDATE SET revision = excluded.revision, json = excluded.json");
         PreparedStatement delete = writer.prepareStatement("DELETE FROM objects WHERE uuid = ?");
         PreparedStatement meta = writer.prepareStatement("UPDATE meta SET value = ? WHERE key = 'revision'")) {
-      for (StoredEvent e : events) {
+      byte[][] json = new byte[events.size()][]; // each object copied out of its line once, for both tables
+      for (int i = 0; i < events.size(); i++) {
+        StoredEvent e = events.get(i);
         Domain d = e.object();
+        json[i] = e.objectJson();
         hist.setLong(1, e.revision().value());
         hist.setString(2, d.uuid());
         hist.setString(3, d.name());
@@ -231,20 +234,21 @@ final class SqliteRevisions implements AutoCloseable {
         hist.setLong(5, e.time().toEpochMilli());
         hist.setString(6, e.prevName());
         hist.setString(7, e.prevState());
-        hist.setBytes(8, e.objectJson());
+        hist.setBytes(8, json[i]);
         hist.setString(9, d.status().state());
         hist.addBatch();
       }
       hist.executeBatch();
       // In event order: one batch may upsert and then delete the same uuid.
-      for (StoredEvent e : events) {
+      for (int i = 0; i < events.size(); i++) {
+        StoredEvent e = events.get(i);
         if (e.type().equals(WatchEvent.DELETED)) {
           delete.setString(1, e.object().uuid());
           delete.executeUpdate();
         } else {
           upsert.setString(1, e.object().uuid());
           upsert.setLong(2, e.revision().value());
-          upsert.setBytes(3, e.objectJson());
+          upsert.setBytes(3, json[i]);
           upsert.executeUpdate();
         }
       }

@@ -3,6 +3,7 @@ package io.virtrev.versioning;
 import static io.virtrev.versioning.StoreTestSupport.obs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.virtrev.api.ApiException;
 import io.virtrev.api.Domain;
@@ -11,10 +12,16 @@ import io.virtrev.api.Revision;
 import io.virtrev.api.source.DomainObservation;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -139,7 +146,7 @@ class DomainStoreTest {
     try (DomainStore s = DomainStore.open(StoreConfig.defaults(dir))) {
       s.observe(U1, obs(U1, "a", 32, "shutoff"), List.of()).get();
     }
-    try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("virtrev.db"));
+    try (var c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("virtrev.db"));
         var st = c.createStatement()) {
       st.executeUpdate("UPDATE meta SET value = '99' WHERE key = 'schema_version'");
     }
@@ -192,7 +199,7 @@ class DomainStoreTest {
   void concurrentSubmittersGetDenseUniqueRevisions() throws Exception {
     try (DomainStore s = DomainStore.open(StoreConfig.defaults(dir))) {
       List<Thread> threads = new ArrayList<>();
-      List<java.util.concurrent.CompletableFuture<?>> all = java.util.Collections.synchronizedList(new ArrayList<>());
+      List<CompletableFuture<?>> all = Collections.synchronizedList(new ArrayList<>());
       for (int t = 0; t < 8; t++) {
         Thread th = new Thread(() -> {
           for (int i = 0; i < 50; i++) {
@@ -219,29 +226,29 @@ class DomainStoreTest {
    * Holds SQLite's write lock from another connection, so the store's sync thread waits in its commit
    * (busy_timeout) while its writer goes on applying: a real disk-side stall, no hook in the store.
    */
-  private java.sql.Connection holdWriteLock() throws Exception {
-    java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("virtrev.db"));
-    try (java.sql.Statement st = c.createStatement()) {
+  private Connection holdWriteLock() throws Exception {
+    Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("virtrev.db"));
+    try (Statement st = c.createStatement()) {
       st.execute("BEGIN IMMEDIATE");
     }
     return c;
   }
 
   private static void awaitApplied(DomainStore s, long revision) {
-    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+    await().atMost(Duration.ofSeconds(5))
         .until(() -> s.appliedRevision() == revision);
   }
 
   @Test
   void batchesAppliedWhileACommitWaitsAreCommittedTogetherAndPublishedInOrder() throws Exception {
     try (DomainStore s = DomainStore.open(StoreConfig.defaults(dir))) {
-      List<Integer> commits = java.util.Collections.synchronizedList(new ArrayList<>());
+      List<Integer> commits = Collections.synchronizedList(new ArrayList<>());
       s.setObserver((revisions, nanos) -> commits.add(revisions));
       s.observe(U1, obs(U1, "a", 32, "shutoff"), List.of()).get(5, TimeUnit.SECONDS);
-      java.util.concurrent.CompletableFuture<?> first;
-      java.util.concurrent.CompletableFuture<?> second;
-      java.util.concurrent.CompletableFuture<?> third;
-      try (java.sql.Connection lock = holdWriteLock()) {
+      CompletableFuture<?> first;
+      CompletableFuture<?> second;
+      CompletableFuture<?> third;
+      try (Connection lock = holdWriteLock()) {
         first = s.observe(U1, obs(U1, "a", 64, "shutoff"), List.of());
         awaitApplied(s, 3); // its commit now waits for the lock
         second = s.observe(U2, obs(U2, "b", 32, "shutoff"), List.of());
@@ -250,12 +257,12 @@ class DomainStoreTest {
         awaitApplied(s, 5);
         assertThat(s.snapshot().revision().value()).as("nothing is published before it is durable").isEqualTo(2);
         assertThat(List.of(first, second, third)).as("nothing completes before it is durable")
-            .noneMatch(java.util.concurrent.CompletableFuture::isDone);
-        try (java.sql.Statement st = lock.createStatement()) {
+            .noneMatch(CompletableFuture::isDone);
+        try (Statement st = lock.createStatement()) {
           st.execute("ROLLBACK");
         }
       }
-      java.util.concurrent.CompletableFuture.allOf(first, second, third).get(10, TimeUnit.SECONDS);
+      CompletableFuture.allOf(first, second, third).get(10, TimeUnit.SECONDS);
       assertThat(commits).as("one commit for the first batch, one for the two that waited behind it")
           .containsExactly(1, 1, 2);
       assertThat(s.snapshot().revision().value()).isEqualTo(5);
@@ -269,10 +276,10 @@ class DomainStoreTest {
   void aFailedCommitFailsWhatWasAppliedOnTopOfItAndItsRevisionsAreReused() throws Exception {
     try (DomainStore s = DomainStore.open(StoreConfig.defaults(dir))) {
       s.observe(U1, obs(U1, "a", 32, "shutoff"), List.of()).get(5, TimeUnit.SECONDS);
-      java.util.concurrent.CompletableFuture<?> poisoned;
-      java.util.concurrent.CompletableFuture<?> onTop;
-      try (java.sql.Connection lock = holdWriteLock()) {
-        try (java.sql.Statement st = lock.createStatement()) {
+      CompletableFuture<?> poisoned;
+      CompletableFuture<?> onTop;
+      try (Connection lock = holdWriteLock()) {
+        try (Statement st = lock.createStatement()) {
           // A real SQLite failure for one row, visible to the store once this transaction commits.
           st.execute("CREATE TRIGGER poison BEFORE INSERT ON history WHEN NEW.name = 'poison'"
               + " BEGIN SELECT RAISE(ABORT, 'poisoned row'); END");
@@ -281,7 +288,7 @@ class DomainStoreTest {
         awaitApplied(s, 3);
         onTop = s.observe(U1, obs(U1, "a", 64, "shutoff"), List.of()); // decided on a state holding revision 3
         awaitApplied(s, 4);
-        try (java.sql.Statement st = lock.createStatement()) {
+        try (Statement st = lock.createStatement()) {
           st.execute("COMMIT");
         }
       }
