@@ -90,6 +90,10 @@ public final class Security {
     if (conn != null) {
       return conn;
     }
+    if (clientCerts && tokens == null) {
+      throw new ApiException(ApiException.Reason.UNAUTHORIZED,
+          "a client certificate is required: none was presented in the TLS handshake");
+    }
     if (authRequired()) {
       throw new ApiException(ApiException.Reason.UNAUTHORIZED, "authentication required: send Authorization: Bearer <token>"
           + (clientCerts ? " or a client certificate" : ""));
