@@ -196,6 +196,7 @@ public final class Virtrevd implements AutoCloseable {
     blocking.shutdown();
     try {
       blocking.awaitTermination(5, TimeUnit.SECONDS);
+      timers.awaitTermination(2, TimeUnit.SECONDS); // a refusal summary in progress is written before the file closes
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
