@@ -12,7 +12,9 @@ import java.util.Locale;
  * <p>{@code /healthz} and {@code /readyz} are open; {@code /metrics} is open unless configured
  * otherwise; GET and HEAD need {@code read}; everything else needs {@code write}. Without any
  * authentication configured, requests on the TCP listener are anonymous writers (the default loopback
- * set-up); a non-loopback listener refuses to start that way (see the daemon's start-up checks).
+ * set-up); a non-loopback listener refuses to start that way (see the daemon's start-up checks). The
+ * TLS handshake only asks for a client certificate: a request without one (and without an accepted
+ * token) is refused here, per route, with 401 naming that a client certificate is required.
  * Immutable and thread-safe.
  */
 public final class Security {
