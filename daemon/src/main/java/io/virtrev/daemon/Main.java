@@ -1,5 +1,7 @@
 package io.virtrev.daemon;
 
+import java.io.PrintWriter;
+import java.util.Map;
 import picocli.CommandLine;
 
 /** Entry point of {@code java -jar virtrevd.jar}. */
@@ -7,15 +9,21 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    System.exit(run(args));
+    System.exit(run(commandLine(), args, System.getenv()));
   }
 
-  static int run(String[] args) {
-    CommandLine cmd = new CommandLine(new VirtrevdCommand())
+  /** The {@code virtrevd} command with its converters and error handling, not yet given settings. */
+  static CommandLine commandLine() {
+    return new CommandLine(new VirtrevdCommand())
         .setCaseInsensitiveEnumValuesAllowed(true)
-        .registerConverter(java.time.Duration.class, new DurationConverter());
+        .registerConverter(java.time.Duration.class, new DurationConverter())
+        .setParameterExceptionHandler(Main::usageError);
+  }
+
+  /** Runs {@code cmd} with settings from {@code env} and the config file; the exit code. */
+  static int run(CommandLine cmd, String[] args, Map<String, String> env) {
     try {
-      Settings settings = Settings.load(args, System.getenv());
+      Settings settings = Settings.load(args, env);
       settings.checkKeys(cmd.getCommandSpec());
       cmd.setDefaultValueProvider(settings);
     } catch (IllegalArgumentException e) {
@@ -23,5 +31,15 @@ public final class Main {
       return 2;
     }
     return cmd.execute(args);
+  }
+
+  /** A bad flag or setting: the error and where to find help, not the whole usage (exit 2). */
+  private static int usageError(CommandLine.ParameterException e, String[] args) {
+    CommandLine c = e.getCommandLine();
+    PrintWriter err = c.getErr();
+    err.println(c.getCommandSpec().qualifiedName() + ": " + e.getMessage());
+    err.println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
+    err.flush();
+    return c.getCommandSpec().exitCodeOnInvalidInput();
   }
 }

@@ -64,7 +64,11 @@ public final class Virtrevd implements AutoCloseable {
   public static Virtrevd start(DaemonConfig config, DomainSource source) throws InterruptedException, IOException {
     AccessConfig access = config.access();
     TokenFile tokens = access.tokensFile() == null ? null : TokenFile.load(access.tokensFile());
-    TlsContexts tls = access.tls() == null ? null : new TlsContexts(access.tls(), tokens != null);
+    if (tokens != null && tokens.size() == 0) {
+      LOG.warn("WARNING: tokens file {} holds no token: every bearer token will be refused (401)",
+          access.tokensFile());
+    }
+    TlsContexts tls = access.tls() == null ? null : new TlsContexts(access.tls());
     Security security = new Security(tokens, tls != null && tls.settings().verifiesClients(), access.metricsNeedAuth());
     checkExposure(config.listenHost(), tls, security, access.insecure());
 
@@ -74,7 +78,8 @@ public final class Virtrevd implements AutoCloseable {
     ApiServer server = null;
     AuditLog audit = null;
     try {
-      audit = access.auditFile() == null ? AuditLog.none() : AuditLog.toFile(access.auditFile());
+      audit = access.auditFile() == null ? AuditLog.none(access.auditRefusedInterval())
+          : AuditLog.toFile(access.auditFile(), access.auditRefusedInterval());
       Reconciler reconciler = new Reconciler(source, store, config.reconciler());
       AtomicInteger n = new AtomicInteger();
       blocking = Executors.newFixedThreadPool(2, r -> daemonThread(r, "history-reader-" + n.incrementAndGet()));
@@ -103,8 +108,11 @@ public final class Virtrevd implements AutoCloseable {
       if (tls != null) {
         timers.scheduleWithFixedDelay(tls::reloadIfChanged, 10, 10, TimeUnit.SECONDS);
       }
+      long summaryMillis = audit.refusedInterval().toMillis();
+      timers.scheduleAtFixedRate(audit::summarizeRefusals, summaryMillis, summaryMillis, TimeUnit.MILLISECONDS);
       reconciler.start();
-      LOG.info("started: {} on {}, access: {}", config.connectUri(), addr, security);
+      LOG.info("started: {} on {}, access: {}", config.connectUri(),
+          ApiServer.hostPort(config.listenHost(), addr.getPort()), security);
       return new Virtrevd(store, reconciler, server, blocking, timers, tls, audit, addr);
     } catch (RuntimeException | InterruptedException | IOException e) {
       if (server != null) {
@@ -131,7 +139,15 @@ public final class Virtrevd implements AutoCloseable {
    */
   static void checkExposure(String host, TlsContexts tls, Security security, boolean insecure) throws IOException {
     boolean loopback = InetAddress.getByName(host).isLoopbackAddress();
-    if (loopback || insecure) {
+    if (loopback) {
+      return;
+    }
+    if (insecure) {
+      if (tls == null || !security.authRequired()) {
+        LOG.warn("WARNING: INSECURE: listening on {} (not loopback) without {} because of --insecure: anyone"
+            + " who can reach this address can redefine and destroy domains", host,
+            tls == null ? (security.authRequired() ? "TLS" : "TLS and authentication") : "authentication");
+      }
       return;
     }
     if (tls == null || !security.authRequired()) {
@@ -180,6 +196,7 @@ public final class Virtrevd implements AutoCloseable {
     blocking.shutdown();
     try {
       blocking.awaitTermination(5, TimeUnit.SECONDS);
+      timers.awaitTermination(2, TimeUnit.SECONDS); // a refusal summary in progress is written before the file closes
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -177,11 +177,11 @@ final class VirtrevdCommand implements Callable<Integer> {
   @Option(names = "--unix-socket-group", paramLabel = "GROUP", description = "group of the UNIX sockets")
   String unixSocketGroup;
 
-  @Option(names = "--metrics", paramLabel = "BOOL", defaultValue = "true", arity = "1",
+  @Option(names = "--metrics", paramLabel = "BOOL", defaultValue = "true", arity = "0..1", fallbackValue = "true",
       description = "serve Prometheus metrics on /metrics (default: ${DEFAULT-VALUE})")
   boolean metrics;
 
-  @Option(names = "--metrics-auth", paramLabel = "BOOL", defaultValue = "false", arity = "1",
+  @Option(names = "--metrics-auth", paramLabel = "BOOL", defaultValue = "false", arity = "0..1", fallbackValue = "true",
       description = "require a reader's credentials for /metrics (default: ${DEFAULT-VALUE})")
   boolean metricsAuth;
 
@@ -189,9 +189,14 @@ final class VirtrevdCommand implements Callable<Integer> {
       description = "append every API mutation (who, what, result, RV) as a JSON line to this file")
   Path auditLog;
 
-  @Option(names = "--insecure", paramLabel = "BOOL", defaultValue = "false", arity = "1",
+  @Option(names = "--insecure", paramLabel = "BOOL", defaultValue = "false", arity = "0..1", fallbackValue = "true",
       description = "allow a non-loopback --listen without TLS and authentication (default: ${DEFAULT-VALUE})")
   boolean insecure;
+
+  @Option(names = "--audit-refused-interval", paramLabel = "DURATION", defaultValue = "60s",
+      description = "refused requests (401, 403, 404, 413, ...) are audited in full once per client per interval,"
+          + " then counted: one summary line per client per interval (default: ${DEFAULT-VALUE})")
+  Duration auditRefusedInterval;
 
   @Override
   public Integer call() throws Exception {
@@ -209,7 +214,7 @@ final class VirtrevdCommand implements Callable<Integer> {
       daemon = Virtrevd.start(config,
           new LibvirtDomainSource(LibvirtSourceConfig.defaults(config.connectUri())));
     } catch (StoreException | IllegalArgumentException | java.io.IOException e) {
-      spec.commandLine().getErr().println("virtrevd: " + e.getMessage());
+      spec.commandLine().getErr().println("virtrevd: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
       return 1;
     }
     Signals.onHangup(daemon::reloadTls);
@@ -295,8 +300,16 @@ final class VirtrevdCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "--unix-socket-mode: " + e.getMessage());
     }
-    return new AccessConfig(tokensFile, tls, unixSocket, unixSocketRo, mode, unixSocketGroup, metrics, metricsAuth,
-        insecure, auditLog);
+    if (auditRefusedInterval.isZero() || auditRefusedInterval.isNegative()) {
+      throw new ParameterException(spec.commandLine(), "--audit-refused-interval must be positive: "
+          + auditRefusedInterval);
+    }
+    try {
+      return new AccessConfig(tokensFile, tls, unixSocket, unixSocketRo, mode, unixSocketGroup, metrics, metricsAuth,
+          insecure, auditLog, auditRefusedInterval);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
   }
 
   /** 0660 -> rw-rw---- */

@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -101,8 +102,46 @@ class AccessTest {
           "client certificate CN=platform,O=Evil is not allowed");
 
       ApiClient noCert = new ApiClient(base, pki.sslContext(null));
-      assertThatThrownBy(() -> noCert.get("/api/v1/domains")).as("a client certificate is required")
-          .isInstanceOf(RuntimeException.class);
+      assertStatus(noCert.get("/api/v1/domains"), 401, "Unauthorized", "a client certificate is required");
+    }
+  }
+
+  /** With a client CA, the handshake only asks for a certificate: the open routes answer without one. */
+  @Test
+  void healthEndpointsNeedNoClientCertificate() throws Exception {
+    TestPki pki = new TestPki(Files.createDirectories(dir.resolve("pki")));
+    TlsSettings tls = new TlsSettings(pki.serverCert, pki.serverKey, pki.caCert,
+        List.of(DnRule.parse("write:CN=platform,O=Example")));
+    try (FakeDaemon d = FakeDaemon.start(dir.resolve("store"), new FakeDomainSource(),
+        c -> c.withAccess(c.access().withTls(tls)), "https")) {
+      ApiClient noCert = new ApiClient("https://127.0.0.1:" + d.daemon.address().getPort(), pki.sslContext(null));
+      assertThat(noCert.get("/healthz").status()).isEqualTo(200);
+      assertThat(noCert.get("/readyz").status()).isEqualTo(200);
+      assertStatus(noCert.get("/api/v1/domains"), 401, "Unauthorized",
+          "a client certificate is required: none was presented");
+      assertStatus(noCert.send("DELETE", "/api/v1/domains/web", null, null), 401, "Unauthorized",
+          "a client certificate is required");
+    }
+  }
+
+  /**
+   * A certificate made with {@code -subj /CN=platform/O=Example}, which Java prints in RFC 2253 order
+   * as {@code O=Example,CN=platform}, matches the documented rule {@code CN=platform,O=Example}.
+   */
+  @Test
+  void dnRulesMatchCertificatesWhateverTheirAttributeOrder() throws Exception {
+    TestPki pki = new TestPki(Files.createDirectories(dir.resolve("pki")));
+    Path usual = pki.client("usual", "/CN=platform/O=Example");
+    Path extra = pki.client("extra", "/CN=platform/O=Example/OU=more");
+    TlsSettings tls = new TlsSettings(pki.serverCert, pki.serverKey, pki.caCert,
+        List.of(DnRule.parse("write:CN=platform,O=Example")));
+    try (FakeDaemon d = FakeDaemon.start(dir.resolve("store"), new FakeDomainSource(),
+        c -> c.withAccess(c.access().withTls(tls)), "https")) {
+      String base = "https://127.0.0.1:" + d.daemon.address().getPort();
+      ApiClient.Response ok = new ApiClient(base, pki.sslContext(usual)).get("/api/v1/domains");
+      assertThat(ok.status()).as(ok.body()).isEqualTo(200);
+      assertStatus(new ApiClient(base, pki.sslContext(extra)).get("/api/v1/domains"), 403, "Forbidden",
+          "client certificate OU=more,O=Example,CN=platform is not allowed");
     }
   }
 
@@ -126,6 +165,25 @@ class AccessTest {
           .contains("socket " + ro + " has role read");
       assertThat(unixRequest(rw, "PUT", "/api/v1/domains/web", xml)).startsWith("HTTP/1.1 200");
     }
+    assertThat(rw).as("removed on shutdown").doesNotExist();
+    assertThat(ro).as("removed on shutdown").doesNotExist();
+  }
+
+  @Test
+  void aBadUnixSocketSetUpFailsNamingTheProblemAndLeavesNoSocketBehind() throws Exception {
+    Path rw = dir.resolve("virtrev.sock");
+    Path ro = dir.resolve("virtrev-ro.sock");
+    assertThatThrownBy(() -> FakeDaemon.start(dir.resolve("a"),
+            c -> c.withAccess(c.access().withUnixSockets(rw, ro, "rw-rw----", "h-ops-nosuchgroup"))))
+        .isInstanceOf(IOException.class).hasMessageContaining("no such group 'h-ops-nosuchgroup'");
+    assertThat(rw).doesNotExist();
+    assertThatThrownBy(() -> FakeDaemon.start(dir.resolve("b"),
+            c -> c.withAccess(c.access().withUnixSockets(rw, rw, "rw-rw----", null))))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("same path: " + rw);
+    assertThat(rw).doesNotExist();
+    try (Stream<Path> left = Files.list(dir)) {
+      assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".virtrev-sock-"));
+    }
   }
 
   @Test
@@ -137,9 +195,26 @@ class AccessTest {
     assertThatThrownBy(() -> FakeDaemon.start(dir.resolve("b"),
             c -> c.withListen("0.0.0.0", 0).withAccess(c.access().withTokens(tokens))))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("without TLS");
-    try (FakeDaemon d = FakeDaemon.start(dir.resolve("c"),
-        c -> c.withListen("0.0.0.0", 0).withAccess(c.access().withInsecure(true)))) {
+    try (LogCapture daemonLog = new LogCapture(Virtrevd.class);
+        LogCapture serverLog = new LogCapture(io.virtrev.daemon.http.ApiServer.class);
+        FakeDaemon d = FakeDaemon.start(dir.resolve("c"),
+            c -> c.withListen("0.0.0.0", 0).withAccess(c.access().withInsecure(true)))) {
       assertThat(d.api.get("/readyz").status()).isEqualTo(200);
+      int port = d.daemon.address().getPort();
+      assertThat(daemonLog.lines()).anySatisfy(l -> assertThat(l).startsWith("WARN ")
+          .contains("INSECURE: listening on 0.0.0.0 (not loopback) without TLS and authentication"));
+      assertThat(daemonLog.text()).contains("on 0.0.0.0:" + port + ", access:");
+      assertThat(serverLog.text()).contains("listening on http://0.0.0.0:" + port + "\n");
+    }
+  }
+
+  @Test
+  void aTokensFileWithoutTokensIsWarnedAbout() throws Exception {
+    Path empty = Files.writeString(dir.resolve("tokens"), "# nobody yet\n");
+    try (LogCapture log = new LogCapture(Virtrevd.class);
+        FakeDaemon d = FakeDaemon.start(dir.resolve("store"), c -> c.withAccess(c.access().withTokens(empty)))) {
+      assertThat(log.lines()).anySatisfy(l -> assertThat(l).startsWith("WARN ")
+          .contains("tokens file " + empty + " holds no token"));
     }
   }
 

@@ -19,4 +19,18 @@ class DnRuleTest {
         .contains(Role.WRITE);
     assertThat(DnRule.roleFor(rules, "CN=platform,O=Evil")).isEmpty();
   }
+
+  @Test
+  void attributesMatchInAnyOrderButAllOfThem() {
+    List<DnRule> rules = List.of(DnRule.parse("write:CN=platform,O=Example"));
+    assertThat(DnRule.roleFor(rules, "O=Example,CN=platform")).as("openssl -subj /CN=platform/O=Example")
+        .contains(Role.WRITE);
+    assertThat(DnRule.roleFor(rules, "cn=platform,o=Example")).as("types ignore case").contains(Role.WRITE);
+    assertThat(DnRule.roleFor(rules, "O=Example,CN=platform,OU=x")).as("an extra attribute").isEmpty();
+    assertThat(DnRule.roleFor(rules, "CN=platform")).as("a missing attribute").isEmpty();
+    assertThat(DnRule.roleFor(rules, "CN=Example,O=platform")).as("values stay with their types").isEmpty();
+    List<DnRule> ous = List.of(DnRule.parse("read:OU=*,OU=eng,CN=a"));
+    assertThat(DnRule.roleFor(ous, "CN=a,OU=eng,OU=ops")).as("wildcards do not steal a needed attribute")
+        .contains(Role.READ);
+  }
 }

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.virtrev.versioning.StoreConfig;
+import java.io.ByteArrayInputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -72,5 +76,88 @@ class VirtrevdCommandTest {
           + (o.defaultValue() == null ? "(none)" : "`" + o.defaultValue() + "`") + " |";
       assertThat(doc).as("the row of %s", flag).contains(row);
     }
+  }
+
+  /** --insecure, --metrics and --metrics-auth are switches; =true/=false and the environment or file still work. */
+  @Test
+  void booleanOptionsAreSwitches() throws Exception {
+    assertThat(parse(Map.of()).access().insecure()).isFalse();
+    AccessConfig on = parse(Map.of(), "--insecure", "--metrics-auth").access();
+    assertThat(on.insecure()).isTrue();
+    assertThat(on.metricsNeedAuth()).isTrue();
+    assertThat(on.metrics()).isTrue();
+    AccessConfig explicit = parse(Map.of(), "--insecure=false", "--metrics=false", "--metrics-auth=true").access();
+    assertThat(explicit.insecure()).isFalse();
+    assertThat(explicit.metrics()).isFalse();
+    assertThat(explicit.metricsNeedAuth()).isTrue();
+    assertThat(parse(Map.of(), "--insecure", "true").access().insecure()).isTrue();
+    assertThat(parse(Map.of(), "--metrics", "false").access().metrics()).isFalse();
+    AccessConfig env = parse(Map.of("VIRTREV_INSECURE", "true", "VIRTREV_METRICS", "false")).access();
+    assertThat(env.insecure()).isTrue();
+    assertThat(env.metrics()).isFalse();
+    Path file = Files.writeString(dir.resolve("b.properties"), "insecure = true\nmetrics-auth = true\nmetrics = false\n");
+    AccessConfig fromFile = parse(Map.of(), "--config", file.toString()).access();
+    assertThat(fromFile.insecure()).isTrue();
+    assertThat(fromFile.metricsNeedAuth()).isTrue();
+    assertThat(fromFile.metrics()).isFalse();
+  }
+
+  @Test
+  void theRefusedSummaryIntervalIsASetting() {
+    assertThat(parse(Map.of()).access().auditRefusedInterval()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(parse(Map.of(), "--audit-refused-interval", "5s").access().auditRefusedInterval())
+        .isEqualTo(Duration.ofSeconds(5));
+    assertThatThrownBy(() -> parse(Map.of(), "--audit-refused-interval", "0s"))
+        .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("--audit-refused-interval");
+  }
+
+  /** Runs the real command line in-process; exit code, stdout, stderr. */
+  private record Run(int exit, String out, String err) {}
+
+  private static Run run(Map<String, String> env, String stdin, String... args) {
+    CommandLine cmd = Main.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cmd.setOut(new PrintWriter(out, true));
+    cmd.setErr(new PrintWriter(err, true));
+    HashTokenCommand hash = cmd.getSubcommands().get("hash-token").getCommand();
+    hash.in = new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8));
+    int exit = Main.run(cmd, args, env);
+    return new Run(exit, out.toString(), err.toString());
+  }
+
+  @Test
+  void aBadSettingPrintsTheErrorAndAHintNotTheUsage() {
+    Run r = run(Map.of("VIRTREV_RESYNC_PERIOD", "banana"), "");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("banana").contains("Try 'virtrevd --help' for more information.")
+        .doesNotContain("Usage:").doesNotContain("(default: banana)");
+    assertThat(r.err().lines().count()).isEqualTo(2);
+    Run flag = run(Map.of(), "", "--listen", "nonsense");
+    assertThat(flag.exit()).isEqualTo(2);
+    assertThat(flag.err()).contains("--listen must be HOST:PORT, got 'nonsense'").doesNotContain("Usage:");
+    Run sockets = run(Map.of(), "", "--unix-socket", "/tmp/h-ops.sock", "--unix-socket-ro", "/tmp/h-ops.sock");
+    assertThat(sockets.exit()).isEqualTo(2);
+    assertThat(sockets.err()).contains("same path: /tmp/h-ops.sock").doesNotContain("\tat ");
+  }
+
+  @Test
+  void hashTokenRefusesNamesAndRolesTheTokensFileCannotReadBack() throws Exception {
+    Run comment = run(Map.of(), "secret\n", "hash-token", "#x", "write");
+    assertThat(comment.exit()).isEqualTo(2);
+    assertThat(comment.out()).isEmpty();
+    assertThat(comment.err()).contains("NAME '#x'").contains("'#'");
+    Run blank = run(Map.of(), "secret\n", "hash-token", "a b", "write");
+    assertThat(blank.exit()).isEqualTo(2);
+    Run admin = run(Map.of(), "secret\n", "hash-token", "x", "admin");
+    assertThat(admin.exit()).isEqualTo(2);
+    assertThat(admin.err()).contains("unknown role 'admin': use read or write").doesNotContain("\tat ")
+        .doesNotContain("Exception");
+
+    Run ok = run(Map.of(), "secret\n", "hash-token", "platform", "WRITE");
+    assertThat(ok.exit()).as(ok.err()).isZero();
+    Path tokens = Files.writeString(dir.resolve("tokens"), ok.out());
+    assertThat(io.virtrev.daemon.security.TokenFile.load(tokens).lookup("secret"))
+        .hasValueSatisfying(id -> assertThat(id.toString()).isEqualTo("token:platform"));
   }
 }

@@ -62,6 +62,8 @@ public final class ApiServer implements AutoCloseable {
   private EventLoopGroup unixGroup;
   private final ChannelGroup channels = new DefaultChannelGroup("virtrev-http", GlobalEventExecutor.INSTANCE);
   private final ChannelGroup servers = new DefaultChannelGroup("virtrev-listeners", GlobalEventExecutor.INSTANCE);
+  /** Socket files this server put in place, with their file keys: removed on close if still ours. */
+  private final java.util.Map<Path, Object> socketFiles = new java.util.concurrent.ConcurrentHashMap<>();
 
   public ApiServer(ApiContext api, int workerThreads, TlsContexts tls) {
     this.api = api;
@@ -94,8 +96,13 @@ public final class ApiServer implements AutoCloseable {
     Channel server = b.bind(host, port).sync().channel();
     servers.add(server);
     InetSocketAddress addr = (InetSocketAddress) server.localAddress();
-    LOG.info("listening on {}://{}:{}", tls == null ? "http" : "https", addr.getHostString(), addr.getPort());
+    LOG.info("listening on {}://{}", tls == null ? "http" : "https", hostPort(host, addr.getPort()));
     return addr;
+  }
+
+  /** {@code host:port} as an operator writes it: the host as configured, IPv6 in brackets. */
+  public static String hostPort(String host, int port) {
+    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
   }
 
   /**
@@ -141,16 +148,41 @@ public final class ApiServer implements AutoCloseable {
       servers.add(b.bind(new DomainSocketAddress(staged.toFile())).sync().channel());
       Files.setPosixFilePermissions(staged, PosixFilePermissions.fromString(mode));
       if (group != null) {
-        GroupPrincipal g = path.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName(group);
+        GroupPrincipal g;
+        try {
+          g = path.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName(group);
+        } catch (java.nio.file.attribute.UserPrincipalNotFoundException e) {
+          throw new IOException("--unix-socket-group: no such group '" + group + "' (for " + path + ")", e);
+        }
         Files.getFileAttributeView(staged, java.nio.file.attribute.PosixFileAttributeView.class).setGroup(g);
       }
       Files.move(staged, path, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      socketFiles.put(path, fileKey(path));
     } finally {
       Files.deleteIfExists(staged);
       Files.deleteIfExists(staging);
     }
     LOG.info("listening on unix:{} ({} for {}, mode {}{})", path, peer.role().wireName(), peer.name(), mode,
         group == null ? "" : ", group " + group);
+  }
+
+  private static Object fileKey(Path p) throws IOException {
+    return Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class,
+        java.nio.file.LinkOption.NOFOLLOW_LINKS).fileKey();
+  }
+
+  /** Removes the socket files this server bound, unless another process has replaced them since. */
+  private void removeSocketFiles() {
+    socketFiles.forEach((path, key) -> {
+      try {
+        if (key != null && key.equals(fileKey(path))) {
+          Files.delete(path);
+        }
+      } catch (IOException e) {
+        LOG.debug("socket file {} not removed: {}", path, e.toString());
+      }
+    });
+    socketFiles.clear();
   }
 
   private static boolean answers(Path socket) {
@@ -178,14 +210,18 @@ public final class ApiServer implements AutoCloseable {
     p.addLast("codec", new HttpServerCodec());
     p.addLast("metrics", new HttpMetricsHandler(api.metrics()));
     p.addLast("keepalive", new HttpServerKeepAliveHandler());
-    p.addLast("aggregator", new StatusAggregator(api.http().maxBodyBytes()));
+    p.addLast("aggregator", new StatusAggregator(api.http().maxBodyBytes(), api.audit()));
     p.addLast("api", new ApiHandler(api));
   }
 
-  /** Stops accepting, ends every watch cleanly (a last BOOKMARK where asked for), closes all connections. */
+  /**
+   * Stops accepting (and removes the UNIX socket files it bound), ends every watch cleanly (a last
+   * BOOKMARK where asked for), closes all connections.
+   */
   @Override
   public void close() {
     servers.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    removeSocketFiles();
     for (Channel ch : channels) {
       ApiHandler h = ch.pipeline().get(ApiHandler.class);
       if (h != null) {

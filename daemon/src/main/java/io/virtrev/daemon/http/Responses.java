@@ -65,7 +65,7 @@ final class Responses {
       error(ctx, req, api);
       return;
     }
-    LOG.error("{} {} failed", req == null ? "?" : req.method(), req == null ? "?" : req.uri(), e);
+    LOG.error("{} {} failed", req == null ? "?" : req.method(), req == null ? "?" : LogSafe.value(req.uri()), e);
     error(ctx, req, new ApiException(ApiException.Reason.INTERNAL_ERROR,
         "internal error: " + e.getClass().getSimpleName() + ": " + e.getMessage()));
   }

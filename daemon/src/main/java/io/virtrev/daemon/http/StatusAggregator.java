@@ -7,6 +7,8 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.FullHttpMessage;
 import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -14,20 +16,30 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.buffer.Unpooled;
 import io.virtrev.api.ApiException;
 import io.virtrev.api.Json;
+import io.virtrev.daemon.security.Security;
 
-/** Aggregates request bodies up to a limit; beyond it answers 413 with a Status body. */
+/** Aggregates request bodies up to a limit; beyond it answers 413 with a Status body (audited as refused). */
 final class StatusAggregator extends HttpObjectAggregator {
   private final int max;
+  private final AuditLog audit;
 
-  StatusAggregator(int maxContentLength) {
+  StatusAggregator(int maxContentLength, AuditLog audit) {
     super(maxContentLength);
     this.max = maxContentLength;
+    this.audit = audit;
   }
 
   @Override
   protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-    byte[] body = Json.bytes(new ApiException(ApiException.Reason.REQUEST_ENTITY_TOO_LARGE,
-        "request body is larger than the limit of " + max + " bytes").toStatus());
+    ApiException tooLarge = new ApiException(ApiException.Reason.REQUEST_ENTITY_TOO_LARGE,
+        "request body is larger than the limit of " + max + " bytes");
+    if (oversized instanceof HttpRequest req && !req.method().equals(HttpMethod.GET)
+        && !req.method().equals(HttpMethod.HEAD)) {
+      // Before authentication: the connection's identity (certificate, UNIX socket) if it has one.
+      audit.refused(ApiHandler.client(ctx.channel()), ctx.channel().attr(Security.CONNECTION_IDENTITY).get(),
+          req.method().name(), req.uri(), tooLarge.reason().httpCode(), tooLarge.getMessage());
+    }
+    byte[] body = Json.bytes(tooLarge.toStatus());
     FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
         HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, Unpooled.wrappedBuffer(body));
     res.headers().set(HttpHeaderNames.CONTENT_TYPE, Responses.JSON);

@@ -35,7 +35,7 @@ public final class ClientCertificateHandler extends ChannelInboundHandlerAdapter
               () -> ctx.channel().attr(Security.CONNECTION_REFUSED).set("client certificate " + dn
                   + " is not allowed (no --tls-client-dn rule matches it)"));
         } catch (SSLPeerUnverifiedException noCertificate) {
-          // no client certificate: the request must bring a token
+          // no client certificate (it is optional at the handshake): Security decides per route
         }
       }
       ctx.pipeline().remove(this);

@@ -12,7 +12,9 @@ import java.util.Locale;
  * <p>{@code /healthz} and {@code /readyz} are open; {@code /metrics} is open unless configured
  * otherwise; GET and HEAD need {@code read}; everything else needs {@code write}. Without any
  * authentication configured, requests on the TCP listener are anonymous writers (the default loopback
- * set-up); a non-loopback listener refuses to start that way (see the daemon's start-up checks).
+ * set-up); a non-loopback listener refuses to start that way (see the daemon's start-up checks). The
+ * TLS handshake only asks for a client certificate: a request without one (and without an accepted
+ * token) is refused here, per route, with 401 naming that a client certificate is required.
  * Immutable and thread-safe.
  */
 public final class Security {
@@ -89,6 +91,10 @@ public final class Security {
     Identity conn = channel.attr(CONNECTION_IDENTITY).get();
     if (conn != null) {
       return conn;
+    }
+    if (clientCerts && tokens == null) {
+      throw new ApiException(ApiException.Reason.UNAUTHORIZED,
+          "a client certificate is required: none was presented in the TLS handshake");
     }
     if (authRequired()) {
       throw new ApiException(ApiException.Reason.UNAUTHORIZED, "authentication required: send Authorization: Bearer <token>"

@@ -23,14 +23,15 @@ public final class TlsContexts {
   private static final Logger LOG = LoggerFactory.getLogger(TlsContexts.class);
 
   private final TlsSettings settings;
-  private final boolean tokensToo;
   private final AtomicReference<SslContext> current = new AtomicReference<>();
   private volatile List<FileTime> stamps;
 
-  /** {@code tokensToo}: bearer tokens are accepted too, so a client certificate is optional. */
-  public TlsContexts(TlsSettings settings, boolean tokensToo) throws SSLException {
+  /**
+   * With a client CA, a client certificate is asked for but optional at the handshake: {@link Security}
+   * decides per route, so the open routes ({@code /healthz}, {@code /readyz}) answer without one.
+   */
+  public TlsContexts(TlsSettings settings) throws SSLException {
     this.settings = settings;
-    this.tokensToo = tokensToo;
     this.stamps = stamps();
     current.set(build());
   }
@@ -64,8 +65,7 @@ public final class TlsContexts {
   private SslContext build() throws SSLException {
     SslContextBuilder b = SslContextBuilder.forServer(settings.certFile().toFile(), settings.keyFile().toFile());
     if (settings.verifiesClients()) {
-      b.trustManager(settings.clientCaFile().toFile())
-          .clientAuth(tokensToo ? ClientAuth.OPTIONAL : ClientAuth.REQUIRE);
+      b.trustManager(settings.clientCaFile().toFile()).clientAuth(ClientAuth.OPTIONAL);
     }
     return b.build();
   }
