@@ -8,7 +8,8 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.QueryStringDecoder;
 
 /**
- * Times each request from its head to its response head, by route template, method and status.
+ * Times each request from its head to its response head, by route template, method and status, each
+ * from a closed set ({@link HttpMetrics#ROUTES}, {@link HttpMetrics#METHODS}). Runs before authentication.
  * Confined to its channel's event loop.
  */
 final class HttpMetricsHandler extends ChannelDuplexHandler {
@@ -26,7 +27,7 @@ final class HttpMetricsHandler extends ChannelDuplexHandler {
     if (msg instanceof HttpRequest req) {
       start = System.nanoTime();
       route = HttpMetrics.route(new QueryStringDecoder(req.uri()).path());
-      method = req.method().name();
+      method = HttpMetrics.method(req.method());
     }
     super.channelRead(ctx, msg);
   }
