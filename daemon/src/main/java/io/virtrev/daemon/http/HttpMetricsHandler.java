@@ -26,10 +26,19 @@ final class HttpMetricsHandler extends ChannelDuplexHandler {
   public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
     if (msg instanceof HttpRequest req) {
       start = System.nanoTime();
-      route = HttpMetrics.route(new QueryStringDecoder(req.uri()).path());
+      route = routeOf(req.uri());
       method = HttpMetrics.method(req.method());
     }
     super.channelRead(ctx, msg);
+  }
+
+  /** The route label of a request URI; {@link HttpMetrics#OTHER} if it does not decode (ApiHandler answers 400). */
+  static String routeOf(String uri) {
+    try {
+      return HttpMetrics.route(new QueryStringDecoder(uri).path());
+    } catch (IllegalArgumentException e) {
+      return HttpMetrics.OTHER;
+    }
   }
 
   @Override

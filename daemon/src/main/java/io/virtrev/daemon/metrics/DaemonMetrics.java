@@ -62,6 +62,15 @@ public final class DaemonMetrics implements HttpMetrics, StoreObserver, Reconcil
 
   /** {@code version}: this build's version, exposed as {@code virtrev_build_info{version=...} 1}. */
   public DaemonMetrics(DomainStore store, Reconciler reconciler, AtomicInteger watchers, String version) {
+    // promtool's lint refuses two of ProcessorMetrics' names: process_cpu_time_ns_total (unit "ns") is
+    // replaced by the conventional process_cpu_seconds_total, system_cpu_count ("_count" on a gauge) renamed.
+    registry.config().meterFilter(MeterFilter.denyNameStartsWith("process.cpu.time"));
+    registry.config().meterFilter(new MeterFilter() {
+      @Override
+      public Meter.Id map(Meter.Id id) {
+        return id.getName().equals("system.cpu.count") ? id.withName("system.cpus") : id;
+      }
+    });
     Gauge.builder("virtrev.build.info", () -> 1).tag("version", version)
         .description("This build of virtrevd (always 1)").register(registry);
     Gauge.builder("virtrev.libvirt.connected", reconciler, r -> r.isConnected() ? 1 : 0)
@@ -100,15 +109,6 @@ public final class DaemonMetrics implements HttpMetrics, StoreObserver, Reconcil
     new JvmThreadMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
     new ClassLoaderMetrics().bindTo(registry);
-    // promtool's lint refuses two of ProcessorMetrics' names: process_cpu_time_ns_total (unit "ns") is
-    // replaced by the conventional process_cpu_seconds_total, system_cpu_count ("_count" on a gauge) renamed.
-    registry.config().meterFilter(MeterFilter.denyNameStartsWith("process.cpu.time"));
-    registry.config().meterFilter(new MeterFilter() {
-      @Override
-      public Meter.Id map(Meter.Id id) {
-        return id.getName().equals("system.cpu.count") ? id.withName("system.cpus") : id;
-      }
-    });
     new ProcessorMetrics().bindTo(registry);
     if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
       FunctionCounter.builder("process.cpu", os, o -> o.getProcessCpuTime() / 1e9).baseUnit("seconds")

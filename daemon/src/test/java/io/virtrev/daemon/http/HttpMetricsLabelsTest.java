@@ -22,6 +22,8 @@ class HttpMetricsLabelsTest {
     assertThat(HttpMetrics.route("/api/v1/domains/web/abcdefgh")).as("an unknown sub-resource").isEqualTo("other");
     assertThat(HttpMetrics.route("/api/v1/domains//history")).isEqualTo("other");
     assertThat(HttpMetrics.route("/x")).isEqualTo("other");
+    assertThat(HttpMetricsHandler.routeOf("/api/v1/domains/a%20b?watch=true")).isEqualTo("/api/v1/domains/{id}");
+    assertThat(HttpMetricsHandler.routeOf("/api/v1/domains/%zz")).as("an escape that does not decode").isEqualTo("other");
   }
 
   @Test
