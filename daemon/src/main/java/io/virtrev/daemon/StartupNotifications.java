@@ -13,9 +13,10 @@ import java.util.function.Supplier;
  *
  * <p>Threads: {@link #resynced} runs on the reconciler thread, {@link #poll} on the daemon's timer thread,
  * {@link #stopping} on the shutdown thread. The monitor of {@code this} guards {@code lastStatus} and
- * orders the readiness check of {@link #poll} with the READY=1 of {@link #resynced}, so a stale "not ready"
- * status never follows READY=1; it is taken before the reconciler's lock (in {@code readiness}), never
- * inside it. Sending never blocks ({@link ServiceNotifier#send}).
+ * {@code stopped} (nothing is sent after STOPPING=1), and orders the readiness check of {@link #poll}
+ * with the READY=1 of {@link #resynced}, so a stale "not ready" status never follows READY=1. It is taken
+ * before the reconciler's lock (in {@code readiness}), never inside it. Sending never blocks
+ * ({@link ServiceNotifier#send}).
  */
 final class StartupNotifications implements ReconcilerObserver {
   /** How often {@link #poll} should run. */
@@ -24,6 +25,7 @@ final class StartupNotifications implements ReconcilerObserver {
   private final ServiceNotifier notifier;
   private final Supplier<Readiness> readiness;
   private String lastStatus; // guarded by this
+  private boolean stopped; // guarded by this: after STOPPING=1 nothing else is sent
 
   StartupNotifications(ServiceNotifier notifier, Supplier<Readiness> readiness) {
     this.notifier = notifier;
@@ -32,7 +34,7 @@ final class StartupNotifications implements ReconcilerObserver {
 
   @Override
   public synchronized void resynced(ResyncResult r) {
-    if (r.initial()) {
+    if (r.initial() && !stopped) {
       notifier.send("READY=1\nSTATUS=ready: initial sync finished: " + r.domains() + " domains, " + r.changes()
           + " changes, took " + TimeUnit.NANOSECONDS.toMillis(r.nanos()) + " ms");
     }
@@ -40,6 +42,9 @@ final class StartupNotifications implements ReconcilerObserver {
 
   /** Sends the reason for not being ready when it changed; nothing while ready (READY=1 set the status). */
   synchronized void poll() {
+    if (stopped) {
+      return;
+    }
     Readiness r = readiness.get();
     if (r.ready()) {
       lastStatus = null;
@@ -52,7 +57,8 @@ final class StartupNotifications implements ReconcilerObserver {
     }
   }
 
-  void stopping() {
+  synchronized void stopping() {
+    stopped = true;
     notifier.send("STOPPING=1\nSTATUS=shutting down");
   }
 }
