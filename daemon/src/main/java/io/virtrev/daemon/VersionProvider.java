@@ -6,7 +6,12 @@ import picocli.CommandLine;
 final class VersionProvider implements CommandLine.IVersionProvider {
   @Override
   public String[] getVersion() {
+    return new String[] {"virtrevd " + version()};
+  }
+
+  /** This build's version (the jar manifest's Implementation-Version), "dev" when run from classes. */
+  static String version() {
     String v = Main.class.getPackage().getImplementationVersion();
-    return new String[] {"virtrevd " + (v == null ? "dev" : v)};
+    return v == null ? "dev" : v;
   }
 }

@@ -41,9 +41,12 @@ public final class Virtrevd implements AutoCloseable {
   private final TlsContexts tls;
   private final AuditLog audit;
   private final InetSocketAddress address;
+  private final ServiceNotifier notifier;
+  private final StartupNotifications notifications;
 
   private Virtrevd(DomainStore store, Reconciler reconciler, ApiServer server, ExecutorService blocking,
-      ScheduledExecutorService timers, TlsContexts tls, AuditLog audit, InetSocketAddress address) {
+      ScheduledExecutorService timers, TlsContexts tls, AuditLog audit, InetSocketAddress address,
+      ServiceNotifier notifier, StartupNotifications notifications) {
     this.store = store;
     this.reconciler = reconciler;
     this.server = server;
@@ -52,6 +55,8 @@ public final class Virtrevd implements AutoCloseable {
     this.tls = tls;
     this.audit = audit;
     this.address = address;
+    this.notifier = notifier;
+    this.notifications = notifications;
   }
 
   /**
@@ -62,6 +67,16 @@ public final class Virtrevd implements AutoCloseable {
    * @throws io.virtrev.versioning.StoreException a store that cannot be used (newer, corrupt, in use)
    */
   public static Virtrevd start(DaemonConfig config, DomainSource source) throws InterruptedException, IOException {
+    return start(config, source, ServiceNotifier.NONE);
+  }
+
+  /**
+   * {@link #start(DaemonConfig, DomainSource)}, telling the service manager through {@code notifier}
+   * (READY=1 after the initial sync, STATUS= while not ready, STOPPING=1 on {@link #close}); the daemon
+   * owns and closes it.
+   */
+  static Virtrevd start(DaemonConfig config, DomainSource source, ServiceNotifier notifier)
+      throws InterruptedException, IOException {
     AccessConfig access = config.access();
     TokenFile tokens = access.tokensFile() == null ? null : TokenFile.load(access.tokensFile());
     if (tokens != null && tokens.size() == 0) {
@@ -81,15 +96,22 @@ public final class Virtrevd implements AutoCloseable {
       audit = access.auditFile() == null ? AuditLog.none(access.auditRefusedInterval())
           : AuditLog.toFile(access.auditFile(), access.auditRefusedInterval());
       Reconciler reconciler = new Reconciler(source, store, config.reconciler());
+      StartupNotifications notifications = new StartupNotifications(notifier, reconciler::readiness);
       AtomicInteger n = new AtomicInteger();
       blocking = Executors.newFixedThreadPool(2, r -> daemonThread(r, "history-reader-" + n.incrementAndGet()));
       timers = Executors.newSingleThreadScheduledExecutor(r -> daemonThread(r, "daemon-timers"));
       AtomicInteger watchers = new AtomicInteger();
       HttpMetrics metrics = HttpMetrics.NONE;
       if (access.metrics()) {
-        DaemonMetrics m = new DaemonMetrics(store, reconciler, watchers);
+        DaemonMetrics m = new DaemonMetrics(store, reconciler, watchers, VersionProvider.version());
         store.setObserver(m);
+        reconciler.setObserver(r -> {
+          m.resynced(r);
+          notifications.resynced(r);
+        });
         metrics = m;
+      } else {
+        reconciler.setObserver(notifications);
       }
       Mutations mutations = new Mutations(source, store, reconciler);
       ApiContext ctx = new ApiContext(store, mutations, reconciler::readiness, config.http(), blocking, watchers,
@@ -110,10 +132,14 @@ public final class Virtrevd implements AutoCloseable {
       }
       long summaryMillis = audit.refusedInterval().toMillis();
       timers.scheduleAtFixedRate(audit::summarizeRefusals, summaryMillis, summaryMillis, TimeUnit.MILLISECONDS);
+      if (notifier != ServiceNotifier.NONE) {
+        timers.scheduleWithFixedDelay(notifications::poll, 0, StartupNotifications.POLL_MILLIS,
+            TimeUnit.MILLISECONDS);
+      }
       reconciler.start();
       LOG.info("started: {} on {}, access: {}", config.connectUri(),
           ApiServer.hostPort(config.listenHost(), addr.getPort()), security);
-      return new Virtrevd(store, reconciler, server, blocking, timers, tls, audit, addr);
+      return new Virtrevd(store, reconciler, server, blocking, timers, tls, audit, addr, notifier, notifications);
     } catch (RuntimeException | InterruptedException | IOException e) {
       if (server != null) {
         server.close();
@@ -129,6 +155,7 @@ public final class Virtrevd implements AutoCloseable {
       }
       source.close();
       store.close();
+      notifier.close();
       throw e;
     }
   }
@@ -190,6 +217,7 @@ public final class Virtrevd implements AutoCloseable {
   @Override
   public void close() {
     LOG.info("shutting down");
+    notifications.stopping();
     server.close();
     reconciler.close();
     timers.shutdownNow();
@@ -203,5 +231,6 @@ public final class Virtrevd implements AutoCloseable {
     store.close();
     audit.close();
     LOG.info("stopped at revision {}", store.snapshot().revision());
+    notifier.close();
   }
 }

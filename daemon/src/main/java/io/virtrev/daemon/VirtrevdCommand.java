@@ -212,7 +212,8 @@ final class VirtrevdCommand implements Callable<Integer> {
     Virtrevd daemon;
     try {
       daemon = Virtrevd.start(config,
-          new LibvirtDomainSource(LibvirtSourceConfig.defaults(config.connectUri())));
+          new LibvirtDomainSource(LibvirtSourceConfig.defaults(config.connectUri())),
+          ServiceNotifier.fromEnvironment(System.getenv()));
     } catch (StoreException | IllegalArgumentException | java.io.IOException e) {
       spec.commandLine().getErr().println("virtrevd: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
       return 1;

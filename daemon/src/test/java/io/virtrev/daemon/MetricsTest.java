@@ -65,6 +65,47 @@ class MetricsTest {
     }
   }
 
+  @Test
+  void histogramsHaveFixedBucketsAndTheDaemonJvmAndProcessAreReported() throws Exception {
+    try (FakeDaemon d = FakeDaemon.start(dir.resolve("store"), c -> c)) {
+      d.source.defineTiny("a");
+      d.awaitRevision(2);
+      assertThat(d.api.get("/api/v1/domains").status()).isEqualTo(200);
+      await().atMost(WAIT).until(() -> d.api.get("/metrics").body().contains("virtrev_resync_duration_seconds_count 1"));
+      String text = d.api.get("/metrics").body();
+
+      assertThat(text).contains("# TYPE virtrev_http_requests_seconds histogram", "# TYPE virtrev_store_commit_seconds histogram",
+          "# TYPE virtrev_resync_duration_seconds histogram");
+      assertThat(buckets(text, "virtrev_http_requests_seconds_bucket{code=\"200\",method=\"GET\",route=\"/api/v1/domains\""))
+          .isEqualTo(14);
+      assertThat(buckets(text, "virtrev_store_commit_seconds_bucket{")).isEqualTo(14);
+      assertThat(buckets(text, "virtrev_resync_duration_seconds_bucket{")).isEqualTo(11);
+      assertThat(value(text, "virtrev_resync_duration_seconds_count")).isEqualTo(1);
+      assertThat(value(text, "virtrev_build_info{version=\"dev\"}")).isEqualTo(1);
+      assertThat(value(text, "virtrev_libvirt_connected")).isEqualTo(1);
+      assertThat(value(text, "process_resident_memory_bytes")).isGreaterThan(1 << 20);
+      assertThat(value(text, "process_files_open_files")).isPositive();
+      assertThat(value(text, "system_cpus")).isPositive();
+      assertThat(value(text, "process_cpu_seconds_total")).isPositive();
+      assertThat(text).contains("process_cpu_usage ", "jvm_gc_memory_allocated_bytes_total ", "jvm_memory_used_bytes{",
+          "jvm_threads_live_threads ", "jvm_classes_loaded_classes ", "process_uptime_seconds ");
+
+      d.source.disconnect("test");
+      await().atMost(WAIT).until(() -> value(d.api.get("/metrics").body(), "virtrev_libvirt_connected") == 0);
+
+      Path scrape = Files.writeString(dir.resolve("scrape.txt"), d.api.get("/metrics").body());
+      if (Host.run(5, "which", "promtool").exit() == 0 || Host.libvirtdRequired()) {
+        Host.Result check = Host.run(30, "sh", "-c", "promtool check metrics < " + scrape);
+        assertThat(check.exit()).as("promtool check metrics: " + check.output()).isZero();
+      }
+    }
+  }
+
+  /** How many bucket lines start with {@code prefix}. */
+  private static long buckets(String exposition, String prefix) {
+    return exposition.lines().filter(l -> l.startsWith(prefix)).count();
+  }
+
   /** The value of the sample {@code name} (with its labels, exactly as exposed). */
   static long value(String exposition, String name) {
     Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + " ([0-9.eE+-]+)$").matcher(exposition);

@@ -56,6 +56,11 @@ final class LibvirtListing implements DomainSource.Listing {
   }
 
   @Override
+  public int size() {
+    return domains.length;
+  }
+
+  @Override
   public List<DomainObservation> next(int max) {
     if (max < 1) {
       throw new IllegalArgumentException("max < 1: " + max);

@@ -39,11 +39,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Locking: {@code lock} guards {@code pending}, {@code tasks}, {@code resyncRequested}, {@code connectEpoch},
  * {@code syncedEpoch}, {@code connected}, {@code lastProblem} and {@code stopping}. Source callbacks
- * take it only to record and signal; no source or store call runs under it.
+ * take it only to record and signal; no source or store call runs under it. {@code progress} is written
+ * by the reconciler thread only and read by anyone (volatile); the {@link ReconcilerObserver} is called on
+ * the reconciler thread without the lock.
  */
 public final class Reconciler implements SourceListener, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
   private static final int MAX_EVENTS_PER_DOMAIN = 16;
+  /** A long resync logs its progress at most this often. */
+  private static final long PROGRESS_LOG_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   private final DomainSource source;
   private final DomainStore store;
@@ -64,6 +68,8 @@ public final class Reconciler implements SourceListener, AutoCloseable {
   private long connects; // guarded by lock
   private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.LongAdder> eventsByType =
       new java.util.concurrent.ConcurrentHashMap<>();
+  private volatile ResyncProgress progress; // the resync in flight, null between resyncs
+  private volatile ReconcilerObserver observer = ReconcilerObserver.NONE;
 
   public Reconciler(DomainSource source, DomainStore store, ReconcilerConfig config) {
     this.source = source;
@@ -86,9 +92,31 @@ public final class Reconciler implements SourceListener, AutoCloseable {
         return Readiness.notReady("not connected to " + source.describe() + ": " + lastProblem);
       }
       if (syncedEpoch != connectEpoch) {
-        return Readiness.notReady("connected to " + source.describe() + "; initial sync not committed yet");
+        ResyncProgress p = progress;
+        return Readiness.notReady("connected to " + source.describe() + "; initial sync not committed yet"
+            + (p == null ? "" : " (" + p.describe() + ")"));
       }
       return Readiness.ok();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Told about every committed resync from now on (set before {@link #start}). */
+  public void setObserver(ReconcilerObserver o) {
+    this.observer = o == null ? ReconcilerObserver.NONE : o;
+  }
+
+  /** The full resync in flight (how far it has read), or empty between resyncs. */
+  public Optional<ResyncProgress> progress() {
+    return Optional.ofNullable(progress);
+  }
+
+  /** True while the source is connected (as last reported by it). */
+  public boolean isConnected() {
+    lock.lock();
+    try {
+      return connected;
     } finally {
       lock.unlock();
     }
@@ -296,33 +324,71 @@ public final class Reconciler implements SourceListener, AutoCloseable {
    */
   private void fullResync(long epoch) throws InterruptedException, ExecutionException {
     long t0 = System.nanoTime();
-    List<DomainObservation> all = new ArrayList<>();
-    Set<String> reread = new HashSet<>();
-    try (DomainSource.Listing listing = source.listing()) {
-      while (listing.hasNext()) {
-        all.addAll(listing.next(config.resyncStep()));
-        serveEvents(reread);
-      }
-    }
-    var committed = store.resync(all, reread).get();
-    long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+    boolean initial;
     lock.lock();
     try {
-      resyncs++;
-      resyncChanges += committed.size();
-      if (epoch == connectEpoch && connected) {
-        syncedEpoch = epoch;
-      }
+      initial = syncedEpoch != epoch;
     } finally {
       lock.unlock();
     }
-    if (committed.isEmpty()) {
-      LOG.debug("resync: {} domains, no change ({} ms; {} re-read for events meanwhile)", all.size(), ms,
-          reread.size());
-    } else {
-      LOG.info("resync: {} domains, {} changes committed, now at revision {} ({} ms; {} re-read for events"
-          + " meanwhile)", all.size(), committed.size(), committed.get(committed.size() - 1).revision(), ms,
-          reread.size());
+    List<DomainObservation> all = new ArrayList<>();
+    Set<String> reread = new HashSet<>();
+    try {
+      read(initial, t0, all, reread);
+      var committed = store.resync(all, reread).get();
+      long nanos = System.nanoTime() - t0;
+      boolean nowReady;
+      lock.lock();
+      try {
+        resyncs++;
+        resyncChanges += committed.size();
+        nowReady = epoch == connectEpoch && connected && syncedEpoch != epoch;
+        if (epoch == connectEpoch && connected) {
+          syncedEpoch = epoch;
+        }
+      } finally {
+        lock.unlock();
+      }
+      long ms = TimeUnit.NANOSECONDS.toMillis(nanos);
+      if (nowReady) {
+        LOG.info("initial sync finished: {} domains, {} changes, took {} ms ({} re-read for events meanwhile);"
+            + " at revision {}", all.size(), committed.size(), ms, reread.size(), store.snapshot().revision());
+      } else if (committed.isEmpty()) {
+        LOG.debug("resync: {} domains, no change ({} ms; {} re-read for events meanwhile)", all.size(), ms,
+            reread.size());
+      } else {
+        LOG.info("resync: {} domains, {} changes committed, now at revision {} ({} ms; {} re-read for events"
+            + " meanwhile)", all.size(), committed.size(), committed.get(committed.size() - 1).revision(), ms,
+            reread.size());
+      }
+      observer.resynced(new ReconcilerObserver.ResyncResult(nowReady, all.size(), committed.size(), nanos));
+    } finally {
+      progress = null;
+    }
+  }
+
+  /**
+   * The reading half of a resync: every domain of a listing into {@code all}, publishing {@link #progress}
+   * after each step and logging it at most every {@link #PROGRESS_LOG_NANOS}.
+   */
+  private void read(boolean initial, long t0, List<DomainObservation> all, Set<String> reread) {
+    try (DomainSource.Listing listing = source.listing()) {
+      progress = new ResyncProgress(initial, 0, listing.size(), t0);
+      long lastLog = t0;
+      while (listing.hasNext()) {
+        all.addAll(listing.next(config.resyncStep()));
+        ResyncProgress p = new ResyncProgress(initial, all.size(), listing.size(), t0);
+        progress = p;
+        if (System.nanoTime() - lastLog >= PROGRESS_LOG_NANOS) {
+          lastLog = System.nanoTime();
+          if (initial) {
+            LOG.info("{} ({} s)", p.describe(), TimeUnit.NANOSECONDS.toSeconds(lastLog - t0));
+          } else {
+            LOG.debug("{} ({} s)", p.describe(), TimeUnit.NANOSECONDS.toSeconds(lastLog - t0));
+          }
+        }
+        serveEvents(reread);
+      }
     }
   }
 

@@ -107,6 +107,49 @@ class ReconcilerTest {
   }
 
   @Test
+  void aLongInitialSyncPublishesItsProgressAndTheObserverHearsWhenItMadeTheReconcilerReady() throws Exception {
+    for (int i = 0; i < 5; i++) {
+      source.defineTiny("p" + i);
+    }
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    source.onListingStep(step -> {
+      if (step == 3) {
+        try {
+          release.await(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    });
+    List<ReconcilerObserver.ResyncResult> results = new java.util.concurrent.CopyOnWriteArrayList<>();
+    store = DomainStore.open(StoreConfig.defaults(dir));
+    reconciler = new Reconciler(source, store, ReconcilerConfig.defaults().withResyncStep(2));
+    reconciler.setObserver(results::add);
+    reconciler.start();
+    try {
+      // Steps 1 and 2 read 4 of 5 domains; step 3 is held.
+      await().atMost(Duration.ofSeconds(5)).until(() -> reconciler.progress().map(ResyncProgress::read).orElse(0) == 4);
+      assertThat(reconciler.progress()).hasValueSatisfying(p -> {
+        assertThat(p.initial()).isTrue();
+        assertThat(p.total()).isEqualTo(5);
+      });
+      assertThat(reconciler.readiness().ready()).isFalse();
+      assertThat(reconciler.readiness().reason()).endsWith("(initial sync: read 4 of 5 domains)");
+      assertThat(results).isEmpty();
+    } finally {
+      release.countDown();
+    }
+    await().atMost(Duration.ofSeconds(5)).until(() -> reconciler.readiness().ready() && !results.isEmpty());
+    assertThat(results).containsExactly(new ReconcilerObserver.ResyncResult(true, 5, 5, results.get(0).nanos()));
+    assertThat(reconciler.progress()).isEmpty();
+
+    reconciler.requestResync();
+    await().atMost(Duration.ofSeconds(5)).until(() -> results.size() == 2);
+    assertThat(results.get(1).initial()).as("a later resync does not make the reconciler ready again").isFalse();
+    assertThat(results.get(1).changes()).isZero();
+  }
+
+  @Test
   void disconnectDropsReadinessAndReconnectResyncsWhatWasMissed() {
     String a = source.defineTiny("a");
     start(ReconcilerConfig.defaults());

@@ -95,6 +95,9 @@ public interface DomainSource extends AutoCloseable {
     /** True until every domain of the listing was handed out. */
     boolean hasNext();
 
+    /** How many domains the listing was opened with (for progress: some may vanish before their step). */
+    int size();
+
     /** Up to {@code max} (>= 1) more domains, fewer (even none) if some vanished meanwhile. */
     List<DomainObservation> next(int max);
 
@@ -110,6 +113,11 @@ public interface DomainSource extends AutoCloseable {
         @Override
         public boolean hasNext() {
           return at < all.size();
+        }
+
+        @Override
+        public int size() {
+          return all.size();
         }
 
         @Override

@@ -8,7 +8,8 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.QueryStringDecoder;
 
 /**
- * Times each request from its head to its response head, by route template, method and status.
+ * Times each request from its head to its response head, by route template, method and status, each
+ * from a closed set ({@link HttpMetrics#ROUTES}, {@link HttpMetrics#METHODS}). Runs before authentication.
  * Confined to its channel's event loop.
  */
 final class HttpMetricsHandler extends ChannelDuplexHandler {
@@ -25,10 +26,19 @@ final class HttpMetricsHandler extends ChannelDuplexHandler {
   public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
     if (msg instanceof HttpRequest req) {
       start = System.nanoTime();
-      route = HttpMetrics.route(new QueryStringDecoder(req.uri()).path());
-      method = req.method().name();
+      route = routeOf(req.uri());
+      method = HttpMetrics.method(req.method());
     }
     super.channelRead(ctx, msg);
+  }
+
+  /** The route label of a request URI; {@link HttpMetrics#OTHER} if it does not decode (ApiHandler answers 400). */
+  static String routeOf(String uri) {
+    try {
+      return HttpMetrics.route(new QueryStringDecoder(uri).path());
+    } catch (IllegalArgumentException e) {
+      return HttpMetrics.OTHER;
+    }
   }
 
   @Override

@@ -3,10 +3,15 @@ package io.virtrev.daemon.metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -15,7 +20,9 @@ import io.virtrev.api.LibvirtEvent;
 import io.virtrev.daemon.http.HttpMetrics;
 import io.virtrev.versioning.DomainStore;
 import io.virtrev.versioning.Reconciler;
+import io.virtrev.versioning.ReconcilerObserver;
 import io.virtrev.versioning.StoreObserver;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -26,20 +33,48 @@ import java.util.concurrent.atomic.LongAdder;
  * The daemon's meters in Prometheus form (Micrometer). Most are read at scrape time from the store, the
  * reconciler and the watcher count, so the hot paths only bump a counter or record a timer.
  * Thread-safe.
+ *
+ * <p>Bounded: every label value comes from a closed set (HTTP routes and methods: {@link HttpMetrics};
+ * status codes the daemon writes; libvirt's event types and states), and every histogram has the fixed
+ * buckets below, so the exposition does not grow with traffic.
  */
-public final class DaemonMetrics implements HttpMetrics, StoreObserver {
+public final class DaemonMetrics implements HttpMetrics, StoreObserver, ReconcilerObserver {
   private static final List<String> STATES =
       List.of("nostate", "running", "blocked", "paused", "shutdown", "shutoff", "crashed", "pmsuspended");
   private static final List<String> EVENT_TYPES = List.of(LibvirtEvent.LIFECYCLE, LibvirtEvent.REBOOT,
       LibvirtEvent.DEVICE_ADDED, LibvirtEvent.DEVICE_REMOVED, LibvirtEvent.METADATA_CHANGE);
+
+  /** HTTP latency buckets: a watch is timed to its response head, so all of them are short. */
+  private static final Duration[] HTTP_BUCKETS = seconds(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
+      2.5, 5, 10);
+  /** Durable commit buckets (one fsync is about 1-10 ms on a disk, far more on a busy one). */
+  private static final Duration[] COMMIT_BUCKETS = seconds(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
+      0.25, 0.5, 1, 2.5, 5);
+  /** Full resync buckets: from an idle small host to thousands of domains on a slow libvirtd. */
+  private static final Duration[] RESYNC_BUCKETS = seconds(0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300);
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final LongAdder revisionsCommitted = new LongAdder();
   private final Timer commit;
   private final Counter eventsSent;
   private final Counter watchersExpired;
+  private final Timer resync;
 
-  public DaemonMetrics(DomainStore store, Reconciler reconciler, AtomicInteger watchers) {
+  /** {@code version}: this build's version, exposed as {@code virtrev_build_info{version=...} 1}. */
+  public DaemonMetrics(DomainStore store, Reconciler reconciler, AtomicInteger watchers, String version) {
+    // promtool's lint refuses two of ProcessorMetrics' names: process_cpu_time_ns_total (unit "ns") is
+    // replaced by the conventional process_cpu_seconds_total, system_cpu_count ("_count" on a gauge) renamed.
+    registry.config().meterFilter(MeterFilter.denyNameStartsWith("process.cpu.time"));
+    registry.config().meterFilter(new MeterFilter() {
+      @Override
+      public Meter.Id map(Meter.Id id) {
+        return id.getName().equals("system.cpu.count") ? id.withName("system.cpus") : id;
+      }
+    });
+    Gauge.builder("virtrev.build.info", () -> 1).tag("version", version)
+        .description("This build of virtrevd (always 1)").register(registry);
+    Gauge.builder("virtrev.libvirt.connected", reconciler, r -> r.isConnected() ? 1 : 0)
+        .description("1 while connected to libvirt, else 0").register(registry);
     Gauge.builder("virtrev.store.revision", store, s -> s.snapshot().revision().value())
         .description("The store's current revision (resource version)").register(registry);
     Gauge.builder("virtrev.store.compacted.revision", store, s -> s.compacted().value())
@@ -51,14 +86,16 @@ public final class DaemonMetrics implements HttpMetrics, StoreObserver {
     FunctionCounter.builder("virtrev.store.revisions.committed", revisionsCommitted, LongAdder::sum)
         .description("Revisions committed since start").register(registry);
     commit = Timer.builder("virtrev.store.commit").description("Durable commit of a batch of revisions (fsync included)")
-        .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(5))
-        .register(registry);
+        .serviceLevelObjectives(COMMIT_BUCKETS).register(registry);
     for (String type : EVENT_TYPES) {
       FunctionCounter.builder("virtrev.libvirt.events", reconciler, r -> r.eventsReceived(type)).tag("type", type)
           .description("libvirt domain events received").register(registry);
     }
     FunctionCounter.builder("virtrev.resyncs", reconciler, Reconciler::resyncCount)
         .description("Full resyncs done").register(registry);
+    resync = Timer.builder("virtrev.resync.duration")
+        .description("Full resyncs, from opening the listing to the commit").serviceLevelObjectives(RESYNC_BUCKETS)
+        .register(registry);
     FunctionCounter.builder("virtrev.resync.changes", reconciler, Reconciler::resyncChanges)
         .description("Revisions committed by resyncs (changes no event told about)").register(registry);
     FunctionCounter.builder("virtrev.libvirt.connects", reconciler, Reconciler::connects)
@@ -71,6 +108,22 @@ public final class DaemonMetrics implements HttpMetrics, StoreObserver {
     new JvmGcMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
+    new ClassLoaderMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+      FunctionCounter.builder("process.cpu", os, o -> o.getProcessCpuTime() / 1e9).baseUnit("seconds")
+          .description("CPU time used by the process").register(registry);
+    }
+    new FileDescriptorMetrics().bindTo(registry);
+    ResidentMemory.bindTo(registry);
+  }
+
+  private static Duration[] seconds(double... s) {
+    Duration[] out = new Duration[s.length];
+    for (int i = 0; i < s.length; i++) {
+      out[i] = Duration.ofNanos((long) (s[i] * 1e9));
+    }
+    return out;
   }
 
   private static double count(List<Domain> items, String state) {
@@ -90,10 +143,15 @@ public final class DaemonMetrics implements HttpMetrics, StoreObserver {
   }
 
   @Override
+  public void resynced(ResyncResult r) {
+    resync.record(r.nanos(), TimeUnit.NANOSECONDS);
+  }
+
+  @Override
   public void request(String route, String method, int status, long nanos) {
     Timer.builder("virtrev.http.requests").description("HTTP requests until the response head, by route template")
-        .tag("route", route).tag("method", method)
-        .tag("code", Integer.toString(status)).register(registry).record(nanos, TimeUnit.NANOSECONDS);
+        .tag("route", route).tag("method", method).tag("code", Integer.toString(status))
+        .serviceLevelObjectives(HTTP_BUCKETS).register(registry).record(nanos, TimeUnit.NANOSECONDS);
   }
 
   @Override

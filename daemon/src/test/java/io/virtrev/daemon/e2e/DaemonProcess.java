@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The packaged daemon ({@code daemon/target/virtrevd.jar}) as a separate process against the real
@@ -36,18 +37,24 @@ final class DaemonProcess implements AutoCloseable {
 
   /** The same, on another libvirt URI (e.g. the in-process test driver, test:///default). */
   static DaemonProcess startOn(String uri, Path dataDir, String... extraArgs) {
+    return startOn(uri, dataDir, Map.of(), freePort(), extraArgs);
+  }
+
+  /** The same, with {@code env} added to the daemon's environment, listening on {@code port}. */
+  static DaemonProcess startOn(String uri, Path dataDir, Map<String, String> env, int port, String... extraArgs) {
     String jar = System.getProperty("virtrev.jar", "target/virtrevd.jar");
     if (!Files.isRegularFile(Path.of(jar))) {
       throw new AssertionError(jar + " does not exist: run mvn package (the ITs run in verify)");
     }
-    int port = freePort();
     try {
       Path log = Files.createTempFile("virtrevd-", ".log");
       List<String> cmd = new ArrayList<>(List.of(
           Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar,
           "--connect", uri, "--listen", "127.0.0.1:" + port, "--data-dir", dataDir.toString()));
       cmd.addAll(List.of(extraArgs));
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+      pb.environment().putAll(env);
+      Process p = pb.start();
       DaemonProcess d = new DaemonProcess(p, log, port);
       try {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
@@ -109,7 +116,7 @@ final class DaemonProcess implements AutoCloseable {
     }
   }
 
-  private static int freePort() {
+  static int freePort() {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     } catch (IOException e) {
