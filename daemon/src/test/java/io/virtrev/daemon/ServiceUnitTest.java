@@ -40,6 +40,8 @@ class ServiceUnitTest {
     assertThat(unit).as("a hard dependency on one of libvirtd / virtqemud breaks the other setup")
         .doesNotContainKeys("Requires", "BindsTo", "Requisite");
     assertThat(unit.get("StateDirectory")).containsExactly("virtrev");
+    assertThat(unit.get("LogsDirectory")).as("the sample config's audit-log under /var/log/virtrev must be writable")
+        .containsExactly("virtrev");
     assertThat(unit.get("RuntimeDirectory")).containsExactly("virtrev");
     for (String key : List.of("NoNewPrivileges", "ProtectHome", "PrivateTmp", "PrivateDevices", "ProtectKernelTunables",
         "ProtectKernelModules", "ProtectControlGroups", "RestrictNamespaces", "RestrictSUIDSGID", "LockPersonality")) {
