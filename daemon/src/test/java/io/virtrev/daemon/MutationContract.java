@@ -104,6 +104,28 @@ abstract class MutationContract {
     assertUnchanged(n, xml, rev);
   }
 
+  /** A resourceVersion that is neither a string nor an integer is refused, never skipped as "no precondition". */
+  @Test
+  void aResourceVersionThatIsNotAStringIs400AndChangesNothing() throws Exception {
+    String n = name("rvtype");
+    String uuid = defineBehindTheBack(n, 32);
+    String xml = hypervisorXml(n);
+    long rev = revision();
+    for (String[] bad : new String[][] {{"{\"a\":1}", "an object"}, {"[]", "an array"}, {"true", "a boolean"},
+        {"1.5", "a non-integer number"}}) {
+      ObjectNode obj = (ObjectNode) api().get("/api/v1/domains/" + n).json();
+      ((ObjectNode) obj.get("spec")).put("xml", DomainXml.tiny(n, uuid, 40));
+      ((ObjectNode) obj.get("metadata")).set("resourceVersion", io.virtrev.api.Json.mapper().readTree(bad[0]));
+      ApiClient.Response r = api().send("PUT", "/api/v1/domains/" + n, "application/json", obj.toString());
+      assertStatus(r, 400, "BadRequest", "metadata.resourceVersion must be a string");
+      assertThat(r.json().get("message").asText()).contains(bad[1]).contains(bad[0]);
+      assertStatus(api().send("DELETE", "/api/v1/domains/" + n, "application/json",
+          "{\"preconditions\":{\"resourceVersion\":" + bad[0] + "}}"), 400, "BadRequest",
+          "preconditions.resourceVersion must be a string");
+    }
+    assertUnchanged(n, xml, rev);
+  }
+
   @Test
   void putWithoutPreconditionIsAnUnconditionalButVersionedUpdate() {
     String n = name("uncond");
