@@ -24,7 +24,8 @@ import java.util.function.Supplier;
  *   <li>re-read the domain from libvirt and hand it to the writer with the precondition
  *       ({@link DomainStore#observeAndCheck}): a difference from the store (an out-of-band change) is
  *       committed as its own revision first, and the precondition is then decided by the writer against
- *       the result, failing with the new RV if it moved;
+ *       the result, failing with the new RV if it moved; an update then reads the config XML with its
+ *       secrets and carries those the client could not see into its XML ({@link ElidedSecrets});
  *   <li>make the one libvirt call;
  *   <li>read the domain back and commit what libvirt now holds: one revision, whose object is exactly
  *       what libvirt stored. libvirt's own event for the change later re-reads the same state and

@@ -64,7 +64,8 @@ public interface DomainSource extends AutoCloseable {
    * libvirt stored it, read back right after the define.
    *
    * @throws SourceException INVALID_XML (malformed, or schema-invalid with libvirt's code 92, with
-   *     libvirt's message), OPERATION_INVALID / OTHER as libvirt reports, CONNECTION
+   *     libvirt's message), INVALID_CONFIG (libvirt's "unsupported configuration", code 67),
+   *     OPERATION_INVALID / OTHER as libvirt reports, CONNECTION
    */
   DomainObservation define(String xml, boolean validate);
 
