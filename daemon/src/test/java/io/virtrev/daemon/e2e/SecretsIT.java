@@ -105,6 +105,54 @@ class SecretsIT {
     assertNeverServedStoredOrLogged(n, pw);
   }
 
+  /** The Kubernetes-style loop (GET the object, change spec.xml, PUT it with its metadata.resourceVersion). */
+  @Test
+  void theJsonEditLoopKeepsThePasswordToo() {
+    String n = name("json");
+    String pw = password();
+    create(n, UUID.randomUUID().toString(), pw);
+    JsonNode obj = api().get("/api/v1/domains/" + n).json();
+    String xml = obj.at("/spec/xml").asText();
+    assertThat(xml).doesNotContain(pw);
+    ((com.fasterxml.jackson.databind.node.ObjectNode) obj.get("spec")).put("xml",
+        xml.replace("<memory unit='KiB'>32768</memory>", "<memory unit='KiB'>40960</memory>"));
+    ApiClient.Response put = api().send("PUT", "/api/v1/domains/" + n, "application/json", obj.toString());
+    assertThat(put.status()).as(put.body()).isEqualTo(200);
+    assertThat(secureXml(n)).contains("passwd='" + pw + "'").contains("<memory unit='KiB'>40960</memory>");
+    assertNeverServedStoredOrLogged(n, pw);
+  }
+
+  /** A network disk's cookies are elided like passwords, and kept while the source names the same server. */
+  @Test
+  void diskCookiesAreKeptForTheSameSource() {
+    String n = name("cookie");
+    String cookie = "c" + password();
+    String cdrom = "<disk type='network' device='cdrom'><driver name='qemu' type='raw'/>"
+        + "<source protocol='https' name='/x.iso'><host name='example.org' port='443'/>"
+        + "<cookies><cookie name='sess'>" + cookie + "</cookie></cookies></source>"
+        + "<target dev='hdc' bus='ide'/><readonly/></disk>";
+    ApiClient.Response post = api().send("POST", "/api/v1/domains", "application/xml",
+        withGraphics(n, UUID.randomUUID().toString(), 32, cdrom));
+    assertThat(post.status()).as(post.body()).isEqualTo(201);
+    assertThat(secureXml(n)).contains(cookie);
+    ApiClient.Response got = api().get("/api/v1/domains/" + n, "Accept", "application/xml");
+    assertThat(got.body()).contains("example.org").doesNotContain(cookie).doesNotContain("<cookies");
+    ApiClient.Response put = api().send("PUT", "/api/v1/domains/" + n, "application/xml",
+        got.body().replace("<memory unit='KiB'>32768</memory>", "<memory unit='KiB'>40960</memory>"),
+        "If-Match", got.header("etag"));
+    assertThat(put.status()).as(put.body()).isEqualTo(200);
+    assertThat(secureXml(n)).contains(cookie).contains("<memory unit='KiB'>40960</memory>");
+    assertNeverServedStoredOrLogged(n, cookie);
+
+    // Pointed at another server: the cookies stay behind, and a Warning says so.
+    String moved = api().get("/api/v1/domains/" + n, "Accept", "application/xml").body()
+        .replace("example.org", "example.net");
+    ApiClient.Response put2 = api().send("PUT", "/api/v1/domains/" + n, "application/xml", moved);
+    assertThat(put2.status()).as(put2.body()).isEqualTo(200);
+    assertThat(put2.header("warning")).contains("cookies").contains("target dev='hdc'");
+    assertThat(secureXml(n)).contains("example.net").doesNotContain(cookie);
+  }
+
   @Test
   void aPasswordTheClientSendsReplacesTheOldOne() {
     String n = name("set");
