@@ -2,6 +2,8 @@ package io.virtrev.daemon.http;
 
 import io.netty.handler.codec.http.HttpObjectDecoder;
 import io.virtrev.api.ApiException;
+import io.virtrev.api.Revision;
+import io.virtrev.versioning.ListKey;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -17,9 +19,12 @@ import java.util.Map;
  * <p>Addressable: the request line of every request on a domain must fit Netty's limit on the initial
  * line ({@link #MAX_REQUEST_LINE}: {@link ApiServer} builds its {@code HttpServerCodec} with Netty's
  * defaults), with room for the method, the longest sub-resource ({@code /shutdown}), the protocol and
- * {@link #QUERY_ROOM} bytes of query (a history {@code continue} token is under 300). {@code .} and
- * {@code ..} are dot-segments that clients remove from paths. libvirt itself refuses a {@code /} in a
- * name, and the qemu driver a name longer than its file names allow (about 247 bytes).
+ * {@link #QUERY_ROOM} bytes of query (a history {@code continue} token is under 300): the
+ * percent-encoded name may take {@link #MAX_ENCODED_NAME} bytes. A list {@code continue} token carries
+ * the last name of its page, so it must fit the same room: a name whose token would be longer is
+ * refused too (for ASCII names this is the tighter bound). {@code .} and {@code ..} are dot-segments
+ * that clients remove from paths. libvirt itself refuses a {@code /} in a name, and the qemu driver a
+ * name longer than its file names allow (about 247 bytes).
  */
 final class DomainPaths {
   /** Netty's default maximum initial line, which the API's HttpServerCodec uses. */
@@ -31,6 +36,8 @@ final class DomainPaths {
       - "/".length() - "/shutdown".length() - " HTTP/1.1".length() - QUERY_ROOM;
 
   private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+  /** Widest values a list token can carry besides the name, for its worst-case length. */
+  private static final String WIDEST_ID = "ffffffff-ffff-ffff-ffff-ffffffffffff";
 
   private DomainPaths() {}
 
@@ -64,12 +71,20 @@ final class DomainPaths {
           + " the domain could not be addressed");
     }
     int encoded = segment(name).length();
-    if (encoded > MAX_ENCODED_NAME) {
+    int token = listTokenLength(name);
+    if (encoded > MAX_ENCODED_NAME || token > MAX_ENCODED_NAME) {
       String shown = name.length() > 64 ? name.substring(0, 64) + "..." : name;
-      throw invalid(shown, "the name \"" + shown + "\" (" + name.length() + " characters) is " + encoded
-          + " bytes long percent-encoded in a URL path; at most " + MAX_ENCODED_NAME + " fit in a request line of "
-          + MAX_REQUEST_LINE + " bytes, so the domain could not be addressed");
+      throw invalid(shown, "the name \"" + shown + "\" (" + name.length() + " characters) takes " + encoded
+          + " bytes percent-encoded in a URL path and " + token + " in a list continue token; at most "
+          + MAX_ENCODED_NAME + " fit in a request line of " + MAX_REQUEST_LINE + " bytes, so the domain could"
+          + " not be addressed");
     }
+  }
+
+  /** The longest a list continue token ending at this name can be (widest store id, revision and uuid). */
+  static int listTokenLength(String name) {
+    return ContinueToken.list(WIDEST_ID, Revision.of(Long.MAX_VALUE), new ListKey(name, WIDEST_ID), "").encode()
+        .length();
   }
 
   private static ApiException invalid(String shown, String message) {
