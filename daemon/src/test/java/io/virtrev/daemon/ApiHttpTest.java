@@ -53,6 +53,26 @@ class ApiHttpTest {
     assertThat(web.at("/status/lastEvent/event").asText()).isEqualTo("defined");
   }
 
+  /** docs/watch-semantics.md: a new store is at revision 1, "created", and its compacted revision is 1 too. */
+  @Test
+  void aNewStoreIsAtRevisionOneAndCompactedAtOne(@TempDir Path fresh) throws Exception {
+    try (FakeDaemon empty = FakeDaemon.start(fresh, c -> c)) {
+      JsonNode meta = empty.api.get("/api/v1/domains").json().get("metadata");
+      assertThat(meta.get("resourceVersion").asText()).isEqualTo("1");
+      assertThat(meta.get("compactedRevision").asText()).isEqualTo("1");
+      empty.source.defineTiny("first");
+      empty.awaitRevision(2);
+      // A watch from the compacted revision is valid and replays the first change.
+      try (io.virtrev.fixtures.WatchClient w = io.virtrev.fixtures.WatchClient.open(empty.api,
+          "/api/v1/domains?watch=true&resourceVersion=1")) {
+        assertThat(w.status(Duration.ofSeconds(10))).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> w.events().stream()
+            .anyMatch(e -> e.type().equals("ADDED") && e.resourceVersion() == 2));
+      }
+      assertThat(empty.api.get("/api/v1/domains").json().at("/metadata/compactedRevision").asText()).isEqualTo("1");
+    }
+  }
+
   @Test
   void getByNameOrUuidWithEtagAndConditionalGet() {
     ApiClient.Response byName = d.api.get("/api/v1/domains/web-1");

@@ -195,6 +195,41 @@ class HistoryHttpTest {
     assertError(d.api.get("/api/v1/domains/web-1/history?continue=" + token), 400, "BadRequest", "not a history");
   }
 
+  /**
+   * History tokens are checked against the store as list tokens are: a forged token (valid CRC) naming a
+   * future revision, a "before" beyond its revision, or a compacted mark ahead of the store's is 400; a
+   * real token after compaction moved is 410.
+   */
+  @Test
+  void aForgedHistoryTokenIsRefusedAgainstTheStore() throws Exception {
+    JsonNode h1 = ok(d.api.get("/api/v1/domains/web-1/history?limit=1"));
+    String token = h1.at("/metadata/continue").asText();
+    assertThat(token).isNotEmpty();
+    long now = d.revision();
+    String future = Long.toString(now + 100);
+    assertError(d.api.get("/api/v1/domains/web-1/history?limit=1&continue=" + forge(token, "rv", future)), 400,
+        "BadRequest", "continue token names revision " + future + ", beyond the store's current " + now);
+    assertError(d.api.get("/api/v1/domains/web-1/history?limit=1&continue="
+        + forge(token, "before", Long.toString(now + 1))), 400, "BadRequest", "malformed or was modified");
+    assertError(d.api.get("/api/v1/domains/web-1/history?limit=1&continue="
+        + forge(token, "compacted", Long.toString(now))), 400, "BadRequest", "malformed or was modified");
+    assertThat(d.api.get("/api/v1/domains/web-1/history?limit=1&continue=" + forge(token, "rv",
+        h1.at("/metadata/resourceVersion").asText())).status()).as("the forger re-encodes faithfully").isEqualTo(200);
+  }
+
+  /** Re-encodes a continue token with {@code field} set to {@code value} and a matching CRC (as a forger would). */
+  @SuppressWarnings("unchecked")
+  private static String forge(String token, String field, String value) throws Exception {
+    Map<String, Object> m = io.virtrev.api.Json.mapper().readValue(Base64.getUrlDecoder().decode(token),
+        LinkedHashMap.class);
+    m.remove("crc");
+    m.put(field, value);
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(m.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    m.put("crc", crc.getValue());
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(io.virtrev.api.Json.bytes(m));
+  }
+
   @Test
   void aTokenFromAnotherStoreIsRefused(@TempDir Path other) throws Exception {
     String token = ok(d.api.get("/api/v1/domains?limit=1&resourceVersion=3&resourceVersionMatch=Exact"))

@@ -104,6 +104,28 @@ abstract class MutationContract {
     assertUnchanged(n, xml, rev);
   }
 
+  /** A resourceVersion that is neither a string nor an integer is refused, never skipped as "no precondition". */
+  @Test
+  void aResourceVersionThatIsNotAStringIs400AndChangesNothing() throws Exception {
+    String n = name("rvtype");
+    String uuid = defineBehindTheBack(n, 32);
+    String xml = hypervisorXml(n);
+    long rev = revision();
+    for (String[] bad : new String[][] {{"{\"a\":1}", "an object"}, {"[]", "an array"}, {"true", "a boolean"},
+        {"1.5", "a non-integer number"}}) {
+      ObjectNode obj = (ObjectNode) api().get("/api/v1/domains/" + n).json();
+      ((ObjectNode) obj.get("spec")).put("xml", DomainXml.tiny(n, uuid, 40));
+      ((ObjectNode) obj.get("metadata")).set("resourceVersion", io.virtrev.api.Json.mapper().readTree(bad[0]));
+      ApiClient.Response r = api().send("PUT", "/api/v1/domains/" + n, "application/json", obj.toString());
+      assertStatus(r, 400, "BadRequest", "metadata.resourceVersion must be a string");
+      assertThat(r.json().get("message").asText()).contains(bad[1]).contains(bad[0]);
+      assertStatus(api().send("DELETE", "/api/v1/domains/" + n, "application/json",
+          "{\"preconditions\":{\"resourceVersion\":" + bad[0] + "}}"), 400, "BadRequest",
+          "preconditions.resourceVersion must be a string");
+    }
+    assertUnchanged(n, xml, rev);
+  }
+
   @Test
   void putWithoutPreconditionIsAnUnconditionalButVersionedUpdate() {
     String n = name("uncond");
@@ -256,6 +278,39 @@ abstract class MutationContract {
   }
 
   // ---- POST (create) ----
+
+  /** Location is the name as one RFC 3986 path segment (UTF-8, percent-encoded), and addresses the domain. */
+  @Test
+  void locationIsPercentEncodedAndAddressesTheCreatedDomain() {
+    String base = name("loc");
+    String n = base + " sp%\u00fc\u20ac+";
+    ApiClient.Response r = api().send("POST", "/api/v1/domains", "application/xml",
+        DomainXml.tiny(n, UUID.randomUUID().toString(), 32));
+    assertThat(r.status()).as(r.body()).isEqualTo(201);
+    assertThat(r.header("location")).isEqualTo("/api/v1/domains/" + base + "%20sp%25%C3%BC%E2%82%AC%2B");
+    ApiClient.Response got = api().get(r.header("location"));
+    assertThat(got.status()).as(got.body()).isEqualTo(200);
+    assertThat(got.json().at("/metadata/name").asText()).isEqualTo(n);
+  }
+
+  /** A name whose URL would not fit a request line (4096 bytes) is refused at POST: it could never be addressed. */
+  @Test
+  void aNameTooLongToAddressIsRefusedAtPostAndNothingIsDefined() {
+    String n = name("long") + "-" + "x".repeat(5000);
+    String uuid = UUID.randomUUID().toString();
+    long rev = revision();
+    ApiClient.Response r = api().send("POST", "/api/v1/domains", "application/xml", DomainXml.tiny(n, uuid, 32));
+    assertStatus(r, 422, "Invalid", "at most 3542 fit in a request line of 4096 bytes");
+    assertThat(r.json().at("/details/causes/0/field").asText()).isEqualTo("metadata.name");
+    assertThat(revision()).isEqualTo(rev);
+    assertThat(api().get("/api/v1/domains/" + uuid).status()).isEqualTo(404);
+    assertThat(api().get("/api/v1/domains/" + n).status()).as("such a URL cannot be served").isEqualTo(400);
+    for (String dot : new String[] {".", ".."}) {
+      assertStatus(api().send("POST", "/api/v1/domains", "application/xml", DomainXml.tiny(dot, uuid, 32)), 422,
+          "Invalid", "dot-segment");
+    }
+    assertThat(revision()).isEqualTo(rev);
+  }
 
   @Test
   void createAnswers201WithLocationAndRefusesDuplicates() {

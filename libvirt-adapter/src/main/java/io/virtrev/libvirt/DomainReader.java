@@ -66,6 +66,22 @@ final class DomainReader {
     }
   }
 
+  /**
+   * The config XML with its secrets ({@code VIR_DOMAIN_XML_SECURE | VIR_DOMAIN_XML_INACTIVE}), looked up
+   * by uuid (two RPCs). Only for carrying secrets into an update: never stored, logged or served.
+   */
+  static String lookupAndReadSecureConfig(NativeConnect connect, String uuid) throws NativeCallException {
+    Pointer dom = LIB.virDomainLookupByUUIDString(connect.pointer(), uuid);
+    if (dom == null) {
+      throw NativeCallException.lastError("virDomainLookupByUUIDString");
+    }
+    try {
+      return xml(dom, LibvirtNative.XML_INACTIVE | LibvirtNative.XML_SECURE);
+    } finally {
+      LIB.virDomainFree(dom);
+    }
+  }
+
   private static String xml(Pointer dom, int flags) throws NativeCallException {
     Pointer p = LIB.virDomainGetXMLDesc(dom, flags);
     if (p == null) {

@@ -116,6 +116,21 @@ public final class LibvirtDomainSource implements DomainSource {
     }
   }
 
+  @Override
+  public Optional<String> secureConfigXml(String uuid) {
+    if (!isUuid(uuid)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(current().call(connect -> DomainReader.lookupAndReadSecureConfig(connect, uuid)));
+    } catch (SourceException e) {
+      if (e.kind() == SourceException.Kind.NOT_FOUND) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
   /**
    * Defines, then reads the domain back through the define's own handle on the same connection: what
    * libvirt stored, with no lookup in between.

@@ -34,6 +34,8 @@ final class LibvirtErrors {
   static final int RPC = 39;
   static final int NO_DOMAIN = 42;
   static final int OPERATION_INVALID = 55;
+  /** "unsupported configuration": the XML parsed, but what it asks for is refused (e.g. a 9-character VNC password). */
+  static final int CONFIG_UNSUPPORTED = 67;
   /** Define with VIR_DOMAIN_DEFINE_VALIDATE and XML that the schema rejects (e.g. an unknown element). */
   static final int XML_INVALID_SCHEMA = 92;
 
@@ -64,6 +66,8 @@ final class LibvirtErrors {
       case XML_DETAIL:
       case XML_INVALID_SCHEMA:
         return Kind.INVALID_XML;
+      case CONFIG_UNSUPPORTED:
+        return Kind.INVALID_CONFIG;
       case OPERATION_INVALID:
         return Kind.OPERATION_INVALID;
       case INVALID_CONN:

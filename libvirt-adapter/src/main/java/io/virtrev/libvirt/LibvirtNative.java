@@ -96,6 +96,9 @@ interface LibvirtNative extends Library {
   /** VIR_DOMAIN_XML_INACTIVE. */
   int XML_INACTIVE = 2;
 
+  /** VIR_DOMAIN_XML_SECURE: include secrets (graphics passwords, disk cookies); read-write connections only. */
+  int XML_SECURE = 1;
+
   int virDomainFree(Pointer dom);
 
   /** A new reference the caller frees with {@link #virDomainFree}, or null. */

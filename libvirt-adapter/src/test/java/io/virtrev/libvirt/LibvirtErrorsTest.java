@@ -17,6 +17,7 @@ class LibvirtErrorsTest {
     assertThat(LibvirtErrors.kind(28, () -> true)).isEqualTo(Kind.OTHER);
     assertThat(LibvirtErrors.kind(110, () -> true)).isEqualTo(Kind.OTHER);
     assertThat(LibvirtErrors.kind(55, () -> true)).isEqualTo(Kind.OPERATION_INVALID);
+    assertThat(LibvirtErrors.kind(67, () -> true)).isEqualTo(Kind.INVALID_CONFIG);
     assertThat(LibvirtErrors.kind(6, () -> true)).isEqualTo(Kind.CONNECTION);
     assertThat(LibvirtErrors.kind(8, () -> false)).isEqualTo(Kind.OTHER);
   }

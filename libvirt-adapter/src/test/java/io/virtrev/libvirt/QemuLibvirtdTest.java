@@ -244,6 +244,26 @@ class QemuLibvirtdTest {
     awaitEvent(uuid, "lifecycle/stopped/destroyed");
   }
 
+  /** Reads elide secrets; only secureConfigXml has them. A 9-character VNC password is INVALID_CONFIG (67). */
+  @Test
+  void secretsOnlyInTheSecureReadAndUnsupportedConfigurationIsInvalidConfig() {
+    String uuid = UUID.randomUUID().toString();
+    String name = track(uuid);
+    String graphics = "<graphics type='vnc' port='-1' passwd='%s'/><serial type='null'/>";
+    SourceException tooLong = catchThrowableOfType(SourceException.class, () -> source.define(
+        DomainXml.tiny(name, uuid, 32).replace("<serial type='null'/>", String.format(graphics, "123456789"))));
+    assertThat(tooLong.kind()).isEqualTo(Kind.INVALID_CONFIG);
+    assertThat(tooLong.code()).isEqualTo(LibvirtErrors.CONFIG_UNSUPPORTED);
+    assertThat(tooLong.getMessage()).startsWith("unsupported configuration: VNC password");
+
+    DomainObservation defined = source.define(
+        DomainXml.tiny(name, uuid, 32).replace("<serial type='null'/>", String.format(graphics, "s3cret-1")));
+    assertThat(defined.configXml()).contains("<graphics type='vnc'").doesNotContain("s3cret-1");
+    assertThat(source.get(uuid).orElseThrow().configXml()).doesNotContain("s3cret-1");
+    assertThat(source.secureConfigXml(uuid).orElseThrow()).contains("passwd='s3cret-1'");
+    assertThat(source.secureConfigXml(UUID.randomUUID().toString())).isEmpty();
+  }
+
   private String define(String uuid) {
     String name = track(uuid);
     String xml = DomainXml.tiny(name, uuid, 32);

@@ -24,7 +24,8 @@ import java.util.function.Supplier;
  *   <li>re-read the domain from libvirt and hand it to the writer with the precondition
  *       ({@link DomainStore#observeAndCheck}): a difference from the store (an out-of-band change) is
  *       committed as its own revision first, and the precondition is then decided by the writer against
- *       the result, failing with the new RV if it moved;
+ *       the result, failing with the new RV if it moved; an update then reads the config XML with its
+ *       secrets and carries those the client could not see into its XML ({@link ElidedSecrets});
  *   <li>make the one libvirt call;
  *   <li>read the domain back and commit what libvirt now holds: one revision, whose object is exactly
  *       what libvirt stored. libvirt's own event for the change later re-reads the same state and
@@ -59,7 +60,10 @@ public final class Mutations {
     this.lane = lane;
   }
 
-  /** Replaces the config XML of the domain {@code nameOrUuid} (PUT). */
+  /**
+   * Replaces the config XML of the domain {@code nameOrUuid} (PUT). Secrets libvirt never serves (graphics
+   * passwords, disk cookies) that the client's XML leaves out are kept, by {@link ElidedSecrets}' rule.
+   */
   public CompletableFuture<Result> update(String nameOrUuid, String xml, Precondition pre,
       FieldValidation validation) {
     DomainXmlInspector.Identity id = DomainXmlInspector.inspect(xml);
@@ -79,7 +83,7 @@ public final class Mutations {
       }
       reobserve(cur.uuid(), pre);
       List<String> warnings = new ArrayList<>(1);
-      DomainObservation stored = define(xml, validation, warnings);
+      DomainObservation stored = define(withSecrets(cur.uuid(), xml, warnings), validation, warnings);
       return commit(cur.uuid(), Optional.of(stored)).withWarnings(warnings);
     });
   }
@@ -152,6 +156,21 @@ public final class Mutations {
   private void reobserve(String uuid, Precondition pre) {
     Optional<DomainObservation> now = call(() -> source.get(uuid));
     join(store.observeAndCheck(uuid, now.orElse(null), pre));
+  }
+
+  /**
+   * The client's XML with the secrets libvirt elides from every read put back ({@link ElidedSecrets}):
+   * the edit loop must not erase a console password the client could not see. The secure XML stays in
+   * this frame: never stored, logged or served.
+   */
+  private String withSecrets(String uuid, String xml, List<String> warnings) {
+    Optional<String> secure = call(() -> source.secureConfigXml(uuid));
+    if (secure.isEmpty()) {
+      return xml;
+    }
+    ElidedSecrets.Merged merged = ElidedSecrets.restore(secure.get(), xml);
+    warnings.addAll(merged.warnings());
+    return merged.xml();
   }
 
   /** Step 2 of a define, as {@code validation} says; a Warn that fell back adds a warning. */

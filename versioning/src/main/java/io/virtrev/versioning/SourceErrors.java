@@ -4,7 +4,14 @@ import io.virtrev.api.ApiException;
 import io.virtrev.api.source.SourceException;
 import java.util.Map;
 
-/** How a hypervisor's refusal becomes an API error. libvirt's own message is kept as the message. */
+/**
+ * How a hypervisor's refusal becomes an API error. libvirt's own message is kept as the message, its
+ * code as {@code details.libvirtErrorCode}. Refusals of what the client sent are 4xx: malformed XML
+ * (VIR_ERR_XML_ERROR 27, VIR_ERR_XML_DETAIL 35) and an invalid argument (VIR_ERR_INVALID_ARG 8) 400;
+ * schema-invalid XML (VIR_ERR_XML_INVALID_SCHEMA 92) and an unsupported configuration
+ * (VIR_ERR_CONFIG_UNSUPPORTED 67) 422; an operation the domain's state does not allow
+ * (VIR_ERR_OPERATION_INVALID 55) 409. Codes not listed are 500.
+ */
 public final class SourceErrors {
   /** libvirt's VIR_ERR_XML_INVALID_SCHEMA: the XML is well formed but not a valid domain. */
   static final int XML_INVALID_SCHEMA = 92;
@@ -23,6 +30,7 @@ public final class SourceErrors {
     ApiException.Reason reason = switch (e.kind()) {
       case NOT_FOUND -> ApiException.Reason.NOT_FOUND;
       case INVALID_XML -> e.code() == XML_INVALID_SCHEMA ? ApiException.Reason.INVALID : ApiException.Reason.BAD_REQUEST;
+      case INVALID_CONFIG -> ApiException.Reason.INVALID;
       case OPERATION_INVALID -> ApiException.Reason.CONFLICT;
       case CONNECTION -> ApiException.Reason.SERVICE_UNAVAILABLE;
       case OTHER -> switch (e.code()) {

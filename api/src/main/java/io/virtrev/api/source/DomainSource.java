@@ -48,13 +48,24 @@ public interface DomainSource extends AutoCloseable {
   Optional<DomainObservation> get(String uuid);
 
   /**
+   * The domain's persistent configuration XML including the secrets every other read elides (libvirt's
+   * {@code VIR_DOMAIN_XML_SECURE | VIR_DOMAIN_XML_INACTIVE}), empty if the hypervisor has no such domain.
+   * For one purpose only: carrying secrets a client could not see into its update. The result must
+   * never be stored, logged or served.
+   *
+   * @throws SourceException CONNECTION, OTHER as libvirt reports
+   */
+  Optional<String> secureConfigXml(String uuid);
+
+  /**
    * Defines (or redefines, if the uuid exists) a persistent domain. With {@code validate}, libvirt checks
    * the XML against its schema first ({@code VIR_DOMAIN_DEFINE_VALIDATE}), so unknown elements are
    * rejected; without, libvirt parses what it knows and silently drops the rest. Returns the domain as
    * libvirt stored it, read back right after the define.
    *
    * @throws SourceException INVALID_XML (malformed, or schema-invalid with libvirt's code 92, with
-   *     libvirt's message), OPERATION_INVALID / OTHER as libvirt reports, CONNECTION
+   *     libvirt's message), INVALID_CONFIG (libvirt's "unsupported configuration", code 67),
+   *     OPERATION_INVALID / OTHER as libvirt reports, CONNECTION
    */
   DomainObservation define(String xml, boolean validate);
 

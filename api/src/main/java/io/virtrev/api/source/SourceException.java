@@ -12,6 +12,11 @@ public final class SourceException extends RuntimeException {
     NOT_FOUND,
     /** The XML was rejected (malformed, or invalid against the schema). */
     INVALID_XML,
+    /**
+     * The XML was understood but the configuration it describes is refused (libvirt's
+     * VIR_ERR_CONFIG_UNSUPPORTED, e.g. a VNC password longer than 8 characters).
+     */
+    INVALID_CONFIG,
     /** The operation is not valid in the domain's current state. */
     OPERATION_INVALID,
     /** No usable connection to the hypervisor. */

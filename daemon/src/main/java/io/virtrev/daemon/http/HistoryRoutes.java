@@ -42,6 +42,7 @@ final class HistoryRoutes {
     DomainStore store = api.store();
     Snapshot snap = store.snapshot();
     Optional<ContinueToken> token = cont.map(t -> ContinueToken.decode(t, ContinueToken.HISTORY, snap.storeId()));
+    token.ifPresent(t -> checkAgainstStore(t, snap, store.compacted()));
     Blocking.answer(ctx, req, api, () -> {
       String uuid = resolve(store, snap, id);
       Revision at = snap.revision();
@@ -57,10 +58,7 @@ final class HistoryRoutes {
       }
       HistoryPage page = store.history(uuid, at, before, limit);
       if (token.isPresent() && page.compacted().isAfter(token.get().compacted())) {
-        throw new ApiException(ApiException.Reason.EXPIRED, "The provided continue parameter is too old: the"
-            + " history was compacted since the first page (compacted revision " + token.get().compacted() + " -> "
-            + page.compacted() + "). You can start again without the continue parameter.",
-            Map.of("compactedRevision", page.compacted().toString()), null);
+        throw compactedSince(token.get(), page.compacted());
       }
       if (token.isEmpty() && page.events().isEmpty()) {
         throw notFound(id, "in the current state or the retained history");
@@ -77,6 +75,34 @@ final class HistoryRoutes {
       DomainHistory body = DomainHistory.of(new ListMeta(at, snap.storeId(), page.compacted(), next, null), items);
       return () -> Responses.json(ctx, req, HttpResponseStatus.OK, body, Map.of("X-Virtrev-Store-Id", snap.storeId()));
     });
+  }
+
+  /**
+   * A history token's revisions against the store, as list tokens are checked: a token is only ever
+   * issued with {@code before <= revision <= the store's revision} and {@code compacted} at most the
+   * store's mark (which only rises), so anything else was forged or damaged (400); a mark that rose since
+   * the first page means the next pages may have lost revisions (410).
+   */
+  private static void checkAgainstStore(ContinueToken t, Snapshot snap, Revision compactedNow) {
+    if (t.revision().isAfter(snap.revision())) {
+      throw Query.bad("continue token names revision " + t.revision() + ", beyond the store's current "
+          + snap.revision() + "; read the history again without continue");
+    }
+    if (t.before().isAfter(t.revision()) || t.compacted().isAfter(compactedNow)) {
+      throw Query.bad("continue token is malformed or was modified (revision " + t.revision() + ", before "
+          + t.before() + ", compacted " + t.compacted() + "; the store's compacted revision is " + compactedNow
+          + "); read the history again without continue");
+    }
+    if (compactedNow.isAfter(t.compacted())) {
+      throw compactedSince(t, compactedNow);
+    }
+  }
+
+  private static ApiException compactedSince(ContinueToken t, Revision compactedNow) {
+    return new ApiException(ApiException.Reason.EXPIRED, "The provided continue parameter is too old: the"
+        + " history was compacted since the first page (compacted revision " + t.compacted() + " -> "
+        + compactedNow + "). You can start again without the continue parameter.",
+        Map.of("compactedRevision", compactedNow.toString()), null);
   }
 
   /** GET /api/v1/domains/{id}/diff[?from=A][&to=B]: unified diff of spec.xml. */

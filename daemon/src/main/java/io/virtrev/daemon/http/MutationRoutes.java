@@ -9,6 +9,7 @@ import io.virtrev.api.Domain;
 import io.virtrev.api.source.LifecycleAction;
 import io.virtrev.daemon.security.Identity;
 import io.virtrev.api.source.UndefineOptions;
+import io.virtrev.versioning.DomainXmlInspector;
 import io.virtrev.versioning.FieldValidation;
 import io.virtrev.versioning.Mutations;
 import io.virtrev.versioning.Precondition;
@@ -37,7 +38,10 @@ final class MutationRoutes {
     return Arrays.stream(LifecycleAction.values()).anyMatch(a -> a.wireName().equals(segment));
   }
 
-  /** POST /api/v1/domains: 201 with Location and ETag. {@code If-None-Match: *} is the default meaning. */
+  /**
+   * POST /api/v1/domains: 201 with Location (the name percent-encoded) and ETag; a name the API could not
+   * address afterwards is 422. {@code If-None-Match: *} is the default meaning.
+   */
   static void create(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api, Identity who, Query query) {
     String inm = req.headers().get(HttpHeaderNames.IF_NONE_MATCH);
     if (inm != null && !inm.trim().equals("*")) {
@@ -50,8 +54,9 @@ final class MutationRoutes {
     }
     FieldValidation validation = fieldValidation(api, query);
     RequestBodies.Definition def = RequestBodies.definition(req);
+    DomainPaths.checkAddressable(DomainXmlInspector.inspect(def.xml()).name());
     respond(ctx, req, api, who, api.mutations().create(def.xml(), validation), r -> new Answer(HttpResponseStatus.CREATED,
-        r.object(), Map.of(HttpHeaderNames.LOCATION.toString(), ApiHandler.DOMAINS + "/" + r.object().name())));
+        r.object(), Map.of(HttpHeaderNames.LOCATION.toString(), DomainPaths.location(r.object().name()))));
   }
 
   /** PUT /api/v1/domains/{id}: replace the config XML, conditionally on If-Match (412) or metadata.resourceVersion (409). */

@@ -41,10 +41,10 @@ final class RequestBodies {
         if (!xml.isTextual() || xml.asText().isBlank()) {
           throw bad("the Domain object has no spec.xml");
         }
-        JsonNode rv = j.at("/metadata/resourceVersion");
+        String rv = revisionText(j.at("/metadata/resourceVersion"), "metadata.resourceVersion");
         Precondition pre = Precondition.NONE;
-        if (!rv.isMissingNode() && !rv.isNull() && !rv.asText().isEmpty()) {
-          pre = new Precondition(Revision.parse(rv.asText()), null, ApiException.Reason.CONFLICT);
+        if (rv != null && !rv.isEmpty()) {
+          pre = new Precondition(Revision.parse(rv), null, ApiException.Reason.CONFLICT);
         }
         return new Definition(xml.asText(), pre, text(j.at("/metadata/name")), text(j.at("/metadata/uuid")));
       }
@@ -72,7 +72,7 @@ final class RequestBodies {
       return Precondition.NONE;
     }
     String uid = text(p.path("uid"));
-    String rv = text(p.path("resourceVersion"));
+    String rv = revisionText(p.path("resourceVersion"), "preconditions.resourceVersion");
     return new Precondition(rv == null ? null : Revision.parse(rv), uid, ApiException.Reason.CONFLICT);
   }
 
@@ -118,6 +118,36 @@ final class RequestBodies {
     } catch (IOException e) {
       throw bad("malformed JSON: " + (e instanceof JsonProcessingException jp ? jp.getOriginalMessage() : e.getMessage()));
     }
+  }
+
+  /**
+   * A resource version as sent: a JSON string (Kubernetes' type) or, leniently, an integer; null if
+   * absent or null.
+   *
+   * @throws ApiException BAD_REQUEST naming {@code field} and the JSON type for anything else (an
+   *     object, an array, a boolean, a fraction): such a precondition must not be silently skipped
+   */
+  private static String revisionText(JsonNode n, String field) {
+    if (n == null || n.isMissingNode() || n.isNull()) {
+      return null;
+    }
+    if (n.isTextual() || n.isIntegralNumber()) {
+      return n.asText();
+    }
+    String shown = n.toString();
+    throw bad(field + " must be a string holding a resourceVersion (e.g. \"42\"), not " + jsonType(n) + ": "
+        + (shown.length() > 100 ? shown.substring(0, 100) + "..." : shown));
+  }
+
+  private static String jsonType(JsonNode n) {
+    return switch (n.getNodeType()) {
+      case OBJECT, POJO -> "an object";
+      case ARRAY -> "an array";
+      case BOOLEAN -> "a boolean";
+      case NUMBER -> "a non-integer number";
+      case BINARY -> "binary data";
+      default -> n.getNodeType().toString().toLowerCase(Locale.ROOT);
+    };
   }
 
   private static String text(JsonNode n) {
