@@ -47,8 +47,12 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       return; // a watch owns this connection until it ends; pipelined requests are not answered
     }
     if (busy) {
-      // HTTP/1.1 pipelining: answer in order. Held until the response in flight is written.
+      // HTTP/1.1 pipelining: answer in order. Held until the response in flight is written; past
+      // maxPipelined waiting, the connection is not read until one is answered.
       waiting.add(req.retain());
+      if (waiting.size() >= api.http().connections().maxPipelined()) {
+        ctx.channel().config().setAutoRead(false);
+      }
       return;
     }
     handle(ctx, req);
@@ -63,9 +67,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
     identity = null; // never the previous request's, even if authentication fails
     try {
-      String path = new QueryStringDecoder(req.uri()).path();
-      identity = api.security().authenticate(path, req.headers().get(HttpHeaderNames.AUTHORIZATION), ctx.channel());
-      api.security().authorize(identity, req.method().name(), path);
+      identity = RequestGate.check(api, req, ctx.channel());
       route(ctx, req);
     } catch (RuntimeException e) {
       Responses.failure(ctx, req, e);
@@ -80,6 +82,9 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   void responded(ChannelHandlerContext ctx) {
     busy = false;
     FullHttpRequest next = waiting.poll();
+    if (!ctx.channel().config().isAutoRead()) {
+      ctx.channel().config().setAutoRead(true);
+    }
     if (next != null) {
       ctx.executor().execute(() -> {
         try {
@@ -126,7 +131,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         allow(req, HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST);
         if (req.method().equals(HttpMethod.POST)) {
           MutationRoutes.create(ctx, req, api, identity, query);
-        } else if (query.flag("watch")) {
+        } else if (watchRequested(req, query)) {
           watch(ctx, req, query, null);
         } else {
           ListRoutes.list(ctx, req, api, query);
@@ -140,7 +145,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             MutationRoutes.update(ctx, req, api, identity, query, rest[0]);
           } else if (req.method().equals(HttpMethod.DELETE)) {
             MutationRoutes.delete(ctx, req, api, identity, query, rest[0]);
-          } else if (query.flag("watch")) {
+          } else if (watchRequested(req, query)) {
             watch(ctx, req, query, rest[0]);
           } else {
             get(ctx, req, query, rest[0]);
@@ -164,6 +169,18 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         throw new ApiException(ApiException.Reason.NOT_FOUND, "no such path: " + path);
       }
     }
+  }
+
+  /** True for a GET with {@code watch=true}; a HEAD cannot open a watch (405, Allow: GET). */
+  private static boolean watchRequested(HttpRequest req, Query query) {
+    if (!query.flag("watch")) {
+      return false;
+    }
+    if (req.method().equals(HttpMethod.HEAD)) {
+      throw new ApiException(ApiException.Reason.METHOD_NOT_ALLOWED, "a watch is opened with GET, not HEAD",
+          Map.of("allow", "GET"), null);
+    }
+    return true;
   }
 
   private static void allow(HttpRequest req, HttpMethod... methods) {

@@ -25,10 +25,18 @@ final class HttpMetricsHandler extends ChannelDuplexHandler {
   public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
     if (msg instanceof HttpRequest req) {
       start = System.nanoTime();
-      route = HttpMetrics.route(new QueryStringDecoder(req.uri()).path());
+      route = route(req.uri());
       method = req.method().name();
     }
     super.channelRead(ctx, msg);
+  }
+
+  private static String route(String uri) {
+    try {
+      return HttpMetrics.route(new QueryStringDecoder(uri).path());
+    } catch (IllegalArgumentException malformed) {
+      return "other"; // bad percent-encoding: RequestGate answers 400
+    }
   }
 
   @Override

@@ -2,6 +2,8 @@ package io.virtrev.daemon.http;
 
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -15,7 +17,10 @@ import io.netty.buffer.Unpooled;
 import io.virtrev.api.ApiException;
 import io.virtrev.api.Json;
 
-/** Aggregates request bodies up to a limit; beyond it answers 413 with a Status body. */
+/**
+ * Aggregates request bodies up to a limit; beyond it answers 413 with a Status body, also when the
+ * request asked {@code Expect: 100-continue} (then without reading the body, and closing).
+ */
 final class StatusAggregator extends HttpObjectAggregator {
   private final int max;
 
@@ -24,14 +29,41 @@ final class StatusAggregator extends HttpObjectAggregator {
     this.max = maxContentLength;
   }
 
+  /**
+   * {@code Expect: 100-continue} with a Content-Length past the limit: Netty's bare 413 becomes the
+   * Status one, and the connection is closed once it is written (the body is never invited).
+   */
   @Override
-  protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+  protected Object newContinueResponse(HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
+    Object res = super.newContinueResponse(start, maxContentLength, pipeline);
+    if (res instanceof FullHttpResponse r && r.status().equals(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE)) {
+      r.release();
+      FullHttpResponse tooLarge = tooLarge();
+      tooLarge.headers().set(HttpHeaderNames.CONNECTION, "close");
+      return tooLarge;
+    }
+    return res;
+  }
+
+  @Override
+  protected boolean closeAfterContinueResponse(Object msg) {
+    return msg instanceof HttpResponse r && r.status().equals(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE)
+        || super.closeAfterContinueResponse(msg);
+  }
+
+  private FullHttpResponse tooLarge() {
     byte[] body = Json.bytes(new ApiException(ApiException.Reason.REQUEST_ENTITY_TOO_LARGE,
         "request body is larger than the limit of " + max + " bytes").toStatus());
     FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
         HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, Unpooled.wrappedBuffer(body));
     res.headers().set(HttpHeaderNames.CONTENT_TYPE, Responses.JSON);
     res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+    return res;
+  }
+
+  @Override
+  protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+    FullHttpResponse res = tooLarge();
     // A keep-alive client may still be sending the body: keep the connection (the aggregator discards
     // the rest of this message) so it reads the 413 instead of a reset. Otherwise close, as Netty does.
     if (!(oversized instanceof FullHttpMessage) && HttpUtil.isKeepAlive(oversized)) {
