@@ -50,8 +50,9 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       // HTTP/1.1 pipelining: answer in order. Held until the response in flight is written; past
       // maxPipelined waiting, the connection is not read until one is answered.
       waiting.add(req.retain());
-      if (waiting.size() >= api.http().connections().maxPipelined()) {
-        ctx.channel().config().setAutoRead(false);
+      ReadPause pause = ctx.pipeline().get(ReadPause.class);
+      if (waiting.size() >= api.http().connections().maxPipelined() && pause != null) {
+        pause.pause();
       }
       return;
     }
@@ -82,8 +83,9 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   void responded(ChannelHandlerContext ctx) {
     busy = false;
     FullHttpRequest next = waiting.poll();
-    if (!ctx.channel().config().isAutoRead()) {
-      ctx.channel().config().setAutoRead(true);
+    ReadPause pause = ctx.pipeline().get(ReadPause.class);
+    if (pause != null) {
+      pause.resume();
     }
     if (next != null) {
       ctx.executor().execute(() -> {

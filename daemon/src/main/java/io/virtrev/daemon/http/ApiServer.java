@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The HTTP listeners: TCP (TLS optional) and UNIX sockets (each with the role its peers get, like
  * libvirt's read-write and read-only sockets). Each listener admits connections through its
- * {@link ConnectionLimiter}. Pipeline per connection: [TLS, client certificate], read activity,
+ * {@link ConnectionLimiter}. Pipeline per connection: {@link ReadPause}, [TLS, client certificate], read activity,
  * codec, {@link ConnectionTimeouts}, metrics, keep-alive, {@link RequestGate} (version, encoding,
  * credentials, before any body), body aggregation (413 past the limit), then the {@link ApiHandler}.
  * Threads: one acceptor, {@code workers} event loops; UNIX sockets use one epoll loop.
@@ -198,6 +198,7 @@ public final class ApiServer implements AutoCloseable {
     channels.add(ch);
     ChannelPipeline p = ch.pipeline();
     ConnectionTimeouts timeouts = new ConnectionTimeouts(api.http().connections());
+    p.addFirst("read-pause", new ReadPause());
     p.addLast("read-activity", timeouts.bytes());
     p.addLast("codec", new HttpServerCodec());
     p.addLast("timeouts", timeouts);
@@ -206,6 +207,21 @@ public final class ApiServer implements AutoCloseable {
     p.addLast("gate", new RequestGate(api, reserveOf));
     p.addLast("aggregator", new StatusAggregator(api.http().maxBodyBytes()));
     p.addLast("api", new ApiHandler(api));
+  }
+
+  /**
+   * The most bytes one connection has queued for its socket and not yet handed to it (what a client
+   * that does not read makes the server hold).
+   */
+  public long largestWriteBacklog() {
+    long max = 0;
+    for (Channel ch : channels) {
+      io.netty.channel.ChannelOutboundBuffer out = ch.unsafe().outboundBuffer();
+      if (out != null) {
+        max = Math.max(max, out.totalPendingWriteBytes());
+      }
+    }
+    return max;
   }
 
   /** Open connections over all listeners, admitted and in the reserve. */
