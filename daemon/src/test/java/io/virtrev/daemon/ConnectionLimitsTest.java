@@ -1,5 +1,6 @@
 package io.virtrev.daemon;
 
+import static io.virtrev.daemon.RawHttp.assertStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -144,14 +145,5 @@ class ConnectionLimitsTest {
         "ServiceUnavailable", "3 per client address");
     assertThat(open("127.0.0.3").send("GET /api/v1/domains HTTP/1.1\r\nHost: x\r\n\r\n").read().status())
         .isEqualTo(200);
-  }
-
-  static void assertStatus(RawHttp.Response r, int code, String reason, String messagePart) {
-    assertThat(r).as("an answer before the close").isNotNull();
-    assertThat(r.status()).as(r.body()).isEqualTo(code);
-    assertThat(r.json().get("kind").asText()).isEqualTo("Status");
-    assertThat(r.json().get("code").asInt()).isEqualTo(code);
-    assertThat(r.json().get("reason").asText()).isEqualTo(reason);
-    assertThat(r.json().get("message").asText()).contains(messagePart);
   }
 }

@@ -1,5 +1,7 @@
 package io.virtrev.daemon;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.virtrev.api.Json;
 import java.io.BufferedInputStream;
@@ -105,6 +107,16 @@ public final class RawHttp implements AutoCloseable {
       b.write(c);
     }
     return b.size() == 0 ? null : b.toString(StandardCharsets.ISO_8859_1);
+  }
+
+  /** {@code r} is a Status with this code and reason whose message contains {@code messagePart}. */
+  public static void assertStatus(Response r, int code, String reason, String messagePart) {
+    assertThat(r).as("an answer before the close").isNotNull();
+    assertThat(r.status()).as(r.body()).isEqualTo(code);
+    assertThat(r.json().get("kind").asText()).isEqualTo("Status");
+    assertThat(r.json().get("code").asInt()).isEqualTo(code);
+    assertThat(r.json().get("reason").asText()).isEqualTo(reason);
+    assertThat(r.json().get("message").asText()).contains(messagePart);
   }
 
   public Socket socket() {

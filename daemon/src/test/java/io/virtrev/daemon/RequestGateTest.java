@@ -1,6 +1,6 @@
 package io.virtrev.daemon;
 
-import static io.virtrev.daemon.ConnectionLimitsTest.assertStatus;
+import static io.virtrev.daemon.RawHttp.assertStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.virtrev.daemon.security.TokenFile;
@@ -35,7 +35,6 @@ class RequestGateTest {
     try (RawHttp c = connect()) {
       assertStatus(c.send("GET /api/v1/domains/%zz HTTP/1.1\r\nHost: x\r\n\r\n").read(), 400, "BadRequest",
           "malformed percent-encoding in the path \"/api/v1/domains/%zz\"");
-      assertThat(c.closedByServer()).isTrue();
     }
     try (RawHttp c = connect()) {
       assertStatus(c.send("GET /api/v1/domains?%zz=1 HTTP/1.1\r\nHost: x\r\n\r\n").read(), 400, "BadRequest",
@@ -85,10 +84,6 @@ class RequestGateTest {
       assertStatus(c.send(head + "Authorization: Bearer r-secret\r\nExpect: 100-continue\r\n\r\n").read(), 403,
           "Forbidden", "needs write");
       assertThat(c.closedByServer()).isTrue();
-    }
-    try (RawHttp c = connect()) {
-      // Without Expect: answered from the head too, not after a megabyte of body.
-      assertStatus(c.send(head + "\r\n").read(), 401, "Unauthorized", "authentication required");
     }
     try (RawHttp c = connect()) {
       assertThat(c.send(head + "Authorization: Bearer w-secret\r\nExpect: 100-continue\r\n\r\n").read().status())

@@ -68,7 +68,9 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
     identity = null; // never the previous request's, even if authentication fails
     try {
-      identity = RequestGate.check(api, req, ctx.channel());
+      String path = RequestGate.checkHead(req);
+      identity = api.security().authenticate(path, req.headers().get(HttpHeaderNames.AUTHORIZATION), ctx.channel());
+      api.security().authorize(identity, req.method().name(), path);
       route(ctx, req);
     } catch (RuntimeException e) {
       Responses.failure(ctx, req, e);

@@ -1,6 +1,5 @@
 package io.virtrev.daemon.http;
 
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -14,12 +13,13 @@ import io.virtrev.api.ApiException;
 import io.virtrev.daemon.security.Identity;
 
 /**
- * Judges a request by its head, before its body is read (and before {@code 100 Continue} is sent):
- * its HTTP version (505 unless 1.0 or 1.1), its percent-encoding (400), its credentials and role
- * (401, 403). When nothing else is in flight on the connection, a request that fails is answered at
- * once with its Status, the connection closed and nothing more read. Behind a pipelined request still
- * being answered it goes on (without its {@code Expect}, so no {@code 100 Continue} invites the body)
- * and {@link ApiHandler} answers it in order, with the same {@link #check}.
+ * Judges a request by its head, before {@code 100 Continue} invites its body: its HTTP version (505
+ * unless 1.0 or 1.1), its percent-encoding (400), its credentials and role (401, 403). A request with
+ * {@code Expect: 100-continue} that fails, with nothing else in flight on the connection, is answered
+ * at once with its Status, the connection closed and nothing more read (the client has not sent its
+ * body). Otherwise a failed request goes on (without its {@code Expect}, so nothing invites the body)
+ * and {@link ApiHandler} answers it in order, after its body, with the same checks: closing
+ * on a client that is still sending would reset the connection before it reads the answer.
  *
  * <p>On a reserve connection (past the connection limits, see {@link ConnectionLimiter}) only
  * {@code /healthz} and {@code /readyz} pass, once; anything else gets the limiter's 503.
@@ -39,10 +39,10 @@ final class RequestGate extends ChannelDuplexHandler {
   }
 
   /**
-   * The checks a request head must pass before anything else: its version, its percent-encoding, its
-   * credentials and role. The caller's identity (null on open routes).
+   * The checks a request head must pass before anything else (then come credentials and role): its
+   * HTTP version and its percent-encoding. The decoded path.
    */
-  static Identity check(ApiContext api, HttpRequest req, Channel channel) {
+  static String checkHead(HttpRequest req) {
     HttpVersion v = req.protocolVersion();
     if (!v.equals(HttpVersion.HTTP_1_1) && !v.equals(HttpVersion.HTTP_1_0)) {
       HttpUtil.setKeepAlive(req, false);
@@ -61,9 +61,7 @@ final class RequestGate extends ChannelDuplexHandler {
     } catch (IllegalArgumentException e) {
       throw Query.bad("malformed percent-encoding in the query \"" + qs.rawQuery() + "\": " + e.getMessage());
     }
-    Identity who = api.security().authenticate(path, req.headers().get(HttpHeaderNames.AUTHORIZATION), channel);
-    api.security().authorize(who, req.method().name(), path);
-    return who;
+    return path;
   }
 
   @Override
@@ -91,16 +89,19 @@ final class RequestGate extends ChannelDuplexHandler {
       }
     }
     ApiException failed = null;
+    Identity who = null; // for the audit of a refused mutation
     try {
-      check(api, req, ctx.channel());
+      String path = checkHead(req);
+      who = api.security().authenticate(path, req.headers().get(HttpHeaderNames.AUTHORIZATION), ctx.channel());
+      api.security().authorize(who, req.method().name(), path);
     } catch (ApiException e) {
       failed = e;
     }
     if (failed == null) {
       ctx.fireChannelRead(msg);
-    } else if (aloneInFlight(ctx)) {
+    } else if (HttpUtil.is100ContinueExpected(req) && aloneInFlight(ctx)) {
       if (!req.method().equals(HttpMethod.GET) && !req.method().equals(HttpMethod.HEAD)) {
-        api.audit().record(null, req.method().name(), req.uri(), failed.reason().httpCode(), null, null, null,
+        api.audit().record(who, req.method().name(), req.uri(), failed.reason().httpCode(), null, null, null,
             failed.getMessage());
       }
       refuse(ctx, req, msg, failed);
