@@ -190,6 +190,13 @@ public final class ApiServer implements AutoCloseable {
   private ConnectionLimiter limiter(String listener) {
     ConnectionLimiter l = new ConnectionLimiter(api.http().connections(), listener);
     limiters.add(l);
+    long wanted = (long) limiters.size() * (api.http().connections().maxConnections() + api.http().connections().reserve());
+    if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.UnixOperatingSystemMXBean os && os.getMaxFileDescriptorCount() < wanted + 256) {
+      LOG.warn("the connection limits ({} over {} listeners, reserves included) come near or past the process's"
+          + " file-descriptor limit of {}: raise it (LimitNOFILE) or lower --max-connections", wanted, limiters.size(),
+          os.getMaxFileDescriptorCount());
+    }
     return l;
   }
 
