@@ -105,6 +105,20 @@ class ConnectionLimitsTest {
   }
 
   @Test
+  void aRequestBeingAnsweredIsNotIdleButAStalledBodyIs() throws Exception {
+    start(l -> l.withTimeouts(Duration.ofSeconds(10), Duration.ofMillis(300)));
+    // Waits ~3 s (--too-large-wait) for a revision the store has not reached: ten idle timeouts.
+    RawHttp waiting = open("127.0.0.1").send("GET /api/v1/domains?resourceVersion=999999 HTTP/1.1\r\nHost: x\r\n\r\n");
+    assertThat(waiting.read().status()).as("answered, not cut off").isEqualTo(504);
+
+    RawHttp stalled = open("127.0.0.1").send("PUT /api/v1/domains/web HTTP/1.1\r\nHost: x\r\n"
+        + "Content-Type: application/xml\r\nContent-Length: 100\r\n\r\n<domain>");
+    long t0 = System.nanoTime();
+    assertThat(stalled.closedByServer()).isTrue();
+    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(WAIT);
+  }
+
+  @Test
   void pastTheLimitOnlyHealthIsAnsweredThenConnectionsAreRefused() throws Exception {
     start(l -> l.withMaxConnections(5, 0, 2));
     for (int i = 0; i < 5; i++) {
