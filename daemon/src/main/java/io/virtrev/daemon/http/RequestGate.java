@@ -88,6 +88,10 @@ final class RequestGate extends ChannelDuplexHandler {
         return;
       }
     }
+    if (!HttpUtil.is100ContinueExpected(req)) {
+      ctx.fireChannelRead(msg); // ApiHandler checks it once its body is in
+      return;
+    }
     ApiException failed = null;
     Identity who = null; // for the audit of a refused mutation
     try {
@@ -99,14 +103,14 @@ final class RequestGate extends ChannelDuplexHandler {
     }
     if (failed == null) {
       ctx.fireChannelRead(msg);
-    } else if (HttpUtil.is100ContinueExpected(req) && aloneInFlight(ctx)) {
+    } else if (aloneInFlight(ctx)) {
       if (!req.method().equals(HttpMethod.GET) && !req.method().equals(HttpMethod.HEAD)) {
         api.audit().record(who, req.method().name(), req.uri(), failed.reason().httpCode(), null, null, null,
             failed.getMessage());
       }
       refuse(ctx, req, msg, failed);
     } else {
-      req.headers().remove(HttpHeaderNames.EXPECT);
+      req.headers().remove(HttpHeaderNames.EXPECT); // no 100 Continue: ApiHandler answers it in order
       ctx.fireChannelRead(msg);
     }
   }
