@@ -26,7 +26,8 @@ public final class ApiException extends RuntimeException {
     TOO_MANY_REQUESTS(429, "TooManyRequests"),
     INTERNAL_ERROR(500, "InternalError"),
     SERVICE_UNAVAILABLE(503, "ServiceUnavailable"),
-    TIMEOUT(504, "Timeout");
+    TIMEOUT(504, "Timeout"),
+    HTTP_VERSION_NOT_SUPPORTED(505, "HTTPVersionNotSupported");
 
     private final int httpCode;
     private final String statusReason;

@@ -36,12 +36,14 @@ public record DaemonConfig(String connectUri, String listenHost, int listenPort,
    * @param watchBufferBytes a watch's outbound buffer: past this many unsent bytes the stream stops
    *     writing until the client reads (Netty's write-buffer high-water mark; low is half)
    * @param fieldValidation how POST and PUT validate XML when the request has no {@code fieldValidation}
+   * @param connections connection limits and timeouts of each listener
    */
   public record HttpConfig(int maxBodyBytes, Duration tooLargeWait, Duration maxWatchTimeout, int watchBatch,
       Duration mutationTimeout, Duration bookmarkInterval, int maxWatchers, int watchBufferBytes,
-      FieldValidation fieldValidation) {
+      FieldValidation fieldValidation, ConnectionLimits connections) {
     public HttpConfig {
       java.util.Objects.requireNonNull(fieldValidation, "fieldValidation");
+      java.util.Objects.requireNonNull(connections, "connections");
       if (maxBodyBytes < 1) {
         throw new IllegalArgumentException("maxBodyBytes < 1: " + maxBodyBytes);
       }
@@ -62,6 +64,14 @@ public record DaemonConfig(String connectUri, String listenHost, int listenPort,
       }
     }
 
+    /** With the default connection limits. */
+    public HttpConfig(int maxBodyBytes, Duration tooLargeWait, Duration maxWatchTimeout, int watchBatch,
+        Duration mutationTimeout, Duration bookmarkInterval, int maxWatchers, int watchBufferBytes,
+        FieldValidation fieldValidation) {
+      this(maxBodyBytes, tooLargeWait, maxWatchTimeout, watchBatch, mutationTimeout, bookmarkInterval, maxWatchers,
+          watchBufferBytes, fieldValidation, ConnectionLimits.defaults());
+    }
+
     public static HttpConfig defaults() {
       return new HttpConfig(1 << 20, Duration.ofSeconds(3), Duration.ofMinutes(30), 256, Duration.ofSeconds(60),
           Duration.ofSeconds(60), 10_000, 64 * 1024, FieldValidation.STRICT);
@@ -69,17 +79,22 @@ public record DaemonConfig(String connectUri, String listenHost, int listenPort,
 
     public HttpConfig withBookmarkInterval(Duration d) {
       return new HttpConfig(maxBodyBytes, tooLargeWait, maxWatchTimeout, watchBatch, mutationTimeout, d,
-          maxWatchers, watchBufferBytes, fieldValidation);
+          maxWatchers, watchBufferBytes, fieldValidation, connections);
     }
 
     public HttpConfig withMaxWatchers(int n) {
       return new HttpConfig(maxBodyBytes, tooLargeWait, maxWatchTimeout, watchBatch, mutationTimeout,
-          bookmarkInterval, n, watchBufferBytes, fieldValidation);
+          bookmarkInterval, n, watchBufferBytes, fieldValidation, connections);
     }
 
     public HttpConfig withFieldValidation(FieldValidation v) {
       return new HttpConfig(maxBodyBytes, tooLargeWait, maxWatchTimeout, watchBatch, mutationTimeout,
-          bookmarkInterval, maxWatchers, watchBufferBytes, v);
+          bookmarkInterval, maxWatchers, watchBufferBytes, v, connections);
+    }
+
+    public HttpConfig withConnections(ConnectionLimits c) {
+      return new HttpConfig(maxBodyBytes, tooLargeWait, maxWatchTimeout, watchBatch, mutationTimeout,
+          bookmarkInterval, maxWatchers, watchBufferBytes, fieldValidation, c);
     }
   }
 

@@ -198,6 +198,11 @@ public final class Virtrevd implements AutoCloseable {
     return store;
   }
 
+  /** The HTTP listeners. */
+  public ApiServer http() {
+    return server;
+  }
+
   public Reconciler reconciler() {
     return reconciler;
   }

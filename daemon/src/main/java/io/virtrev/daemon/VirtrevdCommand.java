@@ -121,6 +121,36 @@ final class VirtrevdCommand implements Callable<Integer> {
       description = "unsent bytes a watch may hold before it pauses until its client reads (default: ${DEFAULT-VALUE})")
   int watchBufferBytes;
 
+  @Option(names = "--max-connections", paramLabel = "N", defaultValue = "16384",
+      description = "most open connections per listener; past it only /healthz and /readyz are answered"
+          + " (see --connection-reserve) (default: ${DEFAULT-VALUE})")
+  int maxConnections;
+
+  @Option(names = "--max-connections-per-address", paramLabel = "N", defaultValue = "0",
+      description = "most open connections per client IP address and listener, treated as --max-connections;"
+          + " 0: no limit (default: ${DEFAULT-VALUE})")
+  int maxConnectionsPerAddress;
+
+  @Option(names = "--connection-reserve", paramLabel = "N", defaultValue = "16",
+      description = "connections per listener past the limits that may ask /healthz or /readyz once (anything"
+          + " else: 503); past them a connection gets a fixed 503 and is closed (default: ${DEFAULT-VALUE})")
+  int connectionReserve;
+
+  @Option(names = "--header-timeout", paramLabel = "DURATION", defaultValue = "10s",
+      description = "a request head (and a new connection's TLS handshake) must arrive within this, else the"
+          + " connection is closed (default: ${DEFAULT-VALUE})")
+  Duration headerTimeout;
+
+  @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "90s",
+      description = "a connection with no request in flight (watches never count as idle) is closed after this"
+          + " without a byte; also the longest pause inside a request body (default: ${DEFAULT-VALUE})")
+  Duration idleTimeout;
+
+  @Option(names = "--max-pipelined-requests", paramLabel = "N", defaultValue = "8",
+      description = "most requests a connection may have waiting behind the one being answered; past it the"
+          + " connection is not read until one is answered (default: ${DEFAULT-VALUE})")
+  int maxPipelinedRequests;
+
   @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info",
       description = "error, warn, info, debug or trace (default: ${DEFAULT-VALUE})")
   String logLevel;
@@ -267,9 +297,18 @@ final class VirtrevdCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--max-watchers must be >= 1, --watch-buffer-bytes >= 1024"
           + " and --watch-bookmark-interval positive");
     }
+    ConnectionLimits connections;
+    try {
+      connections = new ConnectionLimits(maxConnections, maxConnectionsPerAddress, connectionReserve, headerTimeout,
+          idleTimeout, maxPipelinedRequests);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--max-connections must be >= 1, --max-connections-per-address"
+          + " and --connection-reserve >= 0, --header-timeout and --idle-timeout positive, --max-pipelined-requests"
+          + " >= 1: " + e.getMessage());
+    }
     DaemonConfig.HttpConfig http = new DaemonConfig.HttpConfig(maxBodyBytes, tooLargeWait, watchTimeoutMax,
         DaemonConfig.HttpConfig.defaults().watchBatch(), mutationTimeout, bookmarkInterval, maxWatchers,
-        watchBufferBytes, fieldValidation);
+        watchBufferBytes, fieldValidation, connections);
     return new DaemonConfig(connect, hp.host(), hp.port(), store, rec, http, access());
   }
 

@@ -61,6 +61,19 @@ class VirtrevdCommandTest {
         .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("--history-cache-bytes");
   }
 
+  @Test
+  void connectionLimitsComeFromFlagsWithSafeDefaults() {
+    assertThat(parse(Map.of()).http().connections()).isEqualTo(ConnectionLimits.defaults());
+    ConnectionLimits c = parse(Map.of(), "--max-connections", "100", "--max-connections-per-address", "20",
+        "--connection-reserve", "2", "--header-timeout", "2s", "--idle-timeout", "1m",
+        "--max-pipelined-requests", "4").http().connections();
+    assertThat(c).isEqualTo(new ConnectionLimits(100, 20, 2, Duration.ofSeconds(2), Duration.ofMinutes(1), 4));
+    assertThatThrownBy(() -> parse(Map.of(), "--max-pipelined-requests", "0"))
+        .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("maxPipelined < 1: 0");
+    assertThatThrownBy(() -> parse(Map.of(), "--header-timeout", "0s"))
+        .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("headerTimeout must be positive");
+  }
+
   /** docs/configuration.md lists every setting with its flag, environment variable and default. */
   @Test
   void theConfigurationDocumentListsEverySettingWithItsDefault() throws Exception {

@@ -47,8 +47,13 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       return; // a watch owns this connection until it ends; pipelined requests are not answered
     }
     if (busy) {
-      // HTTP/1.1 pipelining: answer in order. Held until the response in flight is written.
+      // HTTP/1.1 pipelining: answer in order. Held until the response in flight is written; past
+      // maxPipelined waiting, the connection is not read until one is answered.
       waiting.add(req.retain());
+      ReadPause pause = ctx.pipeline().get(ReadPause.class);
+      if (waiting.size() >= api.http().connections().maxPipelined() && pause != null) {
+        pause.pause();
+      }
       return;
     }
     handle(ctx, req);
@@ -63,7 +68,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
     identity = null; // never the previous request's, even if authentication fails
     try {
-      String path = new QueryStringDecoder(req.uri()).path();
+      String path = RequestGate.checkHead(req);
       identity = api.security().authenticate(path, req.headers().get(HttpHeaderNames.AUTHORIZATION), ctx.channel());
       api.security().authorize(identity, req.method().name(), path);
       route(ctx, req);
@@ -88,6 +93,10 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   void responded(ChannelHandlerContext ctx) {
     busy = false;
     FullHttpRequest next = waiting.poll();
+    ReadPause pause = ctx.pipeline().get(ReadPause.class);
+    if (pause != null) {
+      pause.resume();
+    }
     if (next != null) {
       ctx.executor().execute(() -> {
         try {
@@ -134,7 +143,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         allow(req, HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST);
         if (req.method().equals(HttpMethod.POST)) {
           MutationRoutes.create(ctx, req, api, identity, query);
-        } else if (query.flag("watch")) {
+        } else if (watchRequested(req, query)) {
           watch(ctx, req, query, null);
         } else {
           ListRoutes.list(ctx, req, api, query);
@@ -148,7 +157,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             MutationRoutes.update(ctx, req, api, identity, query, rest[0]);
           } else if (req.method().equals(HttpMethod.DELETE)) {
             MutationRoutes.delete(ctx, req, api, identity, query, rest[0]);
-          } else if (query.flag("watch")) {
+          } else if (watchRequested(req, query)) {
             watch(ctx, req, query, rest[0]);
           } else {
             get(ctx, req, query, rest[0]);
@@ -172,6 +181,18 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         throw new ApiException(ApiException.Reason.NOT_FOUND, "no such path: " + path);
       }
     }
+  }
+
+  /** True for a GET with {@code watch=true}; a HEAD cannot open a watch (405, Allow: GET). */
+  private static boolean watchRequested(HttpRequest req, Query query) {
+    if (!query.flag("watch")) {
+      return false;
+    }
+    if (req.method().equals(HttpMethod.HEAD)) {
+      throw new ApiException(ApiException.Reason.METHOD_NOT_ALLOWED, "a watch is opened with GET, not HEAD",
+          Map.of("allow", "GET"), null);
+    }
+    return true;
   }
 
   private static void allow(HttpRequest req, HttpMethod... methods) {

@@ -41,8 +41,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP listeners: TCP (TLS optional) and UNIX sockets (each with the role its peers get, like
- * libvirt's read-write and read-only sockets). Pipeline per connection: [TLS, client certificate],
- * codec, metrics, keep-alive, body aggregation (413 past the limit), then the {@link ApiHandler}.
+ * libvirt's read-write and read-only sockets). Each listener admits connections through its
+ * {@link ConnectionLimiter}. Pipeline per connection: {@link ReadPause}, [TLS, client certificate], read activity,
+ * codec, {@link ConnectionTimeouts}, metrics, keep-alive, {@link RequestGate} (version, encoding,
+ * credentials, before any body), body aggregation (413 past the limit), then the {@link ApiHandler}.
  * Threads: one acceptor, {@code workers} event loops; UNIX sockets use one epoll loop.
  */
 public final class ApiServer implements AutoCloseable {
@@ -64,6 +66,7 @@ public final class ApiServer implements AutoCloseable {
   private final ChannelGroup servers = new DefaultChannelGroup("virtrev-listeners", GlobalEventExecutor.INSTANCE);
   /** Socket files this server put in place, with their file keys: removed on close if still ours. */
   private final java.util.Map<Path, Object> socketFiles = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.List<ConnectionLimiter> limiters = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public ApiServer(ApiContext api, int workerThreads, TlsContexts tls) {
     this.api = api;
@@ -82,15 +85,21 @@ public final class ApiServer implements AutoCloseable {
         .option(ChannelOption.SO_BACKLOG, 1024)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childHandler(new ChannelInitializer<Channel>() {
+          private final ConnectionLimiter limiter = limiter(tls == null ? "the HTTP listener" : "the HTTPS listener");
+
           @Override
           protected void initChannel(Channel ch) {
+            ConnectionLimiter.Admission admission = limiter.admit(ch, tls == null);
+            if (admission == ConnectionLimiter.Admission.REFUSED) {
+              return;
+            }
             if (tls != null) {
               ch.pipeline().addLast("tls", tls.current().newHandler(ch.alloc()));
               if (tls.settings().verifiesClients()) {
                 ch.pipeline().addLast("client-cert", new ClientCertificateHandler(tls.settings().clientDnRules()));
               }
             }
-            http(ch);
+            http(ch, admission == ConnectionLimiter.Admission.RESERVE ? limiter : null);
           }
         });
     Channel server = b.bind(host, port).sync().channel();
@@ -132,10 +141,16 @@ public final class ApiServer implements AutoCloseable {
         .group(unixGroup)
         .channel(EpollServerDomainSocketChannel.class)
         .childHandler(new ChannelInitializer<Channel>() {
+          private final ConnectionLimiter limiter = limiter("unix:" + path);
+
           @Override
           protected void initChannel(Channel ch) {
+            ConnectionLimiter.Admission admission = limiter.admit(ch, true);
+            if (admission == ConnectionLimiter.Admission.REFUSED) {
+              return;
+            }
             ch.attr(Security.CONNECTION_IDENTITY).set(peer);
-            http(ch);
+            http(ch, admission == ConnectionLimiter.Admission.RESERVE ? limiter : null);
           }
         });
     // Bound inside a private (0700) directory, given its mode and group there, and only then moved
@@ -204,14 +219,53 @@ public final class ApiServer implements AutoCloseable {
     return new WriteBufferWaterMark(api.http().watchBufferBytes() / 2, api.http().watchBufferBytes());
   }
 
-  private void http(Channel ch) {
+  private ConnectionLimiter limiter(String listener) {
+    ConnectionLimiter l = new ConnectionLimiter(api.http().connections(), listener);
+    limiters.add(l);
+    long wanted = (long) limiters.size() * (api.http().connections().maxConnections() + api.http().connections().reserve());
+    if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.UnixOperatingSystemMXBean os && os.getMaxFileDescriptorCount() < wanted + 256) {
+      LOG.warn("the connection limits ({} over {} listeners, reserves included) come near or past the process's"
+          + " file-descriptor limit of {}: raise it (LimitNOFILE) or lower --max-connections", wanted, limiters.size(),
+          os.getMaxFileDescriptorCount());
+    }
+    return l;
+  }
+
+  /** {@code reserveOf}: the limiter whose reserve {@code ch} is in, or null for a normal connection. */
+  private void http(Channel ch, ConnectionLimiter reserveOf) {
     channels.add(ch);
     ChannelPipeline p = ch.pipeline();
+    ConnectionTimeouts timeouts = new ConnectionTimeouts(api.http().connections());
+    p.addFirst("read-pause", new ReadPause());
+    p.addLast("read-activity", timeouts.bytes());
     p.addLast("codec", new HttpServerCodec());
+    p.addLast("timeouts", timeouts);
     p.addLast("metrics", new HttpMetricsHandler(api.metrics()));
     p.addLast("keepalive", new HttpServerKeepAliveHandler());
+    p.addLast("gate", new RequestGate(api, reserveOf));
     p.addLast("aggregator", new StatusAggregator(api.http().maxBodyBytes(), api.audit()));
     p.addLast("api", new ApiHandler(api));
+  }
+
+  /**
+   * The most bytes one connection has queued for its socket and not yet handed to it (what a client
+   * that does not read makes the server hold).
+   */
+  public long largestWriteBacklog() {
+    long max = 0;
+    for (Channel ch : channels) {
+      io.netty.channel.ChannelOutboundBuffer out = ch.unsafe().outboundBuffer();
+      if (out != null) {
+        max = Math.max(max, out.totalPendingWriteBytes());
+      }
+    }
+    return max;
+  }
+
+  /** Open connections over all listeners, admitted and in the reserve. */
+  public int openConnections() {
+    return limiters.stream().mapToInt(ConnectionLimiter::open).sum();
   }
 
   /**

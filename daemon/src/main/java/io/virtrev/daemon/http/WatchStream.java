@@ -65,6 +65,8 @@ final class WatchStream {
   private ScheduledFuture<?> timeoutTask;
   private ScheduledFuture<?> idleTask;
   private boolean slotHeld = true;
+  private List<Domain> initial; // synthetic ADDED still to write from nextInitial on; null once written
+  private int nextInitial;
 
   /** {@code onEnd} runs once when the stream ends, for any reason (releases its watcher slot). */
   WatchStream(Channel channel, ApiContext api, WatchRequest request, Revision start, Runnable onEnd) {
@@ -92,14 +94,7 @@ final class WatchStream {
     head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE); // closed when the stream ends
     channel.write(head);
     send(request.format().preamble());
-    for (Domain d : initial) {
-      send(request.format().event(WatchEvent.ADDED, null, Json.bytes(d)));
-    }
-    if (request.sendInitialEvents()) {
-      bookmark(true);
-    } else if (!initial.isEmpty() || request.resourceVersion().isEmpty()) {
-      send(request.format().position(cursor));
-    }
+    this.initial = initial;
     channel.flush();
     wakers.join(channel.eventLoop(), this);
     joined = true;
@@ -118,6 +113,9 @@ final class WatchStream {
     if (finished || historyInFlight) {
       return;
     }
+    if (initial != null && !writeInitial()) {
+      return;
+    }
     boolean wrote = false;
     while (channel.isWritable()) {
       var read = store.readRecent(cursor, batch, Math.max(1, channel.bytesBeforeUnwritable()));
@@ -133,6 +131,30 @@ final class WatchStream {
     if (wrote) {
       channel.flush();
     }
+  }
+
+  /**
+   * Writes the synthetic ADDED events while the channel is writable (like every other write, so a
+   * client that does not read holds at most the buffer plus one event), then the line that closes them.
+   * True once all are written.
+   */
+  private boolean writeInitial() {
+    boolean any = !initial.isEmpty();
+    while (nextInitial < initial.size() && channel.isWritable()) {
+      send(request.format().event(WatchEvent.ADDED, null, Json.bytes(initial.get(nextInitial++))));
+    }
+    if (nextInitial < initial.size()) {
+      channel.flush();
+      return false;
+    }
+    initial = null;
+    if (request.sendInitialEvents()) {
+      bookmark(true);
+    } else if (any || request.resourceVersion().isEmpty()) {
+      send(request.format().position(cursor));
+    }
+    channel.flush();
+    return true;
   }
 
   private void readHistory() {
@@ -236,7 +258,7 @@ final class WatchStream {
 
   /** Every half interval: a BOOKMARK (if allowed) or an SSE heartbeat after {@code idle} without writes. */
   private void onIdleCheck() {
-    if (finished || System.nanoTime() - lastWriteNanos < idle.toNanos() || !channel.isWritable()) {
+    if (finished || initial != null || System.nanoTime() - lastWriteNanos < idle.toNanos() || !channel.isWritable()) {
       return;
     }
     if (request.bookmarks()) {
@@ -288,8 +310,8 @@ final class WatchStream {
     if (finished) {
       return;
     }
-    if (request.bookmarks()) {
-      bookmark(false);
+    if (request.bookmarks() && initial == null) {
+      bookmark(false); // not while initial events are left: it would promise them
     }
     end();
   }
