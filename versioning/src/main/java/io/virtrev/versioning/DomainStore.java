@@ -109,6 +109,9 @@ public final class DomainStore implements AutoCloseable {
   private final BlockingQueue<Stage> applied = new java.util.concurrent.ArrayBlockingQueue<>(PIPELINE_DEPTH);
   // The newest generation with a failed commit (sync thread writes, writer reads); -1: none.
   private volatile long failedGeneration = -1;
+  // Why the last write failed, null while writes succeed (sync thread writes; anyone reads).
+  private volatile String commitFailure;
+  private long failedCommits; // sync thread only: failed writes since the last that succeeded
   private volatile long appliedRevision; // the writer's: the revision of the state it last applied (tests)
   private final Compactor compactor;
   // The compacted mark: raised by the writer (count limit, with the commit that crosses it) and by the
@@ -419,6 +422,19 @@ public final class DomainStore implements AutoCloseable {
     return () -> subscribers.remove(onCommit);
   }
 
+  /** Tests: simulates a full disk ({@link SqliteRevisions#limitPages}); call it while no commit is in flight. */
+  void limitDatabasePages(long maxPages) {
+    db.limitPages(maxPages);
+  }
+
+  /**
+   * Why the store cannot commit, while its last write failed (a full disk, say); empty once a commit
+   * (or, with nothing to commit, a probe write) succeeded again. Readiness reports it.
+   */
+  public Optional<String> commitFailure() {
+    return Optional.ofNullable(commitFailure);
+  }
+
   /** The revision of the state the writer last applied: at or ahead of the published one. For tests. */
   long appliedRevision() {
     return appliedRevision;
@@ -521,12 +537,16 @@ public final class DomainStore implements AutoCloseable {
       try {
         db.commit(a.events(), a.mark());
       } catch (Exception e) {
-        // Nothing was published: the revisions of this batch were never served and are reused.
-        LOG.error("commit of {} revisions failed; the batch is dropped", a.events().size(), e);
+        // Nothing of it is in the file (the transaction is rolled back) and nothing was published: its
+        // revisions are reused. Whatever the file does hold beyond the published state is published now,
+        // before the writer starts again from the published state.
         failedGeneration = a.generation();
+        cannotCommit(a.events().size() + " revisions", e);
+        catchUp();
         fail(a, new StoreException("commit failed: " + e.getMessage(), e));
         return;
       }
+      canCommit();
       try {
         observer.committed(a.events().size(), System.nanoTime() - t0);
       } catch (RuntimeException e) {
@@ -538,6 +558,8 @@ public final class DomainStore implements AutoCloseable {
       if (a.mark() != null) {
         raise(a.mark());
       }
+    } else if (commitFailure != null) {
+      probe();
     }
     Snapshot published = snapshot;
     Revision c = max(max(published.compacted(), a.mark()), a.compactedUpTo());
@@ -550,13 +572,91 @@ public final class DomainStore implements AutoCloseable {
     a.completions().forEach(Runnable::run);
     if (changed) {
       completeWaiters();
-      for (Runnable s : subscribers) {
-        try {
-          s.run();
-        } catch (RuntimeException e) {
-          LOG.error("a commit subscriber threw; it must not", e);
-        }
+      notifySubscribers();
+    }
+  }
+
+  private void notifySubscribers() {
+    for (Runnable s : subscribers) {
+      try {
+        s.run();
+      } catch (RuntimeException e) {
+        LOG.error("a commit subscriber threw; it must not", e);
       }
+    }
+  }
+
+  /** Sync thread: a write failed. Logged once when the store enters this state, not on every retry. */
+  private void cannotCommit(String what, Exception e) {
+    failedCommits++;
+    String reason = e.getMessage() == null ? e.toString() : e.getMessage();
+    if (commitFailure == null) {
+      LOG.error("the store cannot commit ({}): {} not committed; the daemon is not ready and will retry"
+          + " (logged once; it says when commits succeed again)", reason, what, e);
+    } else {
+      LOG.debug("the store still cannot commit ({} failed writes): {}", failedCommits, reason);
+    }
+    commitFailure = reason;
+  }
+
+  /** Sync thread: a write succeeded. */
+  private void canCommit() {
+    if (commitFailure != null) {
+      LOG.info("the store commits again, after {} failed writes", failedCommits);
+      commitFailure = null;
+    }
+    failedCommits = 0;
+  }
+
+  /** Sync thread, while writes fail and a batch has nothing to commit: can the store write again? */
+  private void probe() {
+    try {
+      db.probe();
+      canCommit();
+    } catch (Exception e) {
+      cannotCommit("a probe write", e);
+    }
+  }
+
+  /**
+   * Sync thread, after a failed commit: makes the published state what the file holds. The file can be
+   * ahead of it only if a commit reported a failure but reached the disk (or another process wrote the
+   * file); its revisions are then published like a commit, so the writer starts again from the file's
+   * revision and never commits one twice.
+   */
+  private void catchUp() {
+    long published = snapshot.revision().value();
+    try {
+      long inFile = db.committedRevision();
+      if (inFile == published) {
+        return;
+      }
+      if (inFile < published) {
+        LOG.error("the store file is at revision {} but revision {} was published: the file went back", inFile,
+            published);
+        return;
+      }
+      SqliteRevisions.Catchup c = db.committedAfter(published);
+      WorkingState w = new WorkingState(snapshot, clock);
+      for (StoredEvent e : c.events()) {
+        w.replay(e);
+      }
+      if (w.revision() != c.revision().value()) {
+        throw new IllegalStateException("the file is at revision " + c.revision() + " but its history ends at "
+            + w.revision());
+      }
+      for (StoredEvent e : c.events()) {
+        log.append(e);
+      }
+      raise(c.compacted());
+      snapshot = w.freeze(max(snapshot.compacted(), c.compacted()));
+      compactor.committed();
+      completeWaiters();
+      notifySubscribers();
+      LOG.warn("the store file held revisions {} to {}, committed but never published; published them now",
+          published + 1, inFile);
+    } catch (Exception e) {
+      LOG.error("cannot compare the published state with the store file (revision {})", published, e);
     }
   }
 

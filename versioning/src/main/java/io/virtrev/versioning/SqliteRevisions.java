@@ -59,7 +59,10 @@ import org.sqlite.SQLiteConfig;
  */
 final class SqliteRevisions implements AutoCloseable {
   static final int SCHEMA_VERSION = 1;
-  private static final String DB_FILE = "virtrev.db";
+  static final String DB_FILE = "virtrev.db";
+  static final String LOCK_FILE = "virtrev.lock";
+  /** What a {@link #probe} writes (and deletes in the same transaction): about a large domain's XML. */
+  static final int PROBE_BYTES = 32 * 1024;
 
   /** What {@link #open} found on disk. */
   record Loaded(String storeId, Revision revision, Revision compacted, List<Domain> objects, boolean created) {}
@@ -92,11 +95,20 @@ final class SqliteRevisions implements AutoCloseable {
     T read(Connection c, long compacted) throws SQLException;
   }
 
+  /**
+   * Opens the store in {@code dir}, creating it only where there is none: a missing {@code dir}, or one
+   * that holds nothing but our lock file (and a file system's {@code lost+found}). An existing
+   * {@code virtrev.db} must be a SQLite database with our tables and no others; an empty (0-byte) one,
+   * a foreign database, or a directory with other files but no {@code virtrev.db} is refused before
+   * anything is written to it. The directory is created 0700, the database and lock files 0600 (SQLite
+   * gives its -wal and -shm files the database's mode; existing ones are narrowed too).
+   */
   static SqliteRevisions open(Path dir) {
     FileChannel ch = null;
     try {
-      Files.createDirectories(dir);
-      ch = FileChannel.open(dir.resolve("virtrev.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      StoreFiles.createDirectory(dir);
+      ch = FileChannel.open(dir.resolve(LOCK_FILE), java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+          StoreFiles.OWNER_ONLY);
       FileLock lock;
       try {
         lock = ch.tryLock();
@@ -106,13 +118,21 @@ final class SqliteRevisions implements AutoCloseable {
       if (lock == null) {
         throw new StoreException("store " + dir + " is in use by another virtrevd (virtrev.lock is held)");
       }
-      String url = "jdbc:sqlite:" + dir.resolve(DB_FILE);
+      Path db = dir.resolve(DB_FILE);
+      if (Files.exists(db)) {
+        StoreFiles.checkOurs(dir, db);
+      } else {
+        StoreFiles.checkEmptyForNewStore(dir, LOCK_FILE);
+        Files.createFile(db, StoreFiles.OWNER_ONLY);
+      }
+      String url = "jdbc:sqlite:" + db;
       Connection w = DriverManager.getConnection(url);
       try (Statement st = w.createStatement()) {
         st.execute("PRAGMA journal_mode=WAL");
         st.execute("PRAGMA synchronous=FULL");
         st.execute("PRAGMA busy_timeout=10000");
       }
+      StoreFiles.narrow(dir.resolve(LOCK_FILE), db, dir.resolve(DB_FILE + "-wal"), dir.resolve(DB_FILE + "-shm"));
       Connection r = reading(url);
       Connection q = reading(url);
       SQLiteConfig cc = new SQLiteConfig();
@@ -129,6 +149,9 @@ final class SqliteRevisions implements AutoCloseable {
     } catch (SQLException e) {
       closeQuietly(ch);
       throw unreadable(dir, e);
+    } catch (RuntimeException e) {
+      closeQuietly(ch);
+      throw e;
     }
   }
 
@@ -194,6 +217,8 @@ final class SqliteRevisions implements AutoCloseable {
         }
       }
       writer.commit();
+      // From here on every write transaction is explicit (BEGIN IMMEDIATE ... COMMIT, see commit).
+      writer.setAutoCommit(true);
       return new Loaded(meta.get("store_id"), revision, compacted, objects, created);
     } catch (SQLException | RuntimeException e) {
       if (e instanceof StoreException se) {
@@ -214,6 +239,7 @@ final class SqliteRevisions implements AutoCloseable {
    * crosses it. Rows are deleted later by the compactor.
    */
   void commit(List<StoredEvent> events, Revision compactTo) throws SQLException {
+    begin(writer);
     try (PreparedStatement hist = writer.prepareStatement(
             "INSERT INTO history(revision, uuid, name, type, time_ms, prev_name, prev_state, json, state)"
                 + " VALUES (?,?,?,?,?,?,?,?,?)");
@@ -258,16 +284,113 @@ final class SqliteRevisions implements AutoCloseable {
       if (compactTo != null) {
         raiseMark(writer, compactTo);
       }
-      writer.commit();
+      exec(writer, "COMMIT");
     } catch (SQLException | RuntimeException e) {
-      try {
-        writer.rollback();
-      } catch (SQLException suppressed) {
-        e.addSuppressed(suppressed);
-      }
+      rollback(writer, e);
       throw e;
     }
   }
+
+  /**
+   * Whether the store can commit again: one write transaction that inserts a row of {@link #PROBE_BYTES}
+   * into {@code meta} and deletes it again, so it changes nothing a reader sees but needs new pages in
+   * the file and room in the WAL, as a commit of a typical domain does. The sync thread uses it to learn
+   * that a full disk has room again when it has nothing to commit.
+   */
+  void probe() throws SQLException {
+    begin(writer);
+    try (Statement st = writer.createStatement()) {
+      st.executeUpdate("INSERT INTO meta(key, value) VALUES ('probe', zeroblob(" + PROBE_BYTES + "))");
+      st.executeUpdate("DELETE FROM meta WHERE key = 'probe'");
+      exec(writer, "COMMIT");
+    } catch (SQLException | RuntimeException e) {
+      rollback(writer, e);
+      throw e;
+    }
+  }
+
+  /**
+   * The transactions on the write connection are explicit, not JDBC's: SQLite rolls a transaction back
+   * by itself when a statement fails with SQLITE_FULL, SQLITE_IOERR or SQLITE_NOMEM, and a driver that
+   * still believes it is inside one would run the next statements in autocommit mode, each committed
+   * on its own. Here a failed statement ends the transaction ({@link #rollback}); the next one starts
+   * with {@code BEGIN IMMEDIATE}, which also finds a transaction that was left open (a COMMIT that
+   * failed): that one is rolled back first, so no write ever lands outside a transaction.
+   */
+  private static void begin(Connection c) throws SQLException {
+    try {
+      exec(c, "BEGIN IMMEDIATE");
+    } catch (SQLException e) {
+      if (!String.valueOf(e.getMessage()).contains("within a transaction")) {
+        throw e;
+      }
+      exec(c, "ROLLBACK");
+      exec(c, "BEGIN IMMEDIATE");
+    }
+  }
+
+  /** Ends a failed transaction, unless SQLite already rolled it back itself. */
+  private static void rollback(Connection c, Exception cause) {
+    try {
+      exec(c, "ROLLBACK");
+    } catch (SQLException e) {
+      if (!String.valueOf(e.getMessage()).contains("no transaction is active")) {
+        cause.addSuppressed(e);
+      }
+    }
+  }
+
+  private static void exec(Connection c, String sql) throws SQLException {
+    try (Statement st = c.createStatement()) {
+      st.execute(sql);
+    }
+  }
+
+  /** The revision the file holds ({@code meta.revision}), read on the write connection (sync thread). */
+  long committedRevision() throws SQLException {
+    try (Statement st = writer.createStatement();
+        ResultSet rs = st.executeQuery("SELECT value FROM meta WHERE key = 'revision'")) {
+      rs.next();
+      return Long.parseLong(rs.getString(1));
+    }
+  }
+
+  /**
+   * The history rows after {@code after} up to the file's revision, with their objects, in order, and
+   * the file's compacted mark: what the file holds that the store has not published (sync thread, on
+   * the write connection, in one read transaction).
+   */
+  Catchup committedAfter(long after) throws SQLException {
+    exec(writer, "BEGIN");
+    try (Statement st = writer.createStatement();
+        PreparedStatement rows = writer.prepareStatement(
+            "SELECT revision, type, time_ms, json, prev_name, prev_state FROM history WHERE revision > ?"
+                + " AND revision <= ? ORDER BY revision")) {
+      Map<String, String> meta = new java.util.HashMap<>();
+      try (ResultSet rs = st.executeQuery("SELECT key, value FROM meta")) {
+        while (rs.next()) {
+          meta.put(rs.getString(1), rs.getString(2));
+        }
+      }
+      long upTo = parseLong(meta, "revision");
+      rows.setLong(1, after);
+      rows.setLong(2, upTo);
+      List<StoredEvent> out = new ArrayList<>();
+      try (ResultSet rs = rows.executeQuery()) {
+        while (rs.next()) {
+          out.add(event(rs));
+        }
+      }
+      exec(writer, "COMMIT");
+      return new Catchup(out, Revision.of(upTo), Revision.of(parseLong(meta, "compacted")));
+    } catch (SQLException | RuntimeException e) {
+      rollback(writer, e);
+      throw e;
+    }
+  }
+
+  /** What {@link #committedAfter} found: the rows, the file's revision and its compacted mark. */
+  record Catchup(List<StoredEvent> events, Revision revision, Revision compacted) {}
 
   /**
    * Compactor: records {@code upTo} as the compacted revision (its own short transaction, before any
@@ -626,12 +749,26 @@ final class SqliteRevisions implements AutoCloseable {
     }
   }
 
+  /**
+   * Tests only: simulates a full disk. Limits the write connection's database to {@code maxPages} pages
+   * (SQLite's {@code max_page_count}; never below what the file already has, so {@code 1} means "no
+   * page more"), which makes a commit that needs a new page fail with SQLITE_FULL exactly as a full
+   * file system does; a large value lifts the limit. Call it while no commit is in flight.
+   */
+  void limitPages(long maxPages) {
+    try (Statement st = writer.createStatement()) {
+      st.execute("PRAGMA max_page_count = " + Math.max(1, Math.min(maxPages, 0xFFFFFFFEL)));
+    } catch (SQLException e) {
+      throw new StoreException("cannot set max_page_count: " + e.getMessage(), e);
+    }
+  }
+
   /** How many history reads watchers made on the database (not served by the page cache). */
   long historyReads() {
     return historyReads.sum();
   }
 
-  private static StoreException unreadable(Path dir, Exception e) {
+  static StoreException unreadable(Path dir, Exception e) {
     return new StoreException("store " + dir + " is not a readable virtrev store (" + e.getMessage()
         + "); refusing to start. Move it aside to start with a new, empty store.", e);
   }
