@@ -1,0 +1,131 @@
+package io.virtrev.versioning;
+
+import static io.virtrev.versioning.StoreTestSupport.obs;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Which files the store accepts, creates and refuses, and who may read them. Real files throughout. */
+class StoreFilesTest {
+  private static final String U1 = "11111111-1111-1111-1111-111111111111";
+  @TempDir Path dir;
+
+  @Test
+  void anEmptyDatabaseFileIsRefusedAndLeftAsItIs() throws Exception {
+    Path db = Files.createFile(dir.resolve("virtrev.db"));
+    assertThatThrownBy(() -> DomainStore.open(StoreConfig.defaults(dir))).isInstanceOf(StoreException.class)
+        .hasMessageContaining(db.toString()).hasMessageContaining("0 bytes").hasMessageContaining("--data-dir");
+    assertThat(Files.size(db)).isZero();
+    assertThat(Files.exists(dir.resolve("virtrev.db-wal"))).isFalse();
+  }
+
+  @Test
+  void aForeignSqliteDatabaseIsRefusedAndNotWrittenTo() throws Exception {
+    Path db = dir.resolve("virtrev.db");
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement()) {
+      st.execute("CREATE TABLE notes(id INTEGER PRIMARY KEY, text TEXT)");
+      st.execute("INSERT INTO notes(text) VALUES ('keep me')");
+    }
+    byte[] before = Files.readAllBytes(db);
+    assertThatThrownBy(() -> DomainStore.open(StoreConfig.defaults(dir))).isInstanceOf(StoreException.class)
+        .hasMessageContaining(db.toString()).hasMessageContaining("notes").hasMessageContaining("Move it away");
+    assertThat(Files.readAllBytes(db)).isEqualTo(before);
+    assertThat(Files.exists(dir.resolve("virtrev.db-wal"))).as("not switched to WAL").isFalse();
+  }
+
+  @Test
+  void aSqliteDatabaseWithoutTablesIsRefused() throws Exception {
+    Path db = dir.resolve("virtrev.db");
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement()) {
+      st.execute("PRAGMA user_version = 7"); // writes the header: a database with no table
+    }
+    byte[] before = Files.readAllBytes(db);
+    assertThat(before).isNotEmpty();
+    assertThatThrownBy(() -> DomainStore.open(StoreConfig.defaults(dir))).isInstanceOf(StoreException.class)
+        .hasMessageContaining("without virtrev's meta table");
+    assertThat(Files.readAllBytes(db)).isEqualTo(before);
+  }
+
+  @Test
+  void ourStoreWithATableWeDidNotCreateIsRefused() throws Exception {
+    try (DomainStore s = DomainStore.open(StoreConfig.defaults(dir))) {
+      s.observe(U1, obs(U1, "a", 32, "shutoff"), List.of()).get(5, TimeUnit.SECONDS);
+    }
+    Path db = dir.resolve("virtrev.db");
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement()) {
+      st.execute("CREATE TABLE extra(x)");
+    }
+    byte[] before = Files.readAllBytes(db);
+    assertThatThrownBy(() -> DomainStore.open(StoreConfig.defaults(dir))).isInstanceOf(StoreException.class)
+        .hasMessageContaining("extra");
+    assertThat(Files.readAllBytes(db)).isEqualTo(before);
+  }
+
+  @Test
+  void aNewStoreIsCreatedOnlyInAnEmptyDirectory() throws Exception {
+    Files.writeString(dir.resolve("notes.txt"), "someone else's");
+    assertThatThrownBy(() -> DomainStore.open(StoreConfig.defaults(dir))).isInstanceOf(StoreException.class)
+        .hasMessageContaining("not empty").hasMessageContaining("notes.txt").hasMessageContaining("--data-dir");
+    assertThat(Files.exists(dir.resolve("virtrev.db"))).isFalse();
+
+    // Our lock file (left by a start that was refused) and a file system's lost+found are fine.
+    Path other = Files.createDirectories(dir.resolve("other"));
+    Files.createFile(other.resolve("virtrev.lock"));
+    Files.createDirectory(other.resolve("lost+found"));
+    try (DomainStore s = DomainStore.open(StoreConfig.defaults(other))) {
+      assertThat(s.snapshot().revision().value()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void theDataDirectoryIsTheOwnersAloneAndSoAreTheDatabaseFiles() throws Exception {
+    Path data = dir.resolve("new").resolve("data");
+    try (DomainStore s = DomainStore.open(StoreConfig.defaults(data))) {
+      s.observe(U1, obs(U1, "a", 32, "shutoff"), List.of()).get(5, TimeUnit.SECONDS);
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data))).isEqualTo("rwx------");
+      for (String f : List.of("virtrev.db", "virtrev.db-wal", "virtrev.db-shm", "virtrev.lock")) {
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve(f)))).as(f)
+            .isEqualTo("rw-------");
+      }
+    }
+    // A store made by an older version (0644 files) is narrowed when opened.
+    for (String f : List.of("virtrev.db", "virtrev.lock")) {
+      Files.setPosixFilePermissions(data.resolve(f), PosixFilePermissions.fromString("rw-r--r--"));
+    }
+    try (DomainStore s = DomainStore.open(StoreConfig.defaults(data))) {
+      for (String f : List.of("virtrev.db", "virtrev.db-wal", "virtrev.db-shm", "virtrev.lock")) {
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve(f)))).as(f)
+            .isEqualTo("rw-------");
+      }
+    }
+  }
+
+  /** A crash (kill -9) leaves the WAL behind, not yet checkpointed: the check reads through it. */
+  @Test
+  void aStoreLeftByACrashWithItsWalIsOpened() throws Exception {
+    Path copy = Files.createDirectories(dir.resolve("copy"));
+    String storeId;
+    try (DomainStore s = DomainStore.open(StoreConfig.defaults(dir.resolve("live")))) {
+      s.observe(U1, obs(U1, "a", 32, "shutoff"), List.of()).get(5, TimeUnit.SECONDS);
+      storeId = s.snapshot().storeId();
+      for (String f : List.of("virtrev.db", "virtrev.db-wal")) { // what a crash leaves: no clean close
+        Files.copy(dir.resolve("live").resolve(f), copy.resolve(f));
+      }
+    }
+    assertThat(Files.size(copy.resolve("virtrev.db-wal"))).isPositive();
+    try (DomainStore s = DomainStore.open(StoreConfig.defaults(copy))) {
+      assertThat(s.snapshot().storeId()).isEqualTo(storeId);
+      assertThat(s.snapshot().revision().value()).isEqualTo(2);
+    }
+  }
+}
