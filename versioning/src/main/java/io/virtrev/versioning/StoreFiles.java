@@ -24,7 +24,8 @@ import org.sqlite.SQLiteOpenMode;
  * here runs once, at open, on the opening thread, before any write connection exists.
  *
  * <p>Contract: a store is created only where {@code virtrev.db} does not exist, in a directory that is
- * new or holds nothing but our lock file (and a file system's {@code lost+found}); an existing
+ * new or holds nothing but our lock file, the audit trail (regular files named {@code audit*}: the
+ * packaged configuration keeps {@code audit.jsonl} there) and a file system's {@code lost+found}; an existing
  * {@code virtrev.db} is used only if it is a SQLite database whose tables are all ours and include
  * {@code meta}. Anything else is refused with a {@link StoreException} that names the file and says
  * what to do, and nothing is written to it. The data directory is made {@code 0700} and the files
@@ -51,16 +52,17 @@ final class StoreFiles {
   }
 
   /**
-   * Refuses to create a store in a directory that holds anything but {@code lockFile} and
-   * {@code lost+found}: most likely the database was removed from it (its -wal would be applied to the
-   * new one) or the directory is not the one meant.
+   * Refuses to create a store in a directory that holds anything but {@code lockFile}, audit files
+   * and {@code lost+found}: most likely the database was removed from it (a -wal left behind would be
+   * applied to the new one) or the directory is not the one meant.
    */
   static void checkEmptyForNewStore(Path dir, String lockFile) throws IOException {
     Set<String> foreign = new TreeSet<>();
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
       for (Path p : entries) {
         String name = p.getFileName().toString();
-        if (!name.equals(lockFile) && !ALLOWED_IN_NEW_DIR.contains(name)) {
+        boolean audit = name.startsWith("audit") && Files.isRegularFile(p);
+        if (!name.equals(lockFile) && !ALLOWED_IN_NEW_DIR.contains(name) && !audit) {
           foreign.add(name);
         }
       }

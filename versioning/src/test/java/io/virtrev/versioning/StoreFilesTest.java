@@ -74,13 +74,16 @@ class StoreFilesTest {
   @Test
   void aNewStoreIsCreatedOnlyInAnEmptyDirectory() throws Exception {
     Files.writeString(dir.resolve("notes.txt"), "someone else's");
+    Files.writeString(dir.resolve("virtrev.db-wal"), "a store's WAL without its database");
     assertThatThrownBy(() -> DomainStore.open(StoreConfig.defaults(dir))).isInstanceOf(StoreException.class)
-        .hasMessageContaining("not empty").hasMessageContaining("notes.txt").hasMessageContaining("--data-dir");
+        .hasMessageContaining("not empty").hasMessageContaining("notes.txt, virtrev.db-wal").hasMessageContaining("--data-dir");
     assertThat(Files.exists(dir.resolve("virtrev.db"))).isFalse();
 
-    // Our lock file (left by a start that was refused) and a file system's lost+found are fine.
+    // Our lock file (left by a start that was refused), the audit trail and a file system's lost+found
+    // are fine.
     Path other = Files.createDirectories(dir.resolve("other"));
     Files.createFile(other.resolve("virtrev.lock"));
+    Files.writeString(other.resolve("audit.jsonl"), "{}\n");
     Files.createDirectory(other.resolve("lost+found"));
     try (DomainStore s = DomainStore.open(StoreConfig.defaults(other))) {
       assertThat(s.snapshot().revision().value()).isEqualTo(1);
