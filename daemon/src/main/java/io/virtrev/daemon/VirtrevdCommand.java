@@ -262,8 +262,8 @@ final class VirtrevdCommand implements Callable<Integer> {
     StoreConfig store = new StoreConfig(dataDir, historyRetention, eventLogCapacity, StoreConfig.DEFAULT_MAX_BATCH,
         historyMaxAge, compactionChunk, StoreConfig.DEFAULT_COMPACTION_INTERVAL, eventLogBytes, historyCacheBytes);
     if (retryMaxDelay.compareTo(ReconcilerConfig.defaults().retryDelay()) < 0) {
-      throw new ParameterException(spec.commandLine(), "--retry-max-delay must be at least "
-          + ReconcilerConfig.defaults().retryDelay() + ": " + retryMaxDelay);
+      throw new ParameterException(spec.commandLine(), "--retry-max-delay must be at least the first retry's wait ("
+          + ReconcilerConfig.defaults().retryDelay() + "): " + retryMaxDelay);
     }
     ReconcilerConfig rec = ReconcilerConfig.defaults().withResyncPeriod(resyncPeriod).withMaxRetryDelay(retryMaxDelay);
     if (maxWatchers < 1 || watchBufferBytes < 1024 || bookmarkInterval.isZero() || bookmarkInterval.isNegative()) {
