@@ -33,9 +33,11 @@ import org.slf4j.LoggerFactory;
  * visible to no reader before it is durable, and no command completes before the batch it was applied
  * in (and so every batch it was decided on) is durable; commands submitted from one thread are applied
  * in that order (so a later read of the hypervisor never loses to an earlier one). If a commit fails,
- * its batch and every batch applied on top of it fail (their callers get a {@link StoreException}),
- * none of their revisions is ever published, and the writer starts again from the published state, so
- * the next commit reuses those revisions.
+ * nothing of it is in the file, its batch and every batch applied on top of it fail (their callers get
+ * a {@link StoreException}), none of their revisions is ever published, and the writer starts again
+ * from the published state, so the next commit reuses those revisions. (Should the file ever hold more
+ * than was published, that is published from the file first.) Until a write succeeds again,
+ * {@link #commitFailure} says why the store cannot commit.
  *
  * <p>Locks: {@code waiters} guards itself (revision waiters); the event log and the history pages
  * ({@link HistoryPages}) have their own. No lock is held while calling a subscriber or completing a
@@ -109,9 +111,7 @@ public final class DomainStore implements AutoCloseable {
   private final BlockingQueue<Stage> applied = new java.util.concurrent.ArrayBlockingQueue<>(PIPELINE_DEPTH);
   // The newest generation with a failed commit (sync thread writes, writer reads); -1: none.
   private volatile long failedGeneration = -1;
-  // Why the last write failed, null while writes succeed (sync thread writes; anyone reads).
-  private volatile String commitFailure;
-  private long failedCommits; // sync thread only: failed writes since the last that succeeded
+  private final CommitHealth health = new CommitHealth(); // sync thread writes it; anyone reads it
   private volatile long appliedRevision; // the writer's: the revision of the state it last applied (tests)
   private final Compactor compactor;
   // The compacted mark: raised by the writer (count limit, with the commit that crosses it) and by the
@@ -432,7 +432,7 @@ public final class DomainStore implements AutoCloseable {
    * (or, with nothing to commit, a probe write) succeeded again. Readiness reports it.
    */
   public Optional<String> commitFailure() {
-    return Optional.ofNullable(commitFailure);
+    return health.reason();
   }
 
   /** The revision of the state the writer last applied: at or ahead of the published one. For tests. */
@@ -541,12 +541,12 @@ public final class DomainStore implements AutoCloseable {
         // revisions are reused. Whatever the file does hold beyond the published state is published now,
         // before the writer starts again from the published state.
         failedGeneration = a.generation();
-        cannotCommit(a.events().size() + " revisions", e);
+        health.failed(a.events().size() + " revisions", e);
         catchUp();
         fail(a, new StoreException("commit failed: " + e.getMessage(), e));
         return;
       }
-      canCommit();
+      health.succeeded();
       try {
         observer.committed(a.events().size(), System.nanoTime() - t0);
       } catch (RuntimeException e) {
@@ -558,7 +558,7 @@ public final class DomainStore implements AutoCloseable {
       if (a.mark() != null) {
         raise(a.mark());
       }
-    } else if (commitFailure != null) {
+    } else if (health.failing()) {
       probe();
     }
     Snapshot published = snapshot;
@@ -586,35 +586,13 @@ public final class DomainStore implements AutoCloseable {
     }
   }
 
-  /** Sync thread: a write failed. Logged once when the store enters this state, not on every retry. */
-  private void cannotCommit(String what, Exception e) {
-    failedCommits++;
-    String reason = e.getMessage() == null ? e.toString() : e.getMessage();
-    if (commitFailure == null) {
-      LOG.error("the store cannot commit ({}): {} not committed; the daemon is not ready and will retry"
-          + " (logged once; it says when commits succeed again)", reason, what, e);
-    } else {
-      LOG.debug("the store still cannot commit ({} failed writes): {}", failedCommits, reason);
-    }
-    commitFailure = reason;
-  }
-
-  /** Sync thread: a write succeeded. */
-  private void canCommit() {
-    if (commitFailure != null) {
-      LOG.info("the store commits again, after {} failed writes", failedCommits);
-      commitFailure = null;
-    }
-    failedCommits = 0;
-  }
-
   /** Sync thread, while writes fail and a batch has nothing to commit: can the store write again? */
   private void probe() {
     try {
       db.probe();
-      canCommit();
+      health.succeeded();
     } catch (Exception e) {
-      cannotCommit("a probe write", e);
+      health.failed("a probe write", e);
     }
   }
 

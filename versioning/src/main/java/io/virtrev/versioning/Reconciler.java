@@ -7,6 +7,7 @@ import io.virtrev.api.source.DomainSource;
 import io.virtrev.api.source.SourceEvent;
 import io.virtrev.api.source.SourceException;
 import io.virtrev.api.source.SourceListener;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Set;
@@ -35,7 +36,6 @@ import org.slf4j.LoggerFactory;
  *   <li>On each event: re-read that domain and {@link DomainStore#observe} it. Events for a domain that
  *       pile up while a read is in flight are coalesced into one read.
  *   <li>Too many domains with pending events: the events are dropped and a resync is done instead.
- *
  *   <li>A failed resync (a read error, or a commit the store could not make: a full disk) is retried
  *       after {@code retryDelay}, doubling with each failure in a row up to {@code maxRetryDelay}. Tasks
  *       and events are served meanwhile; only the resync waits. Not ready while the store cannot commit.
@@ -43,8 +43,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Locking: {@code lock} guards {@code pending}, {@code tasks}, {@code resyncRequested}, {@code connectEpoch},
  * {@code syncedEpoch}, {@code connected}, {@code lastProblem}, {@code stopping}, {@code retryAt} and
- * {@code failures}. Source callbacks
- * take it only to record and signal; no source or store call runs under it.
+ * {@code failures}. Source callbacks take it only to record and signal; no source or store call runs
+ * under it.
  */
 public final class Reconciler implements SourceListener, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
@@ -292,7 +292,7 @@ public final class Reconciler implements SourceListener, AutoCloseable {
         Thread.currentThread().interrupt();
         return;
       } catch (RuntimeException | ExecutionException e) {
-        java.time.Duration wait = retryLater();
+        Duration wait = retryLater();
         if (store.commitFailure().isPresent() && e.getCause() instanceof StoreException) {
           // The store logs when it stops and starts committing again; not every retry.
           LOG.debug("resync not committed ({}); retrying in {}", e.getCause().getMessage(), wait);
@@ -423,14 +423,13 @@ public final class Reconciler implements SourceListener, AutoCloseable {
     }
   }
 
-
   private void handleFailure(SourceException e) {
     if (e.kind() == SourceException.Kind.CONNECTION) {
       // The source reconnects by itself and onConnected() schedules the resync.
       LOG.warn("read failed, connection lost: {}", e.getMessage());
       return;
     }
-    java.time.Duration wait = retryLater();
+    Duration wait = retryLater();
     LOG.warn("read failed ({}, code {}): {}; resyncing in {}", e.kind(), e.code(), e.getMessage(), wait);
   }
 
@@ -438,10 +437,10 @@ public final class Reconciler implements SourceListener, AutoCloseable {
    * Schedules the retry of a failed step as a resync, {@code retryDelay} doubled per failure in a row
    * and capped at {@code maxRetryDelay}; tasks and events are served while it waits. The wait.
    */
-  private java.time.Duration retryLater() {
+  private Duration retryLater() {
     lock.lock();
     try {
-      java.time.Duration wait = config.retryDelay().multipliedBy(1L << Math.min(failures, 20));
+      Duration wait = config.retryDelay().multipliedBy(1L << Math.min(failures, 20));
       if (wait.compareTo(config.maxRetryDelay()) > 0) {
         wait = config.maxRetryDelay();
       }
