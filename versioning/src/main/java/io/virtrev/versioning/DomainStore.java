@@ -163,7 +163,7 @@ public final class DomainStore implements AutoCloseable {
       store.compactor.start();
       return store;
     } catch (RuntimeException e) {
-      db.close();
+      db.discard(e); // a store this open created is removed again, so the next start creates it anew
       throw e;
     }
   }

@@ -77,9 +77,11 @@ final class SqliteRevisions implements AutoCloseable {
   private final Object queryLock = new Object();
   private final Connection query; // guarded by queryLock
   private final Connection compactor; // compactor thread only
+  private final boolean created; // this open created virtrev.db: discard() removes it again
 
   private SqliteRevisions(Path dir, FileChannel lockChannel, FileLock lock, Connection writer, Connection reader,
-      Connection query, Connection compactor) {
+      Connection query, Connection compactor, boolean created) {
+    this.created = created;
     this.dir = dir;
     this.lockChannel = lockChannel;
     this.lock = lock;
@@ -105,6 +107,8 @@ final class SqliteRevisions implements AutoCloseable {
    */
   static SqliteRevisions open(Path dir) {
     FileChannel ch = null;
+    List<Connection> opened = new ArrayList<>(4);
+    boolean created = false;
     try {
       StoreFiles.createDirectory(dir);
       ch = FileChannel.open(dir.resolve(LOCK_FILE), java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
@@ -124,9 +128,11 @@ final class SqliteRevisions implements AutoCloseable {
       } else {
         StoreFiles.checkEmptyForNewStore(dir, LOCK_FILE);
         Files.createFile(db, StoreFiles.OWNER_ONLY);
+        created = true;
       }
       String url = "jdbc:sqlite:" + db;
       Connection w = DriverManager.getConnection(url);
+      opened.add(w);
       try (Statement st = w.createStatement()) {
         st.execute("PRAGMA journal_mode=WAL");
         st.execute("PRAGMA synchronous=FULL");
@@ -134,7 +140,9 @@ final class SqliteRevisions implements AutoCloseable {
       }
       StoreFiles.narrow(dir.resolve(LOCK_FILE), db, dir.resolve(DB_FILE + "-wal"), dir.resolve(DB_FILE + "-shm"));
       Connection r = reading(url);
+      opened.add(r);
       Connection q = reading(url);
+      opened.add(q);
       SQLiteConfig cc = new SQLiteConfig();
       cc.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
       cc.setBusyTimeout(10000);
@@ -142,16 +150,35 @@ final class SqliteRevisions implements AutoCloseable {
       // commit makes the compactor's frames durable as well.
       cc.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
       Connection c = DriverManager.getConnection(url, cc.toProperties());
-      return new SqliteRevisions(dir, ch, lock, w, r, q, c);
-    } catch (IOException e) {
-      closeQuietly(ch);
-      throw new StoreException("cannot open store in " + dir + ": " + e, e);
-    } catch (SQLException e) {
-      closeQuietly(ch);
-      throw unreadable(dir, e);
-    } catch (RuntimeException e) {
-      closeQuietly(ch);
-      throw e;
+      return new SqliteRevisions(dir, ch, lock, w, r, q, c, created);
+    } catch (IOException | SQLException | RuntimeException e) {
+      opened.forEach(SqliteRevisions::closeQuietly);
+      if (created) {
+        removeNew(dir, e);
+      }
+      closeQuietly(ch); // releases the lock, after a database this open created is gone again
+      if (e instanceof IOException) {
+        throw new StoreException("cannot open store in " + dir + ": " + e, e);
+      }
+      if (e instanceof SQLException) {
+        throw created ? cannotCreate(dir, e) : unreadable(dir, e);
+      }
+      throw (RuntimeException) e;
+    }
+  }
+
+  /**
+   * Removes the database files this process just created (a first start that failed half-way, e.g. on
+   * a full disk), so that the next start creates the store again instead of refusing what is left.
+   * The lock is still held: nobody else has touched them.
+   */
+  private static void removeNew(Path dir, Exception cause) {
+    for (String f : List.of(DB_FILE, DB_FILE + "-wal", DB_FILE + "-shm", DB_FILE + "-journal")) {
+      try {
+        Files.deleteIfExists(dir.resolve(f));
+      } catch (IOException e) {
+        cause.addSuppressed(e);
+      }
     }
   }
 
@@ -224,7 +251,7 @@ final class SqliteRevisions implements AutoCloseable {
       if (e instanceof StoreException se) {
         throw se;
       }
-      throw unreadable(dir, e);
+      throw created ? cannotCreate(dir, e) : unreadable(dir, e);
     }
   }
 
@@ -768,6 +795,11 @@ final class SqliteRevisions implements AutoCloseable {
     return historyReads.sum();
   }
 
+  private static StoreException cannotCreate(Path dir, Exception e) {
+    return new StoreException("cannot create a store in " + dir + " (" + e.getMessage() + "); nothing is left"
+        + " behind, the next start tries again", e);
+  }
+
   static StoreException unreadable(Path dir, Exception e) {
     return new StoreException("store " + dir + " is not a readable virtrev store (" + e.getMessage()
         + "); refusing to start. Move it aside to start with a new, empty store.", e);
@@ -837,8 +869,25 @@ final class SqliteRevisions implements AutoCloseable {
     }
   }
 
+  /**
+   * Closes, and if this open created the store (an empty one: {@link #load} failed or the store could
+   * not start), removes its files before the lock is released.
+   */
+  void discard(Exception cause) {
+    closeConnections();
+    if (created) {
+      removeNew(dir, cause);
+    }
+    releaseLock();
+  }
+
   @Override
   public void close() {
+    closeConnections();
+    releaseLock();
+  }
+
+  private void closeConnections() {
     synchronized (readLock) {
       closeQuietly(reader);
     }
@@ -847,6 +896,9 @@ final class SqliteRevisions implements AutoCloseable {
     }
     closeQuietly(compactor);
     closeQuietly(writer);
+  }
+
+  private void releaseLock() {
     try {
       lock.release();
     } catch (IOException ignored) {

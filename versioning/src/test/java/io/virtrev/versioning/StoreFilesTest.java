@@ -4,6 +4,8 @@ import static io.virtrev.versioning.StoreTestSupport.obs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -12,6 +14,7 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -111,6 +114,44 @@ class StoreFilesTest {
             .isEqualTo("rw-------");
       }
     }
+  }
+
+  /**
+   * A first start on a full disk (a 1 MiB tmpfs filled up; needs root to mount) fails and leaves no
+   * database behind, so the next start, with room, creates the store instead of refusing an empty file.
+   */
+  @Test
+  void aFirstStartOnAFullDiskLeavesNoDatabaseBehind() throws Exception {
+    Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "mounting a tmpfs needs root");
+    Path mount = Files.createDirectories(dir.resolve("tmpfs"));
+    assertThat(run("mount", "-t", "tmpfs", "-o", "size=1m,mode=0700", "tmpfs", mount.toString())).isZero();
+    try {
+      Path filler = mount.resolve("filler");
+      try (OutputStream out = Files.newOutputStream(filler)) {
+        byte[] page = new byte[4096];
+        while (true) {
+          out.write(page);
+        }
+      } catch (IOException full) {
+        assertThat(full.getMessage()).contains("No space left");
+      }
+      Path data = mount.resolve("data");
+      assertThatThrownBy(() -> DomainStore.open(StoreConfig.defaults(data))).isInstanceOf(StoreException.class)
+          .hasMessageContaining("cannot create a store").hasMessageContaining("full");
+      assertThat(Files.exists(data.resolve("virtrev.db"))).isFalse();
+      Files.delete(filler);
+      try (DomainStore s = DomainStore.open(StoreConfig.defaults(data))) {
+        assertThat(s.snapshot().revision().value()).isEqualTo(1);
+      }
+    } finally {
+      assertThat(run("umount", mount.toString())).isZero();
+    }
+  }
+
+  private static int run(String... command) throws Exception {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    p.getInputStream().transferTo(System.out);
+    return p.waitFor();
   }
 
   /** A crash (kill -9) leaves the WAL behind, not yet checkpointed: the check reads through it. */
