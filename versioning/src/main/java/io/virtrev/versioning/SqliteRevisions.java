@@ -39,7 +39,8 @@ import org.sqlite.SQLiteConfig;
  *       raise the compacted mark in the same transaction (the count limit); it never deletes history.
  *   <li>{@link #markCompacted} (the age limit, forced compactions), {@link #compactChunk},
  *       {@link #ageTarget}: only the compactor thread, on
- *       its own write connection (unguarded). Its transactions are {@code BEGIN IMMEDIATE} and short
+ *       its own write connection (unguarded). Its transactions are {@code BEGIN IMMEDIATE} (explicit, as
+ *       the writer's: see {@link #begin}) and short
  *       (one chunk), so the writer's commit waits at most one chunk (busy_timeout) and never fails with
  *       a stale snapshot.
  *   <li>{@link #readPage}: any thread; {@code readLock} guards the read connection (watchers' history
@@ -144,7 +145,6 @@ final class SqliteRevisions implements AutoCloseable {
       Connection q = reading(url);
       opened.add(q);
       SQLiteConfig cc = new SQLiteConfig();
-      cc.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
       cc.setBusyTimeout(10000);
       // NORMAL is safe in WAL mode (no corruption, commits stay in order); the writer's next FULL
       // commit makes the compactor's frames durable as well.
@@ -424,15 +424,13 @@ final class SqliteRevisions implements AutoCloseable {
    * row is deleted, so that readers stop looking below it first).
    */
   void markCompacted(Revision upTo) throws SQLException {
-    compactor.setAutoCommit(false);
+    begin(compactor);
     try {
       raiseMark(compactor, upTo);
-      compactor.commit();
+      exec(compactor, "COMMIT");
     } catch (SQLException | RuntimeException e) {
-      compactor.rollback();
+      rollback(compactor, e);
       throw e;
-    } finally {
-      compactor.setAutoCommit(true);
     }
   }
 
@@ -454,7 +452,7 @@ final class SqliteRevisions implements AutoCloseable {
    * @return the highest revision the chunk covered, or -1 if no row is left after {@code after}
    */
   long compactChunk(long after, long upTo, int chunk) throws SQLException {
-    compactor.setAutoCommit(false);
+    begin(compactor);
     try (PreparedStatement edge = compactor.prepareStatement(
             "SELECT MAX(revision) FROM (SELECT revision FROM history WHERE revision > ? AND revision <= ?"
                 + " ORDER BY revision LIMIT ?)");
@@ -470,7 +468,7 @@ final class SqliteRevisions implements AutoCloseable {
         rs.next();
         hi = rs.getLong(1);
         if (rs.wasNull()) {
-          compactor.commit();
+          exec(compactor, "COMMIT");
           return -1;
         }
       }
@@ -478,13 +476,11 @@ final class SqliteRevisions implements AutoCloseable {
       del.setLong(2, hi);
       del.setLong(3, upTo);
       del.executeUpdate();
-      compactor.commit();
+      exec(compactor, "COMMIT");
       return hi;
     } catch (SQLException | RuntimeException e) {
-      compactor.rollback();
+      rollback(compactor, e);
       throw e;
-    } finally {
-      compactor.setAutoCommit(true);
     }
   }
 
