@@ -173,11 +173,15 @@ public final class Mutations {
     }
   }
 
-  /** A commit before the libvirt call: a store failure means nothing was changed (503). */
-  private static <T> T beforeLibvirt(CompletableFuture<T> commit) {
+  /**
+   * A commit before the libvirt call: a store failure means nothing was changed (503); the resync it
+   * asks for records the out-of-band change it carried once the store can commit.
+   */
+  private <T> T beforeLibvirt(CompletableFuture<T> commit) {
     try {
       return join(commit);
     } catch (StoreException e) {
+      lane.requestResync();
       throw notCommitting(e.getMessage());
     }
   }

@@ -112,8 +112,8 @@ final class SqliteRevisions implements AutoCloseable {
     boolean created = false;
     try {
       StoreFiles.createDirectory(dir);
-      ch = FileChannel.open(dir.resolve(LOCK_FILE), java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
-          StoreFiles.OWNER_ONLY);
+      ch = FileChannel.open(dir.resolve(LOCK_FILE),
+          java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), StoreFiles.OWNER_ONLY);
       FileLock lock;
       try {
         lock = ch.tryLock();

@@ -79,7 +79,8 @@ class StoreFilesTest {
     Files.writeString(dir.resolve("notes.txt"), "someone else's");
     Files.writeString(dir.resolve("virtrev.db-wal"), "a store's WAL without its database");
     assertThatThrownBy(() -> DomainStore.open(StoreConfig.defaults(dir))).isInstanceOf(StoreException.class)
-        .hasMessageContaining("not empty").hasMessageContaining("notes.txt, virtrev.db-wal").hasMessageContaining("--data-dir");
+        .hasMessageContaining("not empty").hasMessageContaining("notes.txt, virtrev.db-wal")
+        .hasMessageContaining("--data-dir");
     assertThat(Files.exists(dir.resolve("virtrev.db"))).isFalse();
 
     // Our lock file (left by a start that was refused), the audit trail and a file system's lost+found

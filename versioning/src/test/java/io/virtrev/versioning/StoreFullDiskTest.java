@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.virtrev.api.Revision;
+import io.virtrev.api.source.DomainObservation;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -103,10 +104,11 @@ class StoreFullDiskTest {
   }
 
   /** An observation whose XML needs pages of its own (a description of 64 KiB). */
-  private static io.virtrev.api.source.DomainObservation bulky(String uuid, String name) {
+  private static DomainObservation bulky(String uuid, String name) {
     var o = obs(uuid, name, 32, "shutoff");
-    String xml = o.configXml().replace("</domain>", "<description>" + "x".repeat(64 * 1024) + "</description></domain>");
-    return new io.virtrev.api.source.DomainObservation(uuid, name, xml, null, true, false, "shutoff", "unknown", null);
+    String xml = o.configXml()
+        .replace("</domain>", "<description>" + "x".repeat(64 * 1024) + "</description></domain>");
+    return new DomainObservation(uuid, name, xml, null, true, false, "shutoff", "unknown", null);
   }
 
   private record Rows(long metaRevision, long maxHistory, long objects) {}
