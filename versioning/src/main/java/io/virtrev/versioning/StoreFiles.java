@@ -24,8 +24,8 @@ import org.sqlite.SQLiteOpenMode;
  * here runs once, at open, on the opening thread, before any write connection exists.
  *
  * <p>Contract: a store is created only where {@code virtrev.db} does not exist, in a directory that is
- * new or holds nothing but our lock file, the audit trail (regular files named {@code audit*}: the
- * packaged configuration keeps {@code audit.jsonl} there) and a file system's {@code lost+found}; an existing
+ * new or holds nothing but our lock file, an audit trail (regular files named {@code audit*}, for an
+ * {@code --audit-log} kept there) and a file system's {@code lost+found}; an existing
  * {@code virtrev.db} is used only if it is a SQLite database whose tables are all ours and include
  * {@code meta}. Anything else is refused with a {@link StoreException} that names the file and says
  * what to do, and nothing is written to it. The data directory is made {@code 0700} and the files
