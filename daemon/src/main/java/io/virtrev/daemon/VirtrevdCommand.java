@@ -170,6 +170,11 @@ final class VirtrevdCommand implements Callable<Integer> {
           + " (default: ${DEFAULT-VALUE})")
   int compactionChunk;
 
+  @Option(names = "--retry-max-delay", paramLabel = "DURATION", defaultValue = "30s",
+      description = "longest wait between retries of a failed resync (a libvirt read error, or a commit the store"
+          + " could not make, e.g. on a full disk); the wait starts at 1s and doubles (default: ${DEFAULT-VALUE})")
+  Duration retryMaxDelay;
+
   @Option(names = "--config", paramLabel = "FILE",
       description = "a properties file of settings (key = option name without dashes, e.g. listen=0.0.0.0:8474);"
           + " precedence: flags, then VIRTREV_* environment variables, then this file, then the defaults")
@@ -292,7 +297,11 @@ final class VirtrevdCommand implements Callable<Integer> {
     }
     StoreConfig store = new StoreConfig(dataDir, historyRetention, eventLogCapacity, StoreConfig.DEFAULT_MAX_BATCH,
         historyMaxAge, compactionChunk, StoreConfig.DEFAULT_COMPACTION_INTERVAL, eventLogBytes, historyCacheBytes);
-    ReconcilerConfig rec = ReconcilerConfig.defaults().withResyncPeriod(resyncPeriod);
+    if (retryMaxDelay.compareTo(ReconcilerConfig.defaults().retryDelay()) < 0) {
+      throw new ParameterException(spec.commandLine(), "--retry-max-delay must be at least the first retry's wait ("
+          + ReconcilerConfig.defaults().retryDelay() + "): " + retryMaxDelay);
+    }
+    ReconcilerConfig rec = ReconcilerConfig.defaults().withResyncPeriod(resyncPeriod).withMaxRetryDelay(retryMaxDelay);
     if (maxWatchers < 1 || watchBufferBytes < 1024 || bookmarkInterval.isZero() || bookmarkInterval.isNegative()) {
       throw new ParameterException(spec.commandLine(), "--max-watchers must be >= 1, --watch-buffer-bytes >= 1024"
           + " and --watch-bookmark-interval positive");

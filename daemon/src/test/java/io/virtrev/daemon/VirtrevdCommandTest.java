@@ -74,6 +74,19 @@ class VirtrevdCommandTest {
         .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("headerTimeout must be positive");
   }
 
+  @Test
+  void theRetryBackoffIsBoundedByRetryMaxDelay() {
+    assertThat(parse(Map.of()).reconciler().maxRetryDelay())
+        .isEqualTo(io.virtrev.versioning.ReconcilerConfig.DEFAULT_MAX_RETRY_DELAY).isEqualTo(Duration.ofSeconds(30));
+    assertThat(parse(Map.of(), "--retry-max-delay", "2s").reconciler().maxRetryDelay())
+        .isEqualTo(Duration.ofSeconds(2));
+    assertThat(parse(Map.of("VIRTREV_RETRY_MAX_DELAY", "5m")).reconciler().maxRetryDelay())
+        .isEqualTo(Duration.ofMinutes(5));
+    assertThatThrownBy(() -> parse(Map.of(), "--retry-max-delay", "100ms"))
+        .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("--retry-max-delay")
+        .hasMessageContaining("PT0.1S");
+  }
+
   /** docs/configuration.md lists every setting with its flag, environment variable and default. */
   @Test
   void theConfigurationDocumentListsEverySettingWithItsDefault() throws Exception {

@@ -33,9 +33,11 @@ import org.slf4j.LoggerFactory;
  * visible to no reader before it is durable, and no command completes before the batch it was applied
  * in (and so every batch it was decided on) is durable; commands submitted from one thread are applied
  * in that order (so a later read of the hypervisor never loses to an earlier one). If a commit fails,
- * its batch and every batch applied on top of it fail (their callers get a {@link StoreException}),
- * none of their revisions is ever published, and the writer starts again from the published state, so
- * the next commit reuses those revisions.
+ * nothing of it is in the file, its batch and every batch applied on top of it fail (their callers get
+ * a {@link StoreException}), none of their revisions is ever published, and the writer starts again
+ * from the published state, so the next commit reuses those revisions. (Should the file ever hold more
+ * than was published, that is published from the file first.) Until a write succeeds again,
+ * {@link #commitFailure} says why the store cannot commit.
  *
  * <p>Locks: {@code waiters} guards itself (revision waiters); the event log and the history pages
  * ({@link HistoryPages}) have their own. No lock is held while calling a subscriber or completing a
@@ -109,6 +111,7 @@ public final class DomainStore implements AutoCloseable {
   private final BlockingQueue<Stage> applied = new java.util.concurrent.ArrayBlockingQueue<>(PIPELINE_DEPTH);
   // The newest generation with a failed commit (sync thread writes, writer reads); -1: none.
   private volatile long failedGeneration = -1;
+  private final CommitHealth health = new CommitHealth(); // sync thread writes it; anyone reads it
   private volatile long appliedRevision; // the writer's: the revision of the state it last applied (tests)
   private final Compactor compactor;
   // The compacted mark: raised by the writer (count limit, with the commit that crosses it) and by the
@@ -160,7 +163,7 @@ public final class DomainStore implements AutoCloseable {
       store.compactor.start();
       return store;
     } catch (RuntimeException e) {
-      db.close();
+      db.discard(e); // a store this open created is removed again, so the next start creates it anew
       throw e;
     }
   }
@@ -419,6 +422,19 @@ public final class DomainStore implements AutoCloseable {
     return () -> subscribers.remove(onCommit);
   }
 
+  /** Tests: simulates a full disk ({@link SqliteRevisions#limitPages}); call it while no commit is in flight. */
+  void limitDatabasePages(long maxPages) {
+    db.limitPages(maxPages);
+  }
+
+  /**
+   * Why the store cannot commit, while its last write failed (a full disk, say); empty once a commit
+   * (or, with nothing to commit, a probe write) succeeded again. Readiness reports it.
+   */
+  public Optional<String> commitFailure() {
+    return health.reason();
+  }
+
   /** The revision of the state the writer last applied: at or ahead of the published one. For tests. */
   long appliedRevision() {
     return appliedRevision;
@@ -521,12 +537,16 @@ public final class DomainStore implements AutoCloseable {
       try {
         db.commit(a.events(), a.mark());
       } catch (Exception e) {
-        // Nothing was published: the revisions of this batch were never served and are reused.
-        LOG.error("commit of {} revisions failed; the batch is dropped", a.events().size(), e);
+        // Nothing of it is in the file (the transaction is rolled back) and nothing was published: its
+        // revisions are reused. Whatever the file does hold beyond the published state is published now,
+        // before the writer starts again from the published state.
         failedGeneration = a.generation();
+        health.failed(a.events().size() + " revisions", e);
+        catchUp();
         fail(a, new StoreException("commit failed: " + e.getMessage(), e));
         return;
       }
+      health.succeeded();
       try {
         observer.committed(a.events().size(), System.nanoTime() - t0);
       } catch (RuntimeException e) {
@@ -538,6 +558,8 @@ public final class DomainStore implements AutoCloseable {
       if (a.mark() != null) {
         raise(a.mark());
       }
+    } else if (health.failing()) {
+      probe();
     }
     Snapshot published = snapshot;
     Revision c = max(max(published.compacted(), a.mark()), a.compactedUpTo());
@@ -550,13 +572,69 @@ public final class DomainStore implements AutoCloseable {
     a.completions().forEach(Runnable::run);
     if (changed) {
       completeWaiters();
-      for (Runnable s : subscribers) {
-        try {
-          s.run();
-        } catch (RuntimeException e) {
-          LOG.error("a commit subscriber threw; it must not", e);
-        }
+      notifySubscribers();
+    }
+  }
+
+  private void notifySubscribers() {
+    for (Runnable s : subscribers) {
+      try {
+        s.run();
+      } catch (RuntimeException e) {
+        LOG.error("a commit subscriber threw; it must not", e);
       }
+    }
+  }
+
+  /** Sync thread, while writes fail and a batch has nothing to commit: can the store write again? */
+  private void probe() {
+    try {
+      db.probe();
+      health.succeeded();
+    } catch (Exception e) {
+      health.failed("a probe write", e);
+    }
+  }
+
+  /**
+   * Sync thread, after a failed commit: makes the published state what the file holds. The file can be
+   * ahead of it only if a commit reported a failure but reached the disk (or another process wrote the
+   * file); its revisions are then published like a commit, so the writer starts again from the file's
+   * revision and never commits one twice.
+   */
+  private void catchUp() {
+    long published = snapshot.revision().value();
+    try {
+      long inFile = db.committedRevision();
+      if (inFile == published) {
+        return;
+      }
+      if (inFile < published) {
+        LOG.error("the store file is at revision {} but revision {} was published: the file went back", inFile,
+            published);
+        return;
+      }
+      SqliteRevisions.Catchup c = db.committedAfter(published);
+      WorkingState w = new WorkingState(snapshot, clock);
+      for (StoredEvent e : c.events()) {
+        w.replay(e);
+      }
+      if (w.revision() != c.revision().value()) {
+        throw new IllegalStateException("the file is at revision " + c.revision() + " but its history ends at "
+            + w.revision());
+      }
+      for (StoredEvent e : c.events()) {
+        log.append(e);
+      }
+      raise(c.compacted());
+      snapshot = w.freeze(max(snapshot.compacted(), c.compacted()));
+      compactor.committed();
+      completeWaiters();
+      notifySubscribers();
+      LOG.warn("the store file held revisions {} to {}, committed but never published; published them now",
+          published + 1, inFile);
+    } catch (Exception e) {
+      LOG.error("cannot compare the published state with the store file (revision {})", published, e);
     }
   }
 

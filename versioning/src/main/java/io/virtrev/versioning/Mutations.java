@@ -34,6 +34,13 @@ import java.util.function.Supplier;
  * libvirt has no compare-and-swap, so a change made by another libvirt client between step 1's read
  * and step 2's call is overwritten: that window is one store round trip (no disk write unless an
  * out-of-band change was found). See docs/api.md.
+ *
+ * <p>While the store cannot commit (a full disk: {@link DomainStore#commitFailure}) a mutation is
+ * refused before libvirt is touched: 503 ServiceUnavailable, libvirt not changed. If the store fails
+ * before the libvirt call (step 1) the answer is the same. If it fails after the libvirt call
+ * succeeded (step 3), the answer is 500 InternalError, as Kubernetes answers a write its storage did
+ * not take, with a message that says libvirt WAS changed; the reconciler is asked to resync, so the
+ * change is committed as soon as the store can commit again.
  */
 public final class Mutations {
   /**
@@ -68,6 +75,7 @@ public final class Mutations {
       FieldValidation validation) {
     DomainXmlInspector.Identity id = DomainXmlInspector.inspect(xml);
     return exclusive(() -> {
+      requireCommitting();
       Domain cur = find(nameOrUuid);
       if (id.uuid() == null) {
         throw bad("the XML has no <uuid>: an update must carry the uuid of domain \"" + cur.name() + "\" ("
@@ -92,6 +100,7 @@ public final class Mutations {
   public CompletableFuture<Result> create(String xml, FieldValidation validation) {
     DomainXmlInspector.Identity id = DomainXmlInspector.inspect(xml);
     return exclusive(() -> {
+      requireCommitting();
       Snapshot snap = store.snapshot();
       if (id.uuid() != null && snap.byUuid(id.uuid()).isPresent()) {
         throw exists("uuid " + id.uuid(), snap.byUuid(id.uuid()).get());
@@ -102,7 +111,7 @@ public final class Mutations {
       if (id.uuid() != null) {
         Optional<DomainObservation> there = call(() -> source.get(id.uuid()));
         if (there.isPresent()) { // libvirt has it, the store has not caught up: record it, refuse
-          join(store.observe(id.uuid(), there.get(), List.of()));
+          beforeLibvirt(store.observe(id.uuid(), there.get(), List.of()));
           throw exists("uuid " + id.uuid(), store.snapshot().byUuid(id.uuid()).orElseThrow());
         }
       }
@@ -124,6 +133,7 @@ public final class Mutations {
   /** Undefines (DELETE). A running domain becomes transient and stays until it stops. */
   public CompletableFuture<Result> delete(String nameOrUuid, Precondition pre, UndefineOptions options) {
     return exclusive(() -> {
+      requireCommitting();
       Domain cur = find(nameOrUuid);
       reobserve(cur.uuid(), pre);
       call(() -> {
@@ -137,6 +147,7 @@ public final class Mutations {
   /** One lifecycle action (POST .../{action}). */
   public CompletableFuture<Result> act(String nameOrUuid, LifecycleAction action, Precondition pre) {
     return exclusive(() -> {
+      requireCommitting();
       Domain cur = find(nameOrUuid);
       reobserve(cur.uuid(), pre);
       call(() -> {
@@ -155,7 +166,33 @@ public final class Mutations {
   /** Step 1: re-read, commit an out-of-band change if any, and let the writer decide the precondition. */
   private void reobserve(String uuid, Precondition pre) {
     Optional<DomainObservation> now = call(() -> source.get(uuid));
-    join(store.observeAndCheck(uuid, now.orElse(null), pre));
+    beforeLibvirt(store.observeAndCheck(uuid, now.orElse(null), pre));
+  }
+
+  /** Refuses (503, libvirt untouched) while the store cannot commit. */
+  private void requireCommitting() {
+    Optional<String> failure = store.commitFailure();
+    if (failure.isPresent()) {
+      throw notCommitting(failure.get());
+    }
+  }
+
+  /**
+   * A commit before the libvirt call: a store failure means nothing was changed (503); the resync it
+   * asks for records the out-of-band change it carried once the store can commit.
+   */
+  private <T> T beforeLibvirt(CompletableFuture<T> commit) {
+    try {
+      return join(commit);
+    } catch (StoreException e) {
+      lane.requestResync();
+      throw notCommitting(e.getMessage());
+    }
+  }
+
+  private static ApiException notCommitting(String why) {
+    return new ApiException(ApiException.Reason.SERVICE_UNAVAILABLE, "the store cannot commit (" + why
+        + "); libvirt was not changed. Retry once /readyz answers 200.");
   }
 
   /**
@@ -198,7 +235,17 @@ public final class Mutations {
 
   /** Step 3: commit what libvirt holds now; the object at the revision that holds the result. */
   private Result commit(String uuid, Optional<DomainObservation> after) {
-    Optional<StoredEvent> e = join(store.observe(uuid, after.orElse(null), List.of()));
+    Optional<StoredEvent> e;
+    try {
+      e = join(store.observe(uuid, after.orElse(null), List.of()));
+    } catch (StoreException notCommitted) {
+      lane.requestResync(); // reads libvirt again and commits what it holds once the store can
+      throw new ApiException(ApiException.Reason.INTERNAL_ERROR, "libvirt WAS changed (domain " + uuid
+          + "), but the store could not commit the change (" + notCommitted.getMessage() + "). It is recorded"
+          + " as soon as the store can commit again, with a new resourceVersion (watch for it); do not repeat"
+          + " the request without checking the domain first.", Map.of("uid", uuid, "kind", "domains"),
+          notCommitted);
+    }
     if (e.isPresent()) {
       return new Result(e.get().object(), true, List.of());
     }

@@ -7,6 +7,7 @@ import io.virtrev.api.source.DomainSource;
 import io.virtrev.api.source.SourceEvent;
 import io.virtrev.api.source.SourceException;
 import io.virtrev.api.source.SourceListener;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Set;
@@ -35,13 +36,16 @@ import org.slf4j.LoggerFactory;
  *   <li>On each event: re-read that domain and {@link DomainStore#observe} it. Events for a domain that
  *       pile up while a read is in flight are coalesced into one read.
  *   <li>Too many domains with pending events: the events are dropped and a resync is done instead.
+ *   <li>A failed resync (a read error, or a commit the store could not make: a full disk) is retried
+ *       after {@code retryDelay}, doubling with each failure in a row up to {@code maxRetryDelay}. Tasks
+ *       and events are served meanwhile; only the resync waits. Not ready while the store cannot commit.
  * </ul>
  *
  * <p>Locking: {@code lock} guards {@code pending}, {@code tasks}, {@code resyncRequested}, {@code connectEpoch},
- * {@code syncedEpoch}, {@code connected}, {@code lastProblem} and {@code stopping}. Source callbacks
- * take it only to record and signal; no source or store call runs under it. {@code progress} is written
- * by the reconciler thread only and read by anyone (volatile); the {@link ReconcilerObserver} is called on
- * the reconciler thread without the lock.
+ * {@code syncedEpoch}, {@code connected}, {@code lastProblem}, {@code stopping}, {@code retryAt} and
+ * {@code failures}. Source callbacks take it only to record and signal; no source or store call runs
+ * under it. {@code progress} is written by the reconciler thread only and read by anyone (volatile); the
+ * {@link ReconcilerObserver} is called on the reconciler thread without the lock.
  */
 public final class Reconciler implements SourceListener, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
@@ -63,6 +67,8 @@ public final class Reconciler implements SourceListener, AutoCloseable {
   private boolean connected;
   private String lastProblem = "not connected yet";
   private boolean stopping;
+  private long retryAt; // System.nanoTime() before which no resync is retried (0: none pending)
+  private int failures; // failed resyncs in a row
   private long resyncs;
   private long resyncChanges; // guarded by lock, like resyncs
   private long connects; // guarded by lock
@@ -84,10 +90,18 @@ public final class Reconciler implements SourceListener, AutoCloseable {
     source.start(this);
   }
 
-  /** Ready iff connected and the full resync after the latest connect has committed. */
+  /**
+   * Ready iff connected, the full resync after the latest connect has committed, and the store can
+   * commit (a store that cannot would serve a state that falls behind libvirt).
+   */
   public Readiness readiness() {
+    Optional<String> cannotCommit = store.commitFailure();
     lock.lock();
     try {
+      if (cannotCommit.isPresent()) {
+        return Readiness.notReady("the store cannot commit (" + cannotCommit.get() + "); what changes in "
+            + source.describe() + " meanwhile is recorded once it can (retrying)");
+      }
       if (!connected) {
         return Readiness.notReady("not connected to " + source.describe() + ": " + lastProblem);
       }
@@ -204,6 +218,7 @@ public final class Reconciler implements SourceListener, AutoCloseable {
       connects++;
       connectEpoch++;
       resyncRequested = true;
+      retryAt = 0;
       work.signal();
     } finally {
       lock.unlock();
@@ -259,9 +274,9 @@ public final class Reconciler implements SourceListener, AutoCloseable {
       Map<String, List<LibvirtEvent>> batch = Map.of();
       lock.lock();
       try {
-        while (!stopping && tasks.isEmpty() && pending.isEmpty() && !resyncRequested
-            && System.nanoTime() < nextResync) {
-          work.awaitNanos(Math.max(1, nextResync - System.nanoTime()));
+        while (!stopping && tasks.isEmpty() && pending.isEmpty() && !resyncDue(nextResync)) {
+          long until = resyncRequested || System.nanoTime() - nextResync >= 0 ? retryAt : nextResync;
+          work.awaitNanos(Math.max(1, until - System.nanoTime()));
         }
         if (stopping) {
           failTasks();
@@ -269,7 +284,7 @@ public final class Reconciler implements SourceListener, AutoCloseable {
         }
         todo = new ArrayList<>(tasks);
         tasks.clear();
-        resync = resyncRequested || System.nanoTime() >= nextResync;
+        resync = resyncDue(nextResync);
         if (resync && !connected) {
           // Nothing can be read now; onConnected() asks for the resync again.
           nextResync = System.nanoTime() + config.resyncPeriod().toNanos();
@@ -294,6 +309,7 @@ public final class Reconciler implements SourceListener, AutoCloseable {
         if (resync) {
           fullResync(epoch);
           nextResync = System.nanoTime() + config.resyncPeriod().toNanos();
+          resynced();
         } else {
           rereadAll(batch);
         }
@@ -303,8 +319,13 @@ public final class Reconciler implements SourceListener, AutoCloseable {
         Thread.currentThread().interrupt();
         return;
       } catch (RuntimeException | ExecutionException e) {
-        LOG.error("reconcile step failed; resyncing after {}", config.retryDelay(), e);
-        retryLater();
+        Duration wait = retryLater();
+        if (store.commitFailure().isPresent() && e.getCause() instanceof StoreException) {
+          // The store logs when it stops and starts committing again; not every retry.
+          LOG.debug("resync not committed ({}); retrying in {}", e.getCause().getMessage(), wait);
+        } else {
+          LOG.error("reconcile step failed; resyncing in {}", wait, e);
+        }
       }
     }
   }
@@ -441,12 +462,31 @@ public final class Reconciler implements SourceListener, AutoCloseable {
   private void resyncOnFailure(CompletableFuture<?> commit) {
     commit.whenComplete((r, err) -> {
       if (err != null) {
-        LOG.warn("an observation could not be committed ({}); resyncing", err.toString());
+        if (store.commitFailure().isPresent()) {
+          LOG.debug("an observation could not be committed ({}); resyncing", err.toString());
+        } else {
+          LOG.warn("an observation could not be committed ({}); resyncing", err.toString());
+        }
         requestResync();
       }
     });
   }
 
+  /** Caller holds {@code lock}: a resync is asked for (or the period is up) and no backoff holds it back. */
+  private boolean resyncDue(long nextResync) {
+    long now = System.nanoTime();
+    return (resyncRequested || now - nextResync >= 0) && (retryAt == 0 || now - retryAt >= 0);
+  }
+
+  private void resynced() {
+    lock.lock();
+    try {
+      failures = 0;
+      retryAt = 0;
+    } finally {
+      lock.unlock();
+    }
+  }
 
   private void handleFailure(SourceException e) {
     if (e.kind() == SourceException.Kind.CONNECTION) {
@@ -454,20 +494,25 @@ public final class Reconciler implements SourceListener, AutoCloseable {
       LOG.warn("read failed, connection lost: {}", e.getMessage());
       return;
     }
-    LOG.warn("read failed ({}, code {}): {}; resyncing after {}", e.kind(), e.code(), e.getMessage(),
-        config.retryDelay());
-    retryLater();
+    Duration wait = retryLater();
+    LOG.warn("read failed ({}, code {}): {}; resyncing in {}", e.kind(), e.code(), e.getMessage(), wait);
   }
 
-  private void retryLater() {
+  /**
+   * Schedules the retry of a failed step as a resync, {@code retryDelay} doubled per failure in a row
+   * and capped at {@code maxRetryDelay}; tasks and events are served while it waits. The wait.
+   */
+  private Duration retryLater() {
     lock.lock();
     try {
-      if (!stopping) {
-        work.await(config.retryDelay().toNanos(), TimeUnit.NANOSECONDS);
+      Duration wait = config.retryDelay().multipliedBy(1L << Math.min(failures, 20));
+      if (wait.compareTo(config.maxRetryDelay()) > 0) {
+        wait = config.maxRetryDelay();
       }
+      failures++;
+      retryAt = System.nanoTime() + Math.max(1, wait.toNanos());
       resyncRequested = true;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      return wait;
     } finally {
       lock.unlock();
     }

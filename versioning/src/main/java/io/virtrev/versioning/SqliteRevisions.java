@@ -39,7 +39,8 @@ import org.sqlite.SQLiteConfig;
  *       raise the compacted mark in the same transaction (the count limit); it never deletes history.
  *   <li>{@link #markCompacted} (the age limit, forced compactions), {@link #compactChunk},
  *       {@link #ageTarget}: only the compactor thread, on
- *       its own write connection (unguarded). Its transactions are {@code BEGIN IMMEDIATE} and short
+ *       its own write connection (unguarded). Its transactions are {@code BEGIN IMMEDIATE} (explicit, as
+ *       the writer's: see {@link #begin}) and short
  *       (one chunk), so the writer's commit waits at most one chunk (busy_timeout) and never fails with
  *       a stale snapshot.
  *   <li>{@link #readPage}: any thread; {@code readLock} guards the read connection (watchers' history
@@ -59,7 +60,10 @@ import org.sqlite.SQLiteConfig;
  */
 final class SqliteRevisions implements AutoCloseable {
   static final int SCHEMA_VERSION = 1;
-  private static final String DB_FILE = "virtrev.db";
+  static final String DB_FILE = "virtrev.db";
+  static final String LOCK_FILE = "virtrev.lock";
+  /** What a {@link #probe} writes (and deletes in the same transaction): about a large domain's XML. */
+  static final int PROBE_BYTES = 32 * 1024;
 
   /** What {@link #open} found on disk. */
   record Loaded(String storeId, Revision revision, Revision compacted, List<Domain> objects, boolean created) {}
@@ -74,9 +78,11 @@ final class SqliteRevisions implements AutoCloseable {
   private final Object queryLock = new Object();
   private final Connection query; // guarded by queryLock
   private final Connection compactor; // compactor thread only
+  private final boolean created; // this open created virtrev.db: discard() removes it again
 
   private SqliteRevisions(Path dir, FileChannel lockChannel, FileLock lock, Connection writer, Connection reader,
-      Connection query, Connection compactor) {
+      Connection query, Connection compactor, boolean created) {
+    this.created = created;
     this.dir = dir;
     this.lockChannel = lockChannel;
     this.lock = lock;
@@ -92,11 +98,22 @@ final class SqliteRevisions implements AutoCloseable {
     T read(Connection c, long compacted) throws SQLException;
   }
 
+  /**
+   * Opens the store in {@code dir}, creating it only where there is none: a missing {@code dir}, or one
+   * that holds nothing but our lock file (and a file system's {@code lost+found}). An existing
+   * {@code virtrev.db} must be a SQLite database with our tables and no others; an empty (0-byte) one,
+   * a foreign database, or a directory with other files but no {@code virtrev.db} is refused before
+   * anything is written to it. The directory is created 0700, the database and lock files 0600 (SQLite
+   * gives its -wal and -shm files the database's mode; existing ones are narrowed too).
+   */
   static SqliteRevisions open(Path dir) {
     FileChannel ch = null;
+    List<Connection> opened = new ArrayList<>(4);
+    boolean created = false;
     try {
-      Files.createDirectories(dir);
-      ch = FileChannel.open(dir.resolve("virtrev.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      StoreFiles.createDirectory(dir);
+      ch = FileChannel.open(dir.resolve(LOCK_FILE),
+          java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), StoreFiles.OWNER_ONLY);
       FileLock lock;
       try {
         lock = ch.tryLock();
@@ -106,29 +123,62 @@ final class SqliteRevisions implements AutoCloseable {
       if (lock == null) {
         throw new StoreException("store " + dir + " is in use by another virtrevd (virtrev.lock is held)");
       }
-      String url = "jdbc:sqlite:" + dir.resolve(DB_FILE);
+      Path db = dir.resolve(DB_FILE);
+      if (Files.exists(db)) {
+        StoreFiles.checkOurs(dir, db);
+      } else {
+        StoreFiles.checkEmptyForNewStore(dir, LOCK_FILE);
+        Files.createFile(db, StoreFiles.OWNER_ONLY);
+        created = true;
+      }
+      String url = "jdbc:sqlite:" + db;
       Connection w = DriverManager.getConnection(url);
+      opened.add(w);
       try (Statement st = w.createStatement()) {
         st.execute("PRAGMA journal_mode=WAL");
         st.execute("PRAGMA synchronous=FULL");
         st.execute("PRAGMA busy_timeout=10000");
       }
+      StoreFiles.narrow(dir.resolve(LOCK_FILE), db, dir.resolve(DB_FILE + "-wal"), dir.resolve(DB_FILE + "-shm"));
       Connection r = reading(url);
+      opened.add(r);
       Connection q = reading(url);
+      opened.add(q);
       SQLiteConfig cc = new SQLiteConfig();
-      cc.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
       cc.setBusyTimeout(10000);
       // NORMAL is safe in WAL mode (no corruption, commits stay in order); the writer's next FULL
       // commit makes the compactor's frames durable as well.
       cc.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
       Connection c = DriverManager.getConnection(url, cc.toProperties());
-      return new SqliteRevisions(dir, ch, lock, w, r, q, c);
-    } catch (IOException e) {
-      closeQuietly(ch);
-      throw new StoreException("cannot open store in " + dir + ": " + e, e);
-    } catch (SQLException e) {
-      closeQuietly(ch);
-      throw unreadable(dir, e);
+      return new SqliteRevisions(dir, ch, lock, w, r, q, c, created);
+    } catch (IOException | SQLException | RuntimeException e) {
+      opened.forEach(SqliteRevisions::closeQuietly);
+      if (created) {
+        removeNew(dir, e);
+      }
+      closeQuietly(ch); // releases the lock, after a database this open created is gone again
+      if (e instanceof IOException) {
+        throw new StoreException("cannot open store in " + dir + ": " + e, e);
+      }
+      if (e instanceof SQLException) {
+        throw created ? cannotCreate(dir, e) : unreadable(dir, e);
+      }
+      throw (RuntimeException) e;
+    }
+  }
+
+  /**
+   * Removes the database files this process just created (a first start that failed half-way, e.g. on
+   * a full disk), so that the next start creates the store again instead of refusing what is left.
+   * The lock is still held: nobody else has touched them.
+   */
+  private static void removeNew(Path dir, Exception cause) {
+    for (String f : List.of(DB_FILE, DB_FILE + "-wal", DB_FILE + "-shm", DB_FILE + "-journal")) {
+      try {
+        Files.deleteIfExists(dir.resolve(f));
+      } catch (IOException e) {
+        cause.addSuppressed(e);
+      }
     }
   }
 
@@ -194,12 +244,14 @@ final class SqliteRevisions implements AutoCloseable {
         }
       }
       writer.commit();
+      // From here on every write transaction is explicit (BEGIN IMMEDIATE ... COMMIT, see commit).
+      writer.setAutoCommit(true);
       return new Loaded(meta.get("store_id"), revision, compacted, objects, created);
     } catch (SQLException | RuntimeException e) {
       if (e instanceof StoreException se) {
         throw se;
       }
-      throw unreadable(dir, e);
+      throw created ? cannotCreate(dir, e) : unreadable(dir, e);
     }
   }
 
@@ -214,6 +266,7 @@ final class SqliteRevisions implements AutoCloseable {
    * crosses it. Rows are deleted later by the compactor.
    */
   void commit(List<StoredEvent> events, Revision compactTo) throws SQLException {
+    begin(writer);
     try (PreparedStatement hist = writer.prepareStatement(
             "INSERT INTO history(revision, uuid, name, type, time_ms, prev_name, prev_state, json, state)"
                 + " VALUES (?,?,?,?,?,?,?,?,?)");
@@ -258,31 +311,126 @@ final class SqliteRevisions implements AutoCloseable {
       if (compactTo != null) {
         raiseMark(writer, compactTo);
       }
-      writer.commit();
+      exec(writer, "COMMIT");
     } catch (SQLException | RuntimeException e) {
-      try {
-        writer.rollback();
-      } catch (SQLException suppressed) {
-        e.addSuppressed(suppressed);
-      }
+      rollback(writer, e);
       throw e;
     }
   }
+
+  /**
+   * Whether the store can commit again: one write transaction that inserts a row of {@link #PROBE_BYTES}
+   * into {@code meta} and deletes it again, so it changes nothing a reader sees but needs new pages in
+   * the file and room in the WAL, as a commit of a typical domain does. The sync thread uses it to learn
+   * that a full disk has room again when it has nothing to commit.
+   */
+  void probe() throws SQLException {
+    begin(writer);
+    try (Statement st = writer.createStatement()) {
+      st.executeUpdate("INSERT INTO meta(key, value) VALUES ('probe', zeroblob(" + PROBE_BYTES + "))");
+      st.executeUpdate("DELETE FROM meta WHERE key = 'probe'");
+      exec(writer, "COMMIT");
+    } catch (SQLException | RuntimeException e) {
+      rollback(writer, e);
+      throw e;
+    }
+  }
+
+  /**
+   * The transactions on the write connection are explicit, not JDBC's: SQLite rolls a transaction back
+   * by itself when a statement fails with SQLITE_FULL, SQLITE_IOERR or SQLITE_NOMEM, and a driver that
+   * still believes it is inside one would run the next statements in autocommit mode, each committed
+   * on its own. Here a failed statement ends the transaction ({@link #rollback}); the next one starts
+   * with {@code BEGIN IMMEDIATE}, which also finds a transaction that was left open (a COMMIT that
+   * failed): that one is rolled back first, so no write ever lands outside a transaction.
+   */
+  private static void begin(Connection c) throws SQLException {
+    try {
+      exec(c, "BEGIN IMMEDIATE");
+    } catch (SQLException e) {
+      if (!String.valueOf(e.getMessage()).contains("within a transaction")) {
+        throw e;
+      }
+      exec(c, "ROLLBACK");
+      exec(c, "BEGIN IMMEDIATE");
+    }
+  }
+
+  /** Ends a failed transaction, unless SQLite already rolled it back itself. */
+  private static void rollback(Connection c, Exception cause) {
+    try {
+      exec(c, "ROLLBACK");
+    } catch (SQLException e) {
+      if (!String.valueOf(e.getMessage()).contains("no transaction is active")) {
+        cause.addSuppressed(e);
+      }
+    }
+  }
+
+  private static void exec(Connection c, String sql) throws SQLException {
+    try (Statement st = c.createStatement()) {
+      st.execute(sql);
+    }
+  }
+
+  /** The revision the file holds ({@code meta.revision}), read on the write connection (sync thread). */
+  long committedRevision() throws SQLException {
+    try (Statement st = writer.createStatement();
+        ResultSet rs = st.executeQuery("SELECT value FROM meta WHERE key = 'revision'")) {
+      rs.next();
+      return Long.parseLong(rs.getString(1));
+    }
+  }
+
+  /**
+   * The history rows after {@code after} up to the file's revision, with their objects, in order, and
+   * the file's compacted mark: what the file holds that the store has not published (sync thread, on
+   * the write connection, in one read transaction).
+   */
+  Catchup committedAfter(long after) throws SQLException {
+    exec(writer, "BEGIN");
+    try (Statement st = writer.createStatement();
+        PreparedStatement rows = writer.prepareStatement(
+            "SELECT revision, type, time_ms, json, prev_name, prev_state FROM history WHERE revision > ?"
+                + " AND revision <= ? ORDER BY revision")) {
+      Map<String, String> meta = new java.util.HashMap<>();
+      try (ResultSet rs = st.executeQuery("SELECT key, value FROM meta")) {
+        while (rs.next()) {
+          meta.put(rs.getString(1), rs.getString(2));
+        }
+      }
+      long upTo = parseLong(meta, "revision");
+      rows.setLong(1, after);
+      rows.setLong(2, upTo);
+      List<StoredEvent> out = new ArrayList<>();
+      try (ResultSet rs = rows.executeQuery()) {
+        while (rs.next()) {
+          out.add(event(rs));
+        }
+      }
+      exec(writer, "COMMIT");
+      return new Catchup(out, Revision.of(upTo), Revision.of(parseLong(meta, "compacted")));
+    } catch (SQLException | RuntimeException e) {
+      rollback(writer, e);
+      throw e;
+    }
+  }
+
+  /** What {@link #committedAfter} found: the rows, the file's revision and its compacted mark. */
+  record Catchup(List<StoredEvent> events, Revision revision, Revision compacted) {}
 
   /**
    * Compactor: records {@code upTo} as the compacted revision (its own short transaction, before any
    * row is deleted, so that readers stop looking below it first).
    */
   void markCompacted(Revision upTo) throws SQLException {
-    compactor.setAutoCommit(false);
+    begin(compactor);
     try {
       raiseMark(compactor, upTo);
-      compactor.commit();
+      exec(compactor, "COMMIT");
     } catch (SQLException | RuntimeException e) {
-      compactor.rollback();
+      rollback(compactor, e);
       throw e;
-    } finally {
-      compactor.setAutoCommit(true);
     }
   }
 
@@ -304,7 +452,7 @@ final class SqliteRevisions implements AutoCloseable {
    * @return the highest revision the chunk covered, or -1 if no row is left after {@code after}
    */
   long compactChunk(long after, long upTo, int chunk) throws SQLException {
-    compactor.setAutoCommit(false);
+    begin(compactor);
     try (PreparedStatement edge = compactor.prepareStatement(
             "SELECT MAX(revision) FROM (SELECT revision FROM history WHERE revision > ? AND revision <= ?"
                 + " ORDER BY revision LIMIT ?)");
@@ -320,7 +468,7 @@ final class SqliteRevisions implements AutoCloseable {
         rs.next();
         hi = rs.getLong(1);
         if (rs.wasNull()) {
-          compactor.commit();
+          exec(compactor, "COMMIT");
           return -1;
         }
       }
@@ -328,13 +476,11 @@ final class SqliteRevisions implements AutoCloseable {
       del.setLong(2, hi);
       del.setLong(3, upTo);
       del.executeUpdate();
-      compactor.commit();
+      exec(compactor, "COMMIT");
       return hi;
     } catch (SQLException | RuntimeException e) {
-      compactor.rollback();
+      rollback(compactor, e);
       throw e;
-    } finally {
-      compactor.setAutoCommit(true);
     }
   }
 
@@ -626,12 +772,31 @@ final class SqliteRevisions implements AutoCloseable {
     }
   }
 
+  /**
+   * Tests only: simulates a full disk. Limits the write connection's database to {@code maxPages} pages
+   * (SQLite's {@code max_page_count}; never below what the file already has, so {@code 1} means "no
+   * page more"), which makes a commit that needs a new page fail with SQLITE_FULL exactly as a full
+   * file system does; a large value lifts the limit. Call it while no commit is in flight.
+   */
+  void limitPages(long maxPages) {
+    try (Statement st = writer.createStatement()) {
+      st.execute("PRAGMA max_page_count = " + Math.max(1, Math.min(maxPages, 0xFFFFFFFEL)));
+    } catch (SQLException e) {
+      throw new StoreException("cannot set max_page_count: " + e.getMessage(), e);
+    }
+  }
+
   /** How many history reads watchers made on the database (not served by the page cache). */
   long historyReads() {
     return historyReads.sum();
   }
 
-  private static StoreException unreadable(Path dir, Exception e) {
+  private static StoreException cannotCreate(Path dir, Exception e) {
+    return new StoreException("cannot create a store in " + dir + " (" + e.getMessage() + "); nothing is left"
+        + " behind, the next start tries again", e);
+  }
+
+  static StoreException unreadable(Path dir, Exception e) {
     return new StoreException("store " + dir + " is not a readable virtrev store (" + e.getMessage()
         + "); refusing to start. Move it aside to start with a new, empty store.", e);
   }
@@ -700,8 +865,25 @@ final class SqliteRevisions implements AutoCloseable {
     }
   }
 
+  /**
+   * Closes, and if this open created the store (an empty one: {@link #load} failed or the store could
+   * not start), removes its files before the lock is released.
+   */
+  void discard(Exception cause) {
+    closeConnections();
+    if (created) {
+      removeNew(dir, cause);
+    }
+    releaseLock();
+  }
+
   @Override
   public void close() {
+    closeConnections();
+    releaseLock();
+  }
+
+  private void closeConnections() {
     synchronized (readLock) {
       closeQuietly(reader);
     }
@@ -710,6 +892,9 @@ final class SqliteRevisions implements AutoCloseable {
     }
     closeQuietly(compactor);
     closeQuietly(writer);
+  }
+
+  private void releaseLock() {
     try {
       lock.release();
     } catch (IOException ignored) {

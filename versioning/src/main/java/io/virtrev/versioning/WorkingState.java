@@ -53,21 +53,42 @@ final class WorkingState {
   }
 
   private StoredEvent apply(ChangeDetector.Change c) {
-    Domain d = c.object();
+    Domain old = put(c.type(), c.object());
+    StoredEvent e = StoredEvent.of(c.type(), c.object(), old, clock.instant());
+    events.add(e);
+    return e;
+  }
+
+  /**
+   * Applies an event that is already committed (read back from the file), as it is: it must carry the
+   * next revision. It is not added to {@link #events()} (nothing to commit).
+   */
+  void replay(StoredEvent e) {
+    if (e.revision().value() != revision + 1) {
+      throw new IllegalStateException("revision " + e.revision() + " does not follow " + revision);
+    }
+    put(e.type(), e.object());
+  }
+
+  /** The revision of the state as it is now. */
+  long revision() {
+    return revision;
+  }
+
+  /** Puts {@code d} (or removes it, for DELETED) and moves to its revision; returns the object it replaced. */
+  private Domain put(String type, Domain d) {
     Domain old = byUuid.get(d.uuid());
     if (old != null && d.uuid().equals(uuidByName.get(old.name()))) {
       uuidByName = uuidByName.minus(old.name());
     }
-    if (c.type().equals(WatchEvent.DELETED)) {
+    if (type.equals(WatchEvent.DELETED)) {
       byUuid = byUuid.minus(d.uuid());
     } else {
       byUuid = byUuid.plus(d.uuid(), d);
       uuidByName = uuidByName.plus(d.name(), d.uuid());
     }
     revision = d.resourceVersion().value();
-    StoredEvent e = StoredEvent.of(c.type(), d, old, clock.instant());
-    events.add(e);
-    return e;
+    return old;
   }
 
   List<StoredEvent> events() {

@@ -68,7 +68,7 @@ class HistoryReadTest {
       perEvent = probe.observe(U1, obs(U1, "bulk", 33, "shutoff"), List.of()).get().orElseThrow().retainedBytes();
     }
     // Room for 5 events of this size (the count limit stays far away).
-    StoreConfig cfg = StoreConfig.defaults(dir).withEventLogBytes(5 * perEvent + perEvent / 2);
+    StoreConfig cfg = StoreConfig.defaults(dir.resolve("store")).withEventLogBytes(5 * perEvent + perEvent / 2);
     try (DomainStore s = DomainStore.open(cfg)) {
       long last = commit(s, U1, 40, 32);
       assertThat(s.eventLog().size()).isEqualTo(5);
