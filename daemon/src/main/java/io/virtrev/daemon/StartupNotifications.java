@@ -26,6 +26,7 @@ final class StartupNotifications implements ReconcilerObserver {
   private final Supplier<Readiness> readiness;
   private String lastStatus; // guarded by this
   private boolean stopped; // guarded by this: after STOPPING=1 nothing else is sent
+  private boolean readySent; // guarded by this
 
   StartupNotifications(ServiceNotifier notifier, Supplier<Readiness> readiness) {
     this.notifier = notifier;
@@ -35,18 +36,26 @@ final class StartupNotifications implements ReconcilerObserver {
   @Override
   public synchronized void resynced(ResyncResult r) {
     if (r.initial() && !stopped) {
+      readySent = true;
+      lastStatus = null;
       notifier.send("READY=1\nSTATUS=ready: initial sync finished: " + r.domains() + " domains, " + r.changes()
           + " changes, took " + TimeUnit.NANOSECONDS.toMillis(r.nanos()) + " ms");
     }
   }
 
-  /** Sends the reason for not being ready when it changed; nothing while ready (READY=1 set the status). */
+  /**
+   * Sends the reason for not being ready when it changed, and {@code STATUS=ready} when the daemon is
+   * ready again after READY=1 (e.g. the store commits again after a full disk: no new initial sync).
+   */
   synchronized void poll() {
     if (stopped) {
       return;
     }
     Readiness r = readiness.get();
     if (r.ready()) {
+      if (lastStatus != null && readySent) {
+        notifier.send("STATUS=ready");
+      }
       lastStatus = null;
       return;
     }

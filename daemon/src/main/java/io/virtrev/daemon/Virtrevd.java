@@ -225,7 +225,7 @@ public final class Virtrevd implements AutoCloseable {
     notifications.stopping();
     server.close();
     reconciler.close();
-    timers.shutdownNow();
+    timers.shutdown(); // not shutdownNow: an interrupt would close the audit file's channel under a summary
     blocking.shutdown();
     try {
       blocking.awaitTermination(5, TimeUnit.SECONDS);

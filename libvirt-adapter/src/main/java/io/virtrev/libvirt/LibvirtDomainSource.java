@@ -103,26 +103,21 @@ public final class LibvirtDomainSource implements DomainSource {
   /** Also empty for a string that is not a uuid: no domain can have it. */
   @Override
   public Optional<DomainObservation> get(String uuid) {
-    if (!isUuid(uuid)) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(current().call(connect -> DomainReader.lookupAndRead(connect, uuid)));
-    } catch (SourceException e) {
-      if (e.kind() == SourceException.Kind.NOT_FOUND) {
-        return Optional.empty();
-      }
-      throw e;
-    }
+    return lookup(uuid, connect -> DomainReader.lookupAndRead(connect, uuid));
   }
 
   @Override
   public Optional<String> secureConfigXml(String uuid) {
+    return lookup(uuid, connect -> DomainReader.lookupAndReadSecureConfig(connect, uuid));
+  }
+
+  /** {@code read} of the domain {@code uuid}; empty if there is none (or {@code uuid} is not one). */
+  private <T> Optional<T> lookup(String uuid, Session.Call<T> read) {
     if (!isUuid(uuid)) {
       return Optional.empty();
     }
     try {
-      return Optional.of(current().call(connect -> DomainReader.lookupAndReadSecureConfig(connect, uuid)));
+      return Optional.of(current().call(read));
     } catch (SourceException e) {
       if (e.kind() == SourceException.Kind.NOT_FOUND) {
         return Optional.empty();

@@ -286,8 +286,10 @@ public final class Reconciler implements SourceListener, AutoCloseable {
         tasks.clear();
         resync = resyncDue(nextResync);
         if (resync && !connected) {
-          // Nothing can be read now; onConnected() asks for the resync again.
+          // Nothing can be read now; onConnected() asks for the resync again (left set, the request
+          // would keep resyncDue true and this loop spinning until then).
           nextResync = System.nanoTime() + config.resyncPeriod().toNanos();
+          resyncRequested = false;
           resync = false;
           pending = new LinkedHashMap<>();
         } else if (resync) {

@@ -91,10 +91,11 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
   /** A complete response was written (by {@link Responses}): the next pipelined request may go. */
   void responded(ChannelHandlerContext ctx) {
-    busy = false;
     FullHttpRequest next = waiting.poll();
+    // Still busy until next is handled: a request read in between queues behind it, in order.
+    busy = next != null;
     ReadPause pause = ctx.pipeline().get(ReadPause.class);
-    if (pause != null) {
+    if (pause != null && waiting.size() < api.http().connections().maxPipelined()) {
       pause.resume();
     }
     if (next != null) {
@@ -102,6 +103,8 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         try {
           if (watch == null && ctx.channel().isActive()) {
             handle(ctx, next);
+          } else {
+            busy = false;
           }
         } finally {
           next.release();
