@@ -74,19 +74,9 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       route(ctx, req);
     } catch (RuntimeException e) {
       Responses.failure(ctx, req, e);
-      if (!req.method().equals(HttpMethod.GET) && !req.method().equals(HttpMethod.HEAD)) {
-        int code = e instanceof ApiException a ? a.reason().httpCode() : 500;
-        api.audit().refused(client(ctx.channel()), identity, req.method().name(), req.uri(), code, e.getMessage());
-      }
+      int code = e instanceof ApiException a ? a.reason().httpCode() : 500;
+      api.audit().refusedRequest(ctx.channel(), identity, req, code, e.getMessage());
     }
-  }
-
-  /** Who is on the other end, for counting refusals: the peer's IP address, or the UNIX socket's path. */
-  static String client(io.netty.channel.Channel ch) {
-    if (ch.remoteAddress() instanceof java.net.InetSocketAddress a) {
-      return a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress();
-    }
-    return "unix:" + ch.localAddress();
   }
 
   /** A complete response was written (by {@link Responses}): the next pipelined request may go. */

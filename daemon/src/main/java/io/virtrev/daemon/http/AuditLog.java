@@ -1,5 +1,7 @@
 package io.virtrev.daemon.http;
 
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpRequest;
 import io.virtrev.api.Json;
 import io.virtrev.daemon.security.Identity;
 import java.io.IOException;
@@ -105,6 +107,25 @@ public final class AuditLog implements AutoCloseable {
     if (refusals.admit(client)) {
       write(client, who, method, uri, status, null, null, null, error);
     }
+  }
+
+  /**
+   * {@link #refused} for a request refused on {@code ch} with {@code status}, if it is a mutation (any
+   * method but GET and HEAD: reads are not audited); the client is the peer's address or the socket.
+   */
+  void refusedRequest(Channel ch, Identity who, HttpRequest req, int status, String error) {
+    String method = req.method().name();
+    if (!method.equals("GET") && !method.equals("HEAD")) {
+      refused(client(ch), who, method, req.uri(), status, error);
+    }
+  }
+
+  /** Who is on the other end, for counting refusals: the peer's IP address, or the UNIX socket's path. */
+  static String client(Channel ch) {
+    if (ch.remoteAddress() instanceof java.net.InetSocketAddress a) {
+      return a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress();
+    }
+    return "unix:" + ch.localAddress();
   }
 
   /** Ends a refusal interval: one {@code refused} summary per client refused more than once in it. */

@@ -3,7 +3,6 @@ package io.virtrev.daemon.http;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -104,10 +103,7 @@ final class RequestGate extends ChannelDuplexHandler {
     if (failed == null) {
       ctx.fireChannelRead(msg);
     } else if (aloneInFlight(ctx)) {
-      if (!req.method().equals(HttpMethod.GET) && !req.method().equals(HttpMethod.HEAD)) {
-        api.audit().refused(ApiHandler.client(ctx.channel()), who, req.method().name(), req.uri(),
-            failed.reason().httpCode(), failed.getMessage());
-      }
+      api.audit().refusedRequest(ctx.channel(), who, req, failed.reason().httpCode(), failed.getMessage());
       refuse(ctx, req, msg, failed);
     } else {
       req.headers().remove(HttpHeaderNames.EXPECT); // no 100 Continue: ApiHandler answers it in order

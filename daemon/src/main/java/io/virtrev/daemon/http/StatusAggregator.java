@@ -10,7 +10,6 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.FullHttpMessage;
 import io.netty.handler.codec.http.HttpMessage;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpObjectAggregator;
@@ -62,10 +61,9 @@ final class StatusAggregator extends HttpObjectAggregator {
   private FullHttpResponse tooLarge(Channel ch, HttpMessage oversized) {
     ApiException tooLarge = new ApiException(ApiException.Reason.REQUEST_ENTITY_TOO_LARGE,
         "request body is larger than the limit of " + max + " bytes");
-    if (oversized instanceof HttpRequest req && !req.method().equals(HttpMethod.GET)
-        && !req.method().equals(HttpMethod.HEAD)) {
-      audit.refused(ApiHandler.client(ch), ch.attr(Security.CONNECTION_IDENTITY).get(),
-          req.method().name(), req.uri(), tooLarge.reason().httpCode(), tooLarge.getMessage());
+    if (oversized instanceof HttpRequest req) {
+      audit.refusedRequest(ch, ch.attr(Security.CONNECTION_IDENTITY).get(), req, tooLarge.reason().httpCode(),
+          tooLarge.getMessage());
     }
     byte[] body = Json.bytes(tooLarge.toStatus());
     FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
