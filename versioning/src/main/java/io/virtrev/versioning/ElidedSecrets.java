@@ -50,6 +50,16 @@ final class ElidedSecrets {
   private ElidedSecrets() {}
 
   /**
+   * Whether a definition read without secrets ({@code configXml}: what the store holds) has an element
+   * libvirt could have elided a secret from: a {@code <graphics>}, or a disk source with a
+   * {@code protocol} (network disks carry cookies). False means the secure read can be skipped: there is
+   * nothing it could add. Textual and conservative: a false "true" only costs that read.
+   */
+  static boolean mayHaveElided(String configXml) {
+    return configXml.contains("<graphics") || configXml.contains("protocol=");
+  }
+
+  /**
    * @param secureXml the current definition with its secrets (libvirt's SECURE|INACTIVE read)
    * @param clientXml the definition the client sent (already checked by {@link DomainXmlInspector})
    * @return {@code clientXml} itself if there is nothing to carry, else it with the secrets put back

@@ -89,9 +89,11 @@ public final class Mutations {
         throw bad("the XML names the domain \"" + id.name() + "\" but it is \"" + cur.name()
             + "\": renaming through an update is not supported");
       }
-      reobserve(cur.uuid(), pre);
+      Optional<DomainObservation> now = reobserve(cur.uuid(), pre);
       List<String> warnings = new ArrayList<>(1);
-      DomainObservation stored = define(withSecrets(cur.uuid(), xml, warnings), validation, warnings);
+      String toDefine = now.isPresent() && ElidedSecrets.mayHaveElided(now.get().configXml())
+          ? withSecrets(cur.uuid(), xml, warnings) : xml;
+      DomainObservation stored = define(toDefine, validation, warnings);
       return commit(cur.uuid(), Optional.of(stored)).withWarnings(warnings);
     });
   }
@@ -163,10 +165,14 @@ public final class Mutations {
         "domain \"" + nameOrUuid + "\" not found", Map.of("name", nameOrUuid, "kind", "domains"), null));
   }
 
-  /** Step 1: re-read, commit an out-of-band change if any, and let the writer decide the precondition. */
-  private void reobserve(String uuid, Precondition pre) {
+  /**
+   * Step 1: re-read, commit an out-of-band change if any, and let the writer decide the precondition.
+   * Returns what was read.
+   */
+  private Optional<DomainObservation> reobserve(String uuid, Precondition pre) {
     Optional<DomainObservation> now = call(() -> source.get(uuid));
     beforeLibvirt(store.observeAndCheck(uuid, now.orElse(null), pre));
+    return now;
   }
 
   /** Refuses (503, libvirt untouched) while the store cannot commit. */

@@ -24,6 +24,16 @@ class ElidedSecretsTest {
 
   private static final String COOKIES = "<cookies><cookie name='sess'>SECRETCOOKIE</cookie></cookies>";
 
+  /** The secure read is skipped only for a definition where libvirt has nowhere to elide a secret from. */
+  @Test
+  void theSecureReadIsSkippedOnlyWhereNothingCanHaveBeenElided() {
+    assertThat(ElidedSecrets.mayHaveElided(domain("<graphics type='vnc' port='-1'/>"))).isTrue();
+    assertThat(ElidedSecrets.mayHaveElided(domain("<graphics type='spice' autoport='yes'/>"))).isTrue();
+    assertThat(ElidedSecrets.mayHaveElided(domain(disk("hdc", "/x.iso", "")))).as("a network disk: cookies").isTrue();
+    assertThat(ElidedSecrets.mayHaveElided(domain("<serial type='null'/><memballoon model='none'/>"
+        + "<disk type='file' device='cdrom'><target dev='hdc' bus='ide'/><readonly/></disk>"))).isFalse();
+  }
+
   @Test
   void withoutSecretsTheClientsXmlIsDefinedByteForByte() {
     String client = domain("<graphics type='vnc' port='-1'/>") + "\n<!-- kept -->";
