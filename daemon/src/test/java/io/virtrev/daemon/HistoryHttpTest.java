@@ -32,26 +32,32 @@ class HistoryHttpTest {
   @BeforeEach
   void start() throws Exception {
     d = FakeDaemon.start(dir, c -> c.withStore(c.store().withHistoryRetention(1000)));
-    web = d.source.defineTiny("web-1");
-    step();
-    db = d.source.defineTiny("db-1");
-    step();
-    d.source.redefine(web, 64);
-    step();
-    d.source.start(web);
-    step();
-    d.source.undefine(db);
-    step();
-    d.source.redefine(web, 128);
-    step();
+    web = step(() -> d.source.defineTiny("web-1"));
+    db = step(() -> d.source.defineTiny("db-1"));
+    step(() -> d.source.redefine(web, 64));
+    step(() -> d.source.start(web));
+    step(() -> d.source.undefine(db));
+    step(() -> d.source.redefine(web, 128));
   }
 
-  /** Waits for the change just made to commit and records the list at that revision. */
-  private void step() {
+  private void step(Runnable change) {
+    step(() -> {
+      change.run();
+      return null;
+    });
+  }
+
+  /**
+   * Makes a change, waits for it to commit and records the list at that revision. The revision is read
+   * before the change: read after it, it may already include the change, and the wait would never end.
+   */
+  private <T> T step(java.util.function.Supplier<T> change) {
     long before = d.revision();
+    T result = change.get();
     await().atMost(WAIT).until(() -> d.revision() > before);
     JsonNode l = ok(d.api.get("/api/v1/domains"));
     listAt.put(l.at("/metadata/resourceVersion").asLong(), l);
+    return result;
   }
 
   @AfterEach
