@@ -99,7 +99,13 @@ public final class Virtrevd implements AutoCloseable {
       StartupNotifications notifications = new StartupNotifications(notifier, reconciler::readiness);
       AtomicInteger n = new AtomicInteger();
       blocking = Executors.newFixedThreadPool(2, r -> daemonThread(r, "history-reader-" + n.incrementAndGet()));
-      timers = Executors.newSingleThreadScheduledExecutor(r -> daemonThread(r, "daemon-timers"));
+      // On close, shutdown() drops what is scheduled (periodic and delayed alike) and lets a running task
+      // finish: an interrupt would close the audit file's channel under a refusal summary.
+      java.util.concurrent.ScheduledThreadPoolExecutor t = new java.util.concurrent.ScheduledThreadPoolExecutor(1,
+          r -> daemonThread(r, "daemon-timers"));
+      t.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+      t.setRemoveOnCancelPolicy(true);
+      timers = t;
       AtomicInteger watchers = new AtomicInteger();
       HttpMetrics metrics = HttpMetrics.NONE;
       if (access.metrics()) {
@@ -225,7 +231,7 @@ public final class Virtrevd implements AutoCloseable {
     notifications.stopping();
     server.close();
     reconciler.close();
-    timers.shutdown(); // not shutdownNow: an interrupt would close the audit file's channel under a summary
+    timers.shutdown(); // not shutdownNow: see where timers is made
     blocking.shutdown();
     try {
       blocking.awaitTermination(5, TimeUnit.SECONDS);
