@@ -144,6 +144,14 @@ class ApiGroupHttpTest {
       ApiClient.Response del = d.api.send("DELETE", "/api/v1/domains/db%201", null, null);
       assertThat(del.status()).as(del.body()).isEqualTo(200);
       assertStatus(d.api.get(GROUP + "/db%201"), 404, "NotFound", "domain \"db 1\" not found");
+
+      // Metrics keep the group and the alias apart, each under its template.
+      String metrics = d.api.get("/metrics").body();
+      assertThat(metrics).contains("code=\"200\",method=\"GET\",route=\"/apis/virtrev.io/v1/domains/{id}\"}")
+          .contains("code=\"200\",method=\"DELETE\",route=\"/api/v1/domains/{id}\"}")
+          .contains("code=\"200\",method=\"GET\",route=\"/apis/virtrev.io/v1/domains/{id}/history\"}")
+          .contains("code=\"200\",method=\"GET\",route=\"/api/v1/domains/{id}/history\"}")
+          .contains("code=\"200\",method=\"POST\",route=\"/apis/virtrev.io/v1/domains/{id}/{action}\"}");
     }
   }
 

@@ -137,7 +137,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       case "/apis" -> discovery(ctx, req, Discovery.GROUPS);
       case "/apis/" + ApiGroup.GROUP -> discovery(ctx, req, Discovery.GROUP);
       case ApiGroup.ROOT -> discovery(ctx, req, Discovery.RESOURCES);
-      case "/version" -> discovery(ctx, req, Discovery.version(ApiHandler.class.getPackage().getImplementationVersion()));
+      case "/version" -> discovery(ctx, req, Discovery.VERSION);
       case DOMAINS -> {
         allow(req, HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST);
         if (req.method().equals(HttpMethod.POST)) {

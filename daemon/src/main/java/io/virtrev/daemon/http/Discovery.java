@@ -40,6 +40,8 @@ final class Discovery {
   static final ApiGroupDoc GROUP = group();
   static final ApiGroupList GROUPS = new ApiGroupList("APIGroupList", "v1", List.of(GROUP));
   static final ApiResourceList RESOURCES = resources();
+  /** This build's version: the jar manifest's Implementation-Version (set by Maven). */
+  static final VersionInfo VERSION = version(Discovery.class.getPackage().getImplementationVersion());
 
   private Discovery() {}
 

@@ -85,6 +85,13 @@ class KubectlIT {
       assertThat(created.status()).as(created.body()).isEqualTo(201);
       exercise(d, name, uuid, "65536");
       assertThat(get(d, name).status()).as("gone through the API").isEqualTo(404);
+
+      JsonNode version = kubectl(kubeconfig, "version", "-o", "json").ok().json();
+      String built;
+      try (java.util.jar.JarFile jar = new java.util.jar.JarFile(System.getProperty("virtrev.jar", "target/virtrevd.jar"))) {
+        built = jar.getManifest().getMainAttributes().getValue("Implementation-Version");
+      }
+      assertThat(version.at("/serverVersion/gitVersion").asText()).isEqualTo("v" + built);
     }
   }
 
