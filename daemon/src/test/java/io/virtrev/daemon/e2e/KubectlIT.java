@@ -124,6 +124,19 @@ class KubectlIT {
     }
   }
 
+  /** The default loopback daemon (plain http, no authentication): the script's file needs nothing else. */
+  @Test
+  void anOpenLoopbackDaemonNeedsNoCredentials() throws Exception {
+    try (DaemonProcess d = DaemonProcess.startOn("test:///default", dir.resolve("data"))) {
+      Path open = dir.resolve("open.kubeconfig");
+      Host.Result r = Host.run(30, "sh", "-c", Host.script("kubeconfig.sh") + " --server http://127.0.0.1:" + d.port
+          + " > " + open);
+      assertThat(r.exit()).as(r.output()).isZero();
+      Run list = kubectl(open, "get", "domains", "-o", "name").ok();
+      assertThat(list.out()).isEqualTo("domain.virtrev.io/test\n"); // the test driver's one domain
+    }
+  }
+
   /** kubectl drops a token and client certificates over plain http: the script refuses to write such a file. */
   @Test
   void theScriptRefusesCredentialsOverPlainHttp() {
