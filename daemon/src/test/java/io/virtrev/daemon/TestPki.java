@@ -30,8 +30,11 @@ public final class TestPki {
     openssl("pkcs8", "-topk8", "-nocrypt", "-in", dir.resolve("server.rawkey").toString(), "-out", serverKey.toString());
   }
 
-  /** Issues a client certificate with {@code subject} (e.g. {@code /O=Example/CN=platform}); its PKCS#12 path. */
-  Path client(String name, String subject) {
+  /**
+   * Issues a client certificate with {@code subject} (e.g. {@code /O=Example/CN=platform}); its PKCS#12 path.
+   * The PEM certificate and key are {@code dir/<name>.pem} and {@code dir/<name>.rawkey}.
+   */
+  public Path client(String name, String subject) {
     issue(name, subject, null);
     Path p12 = dir.resolve(name + ".p12");
     openssl("pkcs12", "-export", "-in", dir.resolve(name + ".pem").toString(), "-inkey",

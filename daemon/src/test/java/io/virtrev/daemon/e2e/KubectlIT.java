@@ -124,6 +124,28 @@ class KubectlIT {
     }
   }
 
+  /** A client certificate from the kubeconfig authenticates; its DN rule's role (read) is enforced. */
+  @Test
+  void aClientCertificateFromTheKubeconfigAuthenticatesWithItsRole() throws Exception {
+    pki.client("reader", "/CN=kubectl-reader/O=Example");
+    try (DaemonProcess d = DaemonProcess.startTls("test:///default", dir.resolve("data"), pki.sslContext(null),
+        "--tls-cert", pki.serverCert.toString(), "--tls-key", pki.serverKey.toString(),
+        "--tls-client-ca", pki.caCert.toString(), "--tls-client-dn", "read:CN=kubectl-reader,O=Example")) {
+      Path certs = dir.resolve("cert.kubeconfig");
+      Host.Result r = Host.run(30, "sh", "-c", Host.script("kubeconfig.sh") + " --server https://127.0.0.1:" + d.port
+          + " --ca " + pki.caCert + " --client-cert " + pki.dir.resolve("reader.pem") + " --client-key "
+          + pki.dir.resolve("reader.rawkey") + " > " + certs);
+      assertThat(r.exit()).as(r.output()).isZero();
+      assertThat(kubectl(certs, "get", "dom", "test", "-o", "json").ok().json().at("/metadata/name").asText())
+          .isEqualTo("test");
+      Run delete = kubectl(certs, "delete", "domain", "test");
+      assertThat(delete.exit()).isNotZero();
+      assertThat(delete.err()).contains("Error from server (Forbidden)").contains("has role read")
+          .contains("needs write");
+      assertThat(kubectl(certs, "get", "dom", "-o", "name").ok().out()).isEqualTo("domain.virtrev.io/test\n");
+    }
+  }
+
   /** The default loopback daemon (plain http, no authentication): the script's file needs nothing else. */
   @Test
   void anOpenLoopbackDaemonNeedsNoCredentials() throws Exception {
