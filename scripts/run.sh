@@ -23,11 +23,13 @@ cat >&2 <<TXT
 
 virtrevd is starting on http://$listen  (Ctrl-C stops it). Try, in another terminal:
   curl -s http://$listen/readyz
-  curl -s http://$listen/api/v1/domains | python3 -m json.tool
-  curl -s http://$listen/api/v1/domains/virtrev-demo-1 -H 'Accept: application/xml'
-  RV=\$(curl -s http://$listen/api/v1/domains | python3 -c 'import json,sys; print(json.load(sys.stdin)["metadata"]["resourceVersion"])')
-  curl -sN "http://$listen/api/v1/domains?watch=true&resourceVersion=\$RV"
+  curl -s http://$listen/apis/virtrev.io/v1/domains | python3 -m json.tool
+  curl -s http://$listen/apis/virtrev.io/v1/domains/virtrev-demo-1 -H 'Accept: application/xml'
+  RV=\$(curl -s http://$listen/apis/virtrev.io/v1/domains | python3 -c 'import json,sys; print(json.load(sys.stdin)["metadata"]["resourceVersion"])')
+  curl -sN "http://$listen/apis/virtrev.io/v1/domains?watch=true&resourceVersion=\$RV"
   virsh -c qemu:///system suspend virtrev-demo-1   # ... and watch the MODIFIED event arrive
+  scripts/kubeconfig.sh --server http://$listen > virtrev.kubeconfig   # kubectl: see docs/clients.md
+  kubectl --kubeconfig virtrev.kubeconfig get domains
 
 TXT
 exec java -jar daemon/target/virtrevd.jar "$@"

@@ -12,6 +12,11 @@ if ! command -v promtool >/dev/null 2>&1; then
   echo "[test] installing promtool (prometheus)" >&2
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null
 fi
+# kubectl (Debian's kubernetes-client) drives the daemon through a kubeconfig in KubectlIT.
+if ! command -v kubectl >/dev/null 2>&1; then
+  echo "[test] installing kubectl (kubernetes-client)" >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends kubernetes-client >/dev/null
+fi
 # Tests against libvirtd fail (rather than skip) when it does not answer.
 export VIRTREV_REQUIRE_LIBVIRTD=true
 exec mvn -B verify "$@"

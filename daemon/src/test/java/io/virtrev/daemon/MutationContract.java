@@ -287,7 +287,7 @@ abstract class MutationContract {
     ApiClient.Response r = api().send("POST", "/api/v1/domains", "application/xml",
         DomainXml.tiny(n, UUID.randomUUID().toString(), 32));
     assertThat(r.status()).as(r.body()).isEqualTo(201);
-    assertThat(r.header("location")).isEqualTo("/api/v1/domains/" + base + "%20sp%25%C3%BC%E2%82%AC%2B");
+    assertThat(r.header("location")).isEqualTo("/apis/virtrev.io/v1/domains/" + base + "%20sp%25%C3%BC%E2%82%AC%2B");
     ApiClient.Response got = api().get(r.header("location"));
     assertThat(got.status()).as(got.body()).isEqualTo(200);
     assertThat(got.json().at("/metadata/name").asText()).isEqualTo(n);
@@ -300,7 +300,7 @@ abstract class MutationContract {
     String uuid = UUID.randomUUID().toString();
     long rev = revision();
     ApiClient.Response r = api().send("POST", "/api/v1/domains", "application/xml", DomainXml.tiny(n, uuid, 32));
-    assertStatus(r, 422, "Invalid", "at most 3542 fit in a request line of 4096 bytes");
+    assertStatus(r, 422, "Invalid", "at most 3530 fit in a request line of 4096 bytes");
     assertThat(r.json().at("/details/causes/0/field").asText()).isEqualTo("metadata.name");
     assertThat(revision()).isEqualTo(rev);
     assertThat(api().get("/api/v1/domains/" + uuid).status()).isEqualTo(404);
@@ -320,7 +320,7 @@ abstract class MutationContract {
     ApiClient.Response r = api().send("POST", "/api/v1/domains", "application/xml", DomainXml.tiny(n, uuid, 32),
         "If-None-Match", "*");
     assertThat(r.status()).as(r.body()).isEqualTo(201);
-    assertThat(r.header("location")).isEqualTo("/api/v1/domains/" + n);
+    assertThat(r.header("location")).isEqualTo("/apis/virtrev.io/v1/domains/" + n);
     assertThat(r.json().at("/metadata/resourceVersion").asLong()).isEqualTo(before + 1);
     assertThat(r.json().at("/metadata/uuid").asText()).isEqualTo(uuid);
     assertThat(r.header("etag")).isEqualTo("\"" + (before + 1) + "\"");

@@ -13,13 +13,13 @@ import javax.net.ssl.TrustManagerFactory;
  * A throwaway PKI made with the openssl command line: a CA, a server certificate for 127.0.0.1, and
  * client certificates with chosen subjects; plus JDK SSLContexts for clients.
  */
-final class TestPki {
-  final Path dir;
-  final Path caCert;
-  final Path serverCert;
-  final Path serverKey;
+public final class TestPki {
+  public final Path dir;
+  public final Path caCert;
+  public final Path serverCert;
+  public final Path serverKey;
 
-  TestPki(Path dir) {
+  public TestPki(Path dir) {
     this.dir = dir;
     this.caCert = dir.resolve("ca.pem");
     this.serverCert = dir.resolve("server.pem");
@@ -30,8 +30,11 @@ final class TestPki {
     openssl("pkcs8", "-topk8", "-nocrypt", "-in", dir.resolve("server.rawkey").toString(), "-out", serverKey.toString());
   }
 
-  /** Issues a client certificate with {@code subject} (e.g. {@code /O=Example/CN=platform}); its PKCS#12 path. */
-  Path client(String name, String subject) {
+  /**
+   * Issues a client certificate with {@code subject} (e.g. {@code /O=Example/CN=platform}); its PKCS#12 path.
+   * The PEM certificate and key are {@code dir/<name>.pem} and {@code dir/<name>.rawkey}.
+   */
+  public Path client(String name, String subject) {
     issue(name, subject, null);
     Path p12 = dir.resolve(name + ".p12");
     openssl("pkcs12", "-export", "-in", dir.resolve(name + ".pem").toString(), "-inkey",
@@ -54,7 +57,7 @@ final class TestPki {
   }
 
   /** An SSLContext that trusts the test CA and, if {@code p12} is not null, presents that client certificate. */
-  SSLContext sslContext(Path p12) throws Exception {
+  public SSLContext sslContext(Path p12) throws Exception {
     KeyStore trust = KeyStore.getInstance("PKCS12");
     trust.load(null, null);
     try (InputStream in = Files.newInputStream(caCert)) {

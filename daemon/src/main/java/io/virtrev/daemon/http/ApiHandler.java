@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  */
 final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
-  static final String DOMAINS = "/api/v1/domains";
+  static final String DOMAINS = ApiGroup.DOMAINS;
 
   private final ApiContext api;
   private WatchStream watch;
@@ -110,6 +110,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     if (path.length() > 1 && path.endsWith("/")) {
       path = path.substring(0, path.length() - 1);
     }
+    path = ApiGroup.canonical(path);
     Query query = new Query(qs);
     switch (path) {
       case "/healthz" -> {
@@ -132,6 +133,11 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         Responses.text(ctx, req, HttpResponseStatus.OK, "ok\n", "text/plain; charset=utf-8", Map.of());
       }
+      case "/api" -> discovery(ctx, req, Discovery.API);
+      case "/apis" -> discovery(ctx, req, Discovery.GROUPS);
+      case "/apis/" + ApiGroup.GROUP -> discovery(ctx, req, Discovery.GROUP);
+      case ApiGroup.ROOT -> discovery(ctx, req, Discovery.RESOURCES);
+      case "/version" -> discovery(ctx, req, Discovery.VERSION);
       case DOMAINS -> {
         allow(req, HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST);
         if (req.method().equals(HttpMethod.POST)) {
@@ -171,9 +177,15 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
           MutationRoutes.act(ctx, req, api, identity, rest[0], rest[1]);
           return;
         }
-        throw new ApiException(ApiException.Reason.NOT_FOUND, "no such path: " + path);
+        throw new ApiException(ApiException.Reason.NOT_FOUND, "no such path: " + qs.path());
       }
     }
+  }
+
+  /** A discovery document: GET or HEAD, always {@code application/json} (see {@link Discovery}). */
+  private static void discovery(ChannelHandlerContext ctx, FullHttpRequest req, Object document) {
+    allow(req, HttpMethod.GET, HttpMethod.HEAD);
+    Responses.json(ctx, req, HttpResponseStatus.OK, document, Map.of());
   }
 
   /** True for a GET with {@code watch=true}; a HEAD cannot open a watch (405, Allow: GET). */

@@ -6,7 +6,7 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * The answer to {@code GET /api/v1/domains/{id}/history}: retained revisions of one domain, newest
+ * The answer to {@code GET /apis/virtrev.io/v1/domains/{id}/history}: retained revisions of one domain, newest
  * first, each shaped like a watch event plus its commit time.
  */
 record DomainHistory(String apiVersion, String kind, ListMeta metadata, List<Item> items) {

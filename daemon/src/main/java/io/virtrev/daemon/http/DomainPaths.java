@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * How a domain name appears in a URL path ({@code /api/v1/domains/{name}}), and which names can appear
- * there at all. Stateless.
+ * How a domain name appears in a URL path ({@code /apis/virtrev.io/v1/domains/{name}}; the alias
+ * {@code /api/v1/domains/{name}} is shorter), and which names can appear there at all. Stateless.
  *
  * <p>A name is one path segment, percent-encoded as RFC 3986 requires: every UTF-8 byte other than the
  * unreserved characters ({@code A-Z a-z 0-9 - . _ ~}) becomes {@code %XX}. Netty's
@@ -41,7 +41,7 @@ final class DomainPaths {
 
   private DomainPaths() {}
 
-  /** {@code /api/v1/domains/<name, percent-encoded>}: the Location of a created domain. */
+  /** {@code /apis/virtrev.io/v1/domains/<name, percent-encoded>}: the Location of a created domain. */
   static String location(String name) {
     return ApiHandler.DOMAINS + "/" + segment(name);
   }

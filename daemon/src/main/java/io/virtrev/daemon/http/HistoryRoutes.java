@@ -35,7 +35,7 @@ import java.util.Optional;
 final class HistoryRoutes {
   private HistoryRoutes() {}
 
-  /** GET /api/v1/domains/{id}/history[?limit=L&continue=T]. */
+  /** GET /apis/virtrev.io/v1/domains/{id}/history[?limit=L&continue=T]. */
   static void history(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api, Query query, String id) {
     int limit = ListRoutes.limit(query);
     Optional<String> cont = query.get("continue").filter(s -> !s.isEmpty());
@@ -105,7 +105,7 @@ final class HistoryRoutes {
         Map.of("compactedRevision", compactedNow.toString()), null);
   }
 
-  /** GET /api/v1/domains/{id}/diff[?from=A][&to=B]: unified diff of spec.xml. */
+  /** GET /apis/virtrev.io/v1/domains/{id}/diff[?from=A][&to=B]: unified diff of spec.xml. */
   static void diff(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api, Query query, String id) {
     Optional<Revision> from = query.revision("from");
     Optional<Revision> to = query.revision("to");
@@ -148,7 +148,7 @@ final class HistoryRoutes {
     });
   }
 
-  /** GET /api/v1/domains/{id}?resourceVersion=N: the domain exactly as it was at revision N. */
+  /** GET /apis/virtrev.io/v1/domains/{id}?resourceVersion=N: the domain exactly as it was at revision N. */
   static void getAt(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api, Query query, String id,
       Revision rv) {
     boolean live = query.flag("live");

@@ -15,9 +15,17 @@ public interface HttpMetrics {
   /** The method label for a method not in {@link #METHODS}, and the route label for an unknown path. */
   String OTHER = "other";
 
-  /** Every route label. */
-  List<String> ROUTES = List.of("/healthz", "/readyz", "/metrics", ApiHandler.DOMAINS, ApiHandler.DOMAINS + "/{id}",
-      ApiHandler.DOMAINS + "/{id}/history", ApiHandler.DOMAINS + "/{id}/diff", ApiHandler.DOMAINS + "/{id}/{action}",
+  /**
+   * Every route label: the fixed paths, the discovery documents, the domain templates under the group
+   * path ({@link ApiGroup#DOMAINS}) and the same under the alias ({@link ApiGroup#ALIAS_DOMAINS}), kept
+   * apart so operators see who still uses the alias.
+   */
+  List<String> ROUTES = List.of("/healthz", "/readyz", "/metrics",
+      "/api", "/apis", "/apis/" + ApiGroup.GROUP, ApiGroup.ROOT, "/version",
+      ApiGroup.DOMAINS, ApiGroup.DOMAINS + "/{id}", ApiGroup.DOMAINS + "/{id}/history", ApiGroup.DOMAINS + "/{id}/diff",
+      ApiGroup.DOMAINS + "/{id}/{action}",
+      ApiGroup.ALIAS_DOMAINS, ApiGroup.ALIAS_DOMAINS + "/{id}", ApiGroup.ALIAS_DOMAINS + "/{id}/history",
+      ApiGroup.ALIAS_DOMAINS + "/{id}/diff", ApiGroup.ALIAS_DOMAINS + "/{id}/{action}",
       OTHER);
 
   /** Every method label but {@link #OTHER}: the methods of RFC 9110 and PATCH. */
@@ -59,24 +67,36 @@ public interface HttpMetrics {
     if (path.length() > 1 && path.endsWith("/")) {
       path = path.substring(0, path.length() - 1); // as ApiHandler routes it
     }
-    if (path.equals("/healthz") || path.equals("/readyz") || path.equals("/metrics") || path.equals(ApiHandler.DOMAINS)) {
+    if (path.equals("/healthz") || path.equals("/readyz") || path.equals("/metrics") || path.equals("/api")
+        || path.equals("/apis") || path.equals("/apis/" + ApiGroup.GROUP) || path.equals(ApiGroup.ROOT)
+        || path.equals("/version")) {
       return path;
     }
-    if (path.startsWith(ApiHandler.DOMAINS + "/")) {
-      String[] rest = path.substring(ApiHandler.DOMAINS.length() + 1).split("/", -1);
-      if (rest[0].isEmpty()) {
-        return OTHER;
+    for (String prefix : List.of(ApiGroup.DOMAINS, ApiGroup.ALIAS_DOMAINS)) {
+      if (path.equals(prefix)) {
+        return prefix;
       }
-      if (rest.length == 1) {
-        return ApiHandler.DOMAINS + "/{id}";
+      if (path.startsWith(prefix + "/")) {
+        return domainRoute(prefix, path.substring(prefix.length() + 1).split("/", -1));
       }
-      if (rest.length == 2) {
-        if (rest[1].equals("history") || rest[1].equals("diff")) {
-          return ApiHandler.DOMAINS + "/{id}/" + rest[1];
-        }
-        if (MutationRoutes.isAction(rest[1])) {
-          return ApiHandler.DOMAINS + "/{id}/{action}";
-        }
+    }
+    return OTHER;
+  }
+
+  /** The template of a path below a domains collection ({@code rest}: its segments after the prefix). */
+  private static String domainRoute(String prefix, String[] rest) {
+    if (rest[0].isEmpty()) {
+      return OTHER;
+    }
+    if (rest.length == 1) {
+      return prefix + "/{id}";
+    }
+    if (rest.length == 2) {
+      if (rest[1].equals("history") || rest[1].equals("diff")) {
+        return prefix + "/{id}/" + rest[1];
+      }
+      if (MutationRoutes.isAction(rest[1])) {
+        return prefix + "/{id}/{action}";
       }
     }
     return OTHER;

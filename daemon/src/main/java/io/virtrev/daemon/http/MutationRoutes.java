@@ -39,7 +39,7 @@ final class MutationRoutes {
   }
 
   /**
-   * POST /api/v1/domains: 201 with Location (the name percent-encoded) and ETag; a name the API could not
+   * POST /apis/virtrev.io/v1/domains: 201 with Location (the name percent-encoded) and ETag; a name the API could not
    * address afterwards is 422. {@code If-None-Match: *} is the default meaning.
    */
   static void create(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api, Identity who, Query query) {
@@ -59,7 +59,10 @@ final class MutationRoutes {
         r.object(), Map.of(HttpHeaderNames.LOCATION.toString(), DomainPaths.location(r.object().name()))));
   }
 
-  /** PUT /api/v1/domains/{id}: replace the config XML, conditionally on If-Match (412) or metadata.resourceVersion (409). */
+  /**
+   * PUT /apis/virtrev.io/v1/domains/{id}: replace the config XML, conditionally on If-Match (412) or
+   * metadata.resourceVersion (409).
+   */
   static void update(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api, Identity who, Query query,
       String id) {
     FieldValidation validation = fieldValidation(api, query);
@@ -71,7 +74,7 @@ final class MutationRoutes {
         r -> new Answer(HttpResponseStatus.OK, r.object(), Map.of()));
   }
 
-  /** DELETE /api/v1/domains/{id}: undefine, conditionally; flags as query parameters. */
+  /** DELETE /apis/virtrev.io/v1/domains/{id}: undefine, conditionally; flags as query parameters. */
   static void delete(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api, Identity who, Query query,
       String id) {
     Precondition pre = RequestBodies.ifMatch(req).and(RequestBodies.deletePreconditions(req));
@@ -87,7 +90,7 @@ final class MutationRoutes {
   }
 
   /**
-   * POST /api/v1/domains/{id}/{action}. shutdown and reboot only ask the guest: they answer 202 with the
+   * POST /apis/virtrev.io/v1/domains/{id}/{action}. shutdown and reboot only ask the guest: they answer 202 with the
    * current object and a Warning saying what to watch for.
    */
   static void act(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api, Identity who, String id,

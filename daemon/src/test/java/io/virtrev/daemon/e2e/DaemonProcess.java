@@ -23,11 +23,11 @@ final class DaemonProcess implements AutoCloseable {
   final int port;
   final ApiClient api;
 
-  private DaemonProcess(Process process, Path log, int port) {
+  private DaemonProcess(Process process, Path log, int port, ApiClient api) {
     this.process = process;
     this.log = log;
     this.port = port;
-    this.api = new ApiClient("http://127.0.0.1:" + port);
+    this.api = api;
   }
 
   /** Starts the daemon on a free port with {@code dataDir} and waits until /readyz answers 200. */
@@ -42,6 +42,20 @@ final class DaemonProcess implements AutoCloseable {
 
   /** The same, with {@code env} added to the daemon's environment, listening on {@code port}. */
   static DaemonProcess startOn(String uri, Path dataDir, Map<String, String> env, int port, String... extraArgs) {
+    return launch(uri, dataDir, env, port, new ApiClient("http://127.0.0.1:" + port), extraArgs);
+  }
+
+  /**
+   * The same with TLS on the listener ({@code extraArgs} carry {@code --tls-cert} and {@code --tls-key});
+   * {@link #api} speaks https, trusting what {@code tls} trusts.
+   */
+  static DaemonProcess startTls(String uri, Path dataDir, javax.net.ssl.SSLContext tls, String... extraArgs) {
+    int port = freePort();
+    return launch(uri, dataDir, Map.of(), port, new ApiClient("https://127.0.0.1:" + port, tls), extraArgs);
+  }
+
+  private static DaemonProcess launch(String uri, Path dataDir, Map<String, String> env, int port, ApiClient api,
+      String... extraArgs) {
     String jar = System.getProperty("virtrev.jar", "target/virtrevd.jar");
     if (!Files.isRegularFile(Path.of(jar))) {
       throw new AssertionError(jar + " does not exist: run mvn package (the ITs run in verify)");
@@ -55,7 +69,7 @@ final class DaemonProcess implements AutoCloseable {
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
       pb.environment().putAll(env);
       Process p = pb.start();
-      DaemonProcess d = new DaemonProcess(p, log, port);
+      DaemonProcess d = new DaemonProcess(p, log, port, api);
       try {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
           if (!p.isAlive()) {

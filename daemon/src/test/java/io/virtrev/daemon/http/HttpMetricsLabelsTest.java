@@ -26,13 +26,33 @@ class HttpMetricsLabelsTest {
     assertThat(HttpMetricsHandler.routeOf("/api/v1/domains/%zz")).as("an escape that does not decode").isEqualTo("other");
   }
 
+  /** The group's paths have their own templates; the alias keeps its own (above), so its users show. */
+  @Test
+  void groupPathsAndDiscoveryMapToTheirTemplates() {
+    for (String p : new String[] {"/api", "/apis", "/apis/virtrev.io", "/apis/virtrev.io/v1", "/version"}) {
+      assertThat(HttpMetrics.route(p)).isEqualTo(p);
+      assertThat(HttpMetrics.route(p + "/")).isEqualTo(p);
+    }
+    String g = "/apis/virtrev.io/v1/domains";
+    assertThat(HttpMetrics.route(g)).isEqualTo(g);
+    assertThat(HttpMetrics.route(g + "/web")).isEqualTo(g + "/{id}");
+    assertThat(HttpMetrics.route(g + "/web/history")).isEqualTo(g + "/{id}/history");
+    assertThat(HttpMetrics.route(g + "/web/diff")).isEqualTo(g + "/{id}/diff");
+    assertThat(HttpMetrics.route(g + "/web/start")).isEqualTo(g + "/{id}/{action}");
+    assertThat(HttpMetrics.route(g + "/web/abcdefgh")).isEqualTo("other");
+    assertThat(HttpMetrics.route("/apis/virtrev.io/v2/domains")).isEqualTo("other");
+    assertThat(HttpMetrics.route("/apis/other.io")).isEqualTo("other");
+    assertThat(HttpMetricsHandler.routeOf(g + "/a%20b?watch=true")).isEqualTo(g + "/{id}");
+  }
+
   @Test
   void randomPathsAndMethodsOnlyYieldLabelsFromTheClosedSets() {
     Random rnd = new Random(7);
     Set<String> routes = new HashSet<>();
     Set<String> methods = new HashSet<>();
     for (int i = 0; i < 10_000; i++) {
-      StringBuilder path = new StringBuilder(rnd.nextBoolean() ? "/api/v1/domains" : "");
+      String[] prefixes = {"/api/v1/domains", "/apis/virtrev.io/v1/domains", "/apis", "/apis/virtrev.io", ""};
+      StringBuilder path = new StringBuilder(prefixes[rnd.nextInt(prefixes.length)]);
       for (int s = rnd.nextInt(4); s >= 0; s--) {
         path.append('/');
         for (int c = rnd.nextInt(17); c > 0; c--) {

@@ -1,0 +1,257 @@
+package io.virtrev.daemon.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.virtrev.daemon.TestPki;
+import io.virtrev.daemon.security.TokenFile;
+import io.virtrev.fixtures.ApiClient;
+import io.virtrev.fixtures.Host;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * kubectl, unmodified, against the packaged daemon with nothing but a kubeconfig printed by
+ * {@code scripts/kubeconfig.sh}: TLS (kubectl sends a token only over https) and a bearer token from a
+ * tokens file. Each kubectl run gets a fresh {@code HOME}, so no discovery cache carries over.
+ *
+ * <p>kubectl must be installed ({@code scripts/test.sh} installs Debian's kubernetes-client); without
+ * it the tests fail under VIRTREV_REQUIRE_LIBVIRTD=true and are skipped otherwise.
+ */
+class KubectlIT {
+  private static final String TOKEN = "kubectl-it-" + UUID.randomUUID();
+  private static final String PREFIX = "h-group-kc-";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path dir;
+  private TestPki pki;
+  private Path kubeconfig;
+
+  /** One kubectl run: its exit code, stdout and stderr apart. */
+  record Run(int exit, String out, String err) {
+    Run ok() {
+      assertThat(exit).as("kubectl failed:\n" + err + out).isZero();
+      return this;
+    }
+
+    JsonNode json() {
+      try {
+        return JSON.readTree(out);
+      } catch (IOException e) {
+        throw new AssertionError("not JSON: " + out, e);
+      }
+    }
+  }
+
+  @BeforeEach
+  void pkiAndTools() {
+    if (Host.run(10, "kubectl", "version", "--client").exit() != 0) {
+      if (Host.libvirtdRequired()) {
+        throw new AssertionError("kubectl is not installed: scripts/test.sh installs Debian's kubernetes-client");
+      }
+      throw new org.opentest4j.TestAbortedException("kubectl is not installed");
+    }
+    pki = new TestPki(dir);
+  }
+
+  @AfterEach
+  void cleanUp() {
+    if (Host.libvirtdAnswers()) {
+      Host.cleanUp(PREFIX);
+    }
+  }
+
+  /** The libvirt test driver: a domain created through the API, read, listed and deleted through kubectl. */
+  @Test
+  void kubectlListsGetsReadsHistoryAndDeletesOnTheTestDriver() throws Exception {
+    try (DaemonProcess d = start("test:///default")) {
+      String name = PREFIX + "test";
+      String uuid = UUID.randomUUID().toString();
+      ApiClient.Response created = d.api.send("POST", "/apis/virtrev.io/v1/domains", "application/xml",
+          "<domain type='test'><name>" + name + "</name><uuid>" + uuid + "</uuid><memory unit='KiB'>65536</memory>"
+              + "<vcpu>1</vcpu><os><type>hvm</type></os></domain>", "Authorization", "Bearer " + TOKEN);
+      assertThat(created.status()).as(created.body()).isEqualTo(201);
+      exercise(d, name, uuid, "65536");
+      assertThat(get(d, name).status()).as("gone through the API").isEqualTo(404);
+
+      JsonNode version = kubectl(kubeconfig, "version", "-o", "json").ok().json();
+      String built;
+      try (java.util.jar.JarFile jar = new java.util.jar.JarFile(System.getProperty("virtrev.jar", "target/virtrevd.jar"))) {
+        built = jar.getManifest().getMainAttributes().getValue("Implementation-Version");
+      }
+      assertThat(version.at("/serverVersion/gitVersion").asText()).isEqualTo("v" + built);
+    }
+  }
+
+  /** The real libvirtd: a domain defined by virsh, seen through kubectl, deleted by kubectl (virsh agrees). */
+  @Test
+  void kubectlListsGetsReadsHistoryAndDeletesOnTheRealLibvirtd() throws Exception {
+    Host.requireLibvirtd();
+    String name = PREFIX + "qemu-" + UUID.randomUUID().toString().substring(0, 8);
+    String uuid = UUID.randomUUID().toString();
+    Host.defineTiny(name, uuid, 32);
+    try (DaemonProcess d = start("qemu:///system")) {
+      exercise(d, name, uuid, "32768");
+      assertThat(get(d, name).status()).as("gone through the API").isEqualTo(404);
+      assertThat(Host.virshQuietly("dominfo", name).exit()).as("undefined in libvirt").isNotZero();
+    }
+  }
+
+  @Test
+  void aWrongTokenFailsWithTheServersUnauthorizedMessage() throws Exception {
+    try (DaemonProcess d = start("test:///default")) {
+      Path wrong = dir.resolve("wrong.kubeconfig");
+      Files.writeString(wrong, Files.readString(kubeconfig).replace(TOKEN, "not-" + TOKEN));
+      Run get = kubectl(wrong, "get", "domains");
+      assertThat(get.exit()).isNotZero();
+      assertThat(get.err()).contains("error: You must be logged in to the server");
+      assertThat(get.out()).isEmpty();
+      Run raw = kubectl(wrong, "get", "--raw", "/apis/virtrev.io/v1/domains");
+      assertThat(raw.exit()).isNotZero();
+      assertThat(raw.err()).contains("error: You must be logged in to the server (invalid bearer token)");
+    }
+  }
+
+  /** A client certificate from the kubeconfig authenticates; its DN rule's role (read) is enforced. */
+  @Test
+  void aClientCertificateFromTheKubeconfigAuthenticatesWithItsRole() throws Exception {
+    pki.client("reader", "/CN=kubectl-reader/O=Example");
+    try (DaemonProcess d = DaemonProcess.startTls("test:///default", dir.resolve("data"), pki.sslContext(null),
+        "--tls-cert", pki.serverCert.toString(), "--tls-key", pki.serverKey.toString(),
+        "--tls-client-ca", pki.caCert.toString(), "--tls-client-dn", "read:CN=kubectl-reader,O=Example")) {
+      Path certs = dir.resolve("cert.kubeconfig");
+      Host.Result r = Host.run(30, "sh", "-c", Host.script("kubeconfig.sh") + " --server https://127.0.0.1:" + d.port
+          + " --ca " + pki.caCert + " --client-cert " + pki.dir.resolve("reader.pem") + " --client-key "
+          + pki.dir.resolve("reader.rawkey") + " > " + certs);
+      assertThat(r.exit()).as(r.output()).isZero();
+      assertThat(kubectl(certs, "get", "dom", "test", "-o", "json").ok().json().at("/metadata/name").asText())
+          .isEqualTo("test");
+      Run delete = kubectl(certs, "delete", "domain", "test");
+      assertThat(delete.exit()).isNotZero();
+      assertThat(delete.err()).contains("Error from server (Forbidden)").contains("has role read")
+          .contains("needs write");
+      assertThat(kubectl(certs, "get", "dom", "-o", "name").ok().out()).isEqualTo("domain.virtrev.io/test\n");
+    }
+  }
+
+  /** The default loopback daemon (plain http, no authentication): the script's file needs nothing else. */
+  @Test
+  void anOpenLoopbackDaemonNeedsNoCredentials() throws Exception {
+    try (DaemonProcess d = DaemonProcess.startOn("test:///default", dir.resolve("data"))) {
+      Path open = dir.resolve("open.kubeconfig");
+      Host.Result r = Host.run(30, "sh", "-c", Host.script("kubeconfig.sh") + " --server http://127.0.0.1:" + d.port
+          + " > " + open);
+      assertThat(r.exit()).as(r.output()).isZero();
+      Run list = kubectl(open, "get", "domains", "-o", "name").ok();
+      assertThat(list.out()).isEqualTo("domain.virtrev.io/test\n"); // the test driver's one domain
+    }
+  }
+
+  /** kubectl drops a token and client certificates over plain http: the script refuses to write such a file. */
+  @Test
+  void theScriptRefusesCredentialsOverPlainHttp() {
+    Host.Result r = Host.run(30, Host.script("kubeconfig.sh").toString(), "--server", "http://127.0.0.1:8474",
+        "--token", "x");
+    assertThat(r.exit()).as(r.output()).isEqualTo(2);
+    assertThat(r.output()).contains("kubectl sends no credentials over plain http");
+  }
+
+  private void exercise(DaemonProcess d, String name, String uuid, String memoryKib) {
+    Run resources = kubectl(kubeconfig, "api-resources").ok();
+    assertThat(resources.out().lines().toList()).anySatisfy(line ->
+        assertThat(line.split("\\s+")).containsExactly("domains", "dom", "virtrev.io/v1", "false", "Domain"));
+
+    Run list = kubectl(kubeconfig, "get", "domains").ok();
+    assertThat(list.out().lines().findFirst().orElseThrow()).startsWith("NAME");
+    assertThat(list.out().lines().map(l -> l.split("\\s+")[0]).toList()).contains(name);
+
+    JsonNode json = kubectl(kubeconfig, "get", "dom", name, "-o", "json").ok().json();
+    JsonNode api = get(d, name).json();
+    assertThat(json).as("kubectl prints the object the API serves").isEqualTo(api);
+    assertThat(json.get("apiVersion").asText()).isEqualTo("virtrev.io/v1");
+    assertThat(json.get("kind").asText()).isEqualTo("Domain");
+    assertThat(json.at("/metadata/uuid").asText()).isEqualTo(uuid);
+    assertThat(json.at("/spec/xml").asText()).contains("<name>" + name + "</name>")
+        .contains("<memory unit='KiB'>" + memoryKib + "</memory>");
+
+    Run yaml = kubectl(kubeconfig, "get", "domain", name, "-o", "yaml").ok();
+    assertThat(yaml.out()).contains("apiVersion: virtrev.io/v1\n").contains("kind: Domain\n")
+        .contains("  name: " + name + "\n").contains("  uuid: " + uuid + "\n")
+        .contains("  resourceVersion: \"" + api.at("/metadata/resourceVersion").asText() + "\"\n")
+        .contains("<memory unit='KiB'>" + memoryKib + "</memory>");
+
+    JsonNode history = kubectl(kubeconfig, "get", "--raw", "/apis/virtrev.io/v1/domains/" + name + "/history").ok().json();
+    assertThat(history.get("kind").asText()).isEqualTo("DomainHistory");
+    assertThat(history.at("/items/0/object/metadata/resourceVersion").asText())
+        .isEqualTo(api.at("/metadata/resourceVersion").asText());
+
+    Run delete = kubectl(kubeconfig, "delete", "domain", name).ok();
+    assertThat(delete.out()).contains("domain.virtrev.io \"" + name + "\" deleted");
+    Run after = kubectl(kubeconfig, "get", "dom", name);
+    assertThat(after.exit()).isNotZero();
+    assertThat(after.err()).contains("domain \"" + name + "\" not found");
+  }
+
+  private DaemonProcess start(String uri) throws Exception {
+    Path tokens = dir.resolve("tokens");
+    Files.writeString(tokens, "kubectl write " + TokenFile.hashLine(TOKEN) + "\n");
+    Path tokenFile = dir.resolve("kubectl.token");
+    Files.writeString(tokenFile, TOKEN + "\n");
+    DaemonProcess d = DaemonProcess.startTls(uri, dir.resolve("data-" + UUID.randomUUID()), pki.sslContext(null),
+        "--tokens-file", tokens.toString(), "--tls-cert", pki.serverCert.toString(), "--tls-key", pki.serverKey.toString());
+    try {
+      kubeconfig = dir.resolve("virtrev.kubeconfig");
+      Host.Result r = Host.run(30, "sh", "-c", Host.script("kubeconfig.sh") + " --server https://127.0.0.1:" + d.port
+          + " --token-file " + tokenFile + " --ca " + pki.caCert + " > " + kubeconfig);
+      assertThat(r.exit()).as(r.output()).isZero();
+      assertThat(Files.readString(kubeconfig)).contains("server: https://127.0.0.1:" + d.port)
+          .contains("certificate-authority-data: ");
+      return d;
+    } catch (RuntimeException | AssertionError | IOException e) {
+      d.close();
+      throw e;
+    }
+  }
+
+  private static ApiClient.Response get(DaemonProcess d, String name) {
+    return d.api.get("/apis/virtrev.io/v1/domains/" + name, "Authorization", "Bearer " + TOKEN);
+  }
+
+  /** Runs kubectl with only {@code config} and a fresh HOME (no cache, no ~/.kube/config). */
+  private Run kubectl(Path config, String... args) {
+    try {
+      Path home = Files.createTempDirectory(dir, "home");
+      List<String> cmd = new ArrayList<>(List.of("kubectl", "--kubeconfig", config.toString()));
+      cmd.addAll(List.of(args));
+      Path out = home.resolve("stdout");
+      Path err = home.resolve("stderr");
+      ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
+      pb.environment().put("HOME", home.toString());
+      pb.environment().remove("KUBECONFIG");
+      Process p = pb.start();
+      p.getOutputStream().close();
+      if (!p.waitFor(60, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new AssertionError("kubectl " + String.join(" ", args) + " did not finish within 60 s");
+      }
+      return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+  }
+}
