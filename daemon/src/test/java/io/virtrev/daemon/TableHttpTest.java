@@ -115,12 +115,19 @@ class TableHttpTest {
     assertThat(first.at("/metadata/remainingItemCount").asLong()).isEqualTo(1);
     String token = first.at("/metadata/continue").asText();
     assertThat(token).isEqualTo(d.api.get("/api/v1/domains?limit=1").json().at("/metadata/continue").asText());
+    assertThat(d.api.get("/api/v1/domains", "Accept", KUBECTL_ACCEPT).json().get("rows")).hasSize(2); // memoized at 4
     d.source.defineTiny("later"); // after the first page: not in the list's snapshot
     d.awaitRevision(5);
     JsonNode second = d.api.get("/api/v1/domains?limit=1&continue=" + token, "Accept", KUBECTL_ACCEPT).json();
     assertThat(second.at("/metadata/resourceVersion").asText()).isEqualTo("4");
     assertThat(second.get("rows")).extracting(row -> row.at("/cells/0").asText()).containsExactly("web-1");
     assertThat(second.at("/metadata/continue").isMissingNode()).isTrue();
+    // The full list's Table is memoized per revision: the commit in between shows in the next one.
+    JsonNode now = d.api.get("/api/v1/domains", "Accept", KUBECTL_ACCEPT).json();
+    assertThat(now.at("/metadata/resourceVersion").asText()).isEqualTo("5");
+    assertThat(now.get("rows")).extracting(row -> row.at("/cells/0").asText()).containsExactly("big", "later", "web-1");
+    JsonNode none = d.api.get("/api/v1/domains?includeObject=None", "Accept", KUBECTL_ACCEPT).json();
+    assertThat(none.get("rows")).hasSize(3).allSatisfy(row -> assertThat(row.has("object")).isFalse());
     // A field selector applies to the rows as to the items.
     JsonNode running = d.api.get("/api/v1/domains?fieldSelector=status.state%3Drunning", "Accept", TABLE_V1).json();
     assertThat(running.get("rows")).extracting(row -> row.at("/cells/0").asText()).containsExactly("big");

@@ -58,7 +58,31 @@ final class DomainTable {
   /** Sizing by XML text; weak keys: an entry goes when no domain holds its XML. Guarded by itself. */
   private static final Map<String, DomainSizing> SIZING = Collections.synchronizedMap(new WeakHashMap<>());
 
+  // The last two full-list bodies (e.g. a Table and its gzip), each {key, bytes}; a benign race may compute twice.
+  private static volatile Object[] memo;
+  private static volatile Object[] memo2;
+
   private DomainTable() {}
+
+  /**
+   * A full-list body for {@code key} (store id, revision, options, encoding: what determines the bytes),
+   * computed once and reused while it is one of the last two asked for: repeated {@code kubectl get} of
+   * an unchanged store costs what the memoized JSON list costs.
+   */
+  static byte[] memoized(Object key, java.util.function.Supplier<byte[]> compute) {
+    Object[] m = memo;
+    if (m != null && m[0].equals(key)) {
+      return (byte[]) m[1];
+    }
+    Object[] m2 = memo2;
+    if (m2 != null && m2[0].equals(key)) {
+      return (byte[]) m2[1];
+    }
+    byte[] b = compute.get();
+    memo2 = memo;
+    memo = new Object[] {key, b};
+    return b;
+  }
 
   /** A list's Table: one row per item, in order; the list's resourceVersion, continue and count. */
   static byte[] list(Options o, Revision rv, String continueToken, Long remaining, List<Domain> items) {
@@ -167,28 +191,35 @@ final class DomainTable {
   private static final String[] BINARY = {"Ki", "Mi", "Gi", "Ti", "Pi", "Ei"};
   private static final String[] DECIMAL = {"k", "M", "G", "T", "P", "E"};
 
-  /** {@code bytes} as a Kubernetes quantity: the largest binary (else decimal) suffix that divides it. */
+  /**
+   * {@code bytes} as a Kubernetes quantity: the binary ({@code Ki}..{@code Ei}) or decimal ({@code k}..{@code E})
+   * suffix that divides it exactly with the smallest number (binary on a tie), else plain bytes.
+   */
   static String quantity(long bytes) {
     if (bytes == 0) {
       return "0";
     }
-    for (int i = BINARY.length - 1; i >= 0; i--) {
-      long unit = 1L << (10 * (i + 1));
-      if (bytes % unit == 0) {
-        return bytes / unit + BINARY[i];
-      }
-    }
+    long best = bytes;
+    String suffix = "";
     long unit = 1;
-    String best = Long.toString(bytes);
-    for (String suffix : DECIMAL) {
+    for (String s : DECIMAL) {
       if (unit > Long.MAX_VALUE / 1000) {
         break;
       }
       unit *= 1000;
-      if (bytes % unit == 0) {
-        best = bytes / unit + suffix;
+      if (bytes % unit == 0 && bytes / unit < best) {
+        best = bytes / unit;
+        suffix = s;
       }
     }
-    return best;
+    for (int i = 0; i < BINARY.length; i++) {
+      long b = 1L << (10 * (i + 1));
+      if (bytes % b == 0 && bytes / b <= best) {
+        best = bytes / b;
+        suffix = BINARY[i];
+      }
+    }
+    return best + suffix;
   }
+
 }

@@ -78,6 +78,20 @@ final class ListRoutes {
       return;
     }
     RevisionWait.atRevision(ctx, req, api, rv, snap -> {
+      if (selector.isEverything() && limit <= 0 && table != null) {
+        // The whole current list as a Table: rendered (and gzipped) once per snapshot and options.
+        java.util.List<Object> key = java.util.List.of(snap.storeId(), snap.revision(), table);
+        byte[] body = DomainTable.memoized(key, () -> DomainTable.list(table, snap.revision(), null, null,
+            snap.items()));
+        Map<String, String> headers = Map.of("X-Virtrev-Store-Id", snap.storeId());
+        if (Gzip.wanted(req, body.length)) {
+          byte[] gz = DomainTable.memoized(java.util.List.of(key, "gzip"), () -> Gzip.compress(body));
+          Responses.sendGzipped(ctx, req, HttpResponseStatus.OK, gz, table.version().mediaType(), headers);
+        } else {
+          Responses.send(ctx, req, HttpResponseStatus.OK, body, table.version().mediaType(), headers);
+        }
+        return;
+      }
       if (selector.isEverything() && limit <= 0 && table == null) {
         // The whole current list: serialized once per snapshot (and compacted mark), then reused.
         Revision compacted = api.store().compacted();
