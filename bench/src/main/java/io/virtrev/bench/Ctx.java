@@ -107,9 +107,15 @@ final class Ctx {
 
   /** As {@link #timeGet}, asking for gzip and decompressing the whole body (if the answer is gzipped). */
   long timeGetGzip(int port, String path) {
+    return timeGetGzip(port, path, "application/json");
+  }
+
+  /** As {@link #timeGetGzip(int, String)} with this {@code Accept} (e.g. kubectl's, for a Table). */
+  long timeGetGzip(int port, String path, String accept) {
     return timed(() -> {
       HttpResponse<java.io.InputStream> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-          .header("Accept-Encoding", "gzip").GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+          .header("Accept-Encoding", "gzip").header("Accept", accept).GET().build(),
+          HttpResponse.BodyHandlers.ofInputStream());
       if (r.statusCode() != 200) {
         throw new IllegalStateException("GET " + path + " (gzip) -> " + r.statusCode() + " " + r.headers().map());
       }

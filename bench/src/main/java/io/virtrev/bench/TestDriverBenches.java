@@ -47,6 +47,10 @@ final class TestDriverBenches {
     }
   }
 
+  /** What kubectl 1.32 sends for {@code kubectl get} (get.go, transformRequests). */
+  private static final String KUBECTL_ACCEPT = "application/json;as=Table;v=v1;g=meta.k8s.io,"
+      + "application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json";
+
   /** Daemon list versus the direct relist, interleaved; returns the relist's stats. */
   private static Stats list(Ctx c, DaemonProcess d, RawLibvirt raw, int n, int iterations, int relists,
       double target) throws Exception {
@@ -54,16 +58,19 @@ final class TestDriverBenches {
     for (int i = 0; i < 8; i++) {
       c.timeGet(d.port, "/api/v1/domains");
       c.timeGetGzip(d.port, "/api/v1/domains");
+      c.timeGetGzip(d.port, "/api/v1/domains", KUBECTL_ACCEPT);
       if (i < 3) {
         raw.relist();
       }
     }
     LongList daemon = new LongList();
     LongList gzipped = new LongList();
+    LongList table = new LongList();
     LongList direct = new LongList();
     for (int i = 0; i < iterations; i++) {
       daemon.add(c.timeGet(d.port, "/api/v1/domains"));
       gzipped.add(c.timeGetGzip(d.port, "/api/v1/domains"));
+      table.add(c.timeGetGzip(d.port, "/api/v1/domains", KUBECTL_ACCEPT));
       if (i < relists) {
         long t0 = System.nanoTime();
         raw.relist();
@@ -75,12 +82,21 @@ final class TestDriverBenches {
     Stats rs = Stats.ofNanos(direct.toArray());
     c.report.raw("list." + n + ".daemon", ds);
     c.report.raw("list." + n + ".daemonGzip", gs);
+    Stats ts = Stats.ofNanos(table.toArray());
     c.report.raw("list." + n + ".directRelist", rs);
+    c.report.raw("list." + n + ".daemonTable", ts);
     listRow(c, "list " + n + " domains: `GET /api/v1/domains` (test driver via libvirtd)", ds, "", rs, target,
         ds.n() + " lists, " + rs.n() + " relists, interleaved; time to the last byte of the body");
     listRow(c, "list " + n + " domains, `Accept-Encoding: gzip` (as client-go asks): `GET /api/v1/domains`", gs,
         " (body decompressed)", rs, target, gs.n() + " lists, interleaved with the plain ones; time to the last"
             + " decompressed byte");
+    c.report.row("1", "list " + n + " domains as kubectl's Table (kubectl 1.32's `Accept`, gzip):"
+            + " `GET /api/v1/domains`", "p50 " + Report.num(ts.p50()) + " ms, p99 " + Report.num(ts.p99())
+            + " ms (body decompressed)",
+        "the JSON list, gzip: p50 " + Report.num(gs.p50()) + " ms, p99 " + Report.num(gs.p99()) + " ms",
+        Report.ratio(ts.p50() / gs.p50()) + " the JSON list's time", "—", "",
+        ts.n() + " Table lists, interleaved with the JSON ones; both are memoized per revision (with their"
+            + " gzip)");
     return rs;
   }
 

@@ -196,7 +196,8 @@ public final class XmlCanon {
     out.append(s, run, to);
   }
 
-  private static XMLInputFactory newFactory() {
+  /** A hardened StAX factory (no DTD, no external or expanded entities); not thread-safe to configure. */
+  static XMLInputFactory newFactory() {
     // Woodstox, named rather than looked up: about twice as fast as the JDK's parser on domain XML
     // (JmhChangeDetection), and a service lookup must not swap in a parser whose settings differ.
     XMLInputFactory f = new com.ctc.wstx.stax.WstxInputFactory();

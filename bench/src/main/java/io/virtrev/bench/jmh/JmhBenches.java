@@ -56,11 +56,16 @@ public final class JmhBenches {
     WHAT.put("WatchLine.serializeLine", "`StoredEvent.of`: the shared watch line, once per commit (`Json.bytes` of the domain + framing)");
     WHAT.put("WatchLine.wrapShared", "per watcher, shared: `Unpooled.wrappedBuffer(line, \"\\n\")`");
     WHAT.put("WatchLine.serializePerWatcher", "per watcher, not shared: `Json.bytes` of the domain + framing, wrapped");
+    WHAT.put("TableList.jsonList", "list of 1,000 domains as the plain JSON DomainList (`Json.bytes`)");
+    WHAT.put("TableList.tableList", "the same list as kubectl's Table (`DomainTable.list`, includeObject=Metadata), sizing of each XML known");
+    WHAT.put("TableList.tableListCold", "the same Table, every definition new: each row parses its XML");
     BASELINE.put("ChangeDetection.canonEquivalent", "ChangeDetection.stringEquals");
     BASELINE.put("ChangeDetection.canonEquivalentStoredKnown", "ChangeDetection.stringEquals");
     BASELINE.put("ChangeDetection.detect", "ChangeDetection.naiveDetect");
     BASELINE.put("WatchLine.serializeLine", "WatchLine.serializePerWatcher");
     BASELINE.put("WatchLine.wrapShared", "WatchLine.serializePerWatcher");
+    BASELINE.put("TableList.tableList", "TableList.jsonList");
+    BASELINE.put("TableList.tableListCold", "TableList.jsonList");
   }
 
   private static final String[] FIXTURES = {"tiny", "realistic"};
@@ -83,6 +88,7 @@ public final class JmhBenches {
     Options opts = new OptionsBuilder()
         .include("^" + Pattern.quote(JmhChangeDetection.class.getName()) + "\\.")
         .include("^" + Pattern.quote(JmhWatchLine.class.getName()) + "\\.")
+        .include("^" + Pattern.quote(io.virtrev.daemon.http.JmhTableList.class.getName()) + "\\.")
         .param("fixture", FIXTURES)
         .forks(s.forks())
         .threads(1)
@@ -176,7 +182,8 @@ public final class JmhBenches {
         + "`virsh dumpxml` prints it (config %s B, live %s B; live = config + id, seclabel, aliases). The "
         + "re-read says the same in other text: every tag's attributes reversed and double-quoted, indentation "
         + "doubled, so `XmlCanon` cannot take its `String.equals` fast path. The benchmark classes sit in "
-        + "`io.virtrev.versioning` in the bench module (`ChangeDetector` and `StoredEvent.of` are package-private).",
+        + "`io.virtrev.versioning` and `io.virtrev.daemon.http` in the bench module (`ChangeDetector`, "
+        + "`StoredEvent.of` and `DomainTable` are package-private).",
         version(), s.forks(), s.warmups(), s.warmupSeconds(), s.measurements(), s.measurementSeconds(),
         sizes.get("tiny.config"), sizes.get("tiny.live"), sizes.get("realistic.config"), sizes.get("realistic.live"));
     return new Result(rows, raw, note);

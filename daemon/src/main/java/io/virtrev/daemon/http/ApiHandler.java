@@ -217,6 +217,8 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   }
 
   private void get(ChannelHandlerContext ctx, FullHttpRequest req, Query query, String nameOrUuid) {
+    Representation rep = Representation.negotiate(req, Representation.GET);
+    DomainTable.Options table = rep.isTable() ? DomainTable.Options.of(rep, query) : null;
     Optional<Revision> at = query.revision("resourceVersion");
     if (at.isPresent()) {
       HistoryRoutes.getAt(ctx, req, api, query, nameOrUuid, at.get());
@@ -235,7 +237,11 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       return;
     }
     boolean live = query.flag("live");
-    if (Responses.wantsXml(req)) {
+    if (table != null) {
+      Responses.send(ctx, req, HttpResponseStatus.OK, DomainTable.one(table, d, true), rep.mediaType(), headers);
+      return;
+    }
+    if (rep == Representation.XML) {
       String xml = live ? d.status().liveXml() : d.spec().xml();
       if (xml == null) {
         throw new ApiException(ApiException.Reason.CONFLICT, "domain \"" + d.name()

@@ -152,13 +152,19 @@ final class HistoryRoutes {
   static void getAt(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api, Query query, String id,
       Revision rv) {
     boolean live = query.flag("live");
-    boolean xml = Responses.wantsXml(req);
+    Representation rep = Representation.negotiate(req, Representation.GET);
+    boolean xml = rep == Representation.XML;
+    DomainTable.Options table = rep.isTable() ? DomainTable.Options.of(rep, query) : null;
     DomainStore store = api.store();
     store.checkRetained(rv);
     RevisionWait.atRevision(ctx, req, api, Optional.of(rv), snap -> Blocking.answer(ctx, req, api, () -> {
       Domain d = at(store, snap, id, rv);
       String etag = "\"" + d.resourceVersion() + "\"";
       Map<String, String> headers = Map.of(HttpHeaderNames.ETAG.toString(), etag, "X-Virtrev-Store-Id", snap.storeId());
+      if (table != null) {
+        byte[] body = DomainTable.one(table, d, true);
+        return () -> Responses.send(ctx, req, HttpResponseStatus.OK, body, rep.mediaType(), headers);
+      }
       if (xml) {
         String text = live ? d.status().liveXml() : d.spec().xml();
         if (text == null) {

@@ -30,6 +30,8 @@ import java.util.Optional;
  *       is still current), so concatenated pages are exactly the state at R whatever is committed in
  *       between. A token below the compacted revision: 410.
  *   <li>{@code fieldSelector} on every page (the token carries it).
+ *   <li>{@code Accept} a Table ({@link Representation}): the same items as a {@link DomainTable}, with the
+ *       list's resourceVersion, continue and remainingItemCount; {@code includeObject} says what rows carry.
  * </ul>
  */
 final class ListRoutes {
@@ -39,6 +41,8 @@ final class ListRoutes {
   private ListRoutes() {}
 
   static void list(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api, Query query) {
+    Representation rep = Representation.negotiate(req, Representation.LIST);
+    DomainTable.Options table = rep.isTable() ? DomainTable.Options.of(rep, query) : null;
     int limit = limit(query);
     Optional<String> cont = query.get("continue").filter(s -> !s.isEmpty());
     Optional<String> rvText = query.get("resourceVersion").filter(s -> !s.isEmpty());
@@ -58,7 +62,7 @@ final class ListRoutes {
       if (match.isPresent()) {
         throw Query.bad("resourceVersionMatch is forbidden when continue is provided");
       }
-      continued(ctx, req, api, cont.get(), selectorText, selector, limit);
+      continued(ctx, req, api, table, cont.get(), selectorText, selector, limit);
       return;
     }
     if (match.isPresent() && rv.isEmpty()) {
@@ -70,11 +74,25 @@ final class ListRoutes {
         throw Query.bad("resourceVersionMatch \"Exact\" is forbidden for resourceVersion \"0\"");
       }
       api.store().checkRetained(at);
-      RevisionWait.atRevision(ctx, req, api, rv, snap -> page(ctx, req, api, at, null, selector, limit));
+      RevisionWait.atRevision(ctx, req, api, rv, snap -> page(ctx, req, api, table, at, null, selector, limit));
       return;
     }
     RevisionWait.atRevision(ctx, req, api, rv, snap -> {
-      if (selector.isEverything() && limit <= 0) {
+      if (selector.isEverything() && limit <= 0 && table != null) {
+        // The whole current list as a Table: rendered (and gzipped) once per snapshot and options.
+        java.util.List<Object> key = java.util.List.of(snap.storeId(), snap.revision(), table);
+        byte[] body = DomainTable.memoized(key, () -> DomainTable.list(table, snap.revision(), null, null,
+            snap.items()));
+        Map<String, String> headers = Map.of("X-Virtrev-Store-Id", snap.storeId());
+        if (Gzip.wanted(req, body.length)) {
+          byte[] gz = DomainTable.memoized(java.util.List.of(key, "gzip"), () -> Gzip.compress(body));
+          Responses.sendGzipped(ctx, req, HttpResponseStatus.OK, gz, table.version().mediaType(), headers);
+        } else {
+          Responses.send(ctx, req, HttpResponseStatus.OK, body, table.version().mediaType(), headers);
+        }
+        return;
+      }
+      if (selector.isEverything() && limit <= 0 && table == null) {
         // The whole current list: serialized once per snapshot (and compacted mark), then reused.
         Revision compacted = api.store().compacted();
         byte[] body = snap.bodyFor(compacted, () -> Json.bytes(DomainList.of(
@@ -89,11 +107,12 @@ final class ListRoutes {
         return;
       }
       ListPage p = ListPage.of(snap, null, selector, limit);
-      answer(ctx, req, api, snap.storeId(), p, selector);
+      answer(ctx, req, api, table, snap.storeId(), p, selector);
     });
   }
 
-  private static void continued(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api, String text,
+  private static void continued(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api,
+      DomainTable.Options table, String text,
       Optional<String> selectorText, FieldSelector selector, int limit) {
     DomainStore store = api.store();
     Snapshot snap = store.snapshot();
@@ -110,15 +129,15 @@ final class ListRoutes {
     if (t.revision().compareTo(store.compacted()) < 0) {
       throw tooOld(t.revision(), store.compacted());
     }
-    page(ctx, req, api, t.revision(), t.after(), fromToken, limit);
+    page(ctx, req, api, table, t.revision(), t.after(), fromToken, limit);
   }
 
   /** A page at {@code at}: from memory if it is the current snapshot, else from history off the loop. */
-  private static void page(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api, Revision at,
-      ListKey after, FieldSelector selector, int limit) {
+  private static void page(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api,
+      DomainTable.Options table, Revision at, ListKey after, FieldSelector selector, int limit) {
     Snapshot snap = api.store().snapshot();
     if (at.equals(snap.revision())) {
-      answer(ctx, req, api, snap.storeId(), ListPage.of(snap, after, selector, limit), selector);
+      answer(ctx, req, api, table, snap.storeId(), ListPage.of(snap, after, selector, limit), selector);
       return;
     }
     Blocking.answer(ctx, req, api, () -> {
@@ -131,14 +150,21 @@ final class ListRoutes {
         }
         throw e;
       }
-      return () -> answer(ctx, req, api, snap.storeId(), p, selector);
+      return () -> answer(ctx, req, api, table, snap.storeId(), p, selector);
     });
   }
 
-  private static void answer(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api, String storeId,
-      ListPage p, FieldSelector selector) {
+  /** A page as a DomainList, or ({@code table} not null) as a Table of the same items and list metadata. */
+  private static void answer(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api,
+      DomainTable.Options table, String storeId, ListPage p, FieldSelector selector) {
     String token = p.next() == null ? null
         : ContinueToken.list(storeId, p.revision(), p.next(), selector.toString()).encode();
+    if (table != null) {
+      byte[] body = DomainTable.list(table, p.revision(), token, p.remaining(), p.items());
+      Responses.send(ctx, req, HttpResponseStatus.OK, body, table.version().mediaType(),
+          Map.of("X-Virtrev-Store-Id", storeId));
+      return;
+    }
     ListMeta meta = new ListMeta(p.revision(), storeId, api.store().compacted(), token, p.remaining());
     Responses.json(ctx, req, HttpResponseStatus.OK, DomainList.of(meta, p.items()),
         Map.of("X-Virtrev-Store-Id", storeId));

@@ -70,17 +70,6 @@ final class Responses {
         "internal error: " + e.getClass().getSimpleName() + ": " + e.getMessage()));
   }
 
-  /** True if the client prefers the domain's XML to JSON ({@code Accept: application/xml}). */
-  static boolean wantsXml(HttpRequest req) {
-    String accept = req.headers().get(HttpHeaderNames.ACCEPT);
-    if (accept == null) {
-      return false;
-    }
-    int xml = Math.max(accept.indexOf("application/xml"), accept.indexOf("text/xml"));
-    int json = accept.indexOf("application/json");
-    return xml >= 0 && (json < 0 || xml < json);
-  }
-
   static void notModified(ChannelHandlerContext ctx, HttpRequest req, Map<String, String> headers) {
     FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_MODIFIED);
     headers.forEach((k, v) -> res.headers().set(k, v));

@@ -64,6 +64,16 @@ enum WatchFormat {
     out.writeBytes(line, e.objectOffset(), e.objectLength()).writeBytes(SSE_TAIL);
   }
 
+  /** Appends an event whose object is {@code objectJson} (not the stored line's), framed, to {@code out}. */
+  void append(ByteBuf out, String type, Revision id, byte[] objectJson) {
+    ByteBuf framed = event(type, id, objectJson);
+    try {
+      out.writeBytes(framed);
+    } finally {
+      framed.release();
+    }
+  }
+
   /** About how many bytes {@link #append} writes for {@code e} (a buffer grows if it is short). */
   static int estimate(StoredEvent e) {
     return e.line().length + FRAMING_BYTES;

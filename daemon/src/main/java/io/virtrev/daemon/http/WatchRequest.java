@@ -22,15 +22,19 @@ import java.util.concurrent.TimeUnit;
  * @param selector the field selector (and the one domain, when watching a domain's URL)
  * @param timeout when the server ends the stream
  * @param format JSON lines or Server-Sent Events
+ * @param table null: events carry domains; else each ADDED/MODIFIED/DELETED object is a one-row Table
+ *     (JSON lines only), the first of the stream with the column definitions, later ones without (as the
+ *     apiserver does; kubectl reuses the columns it has)
  */
 record WatchRequest(Optional<Revision> resourceVersion, boolean sendInitialEvents, boolean bookmarks,
-    FieldSelector selector, Duration timeout, WatchFormat format) {
+    FieldSelector selector, Duration timeout, WatchFormat format, DomainTable.Options table) {
 
   static final String LAST_EVENT_ID = "Last-Event-ID";
 
   static WatchRequest parse(FullHttpRequest req, Query query, ApiContext api, String domain) {
-    String accept = req.headers().get("Accept", "");
-    WatchFormat format = accept.contains("text/event-stream") ? WatchFormat.SSE : WatchFormat.JSON_LINES;
+    Representation rep = Representation.negotiate(req, Representation.WATCH);
+    WatchFormat format = rep == Representation.EVENT_STREAM ? WatchFormat.SSE : WatchFormat.JSON_LINES;
+    DomainTable.Options table = rep.isTable() ? DomainTable.Options.of(rep, query) : null;
     Optional<Revision> rv = query.revision("resourceVersion").filter(r -> r.value() != 0);
     boolean initial = query.flag("sendInitialEvents");
     boolean bookmarks = query.flag("allowWatchBookmarks");
@@ -60,7 +64,7 @@ record WatchRequest(Optional<Revision> resourceVersion, boolean sendInitialEvent
     if (domain != null) {
       selector = oneDomain(selector, api.store().snapshot(), domain);
     }
-    return new WatchRequest(rv, initial, bookmarks, selector, timeout(query, api), format);
+    return new WatchRequest(rv, initial, bookmarks, selector, timeout(query, api), format, table);
   }
 
   /** Watching one domain's URL: by uuid if it is one or names an existing domain, else by name. */

@@ -67,6 +67,7 @@ final class WatchStream {
   private boolean slotHeld = true;
   private List<Domain> initial; // synthetic ADDED still to write from nextInitial on; null once written
   private int nextInitial;
+  private boolean columnsSent; // a Table watch: the column definitions went with the first event
 
   /** {@code onEnd} runs once when the stream ends, for any reason (releases its watcher slot). */
   WatchStream(Channel channel, ApiContext api, WatchRequest request, Revision start, Runnable onEnd) {
@@ -88,7 +89,8 @@ final class WatchStream {
    */
   void begin(List<Domain> initial) {
     HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
-    head.headers().set(HttpHeaderNames.CONTENT_TYPE, request.format().contentType());
+    head.headers().set(HttpHeaderNames.CONTENT_TYPE,
+        request.table() == null ? request.format().contentType() : request.table().version().mediaType());
     head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
     head.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache, no-store");
     head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE); // closed when the stream ends
@@ -141,7 +143,7 @@ final class WatchStream {
   private boolean writeInitial() {
     boolean any = !initial.isEmpty();
     while (nextInitial < initial.size() && channel.isWritable()) {
-      send(request.format().event(WatchEvent.ADDED, null, Json.bytes(initial.get(nextInitial++))));
+      send(request.format().event(WatchEvent.ADDED, null, objectJson(initial.get(nextInitial++))));
     }
     if (nextInitial < initial.size()) {
       channel.flush();
@@ -227,7 +229,11 @@ final class WatchStream {
           out = channel.alloc().ioBuffer(
               request.selector().isEverything() ? estimate(events, i, room) : WatchFormat.estimate(e));
         }
-        request.format().append(out, type, e);
+        if (request.table() == null) {
+          request.format().append(out, type, e);
+        } else {
+          request.format().append(out, type, e.revision(), objectJson(e.object()));
+        }
         n++;
       }
     } catch (RuntimeException ex) {
@@ -242,6 +248,16 @@ final class WatchStream {
     send(out);
     metrics.eventsSent(n);
     return true;
+  }
+
+  /** An event's object: the domain, or for a Table watch its one-row Table (columns on the first only). */
+  private byte[] objectJson(Domain d) {
+    if (request.table() == null) {
+      return Json.bytes(d);
+    }
+    byte[] t = DomainTable.one(request.table(), d, !columnsSent);
+    columnsSent = true;
+    return t;
   }
 
   /**

@@ -174,8 +174,20 @@ class KubectlIT {
         assertThat(line.split("\\s+")).containsExactly("domains", "dom", "virtrev.io/v1", "false", "Domain"));
 
     Run list = kubectl(kubeconfig, "get", "domains").ok();
-    assertThat(list.out().lines().findFirst().orElseThrow()).startsWith("NAME");
+    assertThat(list.out().lines().findFirst().orElseThrow().split("\\s+")).as("the Table's columns")
+        .containsExactly("NAME", "STATE", "VCPUS", "MEMORY", "PERSISTENT");
     assertThat(list.out().lines().map(l -> l.split("\\s+")[0]).toList()).contains(name);
+    JsonNode listed = get(d, name).json();
+    String[] row = list.out().lines().map(l -> l.split("\\s+")).filter(c -> c[0].equals(name)).findFirst().orElseThrow();
+    assertThat(row).hasSize(5);
+    assertThat(row[1]).isEqualTo(listed.at("/status/state").asText());
+    assertThat(row[2]).matches("[0-9]+");
+    assertThat(row[3]).matches("[0-9]+(Ki|Mi|Gi|Ti)?");
+    assertThat(row[4]).isEqualTo(listed.at("/spec/persistent").asText());
+    Run wide = kubectl(kubeconfig, "get", "domains", "-o", "wide").ok();
+    assertThat(wide.out().lines().findFirst().orElseThrow().split("\\s+"))
+        .containsExactly("NAME", "STATE", "VCPUS", "MEMORY", "PERSISTENT", "UUID", "AUTOSTART", "REASON");
+    assertThat(wide.out()).contains(uuid);
 
     JsonNode json = kubectl(kubeconfig, "get", "dom", name, "-o", "json").ok().json();
     JsonNode api = get(d, name).json();
