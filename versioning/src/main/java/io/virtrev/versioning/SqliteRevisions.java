@@ -41,8 +41,8 @@ import org.sqlite.SQLiteConfig;
  *       {@link #ageTarget}: only the compactor thread, on
  *       its own write connection (unguarded). Its transactions are {@code BEGIN IMMEDIATE} (explicit, as
  *       the writer's: see {@link #begin}) and short
- *       (one chunk), so the writer's commit waits at most one chunk (busy_timeout) and never fails with
- *       a stale snapshot.
+ *       (one chunk), and they take turns with the writer's commits ({@code writeTurn}, fair), so a commit
+ *       waits at most one chunk and never fails with a stale snapshot.
  *   <li>{@link #readPage}: any thread; {@code readLock} guards the read connection (watchers' history
  *       reads) and makes a miss in the history page cache one read that every watcher waiting for the
  *       same page shares (lock order: {@code readLock}, then the cache's own leaf lock).
@@ -72,6 +72,14 @@ final class SqliteRevisions implements AutoCloseable {
   private final FileChannel lockChannel;
   private final FileLock lock;
   private final Connection writer;
+  /**
+   * Whose turn it is to write: the writer's commits ({@code store-sync}) and the compactor's chunks take
+   * it, fair (first come, first served), for one transaction each. SQLite's own busy wait sleeps with
+   * growing pauses, so a writer waiting there could miss every gap between two chunks and stall for the
+   * whole compaction; queued here, a waiting commit goes right after the chunk in progress. Leaf: no
+   * other lock is taken while it is held.
+   */
+  private final java.util.concurrent.locks.ReentrantLock writeTurn = new java.util.concurrent.locks.ReentrantLock(true);
   private final Object readLock = new Object();
   private final Connection reader; // guarded by readLock
   private final LongAdder historyReads = new LongAdder(); // history reads that went to the database
@@ -266,6 +274,15 @@ final class SqliteRevisions implements AutoCloseable {
    * crosses it. Rows are deleted later by the compactor.
    */
   void commit(List<StoredEvent> events, Revision compactTo) throws SQLException {
+    writeTurn.lock();
+    try {
+      commitTurn(events, compactTo);
+    } finally {
+      writeTurn.unlock();
+    }
+  }
+
+  private void commitTurn(List<StoredEvent> events, Revision compactTo) throws SQLException {
     begin(writer);
     try (PreparedStatement hist = writer.prepareStatement(
             "INSERT INTO history(revision, uuid, name, type, time_ms, prev_name, prev_state, json, state)"
@@ -325,6 +342,15 @@ final class SqliteRevisions implements AutoCloseable {
    * that a full disk has room again when it has nothing to commit.
    */
   void probe() throws SQLException {
+    writeTurn.lock();
+    try {
+      probeTurn();
+    } finally {
+      writeTurn.unlock();
+    }
+  }
+
+  private void probeTurn() throws SQLException {
     begin(writer);
     try (Statement st = writer.createStatement()) {
       st.executeUpdate("INSERT INTO meta(key, value) VALUES ('probe', zeroblob(" + PROBE_BYTES + "))");
@@ -424,6 +450,15 @@ final class SqliteRevisions implements AutoCloseable {
    * row is deleted, so that readers stop looking below it first).
    */
   void markCompacted(Revision upTo) throws SQLException {
+    writeTurn.lock();
+    try {
+      markCompactedTurn(upTo);
+    } finally {
+      writeTurn.unlock();
+    }
+  }
+
+  private void markCompactedTurn(Revision upTo) throws SQLException {
     begin(compactor);
     try {
       raiseMark(compactor, upTo);
@@ -452,6 +487,15 @@ final class SqliteRevisions implements AutoCloseable {
    * @return the highest revision the chunk covered, or -1 if no row is left after {@code after}
    */
   long compactChunk(long after, long upTo, int chunk) throws SQLException {
+    writeTurn.lock();
+    try {
+      return compactChunkTurn(after, upTo, chunk);
+    } finally {
+      writeTurn.unlock();
+    }
+  }
+
+  private long compactChunkTurn(long after, long upTo, int chunk) throws SQLException {
     begin(compactor);
     try (PreparedStatement edge = compactor.prepareStatement(
             "SELECT MAX(revision) FROM (SELECT revision FROM history WHERE revision > ? AND revision <= ?"
