@@ -126,6 +126,29 @@ abstract class MutationContract {
     assertUnchanged(n, xml, rev);
   }
 
+  /** dryRun is not implemented yet: every mutation asking for one is refused, never applied for real. */
+  @Test
+  void aDryRunIsRefusedAndChangesNothing() {
+    String n = name("dryrun");
+    String uuid = defineBehindTheBack(n, 32);
+    String xml = hypervisorXml(n);
+    long rev = revision();
+    String other = name("dryrun-new");
+    String base = "/apis/virtrev.io/v1/domains";
+    for (ApiClient.Response r : List.of(
+        api().send("POST", base + "?dryRun=All", "application/xml", DomainXml.tiny(other, java.util.UUID.randomUUID().toString(), 32)),
+        api().send("PUT", base + "/" + n + "?dryRun=All", "application/xml", DomainXml.tiny(n, uuid, 48)),
+        api().send("DELETE", base + "/" + n + "?dryRun=All", null, null),
+        api().send("POST", base + "/" + n + "/start?dryRun=All", null, null),
+        api().send("DELETE", "/api/v1/domains/" + n + "?dryRun=", null, null),
+        api().send("DELETE", base + "/" + n, "application/json", "{\"propagationPolicy\":\"Background\",\"dryRun\":[\"All\"]}"))) {
+      assertStatus(r, 400, "BadRequest", "dryRun is not supported yet");
+      assertThat(r.json().get("message").asText()).contains("nothing was changed");
+    }
+    assertUnchanged(n, xml, rev);
+    assertThat(api().get(base + "/" + other).status()).isEqualTo(404);
+  }
+
   @Test
   void putWithoutPreconditionIsAnUnconditionalButVersionedUpdate() {
     String n = name("uncond");

@@ -112,6 +112,13 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
     path = ApiGroup.canonical(path);
     Query query = new Query(qs);
+    if (!req.method().equals(HttpMethod.GET) && !req.method().equals(HttpMethod.HEAD)
+        && query.get("dryRun").isPresent()) {
+      // Refused rather than ignored: a client asking for a dry run (kubectl --dry-run=server) must never
+      // have its change applied.
+      throw new ApiException(ApiException.Reason.BAD_REQUEST, "dryRun is not supported yet (dryRun="
+          + query.get("dryRun").get() + "): the request was refused and nothing was changed");
+    }
     switch (path) {
       case "/healthz" -> {
         allow(req, HttpMethod.GET, HttpMethod.HEAD);

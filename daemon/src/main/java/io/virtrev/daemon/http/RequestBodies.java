@@ -67,7 +67,14 @@ final class RequestBodies {
       throw new ApiException(ApiException.Reason.UNSUPPORTED_MEDIA_TYPE,
           "a DELETE body must be application/json (DeleteOptions), not " + mediaType(req));
     }
-    JsonNode p = json(body).path("preconditions");
+    JsonNode options = json(body);
+    JsonNode dryRun = options.path("dryRun");
+    if (!dryRun.isMissingNode() && !dryRun.isNull() && !(dryRun.isArray() && dryRun.isEmpty())) {
+      // As the query parameter (ApiHandler): refused rather than ignored, so a dry run is never applied.
+      throw new ApiException(ApiException.Reason.BAD_REQUEST, "dryRun is not supported yet (DeleteOptions dryRun="
+          + dryRun + "): the request was refused and nothing was changed");
+    }
+    JsonNode p = options.path("preconditions");
     if (p.isMissingNode() || p.isNull()) {
       return Precondition.NONE;
     }

@@ -209,6 +209,11 @@ class KubectlIT {
     assertThat(history.at("/items/0/object/metadata/resourceVersion").asText())
         .isEqualTo(api.at("/metadata/resourceVersion").asText());
 
+    Run dry = kubectl(kubeconfig, "delete", "domain", name, "--dry-run=server");
+    assertThat(dry.exit()).as("a server-side dry run is refused, never applied").isNotZero();
+    assertThat(dry.err()).contains("dryRun is not supported yet");
+    assertThat(get(d, name).status()).isEqualTo(200);
+
     Run delete = kubectl(kubeconfig, "delete", "domain", name).ok();
     assertThat(delete.out()).contains("domain.virtrev.io \"" + name + "\" deleted");
     Run after = kubectl(kubeconfig, "get", "dom", name);
