@@ -196,12 +196,7 @@ class TableHttpTest {
   @Test
   void watchAsTableSendsOneRowPerEventWithTheColumnsOnlyOnTheFirst() throws Exception {
     List<JsonNode> lines = new CopyOnWriteArrayList<>();
-    HttpRequest req = HttpRequest.newBuilder(d.api.base().resolve("/api/v1/domains?watch=true&timeoutSeconds=30"))
-        .header("Accept", KUBECTL_ACCEPT).GET().build();
-    HttpResponse<Stream<String>> res = d.api.http().send(req, HttpResponse.BodyHandlers.ofLines());
-    Thread reader = new Thread(() -> readAll(res, lines), "table-watch");
-    reader.setDaemon(true);
-    reader.start();
+    HttpResponse<Stream<String>> res = openWatch("/api/v1/domains?watch=true&timeoutSeconds=30", KUBECTL_ACCEPT, lines);
     try {
       assertThat(res.statusCode()).isEqualTo(200);
       assertThat(res.headers().firstValue("content-type")).contains(TABLE_V1);
@@ -234,13 +229,8 @@ class TableHttpTest {
   @Test
   void watchOfOneDomainAsTableWithTheWholeObject() throws Exception {
     List<JsonNode> lines = new CopyOnWriteArrayList<>();
-    HttpRequest req = HttpRequest.newBuilder(d.api.base().resolve(
-        "/api/v1/domains/web-1?watch=true&resourceVersion=4&includeObject=Object"))
-        .header("Accept", TABLE_V1).GET().build();
-    HttpResponse<Stream<String>> res = d.api.http().send(req, HttpResponse.BodyHandlers.ofLines());
-    Thread reader = new Thread(() -> readAll(res, lines), "table-watch");
-    reader.setDaemon(true);
-    reader.start();
+    HttpResponse<Stream<String>> res = openWatch("/api/v1/domains/web-1?watch=true&resourceVersion=4&includeObject=Object",
+        TABLE_V1, lines);
     try {
       assertThat(res.statusCode()).isEqualTo(200);
       d.source.redefine(webUuid, 64);
@@ -282,6 +272,16 @@ class TableHttpTest {
     } catch (IOException e) {
       throw new IllegalStateException("not JSON: " + line, e);
     }
+  }
+
+  /** Opens a watch with {@code accept}; a daemon thread adds each parsed line to {@code lines}. */
+  private HttpResponse<Stream<String>> openWatch(String path, String accept, List<JsonNode> lines) throws Exception {
+    HttpRequest req = HttpRequest.newBuilder(d.api.base().resolve(path)).header("Accept", accept).GET().build();
+    HttpResponse<Stream<String>> res = d.api.http().send(req, HttpResponse.BodyHandlers.ofLines());
+    Thread reader = new Thread(() -> readAll(res, lines), "table-watch");
+    reader.setDaemon(true);
+    reader.start();
+    return res;
   }
 
   /** Every line of a watch until it ends; closing it from the test ends it too (not an error). */
