@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.virtrev.api.ApiException;
 import io.virtrev.api.Domain;
+import io.virtrev.api.EditBase;
 import io.virtrev.api.Revision;
 import io.virtrev.daemon.security.Identity;
 import io.virtrev.versioning.Readiness;
@@ -158,9 +159,11 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       default -> {
         String[] rest = path.startsWith(DOMAINS + "/") ? path.substring(DOMAINS.length() + 1).split("/", -1) : new String[0];
         if (rest.length == 1 && !rest[0].isEmpty()) {
-          allow(req, HttpMethod.GET, HttpMethod.HEAD, HttpMethod.PUT, HttpMethod.DELETE);
+          allow(req, HttpMethod.GET, HttpMethod.HEAD, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE);
           if (req.method().equals(HttpMethod.PUT)) {
             MutationRoutes.update(ctx, req, api, identity, query, rest[0]);
+          } else if (req.method().equals(HttpMethod.PATCH)) {
+            MutationRoutes.patch(ctx, req, api, identity, query, rest[0]);
           } else if (req.method().equals(HttpMethod.DELETE)) {
             MutationRoutes.delete(ctx, req, api, identity, query, rest[0]);
           } else if (watchRequested(req, query)) {
@@ -254,7 +257,8 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         throw new ApiException(ApiException.Reason.CONFLICT, "domain \"" + d.name()
             + "\" is not active (state " + d.status().state() + "): it has no live XML");
       }
-      Responses.text(ctx, req, HttpResponseStatus.OK, xml, Responses.XML + "; charset=utf-8", headers);
+      Responses.text(ctx, req, HttpResponseStatus.OK, live ? xml : EditBase.mark(xml, d.metadata().generation()),
+          Responses.XML + "; charset=utf-8", headers);
       return;
     }
     Responses.json(ctx, req, HttpResponseStatus.OK, d, headers);
