@@ -17,7 +17,8 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * Every change made through the API: define, update (compare-and-swap), undefine, lifecycle actions.
+ * Every change made through the API: define, update (compare-and-swap) and patch, undefine, lifecycle
+ * actions.
  *
  * <p>Each runs on the reconciler's thread ({@link Reconciler#runExclusive}), so nothing else reads
  * libvirt or submits to the store while it runs, in this order:

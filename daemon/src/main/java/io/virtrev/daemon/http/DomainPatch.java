@@ -8,10 +8,12 @@ import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonPatch;
 import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import java.io.ByteArrayInputStream;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 
 /**
@@ -77,8 +79,8 @@ final class DomainPatch {
     for (int i = 0; i < ops.size(); i++) {
       JsonValue op = ops.get(i);
       if (op.getValueType() != JsonValue.ValueType.OBJECT
-          || !(op.asJsonObject().get("op") instanceof jakarta.json.JsonString)
-          || !(op.asJsonObject().get("path") instanceof jakarta.json.JsonString)) {
+          || !(op.asJsonObject().get("op") instanceof JsonString)
+          || !(op.asJsonObject().get("path") instanceof JsonString)) {
         throw bad("JSON Patch operation " + i + " must be an object with the strings \"op\" and \"path\": " + op);
       }
       String name = op.asJsonObject().getString("op");
@@ -110,7 +112,8 @@ final class DomainPatch {
     try {
       after = merge != null ? jakarta.json.Json.createMergePatch(merge).apply(before) : patch.apply(before);
     } catch (JsonException | IllegalArgumentException | ClassCastException e) {
-      throw new ApiException(ApiException.Reason.INVALID, "the JSON Patch cannot be applied: " + e.getMessage(),
+      throw new ApiException(ApiException.Reason.INVALID, (merge != null ? "the merge patch" : "the JSON Patch")
+          + " cannot be applied: " + e.getMessage(),
           Map.of("name", current.name(), "kind", "domains"), null);
     }
     if (after.equals(before)) {
@@ -164,7 +167,7 @@ final class DomainPatch {
   private static JsonValue read(byte[] body) {
     try (JsonReader r = jakarta.json.Json.createReader(new ByteArrayInputStream(body))) {
       return r.readValue();
-    } catch (JsonException | java.util.NoSuchElementException e) { // JsonParsingException is a JsonException
+    } catch (JsonException | NoSuchElementException e) { // JsonParsingException is a JsonException
       throw bad("malformed patch: " + e.getMessage());
     }
   }
