@@ -292,7 +292,10 @@ class KubectlWorkflowIT {
       awaitObject(name, o -> assertThat(o.at("/spec/xml").asText()).contains(note));
       Files.createFile(proceed);
       Run run = edit.finish().failed();
-      assertThat(run.err()).as(run::describe).containsPattern("\\(Conflict\\)|Operation cannot be fulfilled");
+      // kubectl edit prints a failed patch's Status message after "could not be patched: " (a 409's: the
+      // apiserver's wording "Operation cannot be fulfilled ..."; an invalid edit would say "is invalid")
+      assertThat(run.err()).as(run::describe)
+          .containsPattern("could not be patched: .*(Operation cannot be fulfilled|[Cc]onflict)");
     }
     String xml = dumpxml(name);
     assertThat(xml).contains("<description>" + note + "</description>");
@@ -414,7 +417,8 @@ class KubectlWorkflowIT {
 
   /**
    * Returns once the daemon has handled every libvirt event sent before this call: it defines a marker
-   * domain and waits for it (one event queue, handled in order), then undefines it.
+   * domain and waits for it (the reconciler's one thread reads domains with pending events in the order
+   * their events arrived), then undefines it.
    */
   private void awaitLibvirtEventsSeen() {
     String marker = define("marker-" + UUID.randomUUID().toString().substring(0, 4), 32);
