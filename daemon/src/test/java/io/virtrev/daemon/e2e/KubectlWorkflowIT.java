@@ -228,6 +228,26 @@ class KubectlWorkflowIT {
     assertThat(virshState(name)).isEqualTo("shutoff");
   }
 
+  /** replace is a PUT conditional on the file's resourceVersion: a stale file changes nothing. */
+  @Test
+  void replaceUpdatesTheDefinitionAndRefusesAStaleFile() throws Exception {
+    String name = define("replaced", 32);
+    JsonNode read = kubectl.run("get", "dom", name, "-o", "json").ok().json();
+    ((ObjectNode) read.get("spec")).put("xml", withMemory(read.at("/spec/xml").asText(), 40960));
+    Path file = Files.writeString(dir.resolve("replaced.json"), JSON.writeValueAsString(read));
+
+    // OpenAPI is not served yet: kubectl's client-side validation has nothing to read
+    Run replace = kubectl.run("replace", "-f", file.toString(), "--validate=false").ok();
+    assertThat(replace.out()).isEqualTo("domain.virtrev.io/" + name + " replaced\n");
+    assertThat(memoryKib(dumpxml(name))).isEqualTo(40960);
+
+    ((ObjectNode) read.get("spec")).put("xml", withMemory(read.at("/spec/xml").asText(), 49152));
+    Files.writeString(file, JSON.writeValueAsString(read)); // still the first resourceVersion
+    Run stale = kubectl.run("replace", "-f", file.toString(), "--validate=false").failed();
+    assertThat(stale.err()).as(stale::describe).contains("Error from server (Conflict)");
+    assertThat(memoryKib(dumpxml(name))).isEqualTo(40960);
+  }
+
   /** Lifecycle actions have no kubectl verb: {@code create --raw} POSTs to one (docs/clients.md says so). */
   @Test
   void anActionThroughCreateRawStartsTheDomain() {
