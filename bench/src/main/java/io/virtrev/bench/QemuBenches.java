@@ -67,13 +67,13 @@ final class QemuBenches {
   private static void listVsVirsh(Ctx c, DaemonProcess d, RawLibvirt raw, List<String> names, int total)
       throws Exception {
     for (int i = 0; i < 3; i++) {
-      c.timeGet(d.port, "/api/v1/domains");
+      c.timeGet(d.port, Ctx.DOMAINS);
       raw.relist();
     }
     LongList daemon = new LongList();
     LongList java = new LongList();
     for (int i = 0; i < 20; i++) {
-      daemon.add(c.timeGet(d.port, "/api/v1/domains"));
+      daemon.add(c.timeGet(d.port, Ctx.DOMAINS));
       long t0 = System.nanoTime();
       raw.relist();
       java.add(System.nanoTime() - t0);
@@ -128,12 +128,12 @@ final class QemuBenches {
    */
   private static void cas(Ctx c, DaemonProcess d, String name, String uuid, String validation, Stats raw)
       throws Exception {
-    String etag = c.get(d.port, "/api/v1/domains/" + name).headers().firstValue("etag").orElseThrow();
+    String etag = c.get(d.port, Ctx.DOMAINS + "/" + name).headers().firstValue("etag").orElseThrow();
     LongList puts = new LongList();
     int iterations = c.sizes.casIterations() + 3;
     for (int i = 0; i < iterations; i++) {
       String xml = DomainXml.tiny(name, uuid, i % 2 == 0 ? 48 : 32);
-      HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + d.port + "/api/v1/domains/" + name
+      HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + d.port + Ctx.DOMAINS + "/" + name
               + "?fieldValidation=" + validation))
           .header("Content-Type", "application/xml").header("If-Match", etag)
           .PUT(HttpRequest.BodyPublishers.ofString(xml)).build();
