@@ -36,16 +36,24 @@ class DomainCrudIT {
   private static DaemonProcess daemon;
   private static KubernetesClient client;
   private static MixedOperation<Domain, DomainList, Resource<Domain>> domains;
+  private static final RequestLog requests = new RequestLog();
 
   @BeforeAll
   static void start() {
     daemon = DaemonProcess.startOn("test:///default", dir.resolve("data"));
-    client = VirtrevClients.fromUrl("http://127.0.0.1:" + daemon.port, null);
+    client = requests.client(VirtrevClients.config("http://127.0.0.1:" + daemon.port, null));
     domains = VirtrevClients.domains(client);
   }
 
   @AfterAll
   static void stop() {
+    java.util.Set<String> shapes = new java.util.TreeSet<>();
+    for (RequestLog.Entry r : requests.entries()) {
+      shapes.add(r.method() + " " + r.path() + " " + new java.util.TreeSet<>(r.query().keySet()));
+    }
+    System.out.println("[client] CRUD request shapes: " + shapes);
+    assertThat(shapes).as("every request fabric8 made for get, list, create, update, delete, watch").isNotEmpty()
+        .allSatisfy(shape -> assertThat(shape).matches(".* \\[(allowWatchBookmarks, resourceVersion, watch)?\\]"));
     if (client != null) {
       client.close();
     }

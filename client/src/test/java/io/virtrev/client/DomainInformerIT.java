@@ -164,6 +164,10 @@ class DomainInformerIT {
       assertThat(handler.calls(a).get(0).after().getStatus().getState()).isEqualTo("running");
       assertThat(handler.calls(a)).anyMatch(x -> x.after().getSpec().getXml().contains("40960"));
       assertThat(lastBeforeDelete(handler.calls(a)).getStatus().getState()).isEqualTo("shutoff");
+      assertThat(handler.calls(a).get(handler.calls(a).size() - 1).finalStateUnknown())
+          .as("a was undefined while the informer was cut off: its delete comes from the relist").isTrue();
+      assertThat(handler.calls(b).get(handler.calls(b).size() - 1).finalStateUnknown())
+          .as("b was undefined while watched: its delete comes from the watch").isFalse();
       assertThat(handler.calls(b)).anyMatch(x -> "running".equals(x.after().getStatus().getState()));
       assertThat(lastBeforeDelete(handler.calls(b)).getSpec().getXml()).contains("36864");
       assertThat(lastBeforeDelete(handler.calls(b)).getStatus().getState()).isEqualTo("shutoff");
