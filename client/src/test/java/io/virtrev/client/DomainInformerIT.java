@@ -103,6 +103,7 @@ class DomainInformerIT {
 
         // (a) Restart: changes while the daemon is down arrive after it is back.
         int beforeRestart = requests.entries().size();
+        String rvAtStop = informer.lastSyncResourceVersion();
         assertThat(daemon.stop()).as("exit code after SIGTERM (the JVM exits 128+15)").isEqualTo(143);
         Host.defineTiny(d, UUID.randomUUID().toString(), 32);
         Host.virsh("setmem", b, "36M", "--config");
@@ -112,6 +113,9 @@ class DomainInformerIT {
         awaitCacheIsTheDaemonsList(informer);
         List<RequestLog.Entry> afterRestart = requests.entries().subList(beforeRestart, requests.entries().size());
         System.out.println("[client] requests around the restart: " + afterRestart);
+        assertThat(afterRestart).as("the watch resumed: no relist").noneMatch(RequestLog.Entry::isList);
+        assertThat(afterRestart.get(afterRestart.size() - 1)).as("resumed watch")
+            .matches(r -> r.isWatch() && r.status() == 200 && r.query().get("resourceVersion").equals(rvAtStop));
 
         // (b) Compaction: cut the informer off, move the store past the retained history, let it back.
         long atCut = Long.parseLong(informer.lastSyncResourceVersion());
