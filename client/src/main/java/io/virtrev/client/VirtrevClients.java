@@ -6,15 +6,12 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * fabric8 clients for a virtrevd. The configuration comes only from what is passed (not from
- * {@code ~/.kube/config}, {@code KUBECONFIG} or the environment), so a platform that also talks to a
- * Kubernetes cluster does not mix the two up. The caller closes the client.
+ * fabric8 clients for a virtrevd. The configuration comes from what is passed (a URL and token, or
+ * the kubeconfig file given), not from {@code ~/.kube/config} or {@code KUBECONFIG}, so a platform
+ * that also talks to a Kubernetes cluster does not mix the two up. The caller closes the client.
  *
  * <p>Watches are plain HTTP ({@code onlyHttpWatches}): fabric8 otherwise opens each watch as a
  * WebSocket first, which virtrevd does not serve; it answers the upgrade request with the ordinary
@@ -45,13 +42,7 @@ public final class VirtrevClients {
 
   /** The configuration of {@link #fromKubeconfig}, to adjust before {@link #create}. */
   public static Config config(Path kubeconfig) {
-    String text;
-    try {
-      text = Files.readString(kubeconfig);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read kubeconfig " + kubeconfig, e);
-    }
-    Config config = Config.fromKubeconfig(null, text, kubeconfig.toAbsolutePath().toString());
+    Config config = Config.fromKubeconfig(kubeconfig.toFile());
     config.setOnlyHttpWatches(true);
     return config;
   }

@@ -150,7 +150,7 @@ class DomainCrudIT {
     String name = "k-client-watch-" + UUID.randomUUID().toString().substring(0, 8);
     String listed = domains.list().getMetadata().getResourceVersion();
     BlockingQueue<String> events = new LinkedBlockingQueue<>();
-    try (Watch w = domains.watch(new ListOptionsBuilder().withResourceVersion(listed).build(), new Watcher<Domain>() {
+    Watch w = domains.watch(new ListOptionsBuilder().withResourceVersion(listed).build(), new Watcher<Domain>() {
       @Override
       public void eventReceived(Action action, Domain d) {
         if (d.getMetadata().getName().equals(name)) {
@@ -162,7 +162,8 @@ class DomainCrudIT {
       public void onClose(WatcherException cause) {
         events.add("CLOSED " + cause);
       }
-    })) {
+    });
+    try {
       Domain created = domains.resource(Domain.fromXml(testXml(name, UUID.randomUUID().toString(), 65536))).create();
       Domain edit = domains.withName(name).get();
       edit.getSpec().setXml(edit.getSpec().getXml().replace("65536", "131072"));
@@ -176,6 +177,8 @@ class DomainCrudIT {
           "ADDED " + created.getMetadata().getResourceVersion() + " false",
           "MODIFIED " + updated.getMetadata().getResourceVersion() + " true",
           "DELETED " + deletedRv + " true");
+    } finally {
+      w.close();
     }
   }
 
@@ -198,6 +201,8 @@ class DomainCrudIT {
         """.formatted(daemon.port));
     try (KubernetesClient fromFile = VirtrevClients.fromKubeconfig(kubeconfig)) {
       assertThat(fromFile.getMasterUrl().toString()).isEqualTo("http://127.0.0.1:" + daemon.port + "/");
+      assertThat(fromFile.getConfiguration().isOnlyHttpWatches()).as("WebSocket watches hang").isTrue();
+      assertThat(VirtrevClients.config("http://127.0.0.1:1", null).isOnlyHttpWatches()).isTrue();
       assertThat(VirtrevClients.domains(fromFile).withName("test").get().uuid()).isEqualTo(raw("test").at("/metadata/uuid").asText());
     }
   }
