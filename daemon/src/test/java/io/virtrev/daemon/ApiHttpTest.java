@@ -73,6 +73,23 @@ class ApiHttpTest {
     }
   }
 
+  /** Booleans as kube-apiserver reads them (Go's strconv.ParseBool): the Python client sends watch=True. */
+  @Test
+  void booleanParametersTakeGoSpellings() {
+    for (String no : new String[] {"False", "FALSE", "f", "F", "0", "false"}) {
+      assertThat(d.api.get("/apis/virtrev.io/v1/domains?watch=" + no).json().get("kind").asText())
+          .as("watch=" + no).isEqualTo("DomainList");
+    }
+    for (String yes : new String[] {"True", "TRUE", "t", "T", "1", "true"}) {
+      try (io.virtrev.fixtures.WatchClient w = io.virtrev.fixtures.WatchClient.open(d.api,
+          "/apis/virtrev.io/v1/domains?resourceVersion=1&watch=" + yes)) {
+        assertThat(w.status(Duration.ofSeconds(10))).as("watch=" + yes).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !w.events().isEmpty());
+      }
+    }
+    assertStatus(d.api.get("/apis/virtrev.io/v1/domains?watch=yes"), 400, "BadRequest", "watch=yes is not a boolean");
+  }
+
   @Test
   void getByNameOrUuidWithEtagAndConditionalGet() {
     ApiClient.Response byName = d.api.get("/api/v1/domains/web-1");
