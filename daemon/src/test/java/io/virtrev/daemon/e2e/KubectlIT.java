@@ -109,6 +109,63 @@ class KubectlIT {
     }
   }
 
+  /**
+   * kubectl reads the served OpenAPI: {@code explain} prints the model's descriptions; {@code create}
+   * with its default validation (Strict) finds fieldValidation on the kind's PATCH operation in
+   * /openapi/v3, so it leaves validation to the server (it never fetches /openapi/v2) and sends
+   * {@code fieldValidation=Strict}: a real object (every field the API returns) is accepted, a field
+   * the model lacks is refused by the server's strict decoding, and nothing is created.
+   */
+  @Test
+  void explainPrintsTheModelsDescriptionsAndCreateValidatesStrictly() throws Exception {
+    try (DaemonProcess d = start("test:///default")) {
+      JsonNode schemas = JSON.readTree(d.api.get("/openapi/v3/apis/virtrev.io/v1", "Authorization", "Bearer " + TOKEN)
+          .body()).get("components").get("schemas");
+      Run domain = kubectl(kubeconfig, "explain", "domain").ok();
+      assertThat(domain.out()).contains("GROUP:      virtrev.io\n").contains("KIND:       Domain\n")
+          .contains("VERSION:    v1\n");
+      assertThat(flat(domain.out())).contains(flat(schemas.at("/io.virtrev.v1.Domain/description").asText()))
+          .contains("metadata <DomainMeta>").contains("spec <DomainSpec>").contains("status <DomainStatus>");
+      Run spec = kubectl(kubeconfig, "explain", "domain.spec").ok();
+      assertThat(flat(spec.out())).contains("FIELD: spec <DomainSpec>").contains("xml <string>")
+          .contains(flat(schemas.at("/io.virtrev.v1.DomainSpec/properties/persistent/description").asText()));
+      Run xml = kubectl(kubeconfig, "explain", "domain.spec.xml").ok();
+      assertThat(flat(xml.out())).contains("FIELD: xml <string>")
+          .contains(flat(schemas.at("/io.virtrev.v1.DomainSpec/properties/xml/description").asText()));
+
+      // A real object as the API returns it (status, resourceVersion and all), renamed: accepted.
+      JsonNode real = get(d, "test").json();
+      String name = PREFIX + "created";
+      com.fasterxml.jackson.databind.node.ObjectNode copy = real.deepCopy();
+      copy.withObject("/metadata").put("name", name).remove("uuid");
+      copy.withObject("/spec").put("xml", real.at("/spec/xml").asText().replaceAll("<uuid>[^<]*</uuid>", "")
+          .replace("<name>test</name>", "<name>" + name + "</name>"));
+      Path good = Files.writeString(dir.resolve("good.json"), copy.toString());
+      Run created = kubectl(kubeconfig, "create", "-f", good.toString()).ok();
+      assertThat(created.out()).isEqualTo("domain.virtrev.io/" + name + " created\n");
+      assertThat(get(d, name).json().at("/spec/xml").asText()).contains("<name>" + name + "</name>");
+
+      String bad = name + "-bad";
+      Path yaml = Files.writeString(dir.resolve("bad.yaml"), "apiVersion: virtrev.io/v1\nkind: Domain\n"
+          + "metadata:\n  name: " + bad + "\nspec:\n  colour: red\n  xml: \"<domain type='test'><name>" + bad
+          + "</name><memory unit='KiB'>65536</memory><vcpu>1</vcpu><os><type>hvm</type></os></domain>\"\n");
+      Run refused = kubectl(kubeconfig, "create", "-f", yaml.toString());
+      assertThat(refused.exit()).isNotZero();
+      assertThat(refused.err()).as("refused by the server's strict decoding, not by kubectl")
+          .contains("Error from server (BadRequest)")
+          .contains("Domain in version \"v1\" cannot be handled as a Domain: strict decoding error: unknown field"
+              + " \"spec.colour\"");
+      assertThat(get(d, bad).status()).as("nothing created").isEqualTo(404);
+      Run loose = kubectl(kubeconfig, "create", "--validate=false", "-f", yaml.toString()).ok();
+      assertThat(loose.out()).isEqualTo("domain.virtrev.io/" + bad + " created\n");
+    }
+  }
+
+  /** Whitespace collapsed: kubectl wraps descriptions at 80 columns. */
+  private static String flat(String s) {
+    return s.replaceAll("\\s+", " ").trim();
+  }
+
   @Test
   void aWrongTokenFailsWithTheServersUnauthorizedMessage() throws Exception {
     try (DaemonProcess d = start("test:///default")) {
