@@ -2,6 +2,7 @@ package io.virtrev.daemon;
 
 import static io.virtrev.daemon.ApiHttpTest.assertStatus;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -19,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.Iterator;
@@ -140,7 +142,8 @@ class OpenApiHttpTest {
       String web = d.source.defineTiny("web");
       d.source.defineTiny("db");
       d.source.start(web); // id, liveXml, lastEvent
-      d.awaitRevision(4);
+      await().atMost(Duration.ofSeconds(10)).until(() -> d.api.get(GROUP + "/web").json().at("/status/state").asText()
+          .equals("running") && d.api.get(GROUP + "/db").status() == 200);
       JsonNode doc = d.api.get(V3_GROUP).json();
 
       List<JsonNode> checked = new ArrayList<>();
@@ -163,7 +166,7 @@ class OpenApiHttpTest {
       assertThat(conflict.status()).as(conflict.body()).isEqualTo(409);
       checked.add(valid(doc, "io.k8s.apimachinery.pkg.apis.meta.v1.Status", conflict.json()));
       JsonNode history = d.api.get(GROUP + "/web/history").json();
-      assertThat(history.get("items").size()).isGreaterThanOrEqualTo(2);
+      assertThat(history.get("items")).isNotEmpty();
       checked.add(valid(doc, "io.virtrev.v1.DomainHistory", history));
 
       HttpResponse<Stream<String>> watch = d.api.http().send(HttpRequest.newBuilder(
