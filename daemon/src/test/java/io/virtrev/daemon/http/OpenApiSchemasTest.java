@@ -105,6 +105,27 @@ class OpenApiSchemasTest {
         .isEqualTo("#/components/schemas/io.virtrev.v1.DomainList");
   }
 
+  /**
+   * Both documents are valid by their specifications as swagger-parser (the parser of swagger-codegen and
+   * openapi-generator) reads them, with nothing it could not resolve: what a client generator gets.
+   */
+  @Test
+  void bothDocumentsParseCleanlyAsOpenApiAndSwagger() throws Exception {
+    io.swagger.v3.parser.core.models.ParseOptions options = new io.swagger.v3.parser.core.models.ParseOptions();
+    options.setResolve(true);
+    io.swagger.v3.parser.core.models.SwaggerParseResult v3 = new io.swagger.v3.parser.OpenAPIV3Parser()
+        .readContents(new String(DOCS.v3Group().json(), java.nio.charset.StandardCharsets.UTF_8), null, options);
+    assertThat(v3.getMessages()).as("OpenAPI 3.0 problems").isEmpty();
+    assertThat(v3.getOpenAPI().getPaths()).containsKey("/apis/virtrev.io/v1/domains/{name}");
+    assertThat(v3.getOpenAPI().getComponents().getSchemas().get("io.virtrev.v1.Domain").getProperties())
+        .containsKeys("metadata", "spec", "status");
+    io.swagger.v3.parser.core.models.SwaggerParseResult v2 = new io.swagger.parser.OpenAPIParser()
+        .readContents(new String(DOCS.v2().json(), java.nio.charset.StandardCharsets.UTF_8), null, options);
+    assertThat(v2.getMessages()).as("Swagger 2.0 problems").isEmpty();
+    assertThat(v2.getOpenAPI().getPaths().get("/apis/virtrev.io/v1/domains").getGet().getOperationId())
+        .isEqualTo("listVirtrevIoV1Domain");
+  }
+
   /** The component's JSON name: @JsonProperty's (Java puts it on the component's field and accessor). */
   private static String jsonName(RecordComponent c) {
     JsonProperty p = c.getAccessor().getAnnotation(JsonProperty.class);
