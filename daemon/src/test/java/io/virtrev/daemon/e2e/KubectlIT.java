@@ -149,8 +149,13 @@ class KubectlIT {
       Path yaml = Files.writeString(dir.resolve("bad.yaml"), "apiVersion: virtrev.io/v1\nkind: Domain\n"
           + "metadata:\n  name: " + bad + "\nspec:\n  colour: red\n  xml: \"<domain type='test'><name>" + bad
           + "</name><memory unit='KiB'>65536</memory><vcpu>1</vcpu><os><type>hvm</type></os></domain>\"\n");
-      Run refused = kubectl(kubeconfig, "create", "-f", yaml.toString());
+      Run refused = kubectl(kubeconfig, "create", "-v=6", "-f", yaml.toString());
       assertThat(refused.exit()).isNotZero();
+      assertThat(refused.err()).as("kubectl read /openapi/v3, found fieldValidation, and let the server judge")
+          .contains("GET https://127.0.0.1:" + d.port + "/openapi/v3/apis/virtrev.io/v1?hash=")
+          .contains("POST https://127.0.0.1:" + d.port + "/apis/virtrev.io/v1/domains?fieldManager=kubectl-create"
+              + "&fieldValidation=Strict 400")
+          .doesNotContain("/openapi/v2");
       assertThat(refused.err()).as("refused by the server's strict decoding, not by kubectl")
           .contains("Error from server (BadRequest)")
           .contains("Domain in version \"v1\" cannot be handled as a Domain: strict decoding error: unknown field"
@@ -158,6 +163,11 @@ class KubectlIT {
       assertThat(get(d, bad).status()).as("nothing created").isEqualTo(404);
       Run loose = kubectl(kubeconfig, "create", "--validate=false", "-f", yaml.toString()).ok();
       assertThat(loose.out()).isEqualTo("domain.virtrev.io/" + bad + " created\n");
+
+      // /openapi/v2 is JSON only; kubectl asks for protobuf, so only the v2 explain cannot work.
+      Run v2 = kubectl(kubeconfig, "explain", "domain", "--output=plaintext-openapiv2");
+      assertThat(v2.exit()).isNotZero();
+      assertThat(v2.err()).contains("Error from server (NotAcceptable)");
     }
   }
 
