@@ -10,10 +10,8 @@ import io.virtrev.api.Status;
 import io.virtrev.api.WatchEvent;
 import io.virtrev.api.source.LifecycleAction;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -254,13 +252,6 @@ final class OpenApiPaths {
       return F.objectNode().put("type", "string");
     }
     return OpenApiSchemas.ref(prefix, m.model());
-  }
-
-  /** Every (path, method) the document describes, for tests and the route table's cross-check. */
-  static Map<String, List<String>> methods() {
-    Map<String, List<String>> m = new LinkedHashMap<>();
-    ITEMS.forEach(i -> m.put(i.path(), i.ops().stream().map(Op::method).toList()));
-    return m;
   }
 
   static {

@@ -206,12 +206,10 @@ final class OpenApiSchemas {
       String ref = o.remove("$ref").asText();
       o.putArray("allOf").addObject().put("$ref", ref);
     }
-    for (String child : List.of("properties")) {
-      JsonNode props = o.get(child);
-      if (props != null) {
-        for (Iterator<JsonNode> it = props.elements(); it.hasNext(); ) {
-          rewriteRefs(it.next(), v3);
-        }
+    JsonNode props = o.get("properties");
+    if (props != null) {
+      for (Iterator<JsonNode> it = props.elements(); it.hasNext(); ) {
+        rewriteRefs(it.next(), v3);
       }
     }
     rewriteRefs(o.get("items"), v3);

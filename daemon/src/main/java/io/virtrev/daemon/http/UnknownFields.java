@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -74,7 +73,7 @@ final class UnknownFields {
     }
     if (t.isMapLikeType()) {
       if (n.isObject()) {
-        n.fields().forEachRemaining(e -> walk(e.getValue(), t.getContentType(), join(path, e.getKey()), out));
+        n.properties().forEach(e -> walk(e.getValue(), t.getContentType(), join(path, e.getKey()), out));
       }
       return;
     }
@@ -90,8 +89,7 @@ final class UnknownFields {
       return;
     }
     Map<String, JavaType> known = properties(t);
-    for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : n.properties()) {
       JavaType child = known.get(e.getKey());
       if (child == null) {
         out.add(join(path, e.getKey()));
