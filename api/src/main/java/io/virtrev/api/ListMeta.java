@@ -1,5 +1,8 @@
 package io.virtrev.api;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
@@ -13,8 +16,22 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param remainingItemCount how many items follow this page, when known (no field selector); null
  *     otherwise and on the last page
  */
-public record ListMeta(Revision resourceVersion, String storeId, Revision compactedRevision,
-    @JsonProperty("continue") String continueToken, Long remainingItemCount) {
+@JsonClassDescription("Metadata of a list (a superset of Kubernetes' ListMeta).")
+public record ListMeta(
+    @JsonPropertyDescription("The revision of the snapshot the list shows: watch from it to miss nothing.")
+    Revision resourceVersion,
+    @JsonPropertyDescription("The store's identity: a new id means a new, wiped store whose revisions are"
+        + " unrelated to the old one's (relist).")
+    String storeId,
+    @JsonPropertyDescription("The oldest revision still retained: a watch or list at a revision must start"
+        + " at or after it (410 Expired otherwise).")
+    Revision compactedRevision,
+    @JsonProperty("continue")
+    @JsonPropertyDescription("Set when more items follow: pass it back as the continue query parameter for"
+        + " the next page of the same snapshot. Opaque.")
+    String continueToken,
+    @JsonPropertyDescription("How many items follow this page, when known.")
+    Long remainingItemCount) {
   public ListMeta(Revision resourceVersion, String storeId, Revision compactedRevision) {
     this(resourceVersion, storeId, compactedRevision, null, null);
   }

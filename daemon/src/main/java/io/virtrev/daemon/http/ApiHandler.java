@@ -146,6 +146,10 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       case "/apis/" + ApiGroup.GROUP -> discovery(ctx, req, Discovery.GROUP);
       case ApiGroup.ROOT -> discovery(ctx, req, Discovery.RESOURCES);
       case "/version" -> discovery(ctx, req, Discovery.VERSION);
+      case OpenApiRoutes.V2, OpenApiRoutes.V3, OpenApiDocuments.V3_GROUP_PATH -> {
+        allow(req, HttpMethod.GET, HttpMethod.HEAD);
+        OpenApiRoutes.serve(ctx, req, api, query, path);
+      }
       case DOMAINS -> {
         allow(req, HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST);
         if (req.method().equals(HttpMethod.POST)) {

@@ -69,7 +69,8 @@ public interface HttpMetrics {
     }
     if (path.equals("/healthz") || path.equals("/readyz") || path.equals("/metrics") || path.equals("/api")
         || path.equals("/apis") || path.equals("/apis/" + ApiGroup.GROUP) || path.equals(ApiGroup.ROOT)
-        || path.equals("/version")) {
+        || path.equals("/version") || path.equals(OpenApiRoutes.V2) || path.equals(OpenApiRoutes.V3)
+        || path.equals(OpenApiDocuments.V3_GROUP_PATH)) {
       return path;
     }
     for (String prefix : List.of(ApiGroup.DOMAINS, ApiGroup.ALIAS_DOMAINS)) {

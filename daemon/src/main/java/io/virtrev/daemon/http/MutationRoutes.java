@@ -55,9 +55,10 @@ final class MutationRoutes {
     }
     FieldValidation validation = fieldValidation(api, query);
     RequestBodies.Definition def = RequestBodies.definition(req);
+    Map<String, String> unknown = warnings(UnknownFields.judge(req, query));
     DomainPaths.checkAddressable(DomainXmlInspector.inspect(def.xml()).name());
     respond(ctx, req, api, who, api.mutations().create(def.xml(), validation), r -> new Answer(HttpResponseStatus.CREATED,
-        r.object(), Map.of(HttpHeaderNames.LOCATION.toString(), DomainPaths.location(r.object().name()))));
+        r.object(), with(unknown, HttpHeaderNames.LOCATION.toString(), DomainPaths.location(r.object().name()))));
   }
 
   /**
@@ -69,10 +70,11 @@ final class MutationRoutes {
     FieldValidation validation = fieldValidation(api, query);
     Precondition header = RequestBodies.ifMatch(req);
     RequestBodies.Definition def = RequestBodies.definition(req);
+    Map<String, String> unknown = warnings(UnknownFields.judge(req, query));
     checkMetadataNames(api, id, def);
     Precondition pre = header.and(def.pre());
     respond(ctx, req, api, who, api.mutations().update(id, def.xml(), pre, validation),
-        r -> new Answer(HttpResponseStatus.OK, r.object(), Map.of()));
+        r -> new Answer(HttpResponseStatus.OK, r.object(), unknown));
   }
 
   /**
@@ -138,6 +140,18 @@ final class MutationRoutes {
   private static String warningValue(java.util.List<String> warnings) {
     return String.join(", ", warnings.stream()
         .map(w -> "299 - \"" + w.replace("\\", "\\\\").replace("\"", "\\\"") + "\"").toList());
+  }
+
+  /** A Warning header carrying {@code warnings}, or none. */
+  private static Map<String, String> warnings(java.util.List<String> warnings) {
+    return warnings.isEmpty() ? Map.of() : Map.of("Warning", warningValue(warnings));
+  }
+
+  /** {@code headers} plus one more. */
+  private static Map<String, String> with(Map<String, String> headers, String name, String value) {
+    Map<String, String> h = new LinkedHashMap<>(headers);
+    h.put(name, value);
+    return h;
   }
 
   /** The request's {@code fieldValidation}, or the daemon's default. */

@@ -29,7 +29,8 @@ class HttpMetricsLabelsTest {
   /** The group's paths have their own templates; the alias keeps its own (above), so its users show. */
   @Test
   void groupPathsAndDiscoveryMapToTheirTemplates() {
-    for (String p : new String[] {"/api", "/apis", "/apis/virtrev.io", "/apis/virtrev.io/v1", "/version"}) {
+    for (String p : new String[] {"/api", "/apis", "/apis/virtrev.io", "/apis/virtrev.io/v1", "/version",
+        "/openapi/v2", "/openapi/v3", "/openapi/v3/apis/virtrev.io/v1"}) {
       assertThat(HttpMetrics.route(p)).isEqualTo(p);
       assertThat(HttpMetrics.route(p + "/")).isEqualTo(p);
     }

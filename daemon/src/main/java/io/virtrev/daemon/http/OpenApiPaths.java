@@ -1,0 +1,270 @@
+package io.virtrev.daemon.http;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.virtrev.api.DeleteOptions;
+import io.virtrev.api.Domain;
+import io.virtrev.api.DomainList;
+import io.virtrev.api.Status;
+import io.virtrev.api.WatchEvent;
+import io.virtrev.api.source.LifecycleAction;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The operations of the API group's paths, described once and rendered as Swagger 2.0 or OpenAPI 3.0
+ * path items, shaped as the apiserver shapes a custom resource's: operationIds such as
+ * {@code listVirtrevIoV1Domain}, {@code x-kubernetes-action}, {@code x-kubernetes-group-version-kind} on
+ * every operation, the query parameters each route takes. kubectl decides whether the server validates
+ * fields ({@code fieldValidation}) by finding that parameter on the PATCH operation of the kind; the
+ * merge-patch and JSON-patch content types tell {@code kubectl apply} to send a merge patch. Immutable.
+ */
+final class OpenApiPaths {
+  private static final JsonNodeFactory F = JsonNodeFactory.instance;
+  static final String WATCH_JSON = "application/json;stream=watch";
+  static final String MERGE_PATCH = "application/merge-patch+json";
+  static final String JSON_PATCH = "application/json-patch+json";
+  /** The body of a PATCH, as the apiserver names it: not a model class, a patch document. */
+  static final String PATCH_SCHEMA = OpenApiSchemas.META_V1 + "Patch";
+
+  /** A parameter: {@code in} is query, path or header; every one is a string, boolean or integer. */
+  record Param(String name, String in, String type, String description) {}
+
+  /** A body or answer in one media type: {@code model} a schema's class, String (text), or null (a patch). */
+  record Media(String type, Class<?> model) {}
+
+  record Response(String code, String description, List<Media> content) {}
+
+  record Op(String method, String operationId, String action, String description, List<Param> params,
+      List<Media> body, List<Response> responses, Class<?> kind) {}
+
+  record PathItem(String path, List<Param> params, List<Op> ops) {}
+
+  private static final Param NAME = new Param("name", "path", "string", "name or uuid of the Domain");
+  private static final Param DRY_RUN = query("dryRun", "string", "When present, indicates that modifications"
+      + " should not be persisted. Valid value: All (every check runs; nothing is changed).");
+  private static final Param FIELD_MANAGER = query("fieldManager", "string", "A name associated with the actor"
+      + " making these changes.");
+  private static final Param FIELD_VALIDATION = query("fieldValidation", "string", "How the server treats"
+      + " unknown fields in a Domain object and XML outside libvirt's schema: Strict (refuse), Warn (accept,"
+      + " with a Warning header), Ignore. Default: the daemon's --field-validation (Strict).");
+  private static final Param RESOURCE_VERSION = query("resourceVersion", "string", "A list, get or watch at"
+      + " or after this revision (see resourceVersionMatch); a watch starts after it.");
+  private static final Param WATCH = query("watch", "boolean", "Watch for changes and return them as a stream"
+      + " of WatchEvents.");
+  private static final Param BOOKMARKS = query("allowWatchBookmarks", "boolean", "A watch may send BOOKMARK"
+      + " events carrying only metadata.resourceVersion.");
+  private static final Param TIMEOUT = query("timeoutSeconds", "integer", "End a watch after this many seconds.");
+  private static final Param IF_MATCH = new Param("If-Match", "header", "string", "The ETag (quoted"
+      + " resourceVersion) the domain must have (412 Precondition Failed otherwise).");
+  private static final List<Param> WATCH_PARAMS = List.of(WATCH, BOOKMARKS, TIMEOUT,
+      query("sendInitialEvents", "boolean", "A watch starts with the current state as ADDED events, then a"
+          + " BOOKMARK annotated k8s.io/initial-events-end."));
+  private static final List<Param> LIST_PARAMS = List.of(
+      query("labelSelector", "string", "Only domains whose labels match this selector."),
+      query("fieldSelector", "string", "Only domains whose fields match (metadata.name, metadata.uuid,"
+          + " status.state with =, == or !=)."),
+      query("limit", "integer", "At most this many items; more follow through continue."),
+      query("continue", "string", "The metadata.continue of the previous page."),
+      RESOURCE_VERSION,
+      query("resourceVersionMatch", "string", "NotOlderThan or Exact: how resourceVersion is matched."));
+  private static final List<Param> WRITE_PARAMS = List.of(DRY_RUN, FIELD_MANAGER, FIELD_VALIDATION);
+
+  static final List<PathItem> ITEMS = items();
+
+  private OpenApiPaths() {}
+
+  private static Param query(String name, String type, String description) {
+    return new Param(name, "query", type, description);
+  }
+
+  private static List<PathItem> items() {
+    List<Media> domainIn = List.of(new Media(Responses.JSON, Domain.class), new Media(Responses.XML, String.class));
+    List<Media> domainOut = List.of(new Media(Responses.JSON, Domain.class));
+    List<PathItem> out = new ArrayList<>();
+    out.add(new PathItem(ApiGroup.DOMAINS, List.of(), List.of(
+        new Op("get", "listVirtrevIoV1Domain", "list", "list or watch Domains", concat(LIST_PARAMS, WATCH_PARAMS),
+            null, List.of(ok("200", List.of(new Media(Responses.JSON, DomainList.class),
+                new Media(WATCH_JSON, WatchEvent.class)))), Domain.class),
+        new Op("post", "createVirtrevIoV1Domain", "post", "define a Domain (spec.xml, or the XML itself)",
+            WRITE_PARAMS, domainIn, List.of(ok("201", domainOut)), Domain.class))));
+    out.add(new PathItem(ApiGroup.DOMAINS + "/{name}", List.of(NAME), List.of(
+        new Op("get", "readVirtrevIoV1Domain", "get", "read the specified Domain (its XML with Accept:"
+            + " application/xml), or watch it", concat(List.of(RESOURCE_VERSION,
+                query("live", "boolean", "With Accept: application/xml, the live XML of a running domain.")),
+                WATCH_PARAMS),
+            null, List.of(ok("200", List.of(new Media(Responses.JSON, Domain.class),
+                new Media(Responses.XML, String.class), new Media(WATCH_JSON, WatchEvent.class)))), Domain.class),
+        new Op("put", "replaceVirtrevIoV1Domain", "put", "replace the specified Domain's config XML"
+            + " (conditional on metadata.resourceVersion or If-Match)", concat(WRITE_PARAMS, List.of(IF_MATCH)),
+            domainIn, List.of(ok("200", domainOut)), Domain.class),
+        new Op("patch", "patchVirtrevIoV1Domain", "patch", "partially update the specified Domain",
+            concat(WRITE_PARAMS, List.of(IF_MATCH)),
+            List.of(new Media(JSON_PATCH, null), new Media(MERGE_PATCH, null)), List.of(ok("200", domainOut)),
+            Domain.class),
+        new Op("delete", "deleteVirtrevIoV1Domain", "delete", "undefine the specified Domain",
+            concat(List.of(DRY_RUN, IF_MATCH), List.of(
+                query("managedSave", "boolean", "Also remove its managed save image."),
+                query("snapshotsMetadata", "boolean", "Also remove its snapshots' metadata."),
+                query("checkpointsMetadata", "boolean", "Also remove its checkpoints' metadata."),
+                query("nvram", "boolean", "Also remove its NVRAM file."),
+                query("keepNvram", "boolean", "Keep its NVRAM file."))),
+            List.of(new Media(Responses.JSON, DeleteOptions.class)), List.of(ok("200", domainOut)), Domain.class))));
+    out.add(new PathItem(ApiGroup.DOMAINS + "/{name}/history", List.of(NAME), List.of(
+        new Op("get", "readVirtrevIoV1DomainHistory", "get", "the retained revisions of the specified Domain,"
+            + " newest first", List.of(query("limit", "integer", "At most this many revisions."),
+                query("continue", "string", "The metadata.continue of the previous page.")),
+            null, List.of(ok("200", List.of(new Media(Responses.JSON, DomainHistory.class)))), DomainHistory.class))));
+    out.add(new PathItem(ApiGroup.DOMAINS + "/{name}/diff", List.of(NAME), List.of(
+        new Op("get", "readVirtrevIoV1DomainDiff", "get", "a unified diff of the specified Domain's config XML"
+            + " between two revisions", List.of(query("from", "string", "The older revision (default: the"
+                + " previous change of spec.xml)."), query("to", "string", "The newer revision (default: the"
+                + " current one).")),
+            null, List.of(ok("200", List.of(new Media("text/plain", String.class)))), Domain.class))));
+    for (LifecycleAction a : LifecycleAction.values()) {
+      String verb = Character.toUpperCase(a.wireName().charAt(0)) + a.wireName().substring(1);
+      out.add(new PathItem(ApiGroup.DOMAINS + "/{name}/" + a.wireName(), List.of(NAME), List.of(
+          new Op("post", "create" + "VirtrevIoV1Domain" + verb, "post", a.wireName() + " the specified Domain",
+              List.of(IF_MATCH), null, List.of(ok("200", domainOut), ok("202", domainOut)), Domain.class))));
+    }
+    return List.copyOf(out);
+  }
+
+  private static Response ok(String code, List<Media> content) {
+    return new Response(code, code.equals("202") ? "Accepted" : code.equals("201") ? "Created" : "OK", content);
+  }
+
+  private static <T> List<T> concat(List<T> a, List<T> b) {
+    List<T> l = new ArrayList<>(a);
+    l.addAll(b);
+    return List.copyOf(l);
+  }
+
+  /** Swagger 2.0's {@code paths}. */
+  static ObjectNode swagger2() {
+    String prefix = "#/definitions/";
+    ObjectNode paths = F.objectNode();
+    for (PathItem item : ITEMS) {
+      ObjectNode p = paths.putObject(item.path());
+      for (Op op : item.ops()) {
+        ObjectNode o = operation(p.putObject(op.method()), op);
+        if (op.body() != null) {
+          o.set("consumes", mediaTypes(op.body()));
+        }
+        Set<String> produces = new LinkedHashSet<>();
+        op.responses().forEach(r -> r.content().forEach(m -> produces.add(m.type())));
+        o.set("produces", F.arrayNode().addAll(produces.stream().map(F::textNode).toList()));
+        ArrayNode params = o.putArray("parameters");
+        if (op.body() != null) {
+          params.addObject().put("name", "body").put("in", "body").put("required", !op.method().equals("delete"))
+              .set("schema", schema(op.body().get(0), prefix));
+        }
+        op.params().forEach(pa -> params.add(parameter(pa, false)));
+        ObjectNode responses = o.putObject("responses");
+        for (Response r : op.responses()) {
+          responses.putObject(r.code()).put("description", r.description())
+              .set("schema", schema(r.content().get(0), prefix));
+        }
+        responses.putObject("401").put("description", "Unauthorized");
+      }
+      pathParams(p, item, false);
+    }
+    return paths;
+  }
+
+  /** OpenAPI 3.0's {@code paths}. */
+  static ObjectNode openApi3() {
+    String prefix = "#/components/schemas/";
+    ObjectNode paths = F.objectNode();
+    for (PathItem item : ITEMS) {
+      ObjectNode p = paths.putObject(item.path());
+      for (Op op : item.ops()) {
+        ObjectNode o = operation(p.putObject(op.method()), op);
+        ArrayNode params = o.putArray("parameters");
+        op.params().forEach(pa -> params.add(parameter(pa, true)));
+        if (op.body() != null) {
+          ObjectNode content = o.putObject("requestBody").put("required", !op.method().equals("delete"))
+              .putObject("content");
+          op.body().forEach(m -> content.putObject(m.type()).set("schema", schema(m, prefix)));
+        }
+        ObjectNode responses = o.putObject("responses");
+        for (Response r : op.responses()) {
+          ObjectNode content = responses.putObject(r.code()).put("description", r.description()).putObject("content");
+          r.content().forEach(m -> content.putObject(m.type()).set("schema", schema(m, prefix)));
+        }
+        responses.putObject("401").put("description", "Unauthorized");
+      }
+      pathParams(p, item, true);
+    }
+    return paths;
+  }
+
+  /** The Patch schema both documents define (a patch document, in either patch type). */
+  static ObjectNode patchSchema() {
+    return F.objectNode().put("type", "object").put("description", "A JSON merge patch (RFC 7386) or a JSON"
+        + " patch (RFC 6902) of a Domain, as named by Content-Type.");
+  }
+
+  private static ObjectNode operation(ObjectNode o, Op op) {
+    o.putArray("tags").add("virtrevIo_v1");
+    o.put("description", op.description()).put("operationId", op.operationId());
+    o.put("x-kubernetes-action", op.action());
+    List<OpenApiSchemas.Gvk> gvks = OpenApiSchemas.ROOTS.get(op.kind());
+    // One kind per operation, as the apiserver writes it: an object, not an array.
+    o.set("x-kubernetes-group-version-kind", OpenApiSchemas.gvkExtension(gvks.subList(0, 1)).get(0));
+    return o;
+  }
+
+  private static void pathParams(ObjectNode p, PathItem item, boolean v3) {
+    if (!item.params().isEmpty()) {
+      ArrayNode params = p.putArray("parameters");
+      item.params().forEach(pa -> params.add(parameter(pa, v3)));
+    }
+  }
+
+  private static ObjectNode parameter(Param pa, boolean v3) {
+    ObjectNode n = F.objectNode().put("name", pa.name()).put("in", pa.in()).put("description", pa.description());
+    if (pa.in().equals("path")) {
+      n.put("required", true);
+    }
+    if (v3) {
+      n.putObject("schema").put("type", pa.type()).put("uniqueItems", true);
+    } else {
+      n.put("type", pa.type()).put("uniqueItems", true);
+    }
+    return n;
+  }
+
+  private static ArrayNode mediaTypes(List<Media> media) {
+    ArrayNode a = F.arrayNode();
+    media.forEach(m -> a.add(m.type()));
+    return a;
+  }
+
+  private static ObjectNode schema(Media m, String prefix) {
+    if (m.model() == null) {
+      return F.objectNode().put("$ref", prefix + PATCH_SCHEMA);
+    }
+    if (m.model() == String.class) {
+      return F.objectNode().put("type", "string");
+    }
+    return OpenApiSchemas.ref(prefix, m.model());
+  }
+
+  static {
+    // Every kind an operation names is a root of the schemas (so it has a GVK and a definition).
+    for (PathItem i : ITEMS) {
+      for (Op op : i.ops()) {
+        if (!OpenApiSchemas.ROOTS.containsKey(op.kind())) {
+          throw new AssertionError(op.operationId() + " names " + op.kind() + ", which is not a schema root");
+        }
+      }
+    }
+    if (!OpenApiSchemas.ROOTS.containsKey(Status.class)) {
+      throw new AssertionError("Status must be a schema root: every error answers one");
+    }
+  }
+}
