@@ -15,8 +15,9 @@ import java.util.WeakHashMap;
 
 /**
  * Domains as a Kubernetes {@code meta.k8s.io} Table (what {@code kubectl get} asks for): columns Name,
- * State, VCPUs, Memory, Persistent (priority 0) and UUID, Autostart, Reason (priority 1, {@code -o
- * wide}). There is no Age column: a domain has no creation time yet (only a creation revision).
+ * State, VCPUs, Memory, Persistent, Age (priority 0) and UUID, Autostart, Reason (priority 1, {@code -o
+ * wide}). Age is {@code metadata.creationTimestamp} in RFC 3339, of type {@code date} as the apiserver
+ * serves it for custom resources: kubectl turns it into an age itself (null: {@code <unknown>}).
  * VCPUs and Memory come from the definition ({@code spec.xml}, else the live XML of a domain without
  * one), read once per distinct XML text: {@link #SIZING} keeps the result weakly keyed by that text, so an
  * entry lives as long as some stored domain holds the XML and a list costs a map lookup per row.
@@ -51,6 +52,7 @@ final class DomainTable {
           + " if set).", 0),
       new Column("Memory", "string", "", "Maximum memory of the domain (<memory>), as a quantity.", 0),
       new Column("Persistent", "boolean", "", "Whether the domain has a persistent definition (spec.persistent).", 0),
+      new Column("Age", "date", "", "When the store first saw the domain (metadata.creationTimestamp).", 0),
       new Column("UUID", "string", "", "The domain's libvirt UUID (metadata.uuid).", 1),
       new Column("Autostart", "boolean", "", "Whether libvirt starts the domain at boot (spec.autostart).", 1),
       new Column("Reason", "string", "", "libvirt's reason for the state (status.reason).", 1));
@@ -152,6 +154,11 @@ final class DomainTable {
       g.writeString(quantity(s.memoryBytes()));
     }
     g.writeBoolean(d.spec().persistent());
+    if (d.metadata().creationTimestamp() == null) {
+      g.writeNull();
+    } else {
+      g.writeString(d.metadata().creationTimestamp().toString());
+    }
     g.writeString(d.uuid());
     g.writeBoolean(d.spec().autostart());
     g.writeString(d.status().reason());
