@@ -220,10 +220,10 @@ class TableHttpTest {
             + obj.at("/metadata/resourceVersion").asText());
       }
       assertThat(seen).containsExactly(
-          "ADDED big running 2 2Gi true " + bigUuid + " false booted @4",
-          "ADDED web-1 shutoff 1 32Mi true " + webUuid + " false unknown @2",
-          "MODIFIED big paused 2 2Gi true " + bigUuid + " false user @5",
-          "DELETED web-1 shutoff 1 32Mi true " + webUuid + " false unknown @6");
+          "ADDED big running 2 2Gi true " + bigAge + " " + bigUuid + " false booted @4",
+          "ADDED web-1 shutoff 1 32Mi true " + webAge + " " + webUuid + " false unknown @2",
+          "MODIFIED big paused 2 2Gi true " + bigAge + " " + bigUuid + " false user @5",
+          "DELETED web-1 shutoff 1 32Mi true " + webAge + " " + webUuid + " false unknown @6");
       assertThat(lines.get(0).at("/object/columnDefinitions")).hasSize(9);
       assertThat(lines.subList(1, 4)).allSatisfy(l -> assertThat(l.get("object").has("columnDefinitions")).isFalse());
       assertThat(lines.get(2).at("/object/rows/0/object/kind").asText()).isEqualTo("PartialObjectMetadata");
