@@ -81,9 +81,11 @@ final class ListRoutes {
     RevisionWait.atRevision(ctx, req, api, rv, snap -> {
       if (selector.isEverything() && limit <= 0 && table != null) {
         // The whole current list as a Table: rendered (and gzipped) once per snapshot and options.
-        java.util.List<Object> key = java.util.List.of(snap.storeId(), snap.revision(), table);
+        // Per second too: the Age cells are ages as of the second the body was rendered in.
+        java.time.Instant now = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        java.util.List<Object> key = java.util.List.of(snap.storeId(), snap.revision(), table, now);
         byte[] body = DomainTable.memoized(key, () -> DomainTable.list(table, snap.revision(), null, null,
-            snap.items()));
+            snap.items(), now));
         Map<String, String> headers = Map.of("X-Virtrev-Store-Id", snap.storeId());
         if (Gzip.wanted(req, body.length)) {
           byte[] gz = DomainTable.memoized(java.util.List.of(key, "gzip"), () -> Gzip.compress(body));
