@@ -2,6 +2,7 @@ package io.virtrev.versioning;
 
 import io.virtrev.api.ApiException;
 import io.virtrev.api.Domain;
+import io.virtrev.api.DomainMeta;
 import io.virtrev.api.Json;
 import io.virtrev.api.Revision;
 import io.virtrev.api.WatchEvent;
@@ -258,6 +259,7 @@ final class SqliteRevisions implements AutoCloseable {
           objects.add(d);
         }
       }
+      objects.replaceAll(this::withCreationTimestamp);
       writer.commit();
       // From here on every write transaction is explicit (BEGIN IMMEDIATE ... COMMIT, see commit).
       writer.setAutoCommit(true);
@@ -267,6 +269,31 @@ final class SqliteRevisions implements AutoCloseable {
         throw se;
       }
       throw created ? cannotCreate(dir, e) : unreadable(dir, e);
+    }
+  }
+
+  /**
+   * {@code d}, with the commit time of its creation revision as {@code creationTimestamp} if it has none
+   * (stored by a virtrevd before the field existed) and that history row is still retained; else
+   * {@code d}. The next change of the object stores it with the field.
+   */
+  private Domain withCreationTimestamp(Domain d) {
+    DomainMeta m = d.metadata();
+    if (m.creationTimestamp() != null || m.creationRevision() == null) {
+      return d;
+    }
+    try (PreparedStatement st = writer.prepareStatement("SELECT time_ms FROM history WHERE revision = ? AND uuid = ?")) {
+      st.setLong(1, m.creationRevision().value());
+      st.setString(2, m.uuid());
+      try (ResultSet rs = st.executeQuery()) {
+        if (!rs.next()) {
+          return d;
+        }
+        return d.withMetadata(new DomainMeta(m.name(), m.uuid(), m.resourceVersion(), m.generation(),
+            m.creationRevision(), Instant.ofEpochMilli(rs.getLong(1)), m.labels(), m.annotations()));
+      }
+    } catch (SQLException e) {
+      throw new StoreException("cannot read the creation time of " + m.uuid() + ": " + e.getMessage(), e);
     }
   }
 

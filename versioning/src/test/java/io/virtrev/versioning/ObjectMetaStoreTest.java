@@ -91,6 +91,31 @@ class ObjectMetaStoreTest {
     }
   }
 
+  /** Objects an older virtrevd stored have no creationTimestamp: the creation row's commit time fills it in. */
+  @Test
+  void anObjectStoredWithoutCreationTimestampGetsItsCreationRowsTime() throws Exception {
+    MutableClock clock = new MutableClock(Instant.parse("2026-11-30T08:00:00Z"));
+    String other = "99999999-2222-3333-4444-555555555555";
+    try (DomainStore s = DomainStore.open(StoreConfig.defaults(dir), clock)) {
+      s.observe(U, StoreTestSupport.obs(U, "a", 32, "shutoff"), List.of()).get();
+      s.observe(other, StoreTestSupport.obs(other, "b", 32, "shutoff"), List.of()).get();
+      clock.advance(Duration.ofMinutes(5));
+      s.observe(U, StoreTestSupport.obs(U, "a", 64, "shutoff"), List.of()).get();
+    }
+    try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("virtrev.db"));
+        var st = c.createStatement()) {
+      // As an older binary wrote them: no creationTimestamp; b's creation row compacted away.
+      st.executeUpdate("UPDATE objects SET json = CAST(json_remove(CAST(json AS TEXT), '$.metadata.creationTimestamp')"
+          + " AS BLOB)");
+      st.executeUpdate("DELETE FROM history WHERE uuid = '" + other + "'");
+    }
+    try (DomainStore s = DomainStore.open(StoreConfig.defaults(dir), clock)) {
+      assertThat(s.snapshot().byUuid(U).orElseThrow().metadata().creationTimestamp())
+          .isEqualTo(Instant.parse("2026-11-30T08:00:00Z"));
+      assertThat(s.snapshot().byUuid(other).orElseThrow().metadata().creationTimestamp()).isNull();
+    }
+  }
+
   @Test
   void eventsFromTheWriterAndFromHistoryCarryLabelsBeforeAndAfterForLabelSelectors() throws Exception {
     FieldSelector web = FieldSelector.parse(null, "tier=web");
