@@ -156,9 +156,9 @@ public final class LabelSelector {
     private String value(String key) {
       skipSpace();
       String v = word();
-      if (!v.isEmpty() && (v.length() > 63 || !v.matches("([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]"))) {
-        throw bad("invalid value \"" + v + "\" for key \"" + key + "\": a label value must be empty or at most 63"
-            + " alphanumeric characters, '-', '_' or '.', starting and ending alphanumeric");
+      String problem = ObjectMetaValidation.labelValueProblem(v);
+      if (problem != null) {
+        throw bad("invalid value \"" + v + "\" for key \"" + key + "\": " + problem);
       }
       return v;
     }
@@ -169,6 +169,10 @@ public final class LabelSelector {
         throw bad("expected '(' after in/notin for key \"" + key + "\"");
       }
       pos++;
+      skipSpace();
+      if (peek(')')) {
+        throw bad("the values of key \"" + key + "\" are empty: in and notin need at least one");
+      }
       Set<String> values = new TreeSet<>();
       while (true) {
         values.add(value(key));

@@ -33,10 +33,7 @@ public final class ObjectMetaValidation {
     List<String[]> causes = new ArrayList<>(); // {field, message}
     maps.labels().forEach((k, v) -> {
       key("metadata.labels", k, causes);
-      String problem = v.isEmpty() ? null
-          : v.length() > 63 ? "must be no more than 63 characters"
-          : !NAME.matcher(v).matches() ? "a valid label must be an empty string or consist of alphanumeric"
-              + " characters, '-', '_' or '.', and must start and end with an alphanumeric character" : null;
+      String problem = labelValueProblem(v);
       if (problem != null) {
         causes.add(new String[] {"metadata.labels", "Invalid value: \"" + shown(v) + "\" (label " + shown(k) + "): "
             + problem});
@@ -73,6 +70,18 @@ public final class ObjectMetaValidation {
     if (problem != null) {
       causes.add(new String[] {field, "Invalid value: \"" + shown(k) + "\": " + problem});
     }
+  }
+
+  /** Why {@code v} is not a label value, or null if it is one. */
+  static String labelValueProblem(String v) {
+    if (v.isEmpty()) {
+      return null;
+    }
+    if (v.length() > 63) {
+      return "must be no more than 63 characters";
+    }
+    return NAME.matcher(v).matches() ? null : "a valid label must be an empty string or consist of alphanumeric"
+        + " characters, '-', '_' or '.', and must start and end with an alphanumeric character";
   }
 
   /** Why {@code k} is not a qualified name, or null if it is one. */

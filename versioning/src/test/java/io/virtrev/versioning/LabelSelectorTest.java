@@ -47,6 +47,8 @@ class LabelSelectorTest {
     assertBad("-a=b", "invalid label key \"-a\"");
     assertBad("a=-b", "invalid value \"-b\" for key \"a\"");
     assertBad("a,", "expected a label key");
+    assertBad("a in ( )", "the values of key \"a\" are empty");
+    assertBad("a=" + "x".repeat(64), "must be no more than 63 characters");
   }
 
   private static void assertMatches(String selector, boolean web, boolean db) {
