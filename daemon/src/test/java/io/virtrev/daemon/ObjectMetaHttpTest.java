@@ -50,7 +50,8 @@ class ObjectMetaHttpTest {
     String uuid = UUID.randomUUID().toString();
     ObjectNode body = domain(DomainXml.tiny("web", uuid, 32));
     ((ObjectNode) body.get("metadata")).set("labels", Json.mapper().valueToTree(Map.of("tier", "web")));
-    ((ObjectNode) body.get("metadata")).set("annotations", Json.mapper().valueToTree(Map.of("example.com/note", "a & b")));
+    ((ObjectNode) body.get("metadata")).set("annotations",
+        Json.mapper().valueToTree(Map.of("example.com/note", "a & b")));
     ApiClient.Response created = post(body);
     assertThat(created.status()).as(created.body()).isEqualTo(201);
     JsonNode m = created.json().get("metadata");
@@ -72,7 +73,8 @@ class ObjectMetaHttpTest {
     assertThat(put.json().at("/metadata/resourceVersion").asLong()).isEqualTo(rv + 1);
     assertThat(put.json().at("/metadata/generation").asLong()).isEqualTo(1);
     assertThat(put.json().at("/metadata/labels/tier").asText()).isEqualTo("db");
-    assertThat(put.json().at("/metadata/annotations/example.com~1note").asText()).as("absent map: kept").isEqualTo("a & b");
+    assertThat(put.json().at("/metadata/annotations/example.com~1note").asText()).as("absent map: kept")
+        .isEqualTo("a & b");
     assertThat(d.revision()).isEqualTo(rv + 1);
     assertThat(sourceXml(uuid)).contains("<virtrev:label key=\"tier\">db</virtrev:label>").doesNotContain("\">web<");
 
@@ -112,9 +114,10 @@ class ObjectMetaHttpTest {
     ((ObjectNode) body.get("metadata")).set("labels", Json.mapper().valueToTree(Map.of("k", 1)));
     assertStatus(put("web", body), 400, "BadRequest", "metadata.labels[\"k\"] must be a string");
     String rawBad = DomainXml.tiny("web", uuid, 64).replace("</uuid>", "</uuid><metadata><virtrev:object"
-        + " xmlns:virtrev='" + NS + "'><virtrev:annotation key='-x'>v</virtrev:annotation></virtrev:object></metadata>");
-    ApiClient.Response r = d.api.send("POST", DOMAINS, "application/xml", rawBad.replace(uuid, UUID.randomUUID().toString())
-        .replace("<name>web</name>", "<name>other</name>"));
+        + " xmlns:virtrev='" + NS + "'><virtrev:annotation key='-x'>v</virtrev:annotation></virtrev:object>"
+        + "</metadata>");
+    ApiClient.Response r = d.api.send("POST", DOMAINS, "application/xml",
+        rawBad.replace(uuid, UUID.randomUUID().toString()).replace("<name>web</name>", "<name>other</name>"));
     assertStatus(r, 422, "Invalid", "metadata.annotations: Invalid value: \"-x\"");
     assertThat(r.json().at("/details/causes/0/field").asText()).isEqualTo("metadata.annotations");
     assertThat(d.revision()).isEqualTo(2);

@@ -38,8 +38,6 @@ class TableHttpTest {
   private String bigUuid;
   /** What {@link #cells} shows for an Age cell that holds a plausible age of a domain created in this test. */
   private static final String AGE = "age";
-  private final String webAge = AGE;
-  private final String bigAge = AGE;
   private static final java.time.Instant STARTED = java.time.Instant.now();
 
   @BeforeEach
@@ -73,14 +71,16 @@ class TableHttpTest {
         .isEqualTo(d.api.get("/api/v1/domains").json().at("/metadata/resourceVersion").asText());
     assertThat(t.get("columnDefinitions")).extracting(c -> c.get("name").asText() + "/" + c.get("type").asText()
         + "/" + c.get("priority").asInt()).containsExactly("Name/string/0", "State/string/0", "VCPUs/integer/0",
-        "Memory/string/0", "Persistent/boolean/0", "Age/date/0", "UUID/string/1", "Autostart/boolean/1", "Reason/string/1");
+        "Memory/string/0", "Persistent/boolean/0", "Age/date/0", "UUID/string/1", "Autostart/boolean/1",
+        "Reason/string/1");
     assertThat(t.at("/columnDefinitions/0/format").asText()).isEqualTo("name");
     assertThat(t.get("columnDefinitions")).allSatisfy(c -> assertThat(c.get("description").asText()).isNotBlank());
     JsonNode rows = t.get("rows");
     assertThat(rows).hasSize(2);
-    assertThat(cells(rows.get(0))).containsExactly("big", "running", "2", "2Gi", "true", bigAge, bigUuid, "false", "booted");
+    assertThat(cells(rows.get(0)))
+        .containsExactly("big", "running", "2", "2Gi", "true", AGE, bigUuid, "false", "booted");
     assertThat(cells(rows.get(1)))
-        .containsExactly("web-1", "shutoff", "1", "32Mi", "true", webAge, webUuid, "false", "unknown");
+        .containsExactly("web-1", "shutoff", "1", "32Mi", "true", AGE, webUuid, "false", "unknown");
     assertThat(rows.get(0).at("/cells/2").isInt()).isTrue();
     assertThat(rows.get(0).at("/cells/4").isBoolean()).isTrue();
     // Default includeObject=Metadata: each row's object is the domain's metadata, not the domain.
@@ -148,11 +148,13 @@ class TableHttpTest {
     assertThat(t.at("/metadata/resourceVersion").asText()).isEqualTo("4");
     assertThat(t.get("columnDefinitions")).hasSize(9);
     assertThat(t.get("rows")).hasSize(1);
-    assertThat(cells(t.at("/rows/0"))).containsExactly("big", "running", "2", "2Gi", "true", bigAge, bigUuid, "false", "booted");
+    assertThat(cells(t.at("/rows/0")))
+        .containsExactly("big", "running", "2", "2Gi", "true", AGE, bigUuid, "false", "booted");
     // At revision 3 (defined, not yet started): the Table of that version.
     JsonNode before = d.api.get("/api/v1/domains/" + bigUuid + "?resourceVersion=3", "Accept", TABLE_V1).json();
     assertThat(before.get("kind").asText()).isEqualTo("Table");
-    assertThat(cells(before.at("/rows/0"))).containsExactly("big", "shutoff", "2", "2Gi", "true", bigAge, bigUuid, "false",
+    assertThat(cells(before.at("/rows/0"))).containsExactly("big", "shutoff", "2", "2Gi", "true", AGE, bigUuid,
+        "false",
         "unknown");
   }
 
@@ -219,10 +221,10 @@ class TableHttpTest {
             + obj.at("/metadata/resourceVersion").asText());
       }
       assertThat(seen).containsExactly(
-          "ADDED big running 2 2Gi true " + bigAge + " " + bigUuid + " false booted @4",
-          "ADDED web-1 shutoff 1 32Mi true " + webAge + " " + webUuid + " false unknown @2",
-          "MODIFIED big paused 2 2Gi true " + bigAge + " " + bigUuid + " false user @5",
-          "DELETED web-1 shutoff 1 32Mi true " + webAge + " " + webUuid + " false unknown @6");
+          "ADDED big running 2 2Gi true " + AGE + " " + bigUuid + " false booted @4",
+          "ADDED web-1 shutoff 1 32Mi true " + AGE + " " + webUuid + " false unknown @2",
+          "MODIFIED big paused 2 2Gi true " + AGE + " " + bigUuid + " false user @5",
+          "DELETED web-1 shutoff 1 32Mi true " + AGE + " " + webUuid + " false unknown @6");
       assertThat(lines.get(0).at("/object/columnDefinitions")).hasSize(9);
       assertThat(lines.subList(1, 4)).allSatisfy(l -> assertThat(l.get("object").has("columnDefinitions")).isFalse());
       assertThat(lines.get(2).at("/object/rows/0/object/kind").asText()).isEqualTo("PartialObjectMetadata");
@@ -243,7 +245,8 @@ class TableHttpTest {
       JsonNode e = lines.get(0);
       assertThat(e.get("type").asText()).isEqualTo("MODIFIED");
       assertThat(e.at("/object/columnDefinitions")).hasSize(9);
-      assertThat(cells(e.at("/object/rows/0"))).containsExactly("web-1", "shutoff", "1", "64Mi", "true", webAge, webUuid,
+      assertThat(cells(e.at("/object/rows/0"))).containsExactly("web-1", "shutoff", "1", "64Mi", "true", AGE,
+          webUuid,
           "false", "unknown");
       assertThat(e.at("/object/rows/0/object/spec/xml").asText()).contains("65536");
     } finally {

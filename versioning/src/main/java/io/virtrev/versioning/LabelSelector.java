@@ -36,7 +36,8 @@ public final class LabelSelector {
       return switch (op) {
         case EXISTS -> key;
         case NOT_EXISTS -> "!" + key;
-        case IN -> values.size() == 1 ? key + "=" + values.iterator().next() : key + " in (" + String.join(",", values) + ")";
+        case IN -> values.size() == 1 ? key + "=" + values.iterator().next()
+            : key + " in (" + String.join(",", values) + ")";
         case NOT_IN -> values.size() == 1 ? key + "!=" + values.iterator().next()
             : key + " notin (" + String.join(",", values) + ")";
       };

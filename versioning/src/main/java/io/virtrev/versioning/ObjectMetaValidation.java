@@ -46,7 +46,8 @@ public final class ObjectMetaValidation {
         causes.add(new String[] {"metadata.annotations", "Invalid value for annotation " + shown(e.getKey())
             + ": holds a control character XML cannot carry"});
       }
-      bytes += e.getKey().getBytes(StandardCharsets.UTF_8).length + e.getValue().getBytes(StandardCharsets.UTF_8).length;
+      bytes += e.getKey().getBytes(StandardCharsets.UTF_8).length
+          + e.getValue().getBytes(StandardCharsets.UTF_8).length;
     }
     if (bytes > MAX_ANNOTATION_BYTES) {
       causes.add(new String[] {"metadata.annotations", "Too long: may not be more than " + MAX_ANNOTATION_BYTES

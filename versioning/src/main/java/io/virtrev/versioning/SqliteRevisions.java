@@ -282,7 +282,8 @@ final class SqliteRevisions implements AutoCloseable {
     if (m.creationTimestamp() != null || m.creationRevision() == null) {
       return d;
     }
-    try (PreparedStatement st = writer.prepareStatement("SELECT time_ms FROM history WHERE revision = ? AND uuid = ?")) {
+    try (PreparedStatement st = writer.prepareStatement(
+        "SELECT time_ms FROM history WHERE revision = ? AND uuid = ?")) {
       st.setLong(1, m.creationRevision().value());
       st.setString(2, m.uuid());
       try (ResultSet rs = st.executeQuery()) {
@@ -666,7 +667,8 @@ final class SqliteRevisions implements AutoCloseable {
 
   private static Optional<StoredEvent> newestRow(Connection c, String uuid, long atOrBelow) throws SQLException {
     try (PreparedStatement st = c.prepareStatement(
-        "SELECT revision, type, time_ms, json, prev_name, prev_state, prev_labels FROM history WHERE uuid = ? AND revision <= ?"
+        "SELECT revision, type, time_ms, json, prev_name, prev_state, prev_labels FROM history WHERE uuid = ?"
+            + " AND revision <= ?"
             + " ORDER BY revision DESC LIMIT 1")) {
       st.setString(1, uuid);
       st.setLong(2, atOrBelow);

@@ -78,7 +78,8 @@ class ObjectMetaLibvirtdIT {
       assertThat(fresh.at("/annotations/example.com~1owner").asText()).isEqualTo("team a");
       assertThat(fresh.get("uid").asText()).isEqualTo(uuid);
       assertThat(Instant.parse(fresh.get("creationTimestamp").asText())).as("a fresh data dir re-stamps it")
-          .isAfterOrEqualTo(Instant.parse(firstCreated)).isAfterOrEqualTo(restarted.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+          .isAfterOrEqualTo(Instant.parse(firstCreated))
+          .isAfterOrEqualTo(restarted.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
       long rv = fresh.get("resourceVersion").asLong();
       JsonNode listed = d.api.get(DOMAINS + "?labelSelector=tier%3Dweb").json();
       assertThat(listed.get("items")).extracting(i -> i.at("/metadata/name").asText()).containsExactly(name);
