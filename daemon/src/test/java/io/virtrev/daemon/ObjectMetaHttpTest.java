@@ -113,6 +113,9 @@ class ObjectMetaHttpTest {
     assertStatus(put("web", body), 422, "Invalid", "(label k): must be no more than 63 characters");
     ((ObjectNode) body.get("metadata")).set("labels", Json.mapper().valueToTree(Map.of("k", 1)));
     assertStatus(put("web", body), 400, "BadRequest", "metadata.labels[\"k\"] must be a string");
+    ObjectNode otherUid = domain(DomainXml.tiny("web", uuid, 64));
+    ((ObjectNode) otherUid.get("metadata")).put("uid", UUID.randomUUID().toString());
+    assertStatus(put("web", otherUid), 400, "BadRequest", "does not match the domain in the URL (" + uuid + ")");
     String rawBad = DomainXml.tiny("web", uuid, 64).replace("</uuid>", "</uuid><metadata><virtrev:object"
         + " xmlns:virtrev='" + NS + "'><virtrev:annotation key='-x'>v</virtrev:annotation></virtrev:object>"
         + "</metadata>");

@@ -54,8 +54,9 @@ final class RequestBodies {
         if (rv != null && !rv.isEmpty()) {
           pre = new Precondition(Revision.parse(rv), null, ApiException.Reason.CONFLICT);
         }
+        String uuid = text(j.at("/metadata/uuid"));
         return new Definition(withObjectMeta(xml.asText(), j), pre, text(j.at("/metadata/name")),
-            text(j.at("/metadata/uuid")));
+            uuid != null ? uuid : text(j.at("/metadata/uid"))); // uid: the same, under Kubernetes' name
       }
       default -> throw new ApiException(ApiException.Reason.UNSUPPORTED_MEDIA_TYPE,
           "Content-Type " + (type.isEmpty() ? "(none)" : type)
