@@ -87,16 +87,14 @@ public final class ObjectMetaXml {
   public static String write(String xml, Maps maps) {
     Document doc = DomainXmlInspector.parseNamespaced(xml);
     Element root = doc.getDocumentElement();
+    if (maps.labels().isEmpty() && maps.annotations().isEmpty()) {
+      remove(doc);
+      return ElidedSecrets.serialize(doc);
+    }
     Element metadata = metadataOf(root);
     Element old = find(doc);
     if (old != null) {
       metadata.removeChild(old);
-    }
-    if (maps.labels().isEmpty() && maps.annotations().isEmpty()) {
-      if (metadata != null && !hasElementChild(metadata)) {
-        root.removeChild(metadata);
-      }
-      return ElidedSecrets.serialize(doc);
     }
     if (metadata == null) {
       metadata = doc.createElementNS(root.getNamespaceURI(), "metadata");
@@ -120,10 +118,25 @@ public final class ObjectMetaXml {
       return xml;
     }
     try {
-      return find(DomainXmlInspector.parseNamespaced(xml)) == null ? xml : write(xml, Maps.NONE);
+      Document doc = DomainXmlInspector.parseNamespaced(xml);
+      return remove(doc) ? ElidedSecrets.serialize(doc) : xml;
     } catch (ApiException e) {
       return xml;
     }
+  }
+
+  /** Removes the virtrev element, and {@code <metadata>} if that leaves it empty; false if there was none. */
+  private static boolean remove(Document doc) {
+    Element old = find(doc);
+    if (old == null) {
+      return false;
+    }
+    Element metadata = (Element) old.getParentNode();
+    metadata.removeChild(old);
+    if (!hasElementChild(metadata)) {
+      doc.getDocumentElement().removeChild(metadata);
+    }
+    return true;
   }
 
   /** Whether two config XMLs differ in more than their labels and annotations (compared canonically). */
