@@ -48,7 +48,7 @@ public class JmhChangeDetection {
     String live = JmhFixtures.live(fixture);
     String name = "bench-" + fixture;
     LibvirtEvent started = new LibvirtEvent(LibvirtEvent.LIFECYCLE, "started", "booted", Instant.parse("2026-01-01T00:00:00Z"));
-    current = Domain.of(new DomainMeta(name, JmhFixtures.UUID, Revision.of(41), 3, Revision.of(5)),
+    current = Domain.of(new DomainMeta(name, JmhFixtures.UUID, Revision.of(41), 3, Revision.of(5), null),
         new DomainSpec(config, true, true), new DomainStatus("running", "booted", 7, live, started));
     reread = new DomainObservation(JmhFixtures.UUID, name, JmhFixtures.reread(config), JmhFixtures.reread(live), true,
         true, "running", "booted", 7);
@@ -102,6 +102,6 @@ public class JmhChangeDetection {
   public ChangeDetector.Change detect() {
     XmlCanon.forget(reread.configXml()); // each re-read is a new document; the stored one is known
     XmlCanon.forget(reread.liveXml());
-    return ChangeDetector.detect(current, reread, List.of(), next);
+    return ChangeDetector.detect(current, reread, List.of(), next, java.time.Instant.EPOCH);
   }
 }

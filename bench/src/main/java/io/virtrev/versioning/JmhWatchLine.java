@@ -54,9 +54,9 @@ public class JmhWatchLine {
     LibvirtEvent started = new LibvirtEvent(LibvirtEvent.LIFECYCLE, "started", "booted", Instant.parse("2026-01-01T00:00:00Z"));
     LibvirtEvent suspended = new LibvirtEvent(LibvirtEvent.LIFECYCLE, "suspended", "paused", Instant.parse("2026-01-01T00:01:00Z"));
     DomainSpec spec = new DomainSpec(JmhFixtures.config(fixture), true, true);
-    previous = Domain.of(new DomainMeta(name, JmhFixtures.UUID, Revision.of(41), 3, Revision.of(5)), spec,
+    previous = Domain.of(new DomainMeta(name, JmhFixtures.UUID, Revision.of(41), 3, Revision.of(5), null), spec,
         new DomainStatus("running", "booted", 7, JmhFixtures.live(fixture), started));
-    object = Domain.of(new DomainMeta(name, JmhFixtures.UUID, Revision.of(42), 3, Revision.of(5)), spec,
+    object = Domain.of(new DomainMeta(name, JmhFixtures.UUID, Revision.of(42), 3, Revision.of(5), null), spec,
         new DomainStatus("paused", "user", 7, JmhFixtures.live(fixture), suspended));
     time = Instant.parse("2026-01-01T00:01:00.001Z");
     line = serializeLine().line();

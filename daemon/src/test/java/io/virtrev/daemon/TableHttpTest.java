@@ -36,6 +36,9 @@ class TableHttpTest {
   private FakeDaemon d;
   private String webUuid;
   private String bigUuid;
+  /** What {@link #cells} shows for an Age cell that holds a plausible age of a domain created in this test. */
+  private static final String AGE = "age";
+  private static final java.time.Instant STARTED = java.time.Instant.now();
 
   @BeforeEach
   void start() throws Exception {
@@ -68,14 +71,16 @@ class TableHttpTest {
         .isEqualTo(d.api.get("/api/v1/domains").json().at("/metadata/resourceVersion").asText());
     assertThat(t.get("columnDefinitions")).extracting(c -> c.get("name").asText() + "/" + c.get("type").asText()
         + "/" + c.get("priority").asInt()).containsExactly("Name/string/0", "State/string/0", "VCPUs/integer/0",
-        "Memory/string/0", "Persistent/boolean/0", "UUID/string/1", "Autostart/boolean/1", "Reason/string/1");
+        "Memory/string/0", "Persistent/boolean/0", "Age/date/0", "UUID/string/1", "Autostart/boolean/1",
+        "Reason/string/1");
     assertThat(t.at("/columnDefinitions/0/format").asText()).isEqualTo("name");
     assertThat(t.get("columnDefinitions")).allSatisfy(c -> assertThat(c.get("description").asText()).isNotBlank());
     JsonNode rows = t.get("rows");
     assertThat(rows).hasSize(2);
-    assertThat(cells(rows.get(0))).containsExactly("big", "running", "2", "2Gi", "true", bigUuid, "false", "booted");
+    assertThat(cells(rows.get(0)))
+        .containsExactly("big", "running", "2", "2Gi", "true", AGE, bigUuid, "false", "booted");
     assertThat(cells(rows.get(1)))
-        .containsExactly("web-1", "shutoff", "1", "32Mi", "true", webUuid, "false", "unknown");
+        .containsExactly("web-1", "shutoff", "1", "32Mi", "true", AGE, webUuid, "false", "unknown");
     assertThat(rows.get(0).at("/cells/2").isInt()).isTrue();
     assertThat(rows.get(0).at("/cells/4").isBoolean()).isTrue();
     // Default includeObject=Metadata: each row's object is the domain's metadata, not the domain.
@@ -141,13 +146,15 @@ class TableHttpTest {
     assertThat(r.header("etag")).isEqualTo("\"4\"");
     JsonNode t = r.json();
     assertThat(t.at("/metadata/resourceVersion").asText()).isEqualTo("4");
-    assertThat(t.get("columnDefinitions")).hasSize(8);
+    assertThat(t.get("columnDefinitions")).hasSize(9);
     assertThat(t.get("rows")).hasSize(1);
-    assertThat(cells(t.at("/rows/0"))).containsExactly("big", "running", "2", "2Gi", "true", bigUuid, "false", "booted");
+    assertThat(cells(t.at("/rows/0")))
+        .containsExactly("big", "running", "2", "2Gi", "true", AGE, bigUuid, "false", "booted");
     // At revision 3 (defined, not yet started): the Table of that version.
     JsonNode before = d.api.get("/api/v1/domains/" + bigUuid + "?resourceVersion=3", "Accept", TABLE_V1).json();
     assertThat(before.get("kind").asText()).isEqualTo("Table");
-    assertThat(cells(before.at("/rows/0"))).containsExactly("big", "shutoff", "2", "2Gi", "true", bigUuid, "false",
+    assertThat(cells(before.at("/rows/0"))).containsExactly("big", "shutoff", "2", "2Gi", "true", AGE, bigUuid,
+        "false",
         "unknown");
   }
 
@@ -214,11 +221,11 @@ class TableHttpTest {
             + obj.at("/metadata/resourceVersion").asText());
       }
       assertThat(seen).containsExactly(
-          "ADDED big running 2 2Gi true " + bigUuid + " false booted @4",
-          "ADDED web-1 shutoff 1 32Mi true " + webUuid + " false unknown @2",
-          "MODIFIED big paused 2 2Gi true " + bigUuid + " false user @5",
-          "DELETED web-1 shutoff 1 32Mi true " + webUuid + " false unknown @6");
-      assertThat(lines.get(0).at("/object/columnDefinitions")).hasSize(8);
+          "ADDED big running 2 2Gi true " + AGE + " " + bigUuid + " false booted @4",
+          "ADDED web-1 shutoff 1 32Mi true " + AGE + " " + webUuid + " false unknown @2",
+          "MODIFIED big paused 2 2Gi true " + AGE + " " + bigUuid + " false user @5",
+          "DELETED web-1 shutoff 1 32Mi true " + AGE + " " + webUuid + " false unknown @6");
+      assertThat(lines.get(0).at("/object/columnDefinitions")).hasSize(9);
       assertThat(lines.subList(1, 4)).allSatisfy(l -> assertThat(l.get("object").has("columnDefinitions")).isFalse());
       assertThat(lines.get(2).at("/object/rows/0/object/kind").asText()).isEqualTo("PartialObjectMetadata");
     } finally {
@@ -237,8 +244,9 @@ class TableHttpTest {
       await().atMost(Duration.ofSeconds(10)).until(() -> !lines.isEmpty());
       JsonNode e = lines.get(0);
       assertThat(e.get("type").asText()).isEqualTo("MODIFIED");
-      assertThat(e.at("/object/columnDefinitions")).hasSize(8);
-      assertThat(cells(e.at("/object/rows/0"))).containsExactly("web-1", "shutoff", "1", "64Mi", "true", webUuid,
+      assertThat(e.at("/object/columnDefinitions")).hasSize(9);
+      assertThat(cells(e.at("/object/rows/0"))).containsExactly("web-1", "shutoff", "1", "64Mi", "true", AGE,
+          webUuid,
           "false", "unknown");
       assertThat(e.at("/object/rows/0/object/spec/xml").asText()).contains("65536");
     } finally {
@@ -260,9 +268,18 @@ class TableHttpTest {
     return kind;
   }
 
+  /**
+   * The row's cells as text; the Age cell (index 5), which must be kubectl's age of something created
+   * since this class was loaded (whole seconds), as {@link #AGE}.
+   */
   private static List<String> cells(JsonNode row) {
     List<String> out = new ArrayList<>();
     row.get("cells").forEach(c -> out.add(c.asText()));
+    String age = out.get(5);
+    assertThat(age).matches("[0-9]+s");
+    long upTo = java.time.Duration.between(STARTED, java.time.Instant.now()).getSeconds() + 1;
+    assertThat(Long.parseLong(age.substring(0, age.length() - 1))).isBetween(0L, upTo);
+    out.set(5, AGE);
     return out;
   }
 

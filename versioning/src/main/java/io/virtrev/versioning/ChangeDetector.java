@@ -8,6 +8,7 @@ import io.virtrev.api.LibvirtEvent;
 import io.virtrev.api.Revision;
 import io.virtrev.api.WatchEvent;
 import io.virtrev.api.source.DomainObservation;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 
@@ -18,6 +19,10 @@ import java.util.Objects;
  * canonically), name, persistence, autostart, state, reason or id; or a reboot event arrived, which
  * changes nothing else but must still be visible. Any other event alone (for example libvirt echoing a
  * change already seen) creates no revision.
+ *
+ * <p>Labels and annotations are read from the XML ({@link ObjectMetaXml}) whenever it changed, so an
+ * edit by {@code virsh metadata} or {@code virsh edit} is a revision like any other XML change; the
+ * generation counts changes of the config XML apart from them.
  */
 final class ChangeDetector {
   private ChangeDetector() {}
@@ -30,9 +35,11 @@ final class ChangeDetector {
    * @param observed what the source reports now, or null if the source has no such domain
    * @param events the events that led to this read, oldest first (may be empty: a resync)
    * @param rev the revision the change would get
+   * @param now when the change is committed: the creation time of an ADDED object
    * @return the change, or null if nothing observable changed
    */
-  static Change detect(Domain current, DomainObservation observed, List<LibvirtEvent> events, Revision rev) {
+  static Change detect(Domain current, DomainObservation observed, List<LibvirtEvent> events, Revision rev,
+      Instant now) {
     LibvirtEvent last = events.isEmpty() ? null : events.get(events.size() - 1);
     if (observed == null) {
       if (current == null) {
@@ -44,7 +51,9 @@ final class ChangeDetector {
           Domain.of(current.metadata().withResourceVersion(rev), current.spec(), gone));
     }
     if (current == null) {
-      DomainMeta meta = new DomainMeta(observed.name(), observed.uuid(), rev, 1, rev);
+      ObjectMetaXml.Maps maps = ObjectMetaXml.read(metaXml(observed.configXml(), observed.liveXml()));
+      DomainMeta meta = new DomainMeta(observed.name(), observed.uuid(), rev, 1, rev, now, maps.labels(),
+          maps.annotations());
       return new Change(WatchEvent.ADDED, Domain.of(meta, specOf(observed, observed.configXml()), statusOf(observed, observed.liveXml(), last)));
     }
     boolean configChanged = !XmlCanon.equivalent(current.spec().xml(), observed.configXml());
@@ -60,9 +69,20 @@ final class ChangeDetector {
       return null;
     }
     DomainMeta m = current.metadata();
+    // Labels and annotations are metadata: a change of them alone does not bump the generation.
+    boolean specChanged = configChanged && ObjectMetaXml.specDiffers(current.spec().xml(), observed.configXml());
+    ObjectMetaXml.Maps maps = configChanged || liveChanged
+        ? ObjectMetaXml.read(metaXml(spec.xml(), status.liveXml()))
+        : new ObjectMetaXml.Maps(m.labels(), m.annotations());
     DomainMeta meta = new DomainMeta(observed.name(), m.uuid(), rev,
-        configChanged ? m.generation() + 1 : m.generation(), m.creationRevision());
+        specChanged ? m.generation() + 1 : m.generation(), m.creationRevision(), m.creationTimestamp(),
+        maps.labels(), maps.annotations());
     return new Change(WatchEvent.MODIFIED, Domain.of(meta, spec, status));
+  }
+
+  /** Where labels and annotations are read from: the config XML, or the live XML of a transient domain. */
+  private static String metaXml(String configXml, String liveXml) {
+    return configXml != null ? configXml : liveXml;
   }
 
   private static boolean sameIgnoringEvent(DomainStatus a, DomainStatus b) {

@@ -26,7 +26,9 @@ import org.xml.sax.SAXParseException;
 public final class DomainXmlInspector {
   private static final Pattern DECLARATION = Pattern.compile("<!\\s*(DOCTYPE|ENTITY)", Pattern.CASE_INSENSITIVE);
   /** One hardened parser per thread (HTTP event loops), reset before each use: building one costs more than a parse. */
-  private static final ThreadLocal<DocumentBuilder> BUILDER = ThreadLocal.withInitial(DomainXmlInspector::newBuilder);
+  private static final ThreadLocal<DocumentBuilder> BUILDER = ThreadLocal.withInitial(() -> newBuilder(false));
+  /** As {@link #BUILDER}, namespace-aware: for the elements virtrev keeps in {@code <metadata>}. */
+  private static final ThreadLocal<DocumentBuilder> NS_BUILDER = ThreadLocal.withInitial(() -> newBuilder(true));
 
   /** The identity a definition claims: its {@code <name>} and (if present) {@code <uuid>}, normalized. */
   public record Identity(String name, String uuid) {}
@@ -69,8 +71,16 @@ public final class DomainXmlInspector {
    * @throws ApiException BAD_REQUEST for malformed XML, with line and column
    */
   static Document parse(String xml) {
+    return parse(xml, BUILDER.get());
+  }
+
+  /** As {@link #parse(String)}, namespace-aware (elements have their namespace URI and local name). */
+  static Document parseNamespaced(String xml) {
+    return parse(xml, NS_BUILDER.get());
+  }
+
+  private static Document parse(String xml, DocumentBuilder b) {
     try {
-      DocumentBuilder b = BUILDER.get();
       b.reset();
       b.setErrorHandler(null);
       return b.parse(new InputSource(new StringReader(xml)));
@@ -91,9 +101,10 @@ public final class DomainXmlInspector {
     return null;
   }
 
-  private static DocumentBuilder newBuilder() {
+  private static DocumentBuilder newBuilder(boolean namespaceAware) {
     try {
       DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+      f.setNamespaceAware(namespaceAware);
       f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
       f.setFeature("http://xml.org/sax/features/external-general-entities", false);
       f.setFeature("http://xml.org/sax/features/external-parameter-entities", false);

@@ -211,7 +211,8 @@ final class ElidedSecrets {
     return out;
   }
 
-  private static String serialize(Document doc) {
+  /** The document as text, without an XML declaration. */
+  static String serialize(Document doc) {
     try {
       TransformerFactory f = TransformerFactory.newInstance();
       f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);

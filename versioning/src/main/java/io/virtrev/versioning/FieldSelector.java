@@ -7,18 +7,20 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * A Kubernetes field selector over the fields a domain can be selected by: {@code metadata.name},
- * {@code metadata.uuid} and {@code status.state}, with {@code =}, {@code ==} and {@code !=}, several
- * requirements separated by commas (all must hold). Immutable.
+ * What a list or watch selects: a Kubernetes field selector over the fields a domain can be selected
+ * by, {@code metadata.name}, {@code metadata.uid} (also under its older name {@code metadata.uuid}) and
+ * {@code status.state}, with {@code =}, {@code ==} and {@code !=}, several requirements separated by
+ * commas (all must hold); and a {@link LabelSelector} over {@code metadata.labels}, which must hold as
+ * well. Both are applied the same way, to lists and to watches ({@link #typeThrough}). Immutable.
  */
 public final class FieldSelector {
-  public static final FieldSelector EVERYTHING = new FieldSelector(List.of());
+  public static final FieldSelector EVERYTHING = new FieldSelector(List.of(), LabelSelector.EVERYTHING);
 
   private record Requirement(String field, boolean equal, String value) {
     boolean matches(String name, String uuid, String state) {
       String actual = switch (field) {
         case "metadata.name" -> name;
-        case "metadata.uuid" -> uuid;
+        case "metadata.uuid", "metadata.uid" -> uuid;
         default -> state;
       };
       return holds(actual);
@@ -30,9 +32,30 @@ public final class FieldSelector {
   }
 
   private final List<Requirement> requirements;
+  private final LabelSelector labels;
 
-  private FieldSelector(List<Requirement> requirements) {
+  private FieldSelector(List<Requirement> requirements, LabelSelector labels) {
     this.requirements = requirements;
+    this.labels = labels;
+  }
+
+  /**
+   * A {@code fieldSelector} and a {@code labelSelector} (either may be null or blank: no requirement).
+   *
+   * @throws ApiException BAD_REQUEST naming the selector and what is wrong in it
+   */
+  public static FieldSelector parse(String fieldSelector, String labelSelector) {
+    return parse(fieldSelector).withLabels(LabelSelector.parse(labelSelector));
+  }
+
+  /** This field selector with {@code labels} as its label selector. */
+  public FieldSelector withLabels(LabelSelector labels) {
+    return new FieldSelector(requirements, labels);
+  }
+
+  /** The label selector part (possibly {@link LabelSelector#EVERYTHING}). */
+  public LabelSelector labels() {
+    return labels;
   }
 
   /**
@@ -58,28 +81,28 @@ public final class FieldSelector {
       value = value.strip();
       switch (field) {
         case "metadata.name", "status.state" -> { }
-        case "metadata.uuid" -> value = value.toLowerCase(Locale.ROOT);
+        case "metadata.uid", "metadata.uuid" -> value = value.toLowerCase(Locale.ROOT);
         default -> throw bad("fieldSelector field \"" + field
-            + "\" is not supported: use metadata.name, metadata.uuid or status.state");
+            + "\" is not supported: use metadata.name, metadata.uid (or metadata.uuid) or status.state");
       }
       out.add(new Requirement(field, equal, value));
     }
-    return new FieldSelector(List.copyOf(out));
+    return new FieldSelector(List.copyOf(out), LabelSelector.EVERYTHING);
   }
 
   /** Restricts to one domain (watching one domain by name or uuid). */
   public FieldSelector and(String field, String value) {
     List<Requirement> out = new ArrayList<>(requirements);
     out.add(new Requirement(field, true, value));
-    return new FieldSelector(List.copyOf(out));
+    return new FieldSelector(List.copyOf(out), labels);
   }
 
   public boolean isEverything() {
-    return requirements.isEmpty();
+    return requirements.isEmpty() && labels.isEverything();
   }
 
   public boolean matches(Domain d) {
-    return matches(d.name(), d.uuid(), d.status().state());
+    return matches(d.name(), d.uuid(), d.status().state()) && labels.matches(d.metadata().labels());
   }
 
   public boolean matches(String name, String uuid, String state) {
@@ -93,16 +116,17 @@ public final class FieldSelector {
 
   /**
    * How a stored event looks through this selector: its own type, ADDED (the domain starts matching),
-   * DELETED (it stops matching), or null (it matches neither before nor after: not delivered). Parses
-   * the event's object only if a requirement is on {@code status.state} and the event was read without
-   * it.
+   * DELETED (it stops matching), or null (it matches neither before nor after: not delivered). Labels
+   * before and after come with the event; parses the event's object only if a requirement is on
+   * {@code status.state} and the event was read without it.
    */
   public String typeThrough(StoredEvent e) {
-    if (requirements.isEmpty()) {
+    if (isEverything()) {
       return e.type();
     }
-    boolean before = !e.type().equals("ADDED") && matches(e.prevName(), e.uuid(), e.prevState());
-    boolean after = !e.type().equals("DELETED") && matchesAfter(e);
+    boolean before = !e.type().equals("ADDED") && matches(e.prevName(), e.uuid(), e.prevState())
+        && labels.matches(e.prevLabels());
+    boolean after = !e.type().equals("DELETED") && matchesAfter(e) && labels.matches(e.labels());
     if (e.type().equals("DELETED")) {
       return before ? "DELETED" : null;
     }
@@ -124,7 +148,7 @@ public final class FieldSelector {
     for (Requirement r : requirements) {
       String actual = switch (r.field()) {
         case "metadata.name" -> e.name();
-        case "metadata.uuid" -> e.uuid();
+        case "metadata.uuid", "metadata.uid" -> e.uuid();
         default -> e.state();
       };
       if (!r.holds(actual)) {
@@ -138,6 +162,7 @@ public final class FieldSelector {
     return new ApiException(ApiException.Reason.BAD_REQUEST, message);
   }
 
+  /** The field selector's canonical text (without the label selector: {@link #labels()} has its own). */
   @Override
   public String toString() {
     List<String> parts = new ArrayList<>();

@@ -2,6 +2,7 @@ package io.virtrev.versioning;
 
 import io.virtrev.api.ApiException;
 import io.virtrev.api.Domain;
+import io.virtrev.api.DomainMeta;
 import io.virtrev.api.Json;
 import io.virtrev.api.Revision;
 import io.virtrev.api.WatchEvent;
@@ -31,7 +32,7 @@ import org.sqlite.SQLiteConfig;
  * The durable half of the store: SQLite in WAL mode with {@code synchronous=FULL}, so a transaction
  * is on disk when {@link #commit} returns. Tables: {@code meta} (store id, schema version, current and
  * compacted revision), {@code objects} (current object per uuid), {@code history} (one row per retained
- * revision, with its type, the name and state before and after, and the full object).
+ * revision, with its type, the name, state and labels before and after, and the full object).
  *
  * <p>Threads and connections (SQLite WAL: any number of readers, one writer at a time):
  * <ul>
@@ -228,6 +229,13 @@ final class SqliteRevisions implements AutoCloseable {
         if (!columnExists("history", "state")) {
           st.execute("ALTER TABLE history ADD COLUMN state TEXT");
         }
+        // Added with labels: the labels after and before the change (JSON objects, NULL for none), so
+        // label selectors on watches never parse the object either. Rows written before carry NULL,
+        // correctly: their objects had no labels.
+        if (!columnExists("history", "labels")) {
+          st.execute("ALTER TABLE history ADD COLUMN labels TEXT");
+          st.execute("ALTER TABLE history ADD COLUMN prev_labels TEXT");
+        }
       }
       writer.commit();
       Map<String, String> meta = readMeta();
@@ -251,6 +259,7 @@ final class SqliteRevisions implements AutoCloseable {
           objects.add(d);
         }
       }
+      objects.replaceAll(this::withCreationTimestamp);
       writer.commit();
       // From here on every write transaction is explicit (BEGIN IMMEDIATE ... COMMIT, see commit).
       writer.setAutoCommit(true);
@@ -260,6 +269,32 @@ final class SqliteRevisions implements AutoCloseable {
         throw se;
       }
       throw created ? cannotCreate(dir, e) : unreadable(dir, e);
+    }
+  }
+
+  /**
+   * {@code d}, with the commit time of its creation revision as {@code creationTimestamp} if it has none
+   * (stored by a virtrevd before the field existed) and that history row is still retained; else
+   * {@code d}. The next change of the object stores it with the field.
+   */
+  private Domain withCreationTimestamp(Domain d) {
+    DomainMeta m = d.metadata();
+    if (m.creationTimestamp() != null || m.creationRevision() == null) {
+      return d;
+    }
+    try (PreparedStatement st = writer.prepareStatement(
+        "SELECT time_ms FROM history WHERE revision = ? AND uuid = ?")) {
+      st.setLong(1, m.creationRevision().value());
+      st.setString(2, m.uuid());
+      try (ResultSet rs = st.executeQuery()) {
+        if (!rs.next()) {
+          return d;
+        }
+        return d.withMetadata(new DomainMeta(m.name(), m.uuid(), m.resourceVersion(), m.generation(),
+            m.creationRevision(), Instant.ofEpochMilli(rs.getLong(1)), m.labels(), m.annotations()));
+      }
+    } catch (SQLException e) {
+      throw new StoreException("cannot read the creation time of " + m.uuid() + ": " + e.getMessage(), e);
     }
   }
 
@@ -285,8 +320,8 @@ final class SqliteRevisions implements AutoCloseable {
   private void commitTurn(List<StoredEvent> events, Revision compactTo) throws SQLException {
     begin(writer);
     try (PreparedStatement hist = writer.prepareStatement(
-            "INSERT INTO history(revision, uuid, name, type, time_ms, prev_name, prev_state, json, state)"
-                + " VALUES (?,?,?,?,?,?,?,?,?)");
+            "INSERT INTO history(revision, uuid, name, type, time_ms, prev_name, prev_state, json, state, labels,"
+                + " prev_labels) VALUES (?,?,?,?,?,?,?,?,?,?,?)");
         PreparedStatement upsert = writer.prepareStatement(
             "INSERT INTO objects(uuid, revision, json) VALUES (?,?,?)"
                 + " ON CONFLICT(uuid) DO UPDATE SET revision = excluded.revision, json = excluded.json");
@@ -306,6 +341,8 @@ final class SqliteRevisions implements AutoCloseable {
         hist.setString(7, e.prevState());
         hist.setBytes(8, json[i]);
         hist.setString(9, d.status().state());
+        hist.setString(10, labelsJson(e.labels()));
+        hist.setString(11, labelsJson(e.prevLabels()));
         hist.addBatch();
       }
       hist.executeBatch();
@@ -417,7 +454,7 @@ final class SqliteRevisions implements AutoCloseable {
     exec(writer, "BEGIN");
     try (Statement st = writer.createStatement();
         PreparedStatement rows = writer.prepareStatement(
-            "SELECT revision, type, time_ms, json, prev_name, prev_state FROM history WHERE revision > ?"
+            "SELECT revision, type, time_ms, json, prev_name, prev_state, prev_labels FROM history WHERE revision > ?"
                 + " AND revision <= ? ORDER BY revision")) {
       Map<String, String> meta = new java.util.HashMap<>();
       try (ResultSet rs = st.executeQuery("SELECT key, value FROM meta")) {
@@ -630,7 +667,8 @@ final class SqliteRevisions implements AutoCloseable {
 
   private static Optional<StoredEvent> newestRow(Connection c, String uuid, long atOrBelow) throws SQLException {
     try (PreparedStatement st = c.prepareStatement(
-        "SELECT revision, type, time_ms, json, prev_name, prev_state FROM history WHERE uuid = ? AND revision <= ?"
+        "SELECT revision, type, time_ms, json, prev_name, prev_state, prev_labels FROM history WHERE uuid = ?"
+            + " AND revision <= ?"
             + " ORDER BY revision DESC LIMIT 1")) {
       st.setString(1, uuid);
       st.setLong(2, atOrBelow);
@@ -643,7 +681,26 @@ final class SqliteRevisions implements AutoCloseable {
   private static StoredEvent event(ResultSet rs) throws SQLException {
     byte[] json = rs.getBytes(4);
     return new StoredEvent(Revision.of(rs.getLong(1)), rs.getString(2), Json.read(json, Domain.class),
-        Instant.ofEpochMilli(rs.getLong(3)), json, rs.getString(5), rs.getString(6));
+        Instant.ofEpochMilli(rs.getLong(3)), json, rs.getString(5), rs.getString(6), labelsOf(rs.getString(7)));
+  }
+
+  private static final com.fasterxml.jackson.core.type.TypeReference<Map<String, String>> LABELS =
+      new com.fasterxml.jackson.core.type.TypeReference<>() {};
+
+  /** A label map as a history column: a JSON object, or NULL for none. */
+  private static String labelsJson(Map<String, String> labels) {
+    return labels.isEmpty() ? null : new String(Json.bytes(labels), java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  private static Map<String, String> labelsOf(String column) {
+    if (column == null) {
+      return Map.of();
+    }
+    try {
+      return java.util.Collections.unmodifiableMap(Json.mapper().readValue(column, LABELS));
+    } catch (java.io.IOException e) {
+      throw new StoreException("history holds labels that are not a JSON object: " + column, e);
+    }
   }
 
   /**
@@ -698,7 +755,7 @@ final class SqliteRevisions implements AutoCloseable {
   HistoryPage historyOf(String uuid, long at, long before, int limit) {
     return read("the history of " + uuid, (c, compacted) -> {
       try (PreparedStatement st = c.prepareStatement(
-          "SELECT revision, type, time_ms, json, prev_name, prev_state FROM history WHERE uuid = ?1"
+          "SELECT revision, type, time_ms, json, prev_name, prev_state, prev_labels FROM history WHERE uuid = ?1"
               + " AND revision <= ?2 AND revision < ?3 AND (revision > ?4 OR (type != 'DELETED' AND revision ="
               + " (SELECT MAX(revision) FROM history WHERE uuid = ?1 AND revision <= ?4)))"
               + " ORDER BY revision DESC LIMIT ?5")) {
@@ -770,7 +827,8 @@ final class SqliteRevisions implements AutoCloseable {
         List<StoredEvent> out = new ArrayList<>();
         long from;
         try (PreparedStatement st = reader.prepareStatement(
-                "SELECT revision, type, time_ms, json, prev_name, prev_state, uuid, name, state FROM history"
+                "SELECT revision, type, time_ms, json, prev_name, prev_state, uuid, name, state, labels, prev_labels"
+                    + " FROM history"
                     + " WHERE revision > ? AND revision <= ? ORDER BY revision");
             PreparedStatement cm = reader.prepareStatement("SELECT value FROM meta WHERE key = 'compacted'")) {
           reader.setAutoCommit(false); // one read transaction: the rows and the compacted mark agree
@@ -797,7 +855,7 @@ final class SqliteRevisions implements AutoCloseable {
               }
               out.add(StoredEvent.fromRow(Revision.of(rev), rs.getString(2), rs.getString(7), rs.getString(8),
                   rs.getString(9), Instant.ofEpochMilli(rs.getLong(3)), rs.getBytes(4), rs.getString(5),
-                  rs.getString(6)));
+                  rs.getString(6), labelsOf(rs.getString(10)), labelsOf(rs.getString(11))));
               expect++;
             }
           }

@@ -6,6 +6,7 @@ import io.virtrev.api.Revision;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Map;
 
 /**
  * One committed revision: the change type and the domain as it was at that revision. Immutable.
@@ -13,7 +14,7 @@ import java.util.Arrays;
  *
  * <p>The {@link Domain} itself is optional: an event read from history for watchers, or kept in the
  * in-memory event log, carries only its line (the object's JSON) and the fields a field selector looks
- * at (uuid, name and state, before and after), so a watcher never parses JSON; {@link #object()} parses
+ * at (uuid, name, state and labels, before and after), so a watcher never parses JSON; {@link #object()} parses
  * the line each time it is called on such an event (nothing is cached: the event stays immutable and
  * its memory is what {@link #retainedBytes()} says).
  *
@@ -34,10 +35,15 @@ public final class StoredEvent {
   private final int headLength;
   private final String prevName;
   private final String prevState;
+  private final Map<String, String> labels; // metadata.labels after the change; empty for DELETED's last state too
+  private final Map<String, String> prevLabels; // metadata.labels before the change; empty for ADDED
   private final Domain object; // null: parsed from the line on demand (history rows, detached events)
 
   private StoredEvent(Revision revision, String type, String uuid, String name, String state, Domain object,
-      Instant time, byte[] line, int headLength, String prevName, String prevState) {
+      Instant time, byte[] line, int headLength, String prevName, String prevState, Map<String, String> labels,
+      Map<String, String> prevLabels) {
+    this.labels = labels == null ? Map.of() : labels;
+    this.prevLabels = prevLabels == null ? Map.of() : prevLabels;
     this.revision = revision;
     this.type = type;
     this.uuid = uuid;
@@ -53,9 +59,9 @@ public final class StoredEvent {
 
   /** An event with its object at hand (the writer's); {@code objectJson} is the object serialized. */
   StoredEvent(Revision revision, String type, Domain object, Instant time, byte[] objectJson, String prevName,
-      String prevState) {
+      String prevState, Map<String, String> prevLabels) {
     this(revision, type, object.uuid(), object.name(), object.status().state(), check(revision, object), time,
-        lineOf(type, objectJson), headOf(type).length, prevName, prevState);
+        lineOf(type, objectJson), headOf(type).length, prevName, prevState, object.metadata().labels(), prevLabels);
   }
 
   /**
@@ -64,15 +70,17 @@ public final class StoredEvent {
    * parses the object for it.
    */
   static StoredEvent fromRow(Revision revision, String type, String uuid, String name, String state, Instant time,
-      byte[] objectJson, String prevName, String prevState) {
+      byte[] objectJson, String prevName, String prevState, Map<String, String> labels,
+      Map<String, String> prevLabels) {
     return new StoredEvent(revision, type, uuid, name, state, null, time, lineOf(type, objectJson),
-        headOf(type).length, prevName, prevState);
+        headOf(type).length, prevName, prevState, labels, prevLabels);
   }
 
   /** {@code previous}: the object before this revision, null for ADDED. */
   static StoredEvent of(String type, Domain object, Domain previous, Instant time) {
     return new StoredEvent(object.resourceVersion(), type, object, time, Json.bytes(object),
-        previous == null ? null : previous.name(), previous == null ? null : previous.status().state());
+        previous == null ? null : previous.name(), previous == null ? null : previous.status().state(),
+        previous == null ? Map.of() : previous.metadata().labels());
   }
 
   private static Domain check(Revision revision, Domain object) {
@@ -115,7 +123,8 @@ public final class StoredEvent {
    */
   StoredEvent detached() {
     return object == null ? this
-        : new StoredEvent(revision, type, uuid, name, state, null, time, line, headLength, prevName, prevState);
+        : new StoredEvent(revision, type, uuid, name, state, null, time, line, headLength, prevName, prevState,
+            labels, prevLabels);
   }
 
   public Revision revision() {
@@ -164,6 +173,16 @@ public final class StoredEvent {
     return prevState;
   }
 
+  /** The domain's {@code metadata.labels} at this revision (without parsing the object); never null. */
+  public Map<String, String> labels() {
+    return labels;
+  }
+
+  /** The labels the domain had before this revision (empty for ADDED): for label selectors, as {@link #prevName()}. */
+  public Map<String, String> prevLabels() {
+    return prevLabels;
+  }
+
   /** When the revision was committed. */
   public Instant time() {
     return time;
@@ -199,7 +218,16 @@ public final class StoredEvent {
    * event log and the history page cache keep events without it.
    */
   long retainedBytes() {
-    return line.length + OVERHEAD_BYTES;
+    return line.length + OVERHEAD_BYTES + mapBytes(labels) + mapBytes(prevLabels);
+  }
+
+  /** Roughly what a label map costs in memory: its characters (two bytes each) and 64 bytes per entry. */
+  private static long mapBytes(Map<String, String> m) {
+    long n = 0;
+    for (Map.Entry<String, String> e : m.entrySet()) {
+      n += 64 + 2L * (e.getKey().length() + e.getValue().length());
+    }
+    return n;
   }
 
   @Override

@@ -6,6 +6,7 @@ import io.virtrev.api.Revision;
 import io.virtrev.api.WatchEvent;
 import io.virtrev.api.source.DomainObservation;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.pcollections.PMap;
@@ -45,16 +46,17 @@ final class WorkingState {
       throw new IllegalArgumentException("observation of " + observed.uuid() + " submitted for " + uuid);
     }
     Revision next = Revision.of(revision + 1);
-    ChangeDetector.Change c = ChangeDetector.detect(byUuid.get(uuid), observed, events, next);
+    Instant now = clock.instant(); // the revision's commit time, and the creation time of an ADDED object
+    ChangeDetector.Change c = ChangeDetector.detect(byUuid.get(uuid), observed, events, next, now);
     if (c == null) {
       return null;
     }
-    return apply(c);
+    return apply(c, now);
   }
 
-  private StoredEvent apply(ChangeDetector.Change c) {
+  private StoredEvent apply(ChangeDetector.Change c, Instant now) {
     Domain old = put(c.type(), c.object());
-    StoredEvent e = StoredEvent.of(c.type(), c.object(), old, clock.instant());
+    StoredEvent e = StoredEvent.of(c.type(), c.object(), old, now);
     events.add(e);
     return e;
   }

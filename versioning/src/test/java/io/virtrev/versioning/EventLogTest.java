@@ -21,7 +21,7 @@ class EventLogTest {
   /** The event of revision {@code rev}, with a config XML of about {@code xmlBytes} bytes. */
   static StoredEvent event(long rev, int xmlBytes) {
     String xml = "<domain><name>a</name><description>" + "x".repeat(xmlBytes) + "</description></domain>";
-    Domain d = Domain.of(new DomainMeta("a", UUID, Revision.of(rev), 1, Revision.of(2)), new DomainSpec(xml, true, false),
+    Domain d = Domain.of(new DomainMeta("a", UUID, Revision.of(rev), 1, Revision.of(2), null), new DomainSpec(xml, true, false),
         new DomainStatus("shutoff", "unknown", null, null, null));
     return StoredEvent.of(WatchEvent.MODIFIED, d, d, Instant.EPOCH);
   }

@@ -85,7 +85,8 @@ public class JmhTableList {
     for (int i = 0; i < DOMAINS; i++) {
       String name = String.format("vm-%04d", i);
       String xml = config.replaceFirst("<name>[^<]*</name>", "<name>" + name + "</name>");
-      out.add(Domain.of(new DomainMeta(name, JmhFixtures.UUID, Revision.of(1000 + i), 1, Revision.of(1000 + i)),
+      out.add(Domain.of(new DomainMeta(name, JmhFixtures.UUID, Revision.of(1000 + i), 1, Revision.of(1000 + i),
+              java.time.Instant.parse("2026-01-01T00:00:00Z")),
           new DomainSpec(copies ? JmhFixtures.copy(xml) : xml, true, false),
           new DomainStatus("running", "booted", i + 1, live, started)));
     }

@@ -28,18 +28,19 @@ import java.util.zip.CRC32;
  * @param before history only: the last revision served; the next page is older
  * @param uuid history only: the domain
  * @param selector list only: the field selector, as text (applies to every page)
+ * @param labelSelector list only: the label selector, as text (applies to every page); null or empty: none
  */
 record ContinueToken(String kind, String storeId, Revision revision, Revision compacted, ListKey after,
-    Revision before, String uuid, String selector) {
+    Revision before, String uuid, String selector, String labelSelector) {
   static final String LIST = "list";
   static final String HISTORY = "history";
 
-  static ContinueToken list(String storeId, Revision at, ListKey after, String selector) {
-    return new ContinueToken(LIST, storeId, at, null, after, null, null, selector);
+  static ContinueToken list(String storeId, Revision at, ListKey after, String selector, String labelSelector) {
+    return new ContinueToken(LIST, storeId, at, null, after, null, null, selector, labelSelector);
   }
 
   static ContinueToken history(String storeId, Revision at, Revision compacted, String uuid, Revision before) {
-    return new ContinueToken(HISTORY, storeId, at, compacted, null, before, uuid, null);
+    return new ContinueToken(HISTORY, storeId, at, compacted, null, before, uuid, null, null);
   }
 
   String encode() {
@@ -69,6 +70,9 @@ record ContinueToken(String kind, String storeId, Revision revision, Revision co
     }
     if (selector != null) {
       m.put("fieldSelector", selector);
+    }
+    if (labelSelector != null && !labelSelector.isEmpty()) {
+      m.put("labelSelector", labelSelector);
     }
     return m;
   }
@@ -100,7 +104,8 @@ record ContinueToken(String kind, String storeId, Revision revision, Revision co
       t = new ContinueToken(text(j, "kind"), text(j, "storeId"), Revision.parse(text(j, "rv")),
           j.has("compacted") ? Revision.parse(text(j, "compacted")) : null, after,
           j.has("before") ? Revision.parse(text(j, "before")) : null,
-          j.has("domain") ? text(j, "domain") : null, j.has("fieldSelector") ? text(j, "fieldSelector") : null);
+          j.has("domain") ? text(j, "domain") : null, j.has("fieldSelector") ? text(j, "fieldSelector") : null,
+          j.has("labelSelector") ? text(j, "labelSelector") : null);
       if (!j.path("crc").canConvertToLong() || j.path("crc").asLong() != crc(t.fields())) {
         throw new IllegalArgumentException("crc");
       }

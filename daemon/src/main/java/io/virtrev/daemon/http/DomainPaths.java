@@ -83,7 +83,7 @@ final class DomainPaths {
 
   /** The longest a list continue token ending at this name can be (widest store id, revision and uuid). */
   static int listTokenLength(String name) {
-    return ContinueToken.list(WIDEST_ID, Revision.of(Long.MAX_VALUE), new ListKey(name, WIDEST_ID), "").encode()
+    return ContinueToken.list(WIDEST_ID, Revision.of(Long.MAX_VALUE), new ListKey(name, WIDEST_ID), "", "").encode()
         .length();
   }
 

@@ -8,6 +8,8 @@ import io.virtrev.versioning.DomainSizing;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -15,8 +17,10 @@ import java.util.WeakHashMap;
 
 /**
  * Domains as a Kubernetes {@code meta.k8s.io} Table (what {@code kubectl get} asks for): columns Name,
- * State, VCPUs, Memory, Persistent (priority 0) and UUID, Autostart, Reason (priority 1, {@code -o
- * wide}). There is no Age column: a domain has no creation time yet (only a creation revision).
+ * State, VCPUs, Memory, Persistent, Age (priority 0) and UUID, Autostart, Reason (priority 1, {@code -o
+ * wide}). Age is the time since {@code metadata.creationTimestamp} as the apiserver serves a {@code date}
+ * column of a custom resource: already in kubectl's words ({@link HumanDuration}; {@code <unknown>}
+ * without a timestamp), since kubectl prints cells as they come.
  * VCPUs and Memory come from the definition ({@code spec.xml}, else the live XML of a domain without
  * one), read once per distinct XML text: {@link #SIZING} keeps the result weakly keyed by that text, so an
  * entry lives as long as some stored domain holds the XML and a list costs a map lookup per row.
@@ -51,6 +55,7 @@ final class DomainTable {
           + " if set).", 0),
       new Column("Memory", "string", "", "Maximum memory of the domain (<memory>), as a quantity.", 0),
       new Column("Persistent", "boolean", "", "Whether the domain has a persistent definition (spec.persistent).", 0),
+      new Column("Age", "date", "", "When the store first saw the domain (metadata.creationTimestamp).", 0),
       new Column("UUID", "string", "", "The domain's libvirt UUID (metadata.uuid).", 1),
       new Column("Autostart", "boolean", "", "Whether libvirt starts the domain at boot (spec.autostart).", 1),
       new Column("Reason", "string", "", "libvirt's reason for the state (status.reason).", 1));
@@ -67,7 +72,8 @@ final class DomainTable {
   /**
    * A full-list body for {@code key} (store id, revision, options, encoding: what determines the bytes),
    * computed once and reused while it is one of the last two asked for: repeated {@code kubectl get} of
-   * an unchanged store costs what the memoized JSON list costs.
+   * an unchanged store costs what the memoized JSON list costs (the list route keys a Table by the second
+   * too: its Age cells are ages).
    */
   static byte[] memoized(Object key, java.util.function.Supplier<byte[]> compute) {
     Object[] m = memo;
@@ -86,16 +92,21 @@ final class DomainTable {
 
   /** A list's Table: one row per item, in order; the list's resourceVersion, continue and count. */
   static byte[] list(Options o, Revision rv, String continueToken, Long remaining, List<Domain> items) {
-    return write(o, rv, continueToken, remaining, items, true);
+    return list(o, rv, continueToken, remaining, items, Instant.now());
+  }
+
+  /** As {@link #list(Options, Revision, String, Long, List)}, with ages as of {@code now}. */
+  static byte[] list(Options o, Revision rv, String continueToken, Long remaining, List<Domain> items, Instant now) {
+    return write(o, rv, continueToken, remaining, items, true, now);
   }
 
   /** One domain's Table (a get, or a watch event's object); {@code columns}: with the column definitions. */
   static byte[] one(Options o, Domain d, boolean columns) {
-    return write(o, d.resourceVersion(), null, null, List.of(d), columns);
+    return write(o, d.resourceVersion(), null, null, List.of(d), columns, Instant.now());
   }
 
   private static byte[] write(Options o, Revision rv, String cont, Long remaining, List<Domain> items,
-      boolean columns) {
+      boolean columns, Instant now) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(256 + items.size() * 160);
     try (JsonGenerator g = Json.mapper().getFactory().createGenerator(out)) {
       g.writeStartObject();
@@ -125,7 +136,7 @@ final class DomainTable {
       }
       g.writeArrayFieldStart("rows");
       for (Domain d : items) {
-        row(g, o, d);
+        row(g, o, d, now);
       }
       g.writeEndArray();
       g.writeEndObject();
@@ -135,7 +146,7 @@ final class DomainTable {
     return out.toByteArray();
   }
 
-  private static void row(JsonGenerator g, Options o, Domain d) throws IOException {
+  private static void row(JsonGenerator g, Options o, Domain d, Instant now) throws IOException {
     DomainSizing s = sizing(d);
     g.writeStartObject();
     g.writeArrayFieldStart("cells");
@@ -152,6 +163,8 @@ final class DomainTable {
       g.writeString(quantity(s.memoryBytes()));
     }
     g.writeBoolean(d.spec().persistent());
+    Instant created = d.metadata().creationTimestamp();
+    g.writeString(created == null ? "<unknown>" : HumanDuration.of(Duration.between(created, now)));
     g.writeString(d.uuid());
     g.writeBoolean(d.spec().autostart());
     g.writeString(d.status().reason());

@@ -29,7 +29,7 @@ import java.util.Optional;
  *       page fixes the revision R; later pages are the state at R from history (or from memory while R
  *       is still current), so concatenated pages are exactly the state at R whatever is committed in
  *       between. A token below the compacted revision: 410.
- *   <li>{@code fieldSelector} on every page (the token carries it).
+ *   <li>{@code fieldSelector} and {@code labelSelector} on every page (the token carries them).
  *   <li>{@code Accept} a Table ({@link Representation}): the same items as a {@link DomainTable}, with the
  *       list's resourceVersion, continue and remainingItemCount; {@code includeObject} says what rows carry.
  * </ul>
@@ -49,7 +49,8 @@ final class ListRoutes {
     Optional<Revision> rv = query.revision("resourceVersion");
     Optional<String> match = query.get("resourceVersionMatch").filter(s -> !s.isEmpty());
     Optional<String> selectorText = query.get("fieldSelector");
-    FieldSelector selector = FieldSelector.parse(selectorText.orElse(null));
+    Optional<String> labelText = query.get("labelSelector");
+    FieldSelector selector = FieldSelector.parse(selectorText.orElse(null), labelText.orElse(null));
     if (match.isPresent() && !match.get().equals(EXACT) && !match.get().equals(NOT_OLDER_THAN)) {
       throw Query.bad("resourceVersionMatch: Unsupported value: \"" + match.get()
           + "\": supported values: \"" + EXACT + "\", \"" + NOT_OLDER_THAN + "\"");
@@ -62,7 +63,7 @@ final class ListRoutes {
       if (match.isPresent()) {
         throw Query.bad("resourceVersionMatch is forbidden when continue is provided");
       }
-      continued(ctx, req, api, table, cont.get(), selectorText, selector, limit);
+      continued(ctx, req, api, table, cont.get(), selectorText, labelText, selector, limit);
       return;
     }
     if (match.isPresent() && rv.isEmpty()) {
@@ -80,9 +81,11 @@ final class ListRoutes {
     RevisionWait.atRevision(ctx, req, api, rv, snap -> {
       if (selector.isEverything() && limit <= 0 && table != null) {
         // The whole current list as a Table: rendered (and gzipped) once per snapshot and options.
-        java.util.List<Object> key = java.util.List.of(snap.storeId(), snap.revision(), table);
+        // Per second too: the Age cells are ages as of the second the body was rendered in.
+        java.time.Instant now = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        java.util.List<Object> key = java.util.List.of(snap.storeId(), snap.revision(), table, now);
         byte[] body = DomainTable.memoized(key, () -> DomainTable.list(table, snap.revision(), null, null,
-            snap.items()));
+            snap.items(), now));
         Map<String, String> headers = Map.of("X-Virtrev-Store-Id", snap.storeId());
         if (Gzip.wanted(req, body.length)) {
           byte[] gz = DomainTable.memoized(java.util.List.of(key, "gzip"), () -> Gzip.compress(body));
@@ -113,14 +116,18 @@ final class ListRoutes {
 
   private static void continued(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api,
       DomainTable.Options table, String text,
-      Optional<String> selectorText, FieldSelector selector, int limit) {
+      Optional<String> selectorText, Optional<String> labelText, FieldSelector selector, int limit) {
     DomainStore store = api.store();
     Snapshot snap = store.snapshot();
     ContinueToken t = ContinueToken.decode(text, ContinueToken.LIST, snap.storeId());
-    FieldSelector fromToken = FieldSelector.parse(t.selector());
+    FieldSelector fromToken = FieldSelector.parse(t.selector(), t.labelSelector());
     if (selectorText.isPresent() && !selector.toString().equals(fromToken.toString())) {
       throw Query.bad("fieldSelector \"" + selectorText.get() + "\" differs from the one the list started with (\""
           + t.selector() + "\"); pass the same fieldSelector on every page, or none");
+    }
+    if (labelText.isPresent() && !selector.labels().toString().equals(fromToken.labels().toString())) {
+      throw Query.bad("labelSelector \"" + labelText.get() + "\" differs from the one the list started with (\""
+          + fromToken.labels() + "\"); pass the same labelSelector on every page, or none");
     }
     if (t.revision().isAfter(snap.revision())) {
       throw Query.bad("continue token names revision " + t.revision() + ", beyond the store's current "
@@ -158,7 +165,8 @@ final class ListRoutes {
   private static void answer(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api,
       DomainTable.Options table, String storeId, ListPage p, FieldSelector selector) {
     String token = p.next() == null ? null
-        : ContinueToken.list(storeId, p.revision(), p.next(), selector.toString()).encode();
+        : ContinueToken.list(storeId, p.revision(), p.next(), selector.toString(), selector.labels().toString())
+            .encode();
     if (table != null) {
       byte[] body = DomainTable.list(table, p.revision(), token, p.remaining(), p.items());
       Responses.send(ctx, req, HttpResponseStatus.OK, body, table.version().mediaType(),

@@ -8,10 +8,15 @@ import io.virtrev.api.ApiException;
 import io.virtrev.api.EditBase;
 import io.virtrev.api.Json;
 import io.virtrev.api.Revision;
+import io.virtrev.versioning.ObjectMetaValidation;
+import io.virtrev.versioning.ObjectMetaXml;
 import io.virtrev.versioning.Precondition;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
 /** Reads what mutating requests carry: a domain definition, and preconditions from headers or body. */
 final class RequestBodies {
@@ -23,9 +28,11 @@ final class RequestBodies {
   /**
    * The domain XML of a PUT or POST: {@code application/xml} (the XML itself) or {@code application/json}
    * (a Domain object as returned by GET, {@code spec.xml} holding the XML and
-   * {@code metadata.resourceVersion}, if present, a precondition that fails with 409). An edit-base
-   * marker at the start of the XML ({@link EditBase}) is removed and becomes a precondition on the
-   * domain's generation that fails with 409.
+   * {@code metadata.resourceVersion}, if present, a precondition that fails with 409; its
+   * {@code metadata.labels} and {@code metadata.annotations}, if present, written into the XML, see
+   * {@link #withObjectMeta}). Labels and annotations in the XML are checked either way (422). An
+   * edit-base marker at the start of the XML ({@link EditBase}) is removed and becomes a precondition on
+   * the domain's generation that fails with 409.
    */
   static Definition definition(FullHttpRequest req) {
     return definition(mediaType(req), req.content().toString(StandardCharsets.UTF_8));
@@ -40,6 +47,7 @@ final class RequestBodies {
     switch (type) {
       case "application/xml", "text/xml" -> {
         EditBase.Parsed x = EditBase.parse(body);
+        ObjectMetaValidation.check(ObjectMetaXml.read(x.xml()));
         return new Definition(x.xml(), basedOn(x), null, null);
       }
       case "application/json" -> {
@@ -54,8 +62,9 @@ final class RequestBodies {
           pre = new Precondition(Revision.parse(rv), null, ApiException.Reason.CONFLICT);
         }
         EditBase.Parsed x = EditBase.parse(xml.asText());
-        return new Definition(x.xml(), pre.and(basedOn(x)), text(j.at("/metadata/name")),
-            text(j.at("/metadata/uuid")));
+        String uuid = text(j.at("/metadata/uuid"));
+        return new Definition(withObjectMeta(x.xml(), j), pre.and(basedOn(x)), text(j.at("/metadata/name")),
+            uuid != null ? uuid : text(j.at("/metadata/uid"))); // uid: the same, under Kubernetes' name
       }
       default -> throw new ApiException(ApiException.Reason.UNSUPPORTED_MEDIA_TYPE,
           "Content-Type " + (type.isEmpty() ? "(none)" : type)
@@ -66,6 +75,44 @@ final class RequestBodies {
   /** The precondition an XML's edit-base marker carries: its generation, failing with 409; none without one. */
   private static Precondition basedOn(EditBase.Parsed xml) {
     return xml.generation().isPresent() ? Precondition.generation(xml.generation().getAsLong()) : Precondition.NONE;
+  }
+
+  /**
+   * {@code xml} with the body's {@code metadata.labels} and {@code metadata.annotations} written into its
+   * virtrev element: each map that is present and not null replaces what the XML holds for it; an
+   * absent or null one leaves the XML's as it is. The result is checked as Kubernetes checks labels and
+   * annotations.
+   *
+   * @throws ApiException BAD_REQUEST if a map is not an object of strings; INVALID (422) naming a bad
+   *     key or value
+   */
+  private static String withObjectMeta(String xml, JsonNode body) {
+    Map<String, String> labels = stringMap(body.at("/metadata/labels"), "metadata.labels");
+    Map<String, String> annotations = stringMap(body.at("/metadata/annotations"), "metadata.annotations");
+    ObjectMetaXml.Maps inXml = ObjectMetaXml.read(xml);
+    ObjectMetaXml.Maps maps = new ObjectMetaXml.Maps(labels != null ? labels : inXml.labels(),
+        annotations != null ? annotations : inXml.annotations());
+    ObjectMetaValidation.check(maps);
+    return maps.equals(inXml) ? xml : ObjectMetaXml.write(xml, maps);
+  }
+
+  /** A JSON object of strings; null if absent or null. */
+  private static Map<String, String> stringMap(JsonNode n, String field) {
+    if (n.isMissingNode() || n.isNull()) {
+      return null;
+    }
+    if (!n.isObject()) {
+      throw bad(field + " must be an object of strings, not " + jsonType(n));
+    }
+    Map<String, String> out = new TreeMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      if (!e.getValue().isTextual()) {
+        throw bad(field + "[\"" + e.getKey() + "\"] must be a string, not " + jsonType(e.getValue()));
+      }
+      out.put(e.getKey(), e.getValue().asText());
+    }
+    return out;
   }
 
   /**

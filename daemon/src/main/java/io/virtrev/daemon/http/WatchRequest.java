@@ -60,7 +60,8 @@ record WatchRequest(Optional<Revision> resourceVersion, boolean sendInitialEvent
       }
       initial = false;
     }
-    FieldSelector selector = FieldSelector.parse(query.get("fieldSelector").orElse(null));
+    FieldSelector selector = FieldSelector.parse(query.get("fieldSelector").orElse(null),
+        query.get("labelSelector").orElse(null));
     if (domain != null) {
       selector = oneDomain(selector, api.store().snapshot(), domain);
     }

@@ -153,18 +153,19 @@ class KubectlIT {
 
     Run list = kubectl(kubeconfig, "get", "domains").ok();
     assertThat(list.out().lines().findFirst().orElseThrow().split("\\s+")).as("the Table's columns")
-        .containsExactly("NAME", "STATE", "VCPUS", "MEMORY", "PERSISTENT");
+        .containsExactly("NAME", "STATE", "VCPUS", "MEMORY", "PERSISTENT", "AGE");
     assertThat(list.out().lines().map(l -> l.split("\\s+")[0]).toList()).contains(name);
     JsonNode listed = get(d, name).json();
     String[] row = list.out().lines().map(l -> l.split("\\s+")).filter(c -> c[0].equals(name)).findFirst().orElseThrow();
-    assertThat(row).hasSize(5);
+    assertThat(row).hasSize(6);
     assertThat(row[1]).isEqualTo(listed.at("/status/state").asText());
     assertThat(row[2]).matches("[0-9]+");
     assertThat(row[3]).matches("[0-9]+(Ki|Mi|Gi|Ti)?");
     assertThat(row[4]).isEqualTo(listed.at("/spec/persistent").asText());
+    assertThat(row[5]).as("AGE, from metadata.creationTimestamp").matches("[0-9]+(s|m[0-9]*s?)");
     Run wide = kubectl(kubeconfig, "get", "domains", "-o", "wide").ok();
     assertThat(wide.out().lines().findFirst().orElseThrow().split("\\s+"))
-        .containsExactly("NAME", "STATE", "VCPUS", "MEMORY", "PERSISTENT", "UUID", "AUTOSTART", "REASON");
+        .containsExactly("NAME", "STATE", "VCPUS", "MEMORY", "PERSISTENT", "AGE", "UUID", "AUTOSTART", "REASON");
     assertThat(wide.out()).contains(uuid);
 
     JsonNode json = kubectl(kubeconfig, "get", "dom", name, "-o", "json").ok().json();
