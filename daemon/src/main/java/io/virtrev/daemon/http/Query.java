@@ -15,6 +15,11 @@ final class Query {
     this.params = decoder.parameters();
   }
 
+  /** The names of every parameter given (see {@link QueryParams#check}). */
+  java.util.Set<String> names() {
+    return params.keySet();
+  }
+
   Optional<String> get(String name) {
     List<String> v = params.get(name);
     if (v == null || v.isEmpty()) {

@@ -36,8 +36,7 @@ final class RevisionWait {
             if (err != null) {
               Revision now = api.store().snapshot().revision();
               throw err instanceof TimeoutException
-                  ? new ApiException(ApiException.Reason.TIMEOUT, "Too large resource version: " + wanted
-                      + ", current: " + now, Map.of("currentResourceVersion", now.toString()), null)
+                  ? tooLarge(wanted, now)
                   : new ApiException(ApiException.Reason.SERVICE_UNAVAILABLE, err.getMessage());
             }
             then.accept(api.store().snapshot());
@@ -49,4 +48,16 @@ final class RevisionWait {
         }));
   }
 
+
+  /**
+   * The apiserver's Status for a resourceVersion not reached in time (its NewTooLargeResourceVersionError):
+   * 504 Timeout, a cause with reason {@code ResourceVersionTooLarge} (what client-go's reflector looks for
+   * before relisting) and {@code retryAfterSeconds} (also the Retry-After header).
+   */
+  static ApiException tooLarge(Revision wanted, Revision now) {
+    return new ApiException(ApiException.Reason.TIMEOUT, "Too large resource version: " + wanted + ", current: "
+        + now, Map.of("currentResourceVersion", now.toString(), "retryAfterSeconds", 1,
+        "causes", java.util.List.of(Map.of("reason", "ResourceVersionTooLarge", "message", "Too large resource version"))),
+        null);
+  }
 }
