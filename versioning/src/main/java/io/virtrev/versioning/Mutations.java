@@ -312,16 +312,19 @@ public final class Mutations {
     return new Result(unchanged, false, List.of());
   }
 
-  /** Runs {@code step}; a failure naming no object (libvirt's refusal) gets {@code d}'s name, uid and kind. */
+  /** Runs {@code step}; a failure naming no object (libvirt's refusal) is given {@code d}'s name, uid and kind. */
   private static <T> T about(Domain d, Supplier<T> step) {
     try {
       return step.get();
     } catch (ApiException e) {
-      if (!e.details().isEmpty()) {
+      if (e.details().containsKey("name")) {
         throw e;
       }
-      throw new ApiException(e.reason(), e.getMessage(), Map.of("name", d.name(), "uid", d.uuid(), "kind", "domains"),
-          e.getCause());
+      Map<String, Object> details = new java.util.HashMap<>(e.details());
+      details.put("name", d.name());
+      details.put("uid", d.uuid());
+      details.put("kind", "domains");
+      throw new ApiException(e.reason(), e.getMessage(), details, e.getCause());
     }
   }
 
