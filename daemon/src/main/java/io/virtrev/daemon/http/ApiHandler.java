@@ -205,10 +205,10 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     Responses.json(ctx, req, HttpResponseStatus.OK, document, Map.of());
   }
 
-  /** A plain-text endpoint (health, metrics): GET or HEAD, no query parameters, {@code text/plain}. */
+  /** A plain-text endpoint (health, metrics): GET or HEAD, only {@code timeout}, {@code text/plain}. */
   private static void plain(HttpRequest req, Query query, String path) {
     allow(req, HttpMethod.GET, HttpMethod.HEAD);
-    QueryParams.check(query, QueryParams.NONE, req.method() + " " + path);
+    QueryParams.check(query, QueryParams.PLAIN, req.method() + " " + path);
     Representation.negotiate(req, Representation.TEXT_ONLY);
   }
 

@@ -157,8 +157,9 @@ final class MutationRoutes {
 
   private static void respond(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api, Identity who,
       CompletableFuture<Mutations.Result> f, Function<Mutations.Result, Answer> answer) {
+    java.time.Duration limit = Query.bound(req, api.http().mutationTimeout());
     req.retain();
-    f.orTimeout(api.http().mutationTimeout().toMillis(), TimeUnit.MILLISECONDS)
+    f.orTimeout(limit.toMillis(), TimeUnit.MILLISECONDS)
         .whenComplete((r, err) -> ctx.executor().execute(() -> {
           try {
             if (err != null) {
@@ -172,7 +173,7 @@ final class MutationRoutes {
                     : Map.of(HttpHeaderNames.ETAG.toString(), "\"" + rv + "\""));
               } else if (cause instanceof TimeoutException) {
                 Responses.error(ctx, req, new ApiException(ApiException.Reason.TIMEOUT, "the mutation did not"
-                    + " complete within " + api.http().mutationTimeout() + "; it may still take effect: watch"
+                    + " complete within " + limit + "; it may still take effect: watch"
                     + " the domain"));
               } else {
                 Responses.failure(ctx, req, cause);

@@ -15,28 +15,34 @@ import java.util.stream.Collectors;
 final class QueryParams {
   /** Accepted on every JSON endpoint; answers are compact either way (docs/api.md). */
   private static final String PRETTY = "pretty";
+  /**
+   * client-go's request deadline (kubectl sends {@code timeout=32s}), accepted everywhere: a Go duration,
+   * honoured as an upper bound where the daemon waits (a mutation, a resourceVersion not reached yet);
+   * as in apiserver, a watch ends by {@code timeoutSeconds}, not by it.
+   */
+  static final String TIMEOUT = "timeout";
 
-  static final Set<String> NONE = Set.of();
-  static final Set<String> DISCOVERY = Set.of(PRETTY);
+  static final Set<String> PLAIN = Set.of(TIMEOUT);
+  static final Set<String> DISCOVERY = Set.of(PRETTY, TIMEOUT);
   /** A list of domains (GET /domains without watch). */
-  static final Set<String> LIST = Set.of(PRETTY, "limit", "continue", "resourceVersion", "resourceVersionMatch",
+  static final Set<String> LIST = Set.of(TIMEOUT, PRETTY, "limit", "continue", "resourceVersion", "resourceVersionMatch",
       "fieldSelector", "labelSelector", "includeObject", "watch");
   /** A watch (list or one domain's URL with {@code watch=true}). */
-  static final Set<String> WATCH = Set.of(PRETTY, "watch", "resourceVersion", "resourceVersionMatch",
+  static final Set<String> WATCH = Set.of(TIMEOUT, PRETTY, "watch", "resourceVersion", "resourceVersionMatch",
       "allowWatchBookmarks", "timeoutSeconds", "sendInitialEvents", "fieldSelector", "labelSelector", "includeObject");
   /** GET of one domain (now, or at {@code resourceVersion}); {@code live} for its live XML. */
-  static final Set<String> GET = Set.of(PRETTY, "resourceVersion", "live", "includeObject", "watch");
-  static final Set<String> HISTORY = Set.of(PRETTY, "limit", "continue");
-  static final Set<String> DIFF = Set.of("from", "to");
+  static final Set<String> GET = Set.of(TIMEOUT, PRETTY, "resourceVersion", "live", "includeObject", "watch");
+  static final Set<String> HISTORY = Set.of(TIMEOUT, PRETTY, "limit", "continue");
+  static final Set<String> DIFF = Set.of(TIMEOUT, "from", "to");
   /** POST of a domain and PUT of one. */
-  static final Set<String> WRITE = Set.of(PRETTY, "dryRun", "fieldManager", "fieldValidation");
+  static final Set<String> WRITE = Set.of(TIMEOUT, PRETTY, "dryRun", "fieldManager", "fieldValidation");
   /** PATCH of one domain (routed by the PATCH front end): as PUT, and {@code force} of server-side apply. */
-  static final Set<String> PATCH = Set.of(PRETTY, "dryRun", "fieldManager", "fieldValidation", "force");
+  static final Set<String> PATCH = Set.of(TIMEOUT, PRETTY, "dryRun", "fieldManager", "fieldValidation", "force");
   /** DELETE of one domain: DeleteOptions as query parameters, and libvirt's undefine flags. */
-  static final Set<String> DELETE = Set.of(PRETTY, "dryRun", "gracePeriodSeconds", "propagationPolicy",
+  static final Set<String> DELETE = Set.of(TIMEOUT, PRETTY, "dryRun", "gracePeriodSeconds", "propagationPolicy",
       "orphanDependents", "managedSave", "snapshotsMetadata", "checkpointsMetadata", "nvram", "keepNvram");
   /** POST of a lifecycle action. */
-  static final Set<String> ACTION = Set.of(PRETTY, "dryRun");
+  static final Set<String> ACTION = Set.of(TIMEOUT, PRETTY, "dryRun");
 
   private QueryParams() {}
 
@@ -47,6 +53,7 @@ final class QueryParams {
    * @throws ApiException BAD_REQUEST naming the parameters, the endpoint and what it takes
    */
   static void check(Query query, Set<String> allowed, String endpoint) {
+    query.goDuration(TIMEOUT);
     List<String> unknown = query.names().stream().filter(n -> !allowed.contains(n)).sorted().toList();
     if (unknown.isEmpty()) {
       return;

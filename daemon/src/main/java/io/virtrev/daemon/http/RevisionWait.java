@@ -18,7 +18,8 @@ final class RevisionWait {
 
   /**
    * Runs {@code then} with a snapshot at or after {@code min}. A revision the store has not reached
-   * yet is waited for up to {@code tooLargeWait}, then answered 504 as Kubernetes does.
+   * yet is waited for up to {@code tooLargeWait} (or the request's shorter {@code timeout}), then answered
+   * 504 as Kubernetes does.
    */
   static void atRevision(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api, Optional<Revision> min,
       Consumer<Snapshot> then) {
@@ -30,7 +31,7 @@ final class RevisionWait {
     Revision wanted = min.get();
     req.retain();
     api.store().awaitRevision(wanted)
-        .orTimeout(api.http().tooLargeWait().toMillis(), TimeUnit.MILLISECONDS)
+        .orTimeout(Query.bound(req, api.http().tooLargeWait()).toMillis(), TimeUnit.MILLISECONDS)
         .whenComplete((r, err) -> ctx.executor().execute(() -> {
           try {
             if (err != null) {
