@@ -71,7 +71,9 @@ class StrictRequestsHttpTest {
         "unknown query parameters \"bogus\", \"follow\" for GET " + G);
     assertStatus(d.api.get(G + "?limit=5&timeoutSeconds=3"), 400, "BadRequest", "\"timeoutSeconds\"");
     assertStatus(d.api.get(G + "/web-1?limit=1"), 400, "BadRequest", "\"limit\"");
-    assertStatus(d.api.get(G + "/web-1/diff?limit=1"), 400, "BadRequest", "it takes from, to");
+    assertStatus(d.api.get(G + "/web-1/diff?limit=1"), 400, "BadRequest", "it takes from, timeout, to");
+    assertStatus(d.api.get("/apis?timeout=soon"), 400, "BadRequest", "timeout=soon is not a duration");
+    assertStatus(d.api.get(G + "?timeout=-1s"), 400, "BadRequest", "timeout=-1s is not a duration");
     assertThat(d.revision()).as("nothing was changed").isEqualTo(rev);
     assertThat(d.source.writeCalls()).isZero();
   }
@@ -89,9 +91,10 @@ class StrictRequestsHttpTest {
         G + "/web-1?resourceVersion=2",
         G + "/web-1/history?limit=10",
         G + "/web-1/diff?to=2",
-        "/apis",
-        "/api",
-        "/apis/virtrev.io/v1",
+        "/apis?timeout=32s",
+        "/api?timeout=32s",
+        "/apis/virtrev.io/v1?timeout=32s",
+        "/apis/virtrev.io?timeout=1m0s",
         "/version?pretty=true",
         "/healthz",
         "/readyz")) {
@@ -100,6 +103,19 @@ class StrictRequestsHttpTest {
     ApiClient.Response w = d.api.get(G + "?allowWatchBookmarks=true&resourceVersion=2&timeoutSeconds=1&watch=true"
         + "&fieldSelector=&labelSelector=");
     assertThat(w.status()).as(w.body()).isEqualTo(200);
+    ApiClient.Response waitWatch = d.api.get(G + "?allowWatchBookmarks=true&fieldSelector=metadata.name%3Dweb-1"
+        + "&resourceVersion=2&timeoutSeconds=1&watch=true"); // kubectl wait
+    assertThat(waitWatch.status()).as(waitWatch.body()).isEqualTo(200);
+  }
+
+  /** {@code timeout} bounds a wait for a resourceVersion not reached yet (--too-large-wait is 3 s here). */
+  @Test
+  void timeoutIsHonouredAsTheBoundOfAWait() {
+    long t0 = System.nanoTime();
+    ApiClient.Response r = d.api.get(G + "?resourceVersion=999&timeout=300ms");
+    Duration took = Duration.ofNanos(System.nanoTime() - t0);
+    assertStatus(r, 504, "Timeout", "Too large resource version: 999");
+    assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(300)).isLessThan(Duration.ofMillis(2500));
   }
 
   @Test
