@@ -154,6 +154,7 @@ class StrictRequestsHttpTest {
   @Test
   void tooManyWatchesIs429WithRetryAfterInDetailsAndHeader() throws Exception {
     try (WatchClient first = WatchClient.open(d.api, G + "?watch=true")) {
+      assertThat(first.status(Duration.ofSeconds(30))).as("the one watch allowed is open").isEqualTo(200);
       ApiClient.Response r = d.api.get(G + "?watch=true&timeoutSeconds=1");
       assertStatus(r, 429, "TooManyRequests", "too many watches");
       assertThat(r.json().at("/details/retryAfterSeconds").asInt()).isEqualTo(1);
