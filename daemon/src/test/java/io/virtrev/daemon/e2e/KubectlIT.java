@@ -131,9 +131,10 @@ class KubectlIT {
 
       Path invalid = yaml(fresh, DomainXml.tiny(fresh, UUID.randomUUID().toString(), 32)
           .replace("<devices>", "<devices><bogus/>"));
-      Run refused = kubectl(kubeconfig, "create", "-f", invalid.toString(), "--dry-run=server", "--validate=false");
-      assertThat(refused.exit()).isNotZero();
-      assertThat(refused.err()).contains("Error from server (Invalid)").contains("bogus");
+      // --validate=false sends fieldValidation=Ignore: no schema check, as the real define without it (which
+      // drops <bogus/>). The schema's 422 in a dry run against this libvirtd: MutationLibvirtdIT.
+      Run ignored = kubectl(kubeconfig, "create", "-f", invalid.toString(), "--dry-run=server", "--validate=false").ok();
+      assertThat(ignored.out()).contains("created (server dry run)");
 
       assertThat(get(d, name).json()).as("resourceVersion and object unchanged").isEqualTo(before);
       assertThat(Host.virshQuietly("dominfo", fresh).exit()).isNotZero();
