@@ -74,6 +74,7 @@ class StrictRequestsHttpTest {
     assertStatus(d.api.get(G + "/web-1/diff?limit=1"), 400, "BadRequest", "it takes from, timeout, to");
     assertStatus(d.api.get("/apis?timeout=soon"), 400, "BadRequest", "timeout=soon is not a duration");
     assertStatus(d.api.get(G + "?timeout=-1s"), 400, "BadRequest", "timeout=-1s is not a duration");
+    assertStatus(d.api.get(G + "?pretty=very"), 400, "BadRequest", "pretty=very is not a boolean");
     assertThat(d.revision()).as("nothing was changed").isEqualTo(rev);
     assertThat(d.source.writeCalls()).isZero();
   }

@@ -54,6 +54,9 @@ final class QueryParams {
    */
   static void check(Query query, Set<String> allowed, String endpoint) {
     query.goDuration(TIMEOUT);
+    if (allowed.contains(PRETTY)) {
+      query.flag(PRETTY);
+    }
     List<String> unknown = query.names().stream().filter(n -> !allowed.contains(n)).sorted().toList();
     if (unknown.isEmpty()) {
       return;
