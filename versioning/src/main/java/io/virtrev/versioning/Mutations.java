@@ -103,9 +103,10 @@ public final class Mutations {
       if (dryRun.isDry()) {
         validate(toDefine, validation, warnings);
         Domain at = current(cur.uuid()); // after step 1, which may have recorded an out-of-band change
-        // The client's XML, never toDefine: that one carries secrets no read may serve.
-        return new Result(Domain.of(at.metadata(), new DomainSpec(xml, at.spec().persistent(),
-            at.spec().autostart()), at.status()), false, warnings);
+        // The client's XML, never toDefine: that one carries secrets no read may serve. A define makes a
+        // transient domain persistent.
+        return new Result(Domain.of(at.metadata(), new DomainSpec(xml, true, at.spec().autostart()), at.status()),
+            false, warnings);
       }
       DomainObservation stored = define(toDefine, validation, warnings);
       return commit(cur.uuid(), Optional.of(stored)).withWarnings(warnings);
