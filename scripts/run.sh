@@ -29,7 +29,7 @@ virtrevd is starting on http://$listen  (Ctrl-C stops it). Try, in another termi
   curl -sN "http://$listen/apis/virtrev.io/v1/domains?watch=true&resourceVersion=\$RV"
   virsh -c qemu:///system suspend virtrev-demo-1   # ... and watch the MODIFIED event arrive
   scripts/kubeconfig.sh --server http://$listen > virtrev.kubeconfig   # kubectl: see docs/clients.md
-  kubectl --kubeconfig virtrev.kubeconfig get domains
+  kubectl --kubeconfig virtrev.kubeconfig get domains -w   # the same watch, as rows
 
 TXT
 exec java -jar daemon/target/virtrevd.jar "$@"

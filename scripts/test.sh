@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite on a fresh Debian machine: brings up a real libvirtd (installing it if
 # needed), then unit, contract (libvirt test driver) and end-to-end (real libvirtd, tiny QEMU
-# domains, the packaged daemon) tests. Needs root, Java 17 and Maven.
+# domains, the packaged daemon) tests, the fabric8 client module's among them (client/, after daemon is
+# packaged: the reactor orders it). Needs root, Java 17 and Maven.
 #   scripts/test.sh [extra mvn args...]
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -10,11 +10,15 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
-/** The one JSON codec of the wire model. Thread-safe. Nulls are omitted; instants are ISO-8601. */
+/**
+ * The one JSON codec of the wire model. Thread-safe. Nulls are omitted; instants are ISO-8601. A
+ * Domain's {@code spec.xml} carries the {@link EditBase} marker on the wire only ({@link EditBaseModule}).
+ */
 public final class Json {
   private static final ObjectMapper MAPPER =
       JsonMapper.builder()
           .addModule(new JavaTimeModule())
+          .addModule(new EditBaseModule())
           .serializationInclusion(JsonInclude.Include.NON_NULL)
           .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
           .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)

@@ -13,6 +13,9 @@ import java.util.List;
 
 /** What every benchmark gets: sizes, the report, a scratch directory, an HTTP client. */
 final class Ctx {
+  /** The domains collection: the group path kubectl and every Kubernetes client use. */
+  static final String DOMAINS = "/apis/virtrev.io/v1/domains";
+
   /** Every size the run uses; {@link #quick()} shrinks them all but keeps every path. */
   record Sizes(int listSmall, int listLarge, int listIterations, int relistIterationsLarge, int qemuDomains,
       int[] watcherCounts, int latencyMutations, int fanoutWatchers, int fanoutRate, int fanoutSeconds,
@@ -65,9 +68,17 @@ final class Ctx {
   }
 
   HttpResponse<String> get(int port, String path) {
+    return get(port, path, null);
+  }
+
+  /** A GET with this {@code Accept} (none if null). */
+  HttpResponse<String> get(int port, String path, String accept) {
+    HttpRequest.Builder req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET();
+    if (accept != null) {
+      req.header("Accept", accept);
+    }
     try {
-      return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build(),
-          HttpResponse.BodyHandlers.ofString());
+      return http.send(req.build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
@@ -130,7 +141,7 @@ final class Ctx {
   /** The list's item count and resourceVersion. */
   long[] listInfo(int port) {
     try {
-      var j = io.virtrev.api.Json.mapper().readTree(get(port, "/api/v1/domains").body());
+      var j = io.virtrev.api.Json.mapper().readTree(get(port, DOMAINS).body());
       return new long[] {j.get("items").size(), Long.parseLong(j.get("metadata").get("resourceVersion").asText())};
     } catch (IOException e) {
       throw new UncheckedIOException(e);

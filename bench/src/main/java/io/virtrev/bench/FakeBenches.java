@@ -32,7 +32,7 @@ final class FakeBenches {
       long[] count = new long[w];
       long[] bad = new long[w];
       AtomicLong total = new AtomicLong();
-      try (Watchers ws = new Watchers(d.port, w, "/api/v1/domains?watch=true&resourceVersion=" + rv0,
+      try (Watchers ws = new Watchers(d.port, w, Ctx.DOMAINS + "?watch=true&resourceVersion=" + rv0,
           (id, rv, t) -> {
             long prev = last[id] == 0 ? rv0 : last[id];
             if (rv != prev + 1) {
@@ -110,7 +110,7 @@ final class FakeBenches {
     try (DaemonProcess d = c.daemon("fake", "daemon-memory")) {
       d.command("define " + domains);
       long rev = Long.parseLong(d.command("until-rev " + revisions).split(" ")[1]);
-      String path = "/api/v1/domains?watch=true&resourceVersion=" + rev;
+      String path = Ctx.DOMAINS + "?watch=true&resourceVersion=" + rev;
       JsonNode cold = settled(d);
       ProcStats pCold = d.proc();
       // Two batches of W watchers; the figure is what the second batch adds while the first stays open.

@@ -1,5 +1,8 @@
 package io.virtrev.bench;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.virtrev.api.Json;
 import io.virtrev.fixtures.DomainXml;
 import java.io.IOException;
 import java.net.URI;
@@ -12,7 +15,7 @@ import java.util.UUID;
 
 /**
  * Item 1 on the real QEMU driver (tiny TCG domains, defined, not started) against {@code virsh}, and
- * item 5 (CAS update through the daemon versus a raw define), on the same libvirtd.
+ * item 5 (CAS update through the daemon versus a raw define, and PATCH versus PUT), on the same libvirtd.
  */
 final class QemuBenches {
   static final String URI_QEMU = "qemu:///system";
@@ -55,6 +58,7 @@ final class QemuBenches {
         listVsVirsh(c, d, raw, names, total);
         cas(c, d, cas, casUuid, "Ignore", Stats.ofNanos(rawDefine.toArray()));
         cas(c, d, cas, casUuid, "Strict", Stats.ofNanos(rawValidated.toArray()));
+        patchVsPut(c, d, cas);
       }
       raw.cleanup();
     }
@@ -63,13 +67,13 @@ final class QemuBenches {
   private static void listVsVirsh(Ctx c, DaemonProcess d, RawLibvirt raw, List<String> names, int total)
       throws Exception {
     for (int i = 0; i < 3; i++) {
-      c.timeGet(d.port, "/api/v1/domains");
+      c.timeGet(d.port, Ctx.DOMAINS);
       raw.relist();
     }
     LongList daemon = new LongList();
     LongList java = new LongList();
     for (int i = 0; i < 20; i++) {
-      daemon.add(c.timeGet(d.port, "/api/v1/domains"));
+      daemon.add(c.timeGet(d.port, Ctx.DOMAINS));
       long t0 = System.nanoTime();
       raw.relist();
       java.add(System.nanoTime() - t0);
@@ -124,12 +128,12 @@ final class QemuBenches {
    */
   private static void cas(Ctx c, DaemonProcess d, String name, String uuid, String validation, Stats raw)
       throws Exception {
-    String etag = c.get(d.port, "/api/v1/domains/" + name).headers().firstValue("etag").orElseThrow();
+    String etag = c.get(d.port, Ctx.DOMAINS + "/" + name).headers().firstValue("etag").orElseThrow();
     LongList puts = new LongList();
     int iterations = c.sizes.casIterations() + 3;
     for (int i = 0; i < iterations; i++) {
       String xml = DomainXml.tiny(name, uuid, i % 2 == 0 ? 48 : 32);
-      HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + d.port + "/api/v1/domains/" + name
+      HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + d.port + Ctx.DOMAINS + "/" + name
               + "?fieldValidation=" + validation))
           .header("Content-Type", "application/xml").header("If-Match", etag)
           .PUT(HttpRequest.BodyPublishers.ofString(xml)).build();
@@ -158,5 +162,59 @@ final class QemuBenches {
         Report.ratio(ratio), "<= 1.5x", Report.met(ratio <= 1.5),
         ps.n() + " PUTs, each with the ETag of the previous answer; raw defines measured before the daemon started"
             + (strict ? "; libvirt's schema validation on both sides" : "; no schema validation on either side"));
+  }
+
+  /**
+   * The same change (the memory) to the same domain, alternately as kubectl edit sends it (a merge patch
+   * of {@code spec.xml}, conditional through its edit-base marker) and as a PUT of the whole object
+   * (conditional through its resourceVersion), each built from the previous answer; default
+   * {@code fieldValidation} (Strict) on both, so the ratio is what PATCH adds: applying the patch to the
+   * current object on the reconciler's lane.
+   */
+  private static void patchVsPut(Ctx c, DaemonProcess d, String name) throws Exception {
+    ObjectMapper json = Json.mapper();
+    URI url = URI.create("http://127.0.0.1:" + d.port + "/apis/virtrev.io/v1/domains/" + name);
+    ObjectNode cur = (ObjectNode)
+        json.readTree(c.get(d.port, "/apis/virtrev.io/v1/domains/" + name).body());
+    LongList patches = new LongList();
+    LongList puts = new LongList();
+    int iterations = c.sizes.casIterations() + 3;
+    for (int i = 0; i < 2 * iterations; i++) {
+      boolean patch = i % 2 == 0;
+      String xml = cur.at("/spec/xml").asText();
+      String changed = xml.contains(">49152<") ? xml.replace(">49152<", ">32768<") : xml.replace(">32768<", ">49152<");
+      HttpRequest.Builder b = HttpRequest.newBuilder(url);
+      if (patch) {
+        ObjectNode p = json.createObjectNode();
+        p.putObject("spec").put("xml", changed);
+        b.header("Content-Type", "application/merge-patch+json")
+            .method("PATCH", HttpRequest.BodyPublishers.ofString(p.toString()));
+      } else {
+        ((ObjectNode) cur.get("spec")).put("xml", changed);
+        b.header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(cur.toString()));
+      }
+      long t0 = System.nanoTime();
+      HttpResponse<String> res = c.http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      long dt = System.nanoTime() - t0;
+      if (res.statusCode() != 200) {
+        throw new IllegalStateException((patch ? "PATCH" : "PUT") + " -> " + res.statusCode() + ": " + res.body());
+      }
+      cur = (ObjectNode) json.readTree(res.body());
+      if (i >= 6) {
+        (patch ? patches : puts).add(dt);
+      }
+      Ctx.sleep(20); // as between real edits (see cas)
+    }
+    Stats ps = Stats.ofNanos(patches.toArray());
+    Stats us = Stats.ofNanos(puts.toArray());
+    double ratio = ps.p50() / us.p50();
+    c.report.raw("patchVsPut.patch", ps);
+    c.report.raw("patchVsPut.put", us);
+    c.report.row("5", "PATCH vs PUT latency: merge patch of the memory (as `kubectl edit` sends it) vs PUT of the"
+            + " whole object (qemu:///system)",
+        "PATCH p50 " + Report.num(ps.p50()) + " ms, p99 " + Report.num(ps.p99()) + " ms",
+        "PUT p50 " + Report.num(us.p50()) + " ms, p99 " + Report.num(us.p99()) + " ms", Report.ratio(ratio),
+        "<= 1.2x", Report.met(ratio <= 1.2),
+        ps.n() + " of each, alternating on one domain, each built from the previous answer; fieldValidation=Strict");
   }
 }

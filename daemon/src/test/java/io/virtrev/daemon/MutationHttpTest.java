@@ -13,8 +13,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The mutation contract over real HTTP and the real store, on the fake hypervisor. */
-class MutationHttpTest extends MutationContract {
+/** The mutation contract (PATCH included) over real HTTP and the real store, on the fake hypervisor. */
+class MutationHttpTest extends PatchContract {
   @TempDir Path dir;
   private FakeDaemon d;
   private final AtomicInteger seq = new AtomicInteger();

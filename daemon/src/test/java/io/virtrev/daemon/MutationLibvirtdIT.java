@@ -20,7 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
  * back. The periodic resync is off (1 h), so the only way the daemon learns of a silent change is the
  * mutation's own re-read.
  */
-class MutationLibvirtdIT extends MutationContract {
+class MutationLibvirtdIT extends PatchContract {
   private static final String PREFIX = "vrt-e2e-mut-";
   private static Virtrevd daemon;
   private static ApiClient api;

@@ -169,7 +169,7 @@ class TableHttpTest {
     assertThat(d.api.get("/api/v1/domains/web-1", "Accept", "application/xml;q=0.2, " + TABLE_V1 + ";q=0.4")
         .json().get("kind").asText()).isEqualTo("Table");
     assertThat(d.api.get("/api/v1/domains/web-1", "Accept", TABLE_V1 + ";q=0.2, application/xml;q=0.4").body())
-        .startsWith("<domain");
+        .startsWith("<?virtrev-base generation=\"1\"?>\n<domain");
   }
 
   @Test

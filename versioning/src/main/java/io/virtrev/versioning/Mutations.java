@@ -17,10 +17,12 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * Every change made through the API: define, update (compare-and-swap), undefine, lifecycle actions.
+ * Every change made through the API: define, update (compare-and-swap) and patch, undefine, lifecycle
+ * actions.
  *
  * <p>Each runs on the reconciler's thread ({@link Reconciler#runExclusive}), so nothing else reads
  * libvirt or submits to the store while it runs, in this order:
@@ -84,33 +86,83 @@ public final class Mutations {
     return exclusive(() -> {
       requireCommitting();
       Domain cur = find(nameOrUuid);
-      if (id.uuid() == null) {
-        throw bad("the XML has no <uuid>: an update must carry the uuid of domain \"" + cur.name() + "\" ("
-            + cur.uuid() + ")");
-      }
-      if (!id.uuid().equals(cur.uuid())) {
-        throw bad("the XML is for uuid " + id.uuid() + " but the URL names domain \"" + cur.name() + "\" ("
-            + cur.uuid() + ")");
-      }
-      if (!id.name().equals(cur.name())) {
-        throw bad("the XML names the domain \"" + id.name() + "\" but it is \"" + cur.name()
-            + "\": renaming through an update is not supported");
-      }
+      checkIdentity(cur, id);
       Optional<DomainObservation> now = reobserve(cur.uuid(), pre);
-      List<String> warnings = new ArrayList<>(1);
-      String toDefine = now.isPresent() && ElidedSecrets.mayHaveElided(now.get().configXml())
-          ? withSecrets(cur.uuid(), xml, warnings) : xml;
-      if (dryRun.isDry()) {
-        validate(toDefine, validation, warnings);
-        Domain at = current(cur.uuid()); // after step 1, which may have recorded an out-of-band change
-        // The client's XML, never toDefine: that one carries secrets no read may serve. A define makes a
-        // transient domain persistent.
-        return new Result(Domain.of(at.metadata(), new DomainSpec(xml, true, at.spec().autostart()), at.status()),
-            false, warnings);
-      }
-      DomainObservation stored = define(toDefine, validation, warnings);
-      return commit(cur.uuid(), Optional.of(stored)).withWarnings(warnings);
+      return replace(cur.uuid(), xml, now, validation, dryRun);
     });
+  }
+
+  /**
+   * What a patched object asks to write: its config XML and the preconditions it carries (its
+   * {@code metadata.resourceVersion}, its edit-base marker's generation).
+   */
+  public record Replacement(String xml, Precondition pre) {}
+
+  /**
+   * Patches the domain {@code nameOrUuid} (PATCH): on the lane, after step 1 has brought the store up to
+   * date with libvirt (and decided {@code pre}), {@code patch} builds the replacement from the current
+   * object; nothing can change the domain in the store between that read and the write. Then as
+   * {@link #update}: the replacement's preconditions are checked against that same current object, and
+   * its XML is defined the way an update defines it. {@code patch} answering empty means the patch
+   * changes nothing: the current object is the answer, libvirt is not called and no revision is made.
+   *
+   * @param patch runs on the reconciler's thread; may throw {@link ApiException} (the request fails,
+   *     nothing is changed)
+   */
+  public CompletableFuture<Result> patch(String nameOrUuid, Precondition pre, FieldValidation validation,
+      DryRun dryRun, Function<Domain, Optional<Replacement>> patch) {
+    return exclusive(() -> {
+      requireCommitting();
+      Domain cur = find(nameOrUuid);
+      Optional<DomainObservation> now = reobserve(cur.uuid(), pre);
+      Domain current = store.snapshot().byUuid(cur.uuid()).orElseThrow(() -> new ApiException(
+          ApiException.Reason.NOT_FOUND, "domain \"" + nameOrUuid + "\" not found",
+          Map.of("name", nameOrUuid, "kind", "domains"), null));
+      Optional<Replacement> r = patch.apply(current);
+      if (r.isEmpty()) {
+        return new Result(current, false, List.of());
+      }
+      r.get().pre().check(current);
+      checkIdentity(current, DomainXmlInspector.inspect(r.get().xml()));
+      return replace(current.uuid(), r.get().xml(), now, validation, dryRun);
+    });
+  }
+
+  /** The XML of an update must name the domain it replaces: same uuid, same name (no renames). */
+  private static void checkIdentity(Domain cur, DomainXmlInspector.Identity id) {
+    if (id.uuid() == null) {
+      throw bad("the XML has no <uuid>: an update must carry the uuid of domain \"" + cur.name() + "\" ("
+          + cur.uuid() + ")");
+    }
+    if (!id.uuid().equals(cur.uuid())) {
+      throw bad("the XML is for uuid " + id.uuid() + " but the URL names domain \"" + cur.name() + "\" ("
+          + cur.uuid() + ")");
+    }
+    if (!id.name().equals(cur.name())) {
+      throw bad("the XML names the domain \"" + id.name() + "\" but it is \"" + cur.name()
+          + "\": renaming through an update is not supported");
+    }
+  }
+
+  /**
+   * Steps 2 and 3 of an update: carry the elided secrets, define, commit; a dry run validates instead and
+   * answers the current object with the new XML, nothing committed.
+   */
+  private Result replace(String uuid, String xml, Optional<DomainObservation> now, FieldValidation validation,
+      DryRun dryRun) {
+    List<String> warnings = new ArrayList<>(1);
+    String toDefine = now.isPresent() && ElidedSecrets.mayHaveElided(now.get().configXml())
+        ? withSecrets(uuid, xml, warnings) : xml;
+    if (dryRun.isDry()) {
+      validate(toDefine, validation, warnings);
+      Domain at = current(uuid); // after step 1, which may have recorded an out-of-band change
+      // The client's XML, never toDefine: that one carries secrets no read may serve. A define makes a
+      // transient domain persistent.
+      return new Result(Domain.of(at.metadata(), new DomainSpec(xml, true, at.spec().autostart()), at.status()),
+          false, warnings);
+    }
+    DomainObservation stored = define(toDefine, validation, warnings);
+    return commit(uuid, Optional.of(stored)).withWarnings(warnings);
   }
 
   /** Defines a new domain (POST); 409 AlreadyExists if its name or uuid exists. */

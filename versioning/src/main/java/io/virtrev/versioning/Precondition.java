@@ -16,16 +16,25 @@ import java.util.Map;
  * @param onMismatch {@link ApiException.Reason#PRECONDITION_FAILED} or {@link ApiException.Reason#CONFLICT}
  * @param also another precondition that must hold too, checked after this one, failing its own way
  *     (null: none)
+ * @param generation the {@code metadata.generation} the client's XML was read at, from its edit-base
+ *     marker ({@link io.virtrev.api.EditBase}); null = any. Only the config XML counts: a state change
+ *     (start, stop) since the read does not fail it.
  */
-public record Precondition(Revision resourceVersion, String uid, ApiException.Reason onMismatch, Precondition also) {
-  public static final Precondition NONE = new Precondition(null, null, ApiException.Reason.CONFLICT, null);
+public record Precondition(Revision resourceVersion, String uid, ApiException.Reason onMismatch, Precondition also,
+    Long generation) {
+  public static final Precondition NONE = new Precondition(null, null, ApiException.Reason.CONFLICT, null, null);
 
   public Precondition(Revision resourceVersion, String uid, ApiException.Reason onMismatch) {
-    this(resourceVersion, uid, onMismatch, null);
+    this(resourceVersion, uid, onMismatch, null, null);
+  }
+
+  /** The domain's config XML must still be at {@code generation} (409 Conflict otherwise). */
+  public static Precondition generation(long generation) {
+    return new Precondition(null, null, ApiException.Reason.CONFLICT, null, generation);
   }
 
   public boolean isNone() {
-    return resourceVersion == null && uid == null && also == null;
+    return resourceVersion == null && uid == null && also == null && generation == null;
   }
 
   /** Both preconditions together: each keeps its own way of failing (412 or 409); this one first. */
@@ -40,7 +49,7 @@ public record Precondition(Revision resourceVersion, String uid, ApiException.Re
       throw new ApiException(ApiException.Reason.BAD_REQUEST, "two different resource versions given: "
           + resourceVersion + " and " + other.resourceVersion);
     }
-    return new Precondition(resourceVersion, uid, onMismatch, also == null ? other : also.and(other));
+    return new Precondition(resourceVersion, uid, onMismatch, also == null ? other : also.and(other), generation);
   }
 
   /** Throws the mismatch error unless {@code current} satisfies this precondition. */
@@ -63,6 +72,13 @@ public record Precondition(Revision resourceVersion, String uid, ApiException.Re
           + resourceVersion + " expected, current is " + current.resourceVersion()
           + "); read it again and retry with the new resourceVersion");
     }
+    if (generation != null && generation != current.metadata().generation()) {
+      throw mismatch(current, "Operation cannot be fulfilled on domain \"" + current.name() + "\": its XML changed"
+          + " since generation " + generation + " was read (now generation " + current.metadata().generation()
+          + ", resourceVersion " + current.resourceVersion() + "), by virsh or another client; nothing was"
+          + " changed. Read the domain again and re-apply your change (the <?virtrev-base?> line of spec.xml"
+          + " names the generation an edit is based on)");
+    }
   }
 
   private ApiException mismatch(Domain current, String message) {
@@ -71,6 +87,9 @@ public record Precondition(Revision resourceVersion, String uid, ApiException.Re
     details.put("uid", current.uuid());
     details.put("kind", "domains");
     details.put("currentResourceVersion", current.resourceVersion().toString());
+    if (generation != null) {
+      details.put("currentGeneration", current.metadata().generation());
+    }
     return new ApiException(onMismatch, message, details, null);
   }
 }

@@ -122,6 +122,29 @@ class DomainStoreTest {
     }
   }
 
+  /**
+   * The edit-base marker is in every serialized object (watch lines, history rows) and in no object the
+   * store holds, also after a restart that reads them back: change detection compares libvirt's XML
+   * with libvirt's XML, so observing the same definition again makes no revision.
+   */
+  @Test
+  void theEditBaseMarkerIsOnTheWireOnlyAlsoAfterARestart() throws Exception {
+    DomainObservation b = obs(U2, "b", 32, "running");
+    try (DomainStore s = DomainStore.open(StoreConfig.defaults(dir))) {
+      StoredEvent e = s.observe(U2, b, List.of()).get().orElseThrow();
+      assertThat(new String(e.objectJson(), java.nio.charset.StandardCharsets.UTF_8))
+          .contains("\"xml\":\"<?virtrev-base generation=\\\"1\\\"?>\\n<domain");
+      assertThat(e.object().spec().xml()).isEqualTo(b.configXml());
+      assertThat(e.detached().object().spec().xml()).as("parsed from the line").isEqualTo(b.configXml());
+    }
+    try (DomainStore s = DomainStore.open(StoreConfig.defaults(dir))) {
+      assertThat(s.snapshot().byUuid(U2).orElseThrow().spec().xml()).isEqualTo(b.configXml());
+      assertThat(s.readHistory(Revision.of(1), 10)).singleElement()
+          .satisfies(h -> assertThat(h.object().spec().xml()).isEqualTo(b.configXml()));
+      assertThat(s.observe(U2, b, List.of()).get()).as("no change, no revision").isEmpty();
+    }
+  }
+
   @Test
   void aWipedStoreGetsANewId() throws Exception {
     String first;

@@ -57,6 +57,7 @@ public final class JmhBenches {
     WHAT.put("WatchLine.wrapShared", "per watcher, shared: `Unpooled.wrappedBuffer(line, \"\\n\")`");
     WHAT.put("WatchLine.serializePerWatcher", "per watcher, not shared: `Json.bytes` of the domain + framing, wrapped");
     WHAT.put("TableList.jsonList", "list of 1,000 domains as the plain JSON DomainList (`Json.bytes`)");
+    WHAT.put("TableList.jsonListUnmarked", "the same JSON list without the edit-base marker in `spec.xml` (what the marker costs)");
     WHAT.put("TableList.tableList", "the same list as kubectl's Table (`DomainTable.list`, includeObject=Metadata), sizing of each XML known");
     WHAT.put("TableList.tableListCold", "the same Table, every definition new: each row parses its XML");
     BASELINE.put("ChangeDetection.canonEquivalent", "ChangeDetection.stringEquals");
@@ -64,6 +65,7 @@ public final class JmhBenches {
     BASELINE.put("ChangeDetection.detect", "ChangeDetection.naiveDetect");
     BASELINE.put("WatchLine.serializeLine", "WatchLine.serializePerWatcher");
     BASELINE.put("WatchLine.wrapShared", "WatchLine.serializePerWatcher");
+    BASELINE.put("TableList.jsonList", "TableList.jsonListUnmarked");
     BASELINE.put("TableList.tableList", "TableList.jsonList");
     BASELINE.put("TableList.tableListCold", "TableList.jsonList");
   }

@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.virtrev.api.ApiException;
 import io.virtrev.api.Domain;
+import io.virtrev.api.EditBase;
 import io.virtrev.api.Revision;
 import io.virtrev.daemon.security.Identity;
 import io.virtrev.versioning.Readiness;
@@ -155,11 +156,14 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       default -> {
         String[] rest = path.startsWith(DOMAINS + "/") ? path.substring(DOMAINS.length() + 1).split("/", -1) : new String[0];
         if (rest.length == 1 && !rest[0].isEmpty()) {
-          allow(req, HttpMethod.GET, HttpMethod.HEAD, HttpMethod.PUT, HttpMethod.DELETE);
+          allow(req, HttpMethod.GET, HttpMethod.HEAD, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE);
           String one = DOMAINS + "/{name}";
           if (req.method().equals(HttpMethod.PUT)) {
             QueryParams.check(query, QueryParams.WRITE, "PUT " + one);
             MutationRoutes.update(ctx, req, api, identity, query, rest[0]);
+          } else if (req.method().equals(HttpMethod.PATCH)) {
+            QueryParams.check(query, QueryParams.PATCH, "PATCH " + one);
+            MutationRoutes.patch(ctx, req, api, identity, query, rest[0]);
           } else if (req.method().equals(HttpMethod.DELETE)) {
             QueryParams.check(query, QueryParams.DELETE, "DELETE " + one);
             MutationRoutes.delete(ctx, req, api, identity, query, rest[0]);
@@ -272,7 +276,8 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             + "\" is not active (state " + d.status().state() + "): it has no live XML",
             Map.of("name", d.name(), "uid", d.uuid(), "kind", "domains"), null);
       }
-      Responses.text(ctx, req, HttpResponseStatus.OK, xml, Responses.XML + "; charset=utf-8", headers);
+      Responses.text(ctx, req, HttpResponseStatus.OK, live ? xml : EditBase.mark(xml, d.metadata().generation()),
+          Responses.XML + "; charset=utf-8", headers);
       return;
     }
     Responses.json(ctx, req, HttpResponseStatus.OK, d, headers);

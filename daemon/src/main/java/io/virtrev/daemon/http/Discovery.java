@@ -14,8 +14,8 @@ import java.util.Locale;
  * asking for aggregated discovery ({@code application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList})
  * also accepts plain {@code application/json} and then reads these, group version by group version.
  *
- * <p>The verbs are exactly the methods the domain routes take (no {@code patch} until PATCH exists: a
- * client would try it). Subresources list every sub-path of a domain with the kind its answer has.
+ * <p>The verbs are exactly the methods the domain routes take ({@code patch}: merge patch and JSON Patch,
+ * see {@link DomainPatch}). Subresources list every sub-path of a domain with the kind its answer has.
  */
 final class Discovery {
   /** {@code GET /api}: the core group's versions. None: virtrevd serves no core resource. */
@@ -55,7 +55,7 @@ final class Discovery {
     // kubectl prints categories (api-resources -o wide) and expands "all" (get all): on a server that
     // serves nothing but domains, "get all" lists them.
     out.add(new ApiResource("domains", "domain", false, "Domain",
-        List.of("create", "delete", "get", "list", "update", "watch"), List.of("dom"), List.of("all")));
+        List.of("create", "delete", "get", "list", "patch", "update", "watch"), List.of("dom"), List.of("all")));
     out.add(sub("domains/history", "DomainHistory", "get"));
     out.add(sub("domains/diff", "Domain", "get"));
     for (LifecycleAction a : LifecycleAction.values()) {

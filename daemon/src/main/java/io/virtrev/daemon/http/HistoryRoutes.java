@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.virtrev.api.ApiException;
 import io.virtrev.api.Domain;
+import io.virtrev.api.EditBase;
 import io.virtrev.api.ListMeta;
 import io.virtrev.api.Revision;
 import io.virtrev.api.WatchEvent;
@@ -166,7 +167,7 @@ final class HistoryRoutes {
         return () -> Responses.send(ctx, req, HttpResponseStatus.OK, body, rep.mediaType(), headers);
       }
       if (xml) {
-        String text = live ? d.status().liveXml() : d.spec().xml();
+        String text = live ? d.status().liveXml() : EditBase.mark(d.spec().xml(), d.metadata().generation());
         if (text == null) {
           throw new ApiException(ApiException.Reason.CONFLICT, "domain \"" + d.name() + "\" was not active at revision "
               + rv + " (state " + d.status().state() + "): it had no live XML",

@@ -19,6 +19,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -83,6 +84,34 @@ final class MutationRoutes {
   }
 
   /**
+   * PATCH /apis/virtrev.io/v1/domains/{id}: a merge patch or JSON Patch applied, on the reconciler's lane,
+   * to the current object as served; the patched object is then what a PUT of it would be (the same body
+   * parsing, so its {@code metadata.resourceVersion} and edit-base marker are its preconditions, both
+   * 409; the same update step). {@code If-Match} is decided first (412). A patch that changes nothing
+   * answers the current object and makes no revision.
+   */
+  static void patch(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api, Identity who, Query query,
+      String id) {
+    Representation.negotiate(req, Representation.JSON_ONLY);
+    FieldValidation validation = fieldValidation(api, query);
+    DryRun dryRun = MutationParams.dryRun(query);
+    MutationParams.checkFieldManager(query);
+    Precondition header = RequestBodies.ifMatch(req);
+    byte[] body = new byte[req.content().readableBytes()];
+    req.content().getBytes(req.content().readerIndex(), body);
+    DomainPatch patch = DomainPatch.parse(RequestBodies.mediaType(req), body);
+    respond(ctx, req, api, who, api.mutations().patch(id, header, validation, dryRun, current -> {
+      String patched = patch.applyTo(current);
+      if (patched == null) {
+        return Optional.empty();
+      }
+      RequestBodies.Definition def = RequestBodies.definition("application/json", patched);
+      checkMetadataNames(current, def);
+      return Optional.of(new Mutations.Replacement(def.xml(), def.pre()));
+    }), r -> new Answer(HttpResponseStatus.OK, r.object(), Map.of()));
+  }
+
+  /**
    * DELETE /apis/virtrev.io/v1/domains/{id}: undefine, conditionally; flags as query parameters. A dry
    * run asked for in the query or in the DeleteOptions body (either suffices).
    */
@@ -143,16 +172,18 @@ final class MutationRoutes {
     if (def.metadataName() == null && def.metadataUid() == null) {
       return;
     }
-    api.store().snapshot().find(id).ifPresent(d -> {
-      if (def.metadataName() != null && !def.metadataName().equals(d.name())) {
-        throw new ApiException(ApiException.Reason.BAD_REQUEST, "metadata.name \"" + def.metadataName()
-            + "\" does not match the domain in the URL (\"" + d.name() + "\")");
-      }
-      if (def.metadataUid() != null && !def.metadataUid().equalsIgnoreCase(d.uuid())) {
-        throw new ApiException(ApiException.Reason.BAD_REQUEST, "metadata.uuid " + def.metadataUid()
-            + " does not match the domain in the URL (" + d.uuid() + ")");
-      }
-    });
+    api.store().snapshot().find(id).ifPresent(d -> checkMetadataNames(d, def));
+  }
+
+  private static void checkMetadataNames(Domain d, RequestBodies.Definition def) {
+    if (def.metadataName() != null && !def.metadataName().equals(d.name())) {
+      throw new ApiException(ApiException.Reason.BAD_REQUEST, "metadata.name \"" + def.metadataName()
+          + "\" does not match the domain in the URL (\"" + d.name() + "\")");
+    }
+    if (def.metadataUid() != null && !def.metadataUid().equalsIgnoreCase(d.uuid())) {
+      throw new ApiException(ApiException.Reason.BAD_REQUEST, "metadata.uuid " + def.metadataUid()
+          + " does not match the domain in the URL (" + d.uuid() + ")");
+    }
   }
 
   private static void respond(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api, Identity who,

@@ -31,14 +31,20 @@ final class Query {
     return Optional.of(v.get(0));
   }
 
+  /**
+   * A boolean parameter: absent is false; the empty value and the spellings of Go's
+   * {@code strconv.ParseBool}, which kube-apiserver uses ({@code true}, {@code True}, {@code TRUE},
+   * {@code t}, {@code T}, {@code 1} and their false counterparts), are accepted: the Python client
+   * sends {@code watch=True}.
+   */
   boolean flag(String name) {
     Optional<String> v = get(name);
     if (v.isEmpty()) {
       return false;
     }
     return switch (v.get()) {
-      case "true", "1", "" -> true;
-      case "false", "0" -> false;
+      case "true", "True", "TRUE", "t", "T", "1", "" -> true;
+      case "false", "False", "FALSE", "f", "F", "0" -> false;
       default -> throw bad("query parameter " + name + "=" + v.get() + " is not a boolean (true or false)");
     };
   }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.virtrev.api.ApiException;
+import io.virtrev.api.EditBase;
 import io.virtrev.api.Json;
 import io.virtrev.api.Revision;
 import io.virtrev.versioning.DryRun;
@@ -27,18 +28,24 @@ final class RequestBodies {
   /**
    * The domain XML of a PUT or POST: {@code application/xml} (the XML itself) or {@code application/json}
    * (a Domain object as returned by GET, {@code spec.xml} holding the XML and
-   * {@code metadata.resourceVersion}, if present, a precondition that fails with 409).
+   * {@code metadata.resourceVersion}, if present, a precondition that fails with 409). An edit-base
+   * marker at the start of the XML ({@link EditBase}) is removed and becomes a precondition on the
+   * domain's generation that fails with 409.
    */
   static Definition definition(FullHttpRequest req) {
-    String body = req.content().toString(StandardCharsets.UTF_8);
-    String type = mediaType(req);
+    return definition(mediaType(req), req.content().toString(StandardCharsets.UTF_8));
+  }
+
+  /** As {@link #definition(FullHttpRequest)}, from a body of media type {@code type} (also a patched object). */
+  static Definition definition(String type, String body) {
     if (body.isBlank()) {
       throw bad("a request body is required: the domain XML (application/xml) or a Domain object"
           + " (application/json)");
     }
     switch (type) {
       case "application/xml", "text/xml" -> {
-        return new Definition(body, Precondition.NONE, null, null);
+        EditBase.Parsed x = EditBase.parse(body);
+        return new Definition(x.xml(), basedOn(x), null, null);
       }
       case "application/json" -> {
         JsonNode j = json(body);
@@ -51,7 +58,9 @@ final class RequestBodies {
         if (rv != null && !rv.isEmpty()) {
           pre = new Precondition(Revision.parse(rv), null, ApiException.Reason.CONFLICT);
         }
-        return new Definition(xml.asText(), pre, text(j.at("/metadata/name")), text(j.at("/metadata/uuid")));
+        EditBase.Parsed x = EditBase.parse(xml.asText());
+        return new Definition(x.xml(), pre.and(basedOn(x)), text(j.at("/metadata/name")),
+            text(j.at("/metadata/uuid")));
       }
       default -> throw new ApiException(ApiException.Reason.UNSUPPORTED_MEDIA_TYPE,
           "Content-Type " + (type.isEmpty() ? "(none)" : type)
@@ -67,6 +76,11 @@ final class RequestBodies {
   /** The DeleteOptions fields kubectl and client libraries send; any other is a 400 naming it. */
   private static final Set<String> DELETE_FIELDS = Set.of("kind", "apiVersion", "preconditions", "dryRun",
       "propagationPolicy", "gracePeriodSeconds", "orphanDependents");
+
+  /** The precondition an XML's edit-base marker carries: its generation, failing with 409; none without one. */
+  private static Precondition basedOn(EditBase.Parsed xml) {
+    return xml.generation().isPresent() ? Precondition.generation(xml.generation().getAsLong()) : Precondition.NONE;
+  }
 
   /**
    * Kubernetes DeleteOptions from a DELETE body; no body means none. {@code preconditions} ({@code uid},

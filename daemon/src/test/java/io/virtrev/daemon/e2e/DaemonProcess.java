@@ -15,13 +15,14 @@ import java.util.Map;
 
 /**
  * The packaged daemon ({@code daemon/target/virtrevd.jar}) as a separate process against the real
- * libvirtd, as an operator runs it. {@link #kill()} is a SIGKILL: no shutdown hook runs.
+ * libvirtd, as an operator runs it. {@link #kill()} is a SIGKILL: no shutdown hook runs. Public: the
+ * client module's tests use it through the daemon's test-jar.
  */
-final class DaemonProcess implements AutoCloseable {
+public final class DaemonProcess implements AutoCloseable {
   private final Process process;
   private final Path log;
-  final int port;
-  final ApiClient api;
+  public final int port;
+  public final ApiClient api;
 
   private DaemonProcess(Process process, Path log, int port, ApiClient api) {
     this.process = process;
@@ -31,17 +32,17 @@ final class DaemonProcess implements AutoCloseable {
   }
 
   /** Starts the daemon on a free port with {@code dataDir} and waits until /readyz answers 200. */
-  static DaemonProcess start(Path dataDir, String... extraArgs) {
+  public static DaemonProcess start(Path dataDir, String... extraArgs) {
     return startOn("qemu:///system", dataDir, extraArgs);
   }
 
   /** The same, on another libvirt URI (e.g. the in-process test driver, test:///default). */
-  static DaemonProcess startOn(String uri, Path dataDir, String... extraArgs) {
+  public static DaemonProcess startOn(String uri, Path dataDir, String... extraArgs) {
     return startOn(uri, dataDir, Map.of(), freePort(), extraArgs);
   }
 
   /** The same, with {@code env} added to the daemon's environment, listening on {@code port}. */
-  static DaemonProcess startOn(String uri, Path dataDir, Map<String, String> env, int port, String... extraArgs) {
+  public static DaemonProcess startOn(String uri, Path dataDir, Map<String, String> env, int port, String... extraArgs) {
     return launch(uri, dataDir, env, port, new ApiClient("http://127.0.0.1:" + port), extraArgs);
   }
 
@@ -49,7 +50,7 @@ final class DaemonProcess implements AutoCloseable {
    * The same with TLS on the listener ({@code extraArgs} carry {@code --tls-cert} and {@code --tls-key});
    * {@link #api} speaks https, trusting what {@code tls} trusts.
    */
-  static DaemonProcess startTls(String uri, Path dataDir, javax.net.ssl.SSLContext tls, String... extraArgs) {
+  public static DaemonProcess startTls(String uri, Path dataDir, javax.net.ssl.SSLContext tls, String... extraArgs) {
     int port = freePort();
     return launch(uri, dataDir, Map.of(), port, new ApiClient("https://127.0.0.1:" + port, tls), extraArgs);
   }
@@ -87,7 +88,7 @@ final class DaemonProcess implements AutoCloseable {
     }
   }
 
-  boolean ready() {
+  public boolean ready() {
     try {
       return api.get("/readyz").status() == 200;
     } catch (RuntimeException e) {
@@ -95,7 +96,7 @@ final class DaemonProcess implements AutoCloseable {
     }
   }
 
-  String log() {
+  public String log() {
     try {
       return Files.readString(log);
     } catch (IOException e) {
@@ -104,7 +105,7 @@ final class DaemonProcess implements AutoCloseable {
   }
 
   /** SIGKILL, as kill -9: the store sees no clean shutdown. */
-  void kill() {
+  public void kill() {
     process.destroyForcibly();
     try {
       process.waitFor();
@@ -114,7 +115,7 @@ final class DaemonProcess implements AutoCloseable {
   }
 
   /** SIGTERM and wait for a clean exit (at most 30 s); the exit code. */
-  int stop() throws InterruptedException {
+  public int stop() throws InterruptedException {
     process.destroy();
     if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
       process.destroyForcibly();
@@ -130,7 +131,7 @@ final class DaemonProcess implements AutoCloseable {
     }
   }
 
-  static int freePort() {
+  public static int freePort() {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     } catch (IOException e) {

@@ -4,22 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.virtrev.daemon.TestPki;
+import io.virtrev.daemon.e2e.Kubectl.Run;
 import io.virtrev.daemon.security.TokenFile;
 import io.virtrev.fixtures.ApiClient;
 import io.virtrev.fixtures.DomainXml;
 import io.virtrev.fixtures.Host;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,27 +33,10 @@ import org.junit.jupiter.api.io.TempDir;
 class KubectlIT {
   private static final String TOKEN = "kubectl-it-" + UUID.randomUUID();
   private static final String PREFIX = "h-group-kc-";
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path dir;
   private TestPki pki;
   private Path kubeconfig;
-
-  /** One kubectl run: its exit code, stdout and stderr apart. */
-  record Run(int exit, String out, String err) {
-    Run ok() {
-      assertThat(exit).as("kubectl failed:\n" + err + out).isZero();
-      return this;
-    }
-
-    JsonNode json() {
-      try {
-        return JSON.readTree(out);
-      } catch (IOException e) {
-        throw new AssertionError("not JSON: " + out, e);
-      }
-    }
-  }
 
   @BeforeEach
   void pkiAndTools() {
@@ -146,11 +126,12 @@ class KubectlIT {
   /** A manifest for kubectl create/replace -f: the Domain with {@code xml} as spec.xml. */
   private Path yaml(String name, String xml) throws IOException {
     Path f = Files.createTempFile(dir, name, ".json");
-    com.fasterxml.jackson.databind.node.ObjectNode o = JSON.createObjectNode();
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    com.fasterxml.jackson.databind.node.ObjectNode o = json.createObjectNode();
     o.put("apiVersion", "virtrev.io/v1").put("kind", "Domain");
     o.putObject("metadata").put("name", name);
     o.putObject("spec").put("xml", xml);
-    Files.writeString(f, JSON.writeValueAsString(o));
+    Files.writeString(f, json.writeValueAsString(o));
     return f;
   }
 
@@ -298,12 +279,7 @@ class KubectlIT {
     DaemonProcess d = DaemonProcess.startTls(uri, dir.resolve("data-" + UUID.randomUUID()), pki.sslContext(null),
         "--tokens-file", tokens.toString(), "--tls-cert", pki.serverCert.toString(), "--tls-key", pki.serverKey.toString());
     try {
-      kubeconfig = dir.resolve("virtrev.kubeconfig");
-      Host.Result r = Host.run(30, "sh", "-c", Host.script("kubeconfig.sh") + " --server https://127.0.0.1:" + d.port
-          + " --token-file " + tokenFile + " --ca " + pki.caCert + " > " + kubeconfig);
-      assertThat(r.exit()).as(r.output()).isZero();
-      assertThat(Files.readString(kubeconfig)).contains("server: https://127.0.0.1:" + d.port)
-          .contains("certificate-authority-data: ");
+      kubeconfig = Kubectl.writeConfig(d.port, tokenFile, pki.caCert, dir.resolve("virtrev.kubeconfig"));
       return d;
     } catch (RuntimeException | AssertionError | IOException e) {
       d.close();
@@ -317,27 +293,6 @@ class KubectlIT {
 
   /** Runs kubectl with only {@code config} and a fresh HOME (no cache, no ~/.kube/config). */
   private Run kubectl(Path config, String... args) {
-    try {
-      Path home = Files.createTempDirectory(dir, "home");
-      List<String> cmd = new ArrayList<>(List.of("kubectl", "--kubeconfig", config.toString()));
-      cmd.addAll(List.of(args));
-      Path out = home.resolve("stdout");
-      Path err = home.resolve("stderr");
-      ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
-      pb.environment().put("HOME", home.toString());
-      pb.environment().remove("KUBECONFIG");
-      Process p = pb.start();
-      p.getOutputStream().close();
-      if (!p.waitFor(60, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new AssertionError("kubectl " + String.join(" ", args) + " did not finish within 60 s");
-      }
-      return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted", e);
-    }
+    return new Kubectl(config, dir).run(args);
   }
 }
