@@ -67,7 +67,19 @@ public final class ApiException extends RuntimeException {
     return details;
   }
 
+  /**
+   * The Status body. Details naming a domain ({@code kind} "domains", the resource as apiserver writes it)
+   * get its {@code group} "virtrev.io" here, so every 404/409 about a named object reads as apiserver's.
+   */
   public Status toStatus() {
-    return Status.failure(reason.httpCode(), reason.statusReason(), getMessage(), details);
+    Map<String, Object> d = details;
+    if ("domains".equals(d.get("kind")) && !d.containsKey("group")) {
+      d = new java.util.LinkedHashMap<>(d);
+      d.put("group", GROUP);
+    }
+    return Status.failure(reason.httpCode(), reason.statusReason(), getMessage(), d);
   }
+
+  /** The API group of every object the daemon serves. */
+  public static final String GROUP = "virtrev.io";
 }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.virtrev.api.Json;
 import io.virtrev.fixtures.ApiClient;
 import io.virtrev.fixtures.DomainXml;
 import io.virtrev.fixtures.SeenEvent;
@@ -127,27 +128,183 @@ abstract class MutationContract {
     assertUnchanged(n, xml, rev);
   }
 
-  /** dryRun is not implemented yet: every mutation asking for one is refused, never applied for real. */
-  @Test
-  void aDryRunIsRefusedAndChangesNothing() {
-    String n = name("dryrun");
-    String uuid = defineBehindTheBack(n, 32);
-    String xml = hypervisorXml(n);
+  // ---- dryRun=All: every check, no change, the real answer ----
+
+  static final String GROUP = "/apis/virtrev.io/v1/domains";
+
+  /** How many write calls (define, undefine, actions) reached the hypervisor port; empty if not counted. */
+  java.util.OptionalInt hypervisorWrites() {
+    return java.util.OptionalInt.empty();
+  }
+
+  /**
+   * Whether the daemon's revision moves only by this test's doing. False on a libvirtd other tests
+   * share: then a dry run is checked on its domain's resourceVersion and libvirt's XML only.
+   */
+  boolean ownsTheRevision() {
+    return true;
+  }
+
+  /**
+   * Asserts nothing changed across {@code dry}: the store's revision (if this test owns it), the domain's
+   * resourceVersion and the hypervisor's XML (if {@code name} is given), no write call (if counted).
+   */
+  ApiClient.Response dry(String name, Callable<ApiClient.Response> dry) throws Exception {
+    String xml = name == null ? null : hypervisorXml(name);
+    String rv = name == null ? null : api().get(GROUP + "/" + name).json().at("/metadata/resourceVersion").asText();
     long rev = revision();
-    String other = name("dryrun-new");
-    String base = "/apis/virtrev.io/v1/domains";
-    for (ApiClient.Response r : List.of(
-        api().send("POST", base + "?dryRun=All", "application/xml", DomainXml.tiny(other, java.util.UUID.randomUUID().toString(), 32)),
-        api().send("PUT", base + "/" + n + "?dryRun=All", "application/xml", DomainXml.tiny(n, uuid, 48)),
-        api().send("DELETE", base + "/" + n + "?dryRun=All", null, null),
-        api().send("POST", base + "/" + n + "/start?dryRun=All", null, null),
-        api().send("DELETE", "/api/v1/domains/" + n + "?dryRun=", null, null),
-        api().send("DELETE", base + "/" + n, "application/json", "{\"propagationPolicy\":\"Background\",\"dryRun\":[\"All\"]}"))) {
-      assertStatus(r, 400, "BadRequest", "dryRun is not supported yet");
-      assertThat(r.json().get("message").asText()).contains("nothing was changed");
+    java.util.OptionalInt writes = hypervisorWrites();
+    ApiClient.Response r = dry.call();
+    if (name != null) {
+      assertThat(hypervisorXml(name)).as("nothing changed in the hypervisor").isEqualTo(xml);
+      assertThat(api().get(GROUP + "/" + name).json().at("/metadata/resourceVersion").asText())
+          .as("the domain's resourceVersion is unchanged: %s", r.body()).isEqualTo(rv);
     }
-    assertUnchanged(n, xml, rev);
-    assertThat(api().get(base + "/" + other).status()).isEqualTo(404);
+    if (ownsTheRevision()) {
+      assertThat(revision()).as("a dry run creates no revision: %s", r.body()).isEqualTo(rev);
+    }
+    assertThat(hypervisorWrites()).as("no define, undefine or action reached the hypervisor").isEqualTo(writes);
+    return r;
+  }
+
+  /** The dry run's failure is the real request's failure: same code, reason and (unless from libvirt) message. */
+  static void sameFailure(ApiClient.Response dry, ApiClient.Response real, int code, String reason, boolean sameMessage) {
+    assertStatus(dry, code, reason, "");
+    assertStatus(real, code, reason, "");
+    if (sameMessage) {
+      assertThat(dry.json().get("message").asText()).isEqualTo(real.json().get("message").asText());
+      assertThat(dry.json().get("details")).isEqualTo(real.json().get("details"));
+    }
+  }
+
+  @Test
+  void aDryRunPutAnswersTheObjectAsItWouldBeWithItsResourceVersionUnchanged() throws Exception {
+    String n = name("dry-put");
+    String uuid = defineBehindTheBack(n, 32);
+    ApiClient.Response cur = api().get(GROUP + "/" + n);
+    String etag = cur.header("etag");
+    ApiClient.Response r = dry(n, () -> api().send("PUT", GROUP + "/" + n + "?dryRun=All", "application/xml",
+        DomainXml.tiny(n, uuid, 48), "If-Match", etag));
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    assertThat(r.header("etag")).isEqualTo(etag);
+    JsonNode d = r.json();
+    assertThat(d.at("/metadata/resourceVersion").asText()).isEqualTo(cur.json().at("/metadata/resourceVersion").asText());
+    assertThat(d.at("/metadata/generation")).isEqualTo(cur.json().at("/metadata/generation"));
+    assertThat(d.at("/metadata/uuid").asText()).isEqualTo(uuid);
+    assertThat(d.at("/spec/xml").asText()).contains(">49152<");
+    assertThat(d.at("/status")).isEqualTo(cur.json().at("/status"));
+    ApiClient.Response real = api().send("PUT", GROUP + "/" + n, "application/xml", DomainXml.tiny(n, uuid, 48),
+        "If-Match", etag);
+    assertThat(real.status()).as(real.body()).isEqualTo(200);
+    assertThat(real.json().at("/metadata/name")).isEqualTo(d.at("/metadata/name"));
+  }
+
+  @Test
+  void aDryRunCreateAnswers201WithTheObjectAndDefinesNothing() throws Exception {
+    String n = name("dry-post");
+    String uuid = UUID.randomUUID().toString();
+    ApiClient.Response r = dry(null, () -> api().send("POST", GROUP + "?dryRun=All&fieldManager=kubectl-create",
+        "application/xml", DomainXml.tiny(n, uuid, 32)));
+    assertThat(r.status()).as(r.body()).isEqualTo(201);
+    assertThat(r.header("location")).isEqualTo(GROUP + "/" + n);
+    assertThat(r.json().at("/metadata/name").asText()).isEqualTo(n);
+    assertThat(r.json().at("/metadata/uuid").asText()).isEqualTo(uuid);
+    assertThat(r.json().at("/metadata/resourceVersion").isMissingNode()).as("none assigned, as apiserver").isTrue();
+    assertThat(r.header("etag")).isNull();
+    assertThat(api().get(GROUP + "/" + n).status()).isEqualTo(404);
+    ApiClient.Response real = api().send("POST", GROUP, "application/xml", DomainXml.tiny(n, uuid, 32));
+    assertThat(real.status()).as(real.body()).isEqualTo(201);
+    assertThat(real.header("location")).isEqualTo(r.header("location"));
+  }
+
+  @Test
+  void aDryRunDeleteOrActionAnswersTheCurrentObjectAndChangesNothing() throws Exception {
+    String n = name("dry-del");
+    defineBehindTheBack(n, 32);
+    ApiClient.Response cur = api().get(GROUP + "/" + n);
+    for (Callable<ApiClient.Response> c : List.<Callable<ApiClient.Response>>of(
+        () -> api().send("DELETE", GROUP + "/" + n + "?dryRun=All", null, null),
+        () -> api().send("DELETE", GROUP + "/" + n, "application/json",
+            "{\"kind\":\"DeleteOptions\",\"apiVersion\":\"v1\",\"propagationPolicy\":\"Background\",\"dryRun\":[\"All\"]}"),
+        () -> api().send("DELETE", GROUP + "/" + n + "?dryRun=All&gracePeriodSeconds=0&propagationPolicy=Foreground",
+            "application/json", "{\"preconditions\":{\"resourceVersion\":\"" + cur.json().at("/metadata/resourceVersion").asText() + "\"}}"),
+        () -> api().send("POST", GROUP + "/" + n + "/start?dryRun=All", null, null))) {
+      ApiClient.Response r = dry(n, c);
+      assertThat(r.status()).as(r.body()).isEqualTo(200);
+      assertThat(r.json()).isEqualTo(cur.json());
+    }
+    assertThat(api().get(GROUP + "/" + n).json()).isEqualTo(cur.json());
+    assertThat(api().send("DELETE", GROUP + "/" + n, "application/json", "{\"propagationPolicy\":\"Background\"}")
+        .status()).isEqualTo(200);
+    assertThat(api().get(GROUP + "/" + n).status()).isEqualTo(404);
+  }
+
+  @Test
+  void aDryRunFailsExactlyAsTheRealRequest409And412And404() throws Exception {
+    String n = name("dry-fail");
+    String uuid = defineBehindTheBack(n, 32);
+    String stale = api().get(GROUP + "/" + n).header("etag");
+    assertThat(api().send("PUT", GROUP + "/" + n, "application/xml", DomainXml.tiny(n, uuid, 40)).status()).isEqualTo(200);
+    String put = DomainXml.tiny(n, uuid, 44);
+    sameFailure(dry(n, () -> api().send("PUT", GROUP + "/" + n + "?dryRun=All", "application/xml", put, "If-Match", stale)),
+        api().send("PUT", GROUP + "/" + n, "application/xml", put, "If-Match", stale), 412, "PreconditionFailed", true);
+    String body = "{\"metadata\":{\"resourceVersion\":" + stale + "},\"spec\":{\"xml\":" + Json.mapper().writeValueAsString(put) + "}}";
+    sameFailure(dry(n, () -> api().send("PUT", GROUP + "/" + n + "?dryRun=All", "application/json", body)),
+        api().send("PUT", GROUP + "/" + n, "application/json", body), 409, "Conflict", true);
+    String pre = "{\"preconditions\":{\"resourceVersion\":" + stale + "}}";
+    sameFailure(dry(n, () -> api().send("DELETE", GROUP + "/" + n + "?dryRun=All", "application/json", pre)),
+        api().send("DELETE", GROUP + "/" + n, "application/json", pre), 409, "Conflict", true);
+    sameFailure(dry(n, () -> api().send("POST", GROUP + "/" + n + "/start?dryRun=All", null, null, "If-Match", stale)),
+        api().send("POST", GROUP + "/" + n + "/start", null, null, "If-Match", stale), 412, "PreconditionFailed", true);
+    String again = DomainXml.tiny(n, UUID.randomUUID().toString(), 32);
+    sameFailure(dry(n, () -> api().send("POST", GROUP + "?dryRun=All", "application/xml", again)),
+        api().send("POST", GROUP, "application/xml", again), 409, "AlreadyExists", true);
+    String missing = name("dry-missing");
+    sameFailure(dry(null, () -> api().send("DELETE", GROUP + "/" + missing + "?dryRun=All", null, null)),
+        api().send("DELETE", GROUP + "/" + missing, null, null), 404, "NotFound", true);
+  }
+
+  /** The schema check a dry run makes instead of libvirt's validating define refuses what libvirt refuses. */
+  @Test
+  void aDryRunOfXmlLibvirtsSchemaRejectsIs422AsTheRealOne() throws Exception {
+    String n = name("dry-schema");
+    String uuid = defineBehindTheBack(n, 32);
+    String invalid = DomainXml.tiny(n, uuid, 48).replace("<devices>", "<devices><bogus/>");
+    sameFailure(dry(n, () -> api().send("PUT", GROUP + "/" + n + "?dryRun=All", "application/xml", invalid)),
+        api().send("PUT", GROUP + "/" + n, "application/xml", invalid), 422, "Invalid", false);
+    String fresh = name("dry-schema-new");
+    String invalidNew = DomainXml.tiny(fresh, UUID.randomUUID().toString(), 32).replace("<devices>", "<devices><bogus/>");
+    ApiClient.Response d = dry(null, () -> api().send("POST", GROUP + "?dryRun=All", "application/xml", invalidNew));
+    assertStatus(d, 422, "Invalid", "bogus");
+    // fieldValidation=Warn: the real define falls back to no validation; the dry run says it would.
+    ApiClient.Response warned = dry(n, () -> api().send("PUT", GROUP + "/" + n + "?dryRun=All&fieldValidation=Warn",
+        "application/xml", invalid));
+    assertThat(warned.status()).as(warned.body()).isEqualTo(200);
+    assertThat(warned.header("warning")).contains("does not validate against libvirt's schema");
+    ApiClient.Response ignored = dry(n, () -> api().send("PUT", GROUP + "/" + n + "?dryRun=All&fieldValidation=Ignore",
+        "application/xml", invalid));
+    assertThat(ignored.status()).as(ignored.body()).isEqualTo(200);
+    assertThat(ignored.header("warning")).isNull();
+  }
+
+  @Test
+  void aDryRunValueOtherThanAllIs400NamingItAndChangesNothing() throws Exception {
+    String n = name("dry-bad");
+    String uuid = defineBehindTheBack(n, 32);
+    assertStatus(dry(n, () -> api().send("PUT", GROUP + "/" + n + "?dryRun=Some", "application/xml",
+        DomainXml.tiny(n, uuid, 48))), 400, "BadRequest", "dryRun: Unsupported value: \"Some\"");
+    assertStatus(dry(n, () -> api().send("DELETE", GROUP + "/" + n + "?dryRun=", null, null)), 400, "BadRequest",
+        "Unsupported value: \"\"");
+    assertStatus(dry(n, () -> api().send("DELETE", GROUP + "/" + n, "application/json", "{\"dryRun\":[\"all\"]}")),
+        400, "BadRequest", "DeleteOptions dryRun: Unsupported value: \"all\"");
+    assertStatus(dry(n, () -> api().send("DELETE", GROUP + "/" + n, "application/json", "{\"propagationPolicy\":\"Later\"}")),
+        400, "BadRequest", "propagationPolicy: Unsupported value: \"Later\"");
+    assertStatus(dry(n, () -> api().send("DELETE", GROUP + "/" + n, "application/json", "{\"gracePeriod\":3}")),
+        400, "BadRequest", "unknown DeleteOptions field(s) \"gracePeriod\"");
+    assertStatus(dry(n, () -> api().send("POST", GROUP + "/" + n + "/start?dryRun=true", null, null)),
+        400, "BadRequest", "\"true\"");
+    assertStatus(dry(n, () -> api().send("PUT", GROUP + "/" + n + "?fieldManager=" + "m".repeat(129), "application/xml",
+        DomainXml.tiny(n, uuid, 48))), 400, "BadRequest", "fieldManager: Too long");
   }
 
   @Test

@@ -96,6 +96,11 @@ class MutationHttpTest extends PatchContract {
   }
 
   @Override
+  java.util.OptionalInt hypervisorWrites() {
+    return java.util.OptionalInt.of(d.source.writeCalls());
+  }
+
+  @Override
   boolean validatesSchema() {
     return true; // the fake refuses <bogus/> when validating and drops it when not, as libvirt does
   }

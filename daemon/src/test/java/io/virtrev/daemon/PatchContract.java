@@ -39,6 +39,27 @@ abstract class PatchContract extends MutationContract {
 
   // ---- merge patch and JSON Patch ----
 
+  /** PATCH passes dryRun through to the update step: every check, nothing changed, the real answer. */
+  @Test
+  void aDryRunPatchAnswersThePatchedObjectAndFailsAsTheRealOne() throws Exception {
+    String n = name("dry-patch");
+    defineBehindTheBack(n, 32);
+    JsonNode cur = api().get(GROUP + n).json();
+    String patch = mergeOfXml(withMemory(cur.at("/spec/xml").asText(), 32, 40));
+    ApiClient.Response r = dry(n, () -> api().send("PATCH", GROUP + n + "?dryRun=All&fieldManager=kubectl-edit",
+        MERGE, patch));
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    assertThat(r.json().at("/metadata/resourceVersion")).isEqualTo(cur.at("/metadata/resourceVersion"));
+    assertThat(r.json().at("/spec/xml").asText()).contains(">40960<");
+    String stale = "{\"metadata\":{\"resourceVersion\":\"1\"}," + patch.substring(1);
+    sameFailure(dry(n, () -> api().send("PATCH", GROUP + n + "?dryRun=All", MERGE, stale)),
+        api().send("PATCH", GROUP + n, MERGE, stale), 409, "Conflict", true);
+    ApiClient.Response real = api().send("PATCH", GROUP + n, MERGE, patch);
+    assertThat(real.status()).as(real.body()).isEqualTo(200);
+    assertStatus(api().send("PATCH", GROUP + n + "?force=true&bogus=1", MERGE, patch), 400, "BadRequest",
+        "\"bogus\" for PATCH /apis/virtrev.io/v1/domains/{name}");
+  }
+
   /** What kubectl edit sends: only spec.xml, the whole edited XML. One revision, libvirt has it. */
   @Test
   void aMergePatchOfSpecXmlLandsAsOneRevision() {

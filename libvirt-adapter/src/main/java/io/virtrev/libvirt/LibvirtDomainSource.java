@@ -47,6 +47,7 @@ public final class LibvirtDomainSource implements DomainSource {
   /** Connector thread only. */
   private final Backoff backoff;
   private final Object stateLock = new Object();
+  private final DomainSchema schema = new DomainSchema(DomainSchema.DEFAULT);
   /** The live, announced session, or null. Written under stateLock; read without it. */
   private volatile Session session;
   /** Guarded by stateLock. */
@@ -134,6 +135,13 @@ public final class LibvirtDomainSource implements DomainSource {
   public DomainObservation define(String xml, boolean validate) {
     Objects.requireNonNull(xml, "xml");
     return current().call(connect -> DomainWriter.define(connect, xml, validate));
+  }
+
+  /** libvirt's schema check ({@link DomainSchema}) on this host; libvirt itself is not called. */
+  @Override
+  public void validate(String xml, boolean validate) {
+    Objects.requireNonNull(xml, "xml");
+    schema.check(xml, validate);
   }
 
   @Override

@@ -293,6 +293,26 @@ class TestDriverContractTest {
     assertThat(source.get(uuid)).isEmpty();
   }
 
+  /** The dry run's check agrees with libvirt's validating define, and defines nothing either way. */
+  @Test
+  void validateAgreesWithLibvirtsValidatingDefineWithoutDefining() {
+    String uuid = UUID.randomUUID().toString();
+    defined.add(uuid);
+    String good = testDomainXml("vrt-test-" + uuid.substring(0, 8), uuid);
+    String bogus = good.replace("</os>", "</os><devices><bogus/></devices>");
+    source.validate(good, true);
+    assertThat(source.get(uuid)).as("validate defines nothing").isEmpty();
+    SourceException checked = catchThrowableOfType(SourceException.class, () -> source.validate(bogus, true));
+    SourceException defining = catchThrowableOfType(SourceException.class, () -> source.define(bogus));
+    assertThat(checked.kind()).isEqualTo(defining.kind()).isEqualTo(Kind.INVALID_XML);
+    assertThat(checked.code()).isEqualTo(defining.code()).isEqualTo(LibvirtErrors.XML_INVALID_SCHEMA);
+    source.validate(bogus, false); // as define without validation, which drops the element
+    assertThat(catchThrowableOfType(SourceException.class, () -> source.validate("<domain", false)).kind())
+        .isEqualTo(Kind.INVALID_XML);
+    assertThat(source.get(uuid)).isEmpty();
+    assertThat(source.define(good).uuid()).as("what validate accepted, libvirt defines").isEqualTo(uuid);
+  }
+
   @Test
   void malformedXmlIsInvalidXmlWithLibvirtsMessage() {
     LibvirtException direct =

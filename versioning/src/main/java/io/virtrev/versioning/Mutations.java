@@ -2,6 +2,9 @@ package io.virtrev.versioning;
 
 import io.virtrev.api.ApiException;
 import io.virtrev.api.Domain;
+import io.virtrev.api.DomainMeta;
+import io.virtrev.api.DomainSpec;
+import io.virtrev.api.DomainStatus;
 import io.virtrev.api.source.DomainObservation;
 import io.virtrev.api.source.DomainSource;
 import io.virtrev.api.source.LifecycleAction;
@@ -11,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
@@ -28,7 +32,10 @@ import java.util.function.Supplier;
  *       committed as its own revision first, and the precondition is then decided by the writer against
  *       the result, failing with the new RV if it moved; an update then reads the config XML with its
  *       secrets and carries those the client could not see into its XML ({@link ElidedSecrets});
- *   <li>make the one libvirt call;
+ *   <li>make the one libvirt call; a dry run ({@link DryRun#ALL}) stops here instead: a define is replaced
+ *       by {@link DomainSource#validate} (libvirt's schema check, no define), undefine and actions by
+ *       nothing, and the answer is the object as it would be, its resourceVersion unchanged (a dry run
+ *       still records an out-of-band change step 1 found, as the reconciler would, never its own);
  *   <li>read the domain back and commit what libvirt now holds: one revision, whose object is exactly
  *       what libvirt stored. libvirt's own event for the change later re-reads the same state and
  *       creates no second revision.
@@ -74,14 +81,14 @@ public final class Mutations {
    * passwords, disk cookies) that the client's XML leaves out are kept, by {@link ElidedSecrets}' rule.
    */
   public CompletableFuture<Result> update(String nameOrUuid, String xml, Precondition pre,
-      FieldValidation validation) {
+      FieldValidation validation, DryRun dryRun) {
     DomainXmlInspector.Identity id = DomainXmlInspector.inspect(xml);
     return exclusive(() -> {
       requireCommitting();
       Domain cur = find(nameOrUuid);
       checkIdentity(cur, id);
       Optional<DomainObservation> now = reobserve(cur.uuid(), pre);
-      return replace(cur.uuid(), xml, now, validation);
+      return replace(cur.uuid(), xml, now, validation, dryRun);
     });
   }
 
@@ -103,7 +110,7 @@ public final class Mutations {
    *     nothing is changed)
    */
   public CompletableFuture<Result> patch(String nameOrUuid, Precondition pre, FieldValidation validation,
-      Function<Domain, Optional<Replacement>> patch) {
+      DryRun dryRun, Function<Domain, Optional<Replacement>> patch) {
     return exclusive(() -> {
       requireCommitting();
       Domain cur = find(nameOrUuid);
@@ -117,7 +124,7 @@ public final class Mutations {
       }
       r.get().pre().check(current);
       checkIdentity(current, DomainXmlInspector.inspect(r.get().xml()));
-      return replace(current.uuid(), r.get().xml(), now, validation);
+      return replace(current.uuid(), r.get().xml(), now, validation, dryRun);
     });
   }
 
@@ -137,17 +144,32 @@ public final class Mutations {
     }
   }
 
-  /** Steps 2 and 3 of an update: carry the elided secrets, define, commit. */
-  private Result replace(String uuid, String xml, Optional<DomainObservation> now, FieldValidation validation) {
+  /**
+   * Steps 2 and 3 of an update: carry the elided secrets, define, commit; a dry run validates instead and
+   * answers the current object with the new XML, nothing committed.
+   */
+  private Result replace(String uuid, String xml, Optional<DomainObservation> now, FieldValidation validation,
+      DryRun dryRun) {
     List<String> warnings = new ArrayList<>(1);
     String toDefine = now.isPresent() && ElidedSecrets.mayHaveElided(now.get().configXml())
         ? withSecrets(uuid, xml, warnings) : xml;
+    if (dryRun.isDry()) {
+      validate(toDefine, validation, warnings);
+      Domain at = current(uuid); // after step 1, which may have recorded an out-of-band change
+      // The client's XML, never toDefine: that one carries secrets no read may serve. A define makes a
+      // transient domain persistent.
+      DomainMeta m = at.metadata();
+      ObjectMetaXml.Maps maps = ObjectMetaXml.read(xml); // the labels the define would give it
+      return new Result(Domain.of(new DomainMeta(m.name(), m.uuid(), m.resourceVersion(), m.generation(),
+          m.creationRevision(), m.creationTimestamp(), maps.labels(), maps.annotations()),
+          new DomainSpec(xml, true, at.spec().autostart()), at.status()), false, warnings);
+    }
     DomainObservation stored = define(toDefine, validation, warnings);
     return commit(uuid, Optional.of(stored)).withWarnings(warnings);
   }
 
   /** Defines a new domain (POST); 409 AlreadyExists if its name or uuid exists. */
-  public CompletableFuture<Result> create(String xml, FieldValidation validation) {
+  public CompletableFuture<Result> create(String xml, FieldValidation validation, DryRun dryRun) {
     DomainXmlInspector.Identity id = DomainXmlInspector.inspect(xml);
     return exclusive(() -> {
       requireCommitting();
@@ -166,6 +188,15 @@ public final class Mutations {
         }
       }
       List<String> warnings = new ArrayList<>(1);
+      if (dryRun.isDry()) {
+        validate(xml, validation, warnings);
+        // As apiserver's dry-run create: no resourceVersion; a uid chosen here if the XML has none.
+        String uuid = id.uuid() != null ? id.uuid() : UUID.randomUUID().toString();
+        ObjectMetaXml.Maps maps = ObjectMetaXml.read(xml);
+        return new Result(Domain.of(new DomainMeta(id.name(), uuid, null, 1, null, null, maps.labels(),
+            maps.annotations()), new DomainSpec(xml, true, false),
+            new DomainStatus("shutoff", "unknown", null, null, null)), false, warnings);
+      }
       DomainObservation stored;
       try {
         stored = define(xml, validation, warnings);
@@ -181,31 +212,45 @@ public final class Mutations {
   }
 
   /** Undefines (DELETE). A running domain becomes transient and stays until it stops. */
-  public CompletableFuture<Result> delete(String nameOrUuid, Precondition pre, UndefineOptions options) {
+  public CompletableFuture<Result> delete(String nameOrUuid, Precondition pre, UndefineOptions options,
+      DryRun dryRun) {
     return exclusive(() -> {
       requireCommitting();
       Domain cur = find(nameOrUuid);
       reobserve(cur.uuid(), pre);
-      call(() -> {
+      if (dryRun.isDry()) {
+        return new Result(current(cur.uuid()), false, List.of());
+      }
+      about(cur, () -> call(() -> {
         source.undefine(cur.uuid(), options);
         return null;
-      });
+      }));
       return commit(cur.uuid(), call(() -> source.get(cur.uuid())));
     });
   }
 
   /** One lifecycle action (POST .../{action}). */
-  public CompletableFuture<Result> act(String nameOrUuid, LifecycleAction action, Precondition pre) {
+  public CompletableFuture<Result> act(String nameOrUuid, LifecycleAction action, Precondition pre,
+      DryRun dryRun) {
     return exclusive(() -> {
       requireCommitting();
       Domain cur = find(nameOrUuid);
       reobserve(cur.uuid(), pre);
-      call(() -> {
+      if (dryRun.isDry()) {
+        return new Result(current(cur.uuid()), false, List.of());
+      }
+      about(cur, () -> call(() -> {
         source.perform(cur.uuid(), action);
         return null;
-      });
+      }));
       return commit(cur.uuid(), call(() -> source.get(cur.uuid())));
     });
+  }
+
+  /** The store's object for {@code uuid} now; 404 if step 1 found it gone from libvirt. */
+  private Domain current(String uuid) {
+    return store.snapshot().byUuid(uuid).orElseThrow(() -> new ApiException(ApiException.Reason.NOT_FOUND,
+        "domain " + uuid + " not found", Map.of("name", uuid, "kind", "domains"), null));
   }
 
   private Domain find(String nameOrUuid) {
@@ -279,6 +324,23 @@ public final class Mutations {
     }
   }
 
+  /** A dry run's step 2: {@link #define}'s checks and warnings, with libvirt's schema check for the define. */
+  private void validate(String xml, FieldValidation validation, List<String> warnings) {
+    try {
+      source.validate(xml, validation != FieldValidation.IGNORE);
+    } catch (SourceException e) {
+      if (validation != FieldValidation.WARN || !SourceErrors.isSchemaInvalid(e)) {
+        throw SourceErrors.toApi(e);
+      }
+      call(() -> {
+        source.validate(xml, false);
+        return null;
+      });
+      warnings.add("the XML does not validate against libvirt's schema; it would be defined without validation"
+          + " (fieldValidation=Warn), so libvirt would drop what it does not know: " + firstLine(e.getMessage()));
+    }
+  }
+
   private static String firstLine(String s) {
     if (s == null) {
       return "";
@@ -306,6 +368,22 @@ public final class Mutations {
     Domain unchanged = store.snapshot().byUuid(uuid).orElseThrow(() ->
         new ApiException(ApiException.Reason.NOT_FOUND, "domain " + uuid + " not found"));
     return new Result(unchanged, false, List.of());
+  }
+
+  /** Runs {@code step}; a failure naming no object (libvirt's refusal) is given {@code d}'s name, uid and kind. */
+  private static <T> T about(Domain d, Supplier<T> step) {
+    try {
+      return step.get();
+    } catch (ApiException e) {
+      if (e.details().containsKey("name")) {
+        throw e;
+      }
+      Map<String, Object> details = new java.util.HashMap<>(e.details());
+      details.put("name", d.name());
+      details.put("uid", d.uuid());
+      details.put("kind", "domains");
+      throw new ApiException(e.reason(), e.getMessage(), details, e.getCause());
+    }
   }
 
   private <T> CompletableFuture<T> exclusive(Supplier<T> task) {

@@ -75,6 +75,18 @@ public interface DomainSource extends AutoCloseable {
   }
 
   /**
+   * Checks {@code xml} as {@link #define(String, boolean)} with the same {@code validate} would, without
+   * defining or changing anything (dry runs): malformed XML always, and with {@code validate} what
+   * libvirt's RELAX NG schema ({@code domain.rng}) refuses. What only libvirt's define finds (a missing
+   * emulator, an unsupported configuration, a clash with a domain the consumer has not seen) is not found.
+   * Needs no connection.
+   *
+   * @throws SourceException INVALID_XML with define's codes (27 malformed, 92 schema-invalid) and messages;
+   *     OTHER if the check itself cannot run (the schema is missing): never a silent pass
+   */
+  void validate(String xml, boolean validate);
+
+  /**
    * Undefines the domain (a running one becomes transient and disappears when it stops).
    *
    * @throws SourceException NOT_FOUND, OPERATION_INVALID (e.g. a managed save image exists and the

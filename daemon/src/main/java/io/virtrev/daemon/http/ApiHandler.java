@@ -113,20 +113,13 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
     path = ApiGroup.canonical(path);
     Query query = new Query(qs);
-    if (!req.method().equals(HttpMethod.GET) && !req.method().equals(HttpMethod.HEAD)
-        && query.get("dryRun").isPresent()) {
-      // Refused rather than ignored: a client asking for a dry run (kubectl --dry-run=server) must never
-      // have its change applied.
-      throw new ApiException(ApiException.Reason.BAD_REQUEST, "dryRun is not supported yet (dryRun="
-          + query.get("dryRun").get() + "): the request was refused and nothing was changed");
-    }
     switch (path) {
       case "/healthz" -> {
-        allow(req, HttpMethod.GET, HttpMethod.HEAD);
+        plain(req, query, path);
         Responses.text(ctx, req, HttpResponseStatus.OK, "ok\n", "text/plain; charset=utf-8", Map.of());
       }
       case "/metrics" -> {
-        allow(req, HttpMethod.GET, HttpMethod.HEAD);
+        plain(req, query, path);
         String text = api.metrics().scrape();
         if (text == null) {
           throw new ApiException(ApiException.Reason.NOT_FOUND, "metrics are off");
@@ -134,29 +127,34 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         Responses.text(ctx, req, HttpResponseStatus.OK, text, "text/plain; version=0.0.4; charset=utf-8", Map.of());
       }
       case "/readyz" -> {
-        allow(req, HttpMethod.GET, HttpMethod.HEAD);
+        plain(req, query, path);
         Readiness r = api.readiness().get();
         if (!r.ready()) {
-          throw new ApiException(ApiException.Reason.SERVICE_UNAVAILABLE, "not ready: " + r.reason());
+          throw new ApiException(ApiException.Reason.SERVICE_UNAVAILABLE, "not ready: " + r.reason(),
+              Map.of("retryAfterSeconds", 1), null);
         }
         Responses.text(ctx, req, HttpResponseStatus.OK, "ok\n", "text/plain; charset=utf-8", Map.of());
       }
-      case "/api" -> discovery(ctx, req, Discovery.API);
-      case "/apis" -> discovery(ctx, req, Discovery.GROUPS);
-      case "/apis/" + ApiGroup.GROUP -> discovery(ctx, req, Discovery.GROUP);
-      case ApiGroup.ROOT -> discovery(ctx, req, Discovery.RESOURCES);
-      case "/version" -> discovery(ctx, req, Discovery.VERSION);
+      case "/api" -> discovery(ctx, req, query, path, Discovery.API);
+      case "/apis" -> discovery(ctx, req, query, path, Discovery.GROUPS);
+      case "/apis/" + ApiGroup.GROUP -> discovery(ctx, req, query, path, Discovery.GROUP);
+      case ApiGroup.ROOT -> discovery(ctx, req, query, path, Discovery.RESOURCES);
+      case "/version" -> discovery(ctx, req, query, path, Discovery.VERSION);
       case OpenApiRoutes.V2, OpenApiRoutes.V3, OpenApiDocuments.V3_GROUP_PATH -> {
         allow(req, HttpMethod.GET, HttpMethod.HEAD);
+        QueryParams.check(query, QueryParams.OPENAPI, req.method().name() + " " + path);
         OpenApiRoutes.serve(ctx, req, api, query, path);
       }
       case DOMAINS -> {
         allow(req, HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST);
         if (req.method().equals(HttpMethod.POST)) {
+          QueryParams.check(query, QueryParams.WRITE, "POST " + DOMAINS);
           MutationRoutes.create(ctx, req, api, identity, query);
         } else if (watchRequested(req, query)) {
+          QueryParams.check(query, QueryParams.WATCH, "a watch of " + DOMAINS);
           watch(ctx, req, query, null);
         } else {
+          QueryParams.check(query, QueryParams.LIST, req.method() + " " + DOMAINS);
           ListRoutes.list(ctx, req, api, query);
         }
       }
@@ -164,15 +162,21 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         String[] rest = path.startsWith(DOMAINS + "/") ? path.substring(DOMAINS.length() + 1).split("/", -1) : new String[0];
         if (rest.length == 1 && !rest[0].isEmpty()) {
           allow(req, HttpMethod.GET, HttpMethod.HEAD, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE);
+          String one = DOMAINS + "/{name}";
           if (req.method().equals(HttpMethod.PUT)) {
+            QueryParams.check(query, QueryParams.WRITE, "PUT " + one);
             MutationRoutes.update(ctx, req, api, identity, query, rest[0]);
           } else if (req.method().equals(HttpMethod.PATCH)) {
+            QueryParams.check(query, QueryParams.PATCH, "PATCH " + one);
             MutationRoutes.patch(ctx, req, api, identity, query, rest[0]);
           } else if (req.method().equals(HttpMethod.DELETE)) {
+            QueryParams.check(query, QueryParams.DELETE, "DELETE " + one);
             MutationRoutes.delete(ctx, req, api, identity, query, rest[0]);
           } else if (watchRequested(req, query)) {
+            QueryParams.check(query, QueryParams.WATCH, "a watch of " + one);
             watch(ctx, req, query, rest[0]);
           } else {
+            QueryParams.check(query, QueryParams.GET, req.method() + " " + one);
             get(ctx, req, query, rest[0]);
           }
           return;
@@ -180,15 +184,20 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         if (rest.length == 2 && !rest[0].isEmpty() && (rest[1].equals("history") || rest[1].equals("diff"))) {
           allow(req, HttpMethod.GET, HttpMethod.HEAD);
           if (rest[1].equals("history")) {
+            QueryParams.check(query, QueryParams.HISTORY, req.method() + " " + DOMAINS + "/{name}/history");
+            Representation.negotiate(req, Representation.JSON_ONLY);
             HistoryRoutes.history(ctx, req, api, query, rest[0]);
           } else {
+            QueryParams.check(query, QueryParams.DIFF, req.method() + " " + DOMAINS + "/{name}/diff");
+            Representation.negotiate(req, Representation.TEXT_ONLY);
             HistoryRoutes.diff(ctx, req, api, query, rest[0]);
           }
           return;
         }
         if (rest.length == 2 && !rest[0].isEmpty() && MutationRoutes.isAction(rest[1])) {
           allow(req, HttpMethod.POST);
-          MutationRoutes.act(ctx, req, api, identity, rest[0], rest[1]);
+          QueryParams.check(query, QueryParams.ACTION, "POST " + DOMAINS + "/{name}/" + rest[1]);
+          MutationRoutes.act(ctx, req, api, identity, query, rest[0], rest[1]);
           return;
         }
         throw new ApiException(ApiException.Reason.NOT_FOUND, "no such path: " + qs.path());
@@ -197,9 +206,19 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   }
 
   /** A discovery document: GET or HEAD, always {@code application/json} (see {@link Discovery}). */
-  private static void discovery(ChannelHandlerContext ctx, FullHttpRequest req, Object document) {
+  private static void discovery(ChannelHandlerContext ctx, FullHttpRequest req, Query query, String path,
+      Object document) {
     allow(req, HttpMethod.GET, HttpMethod.HEAD);
+    QueryParams.check(query, QueryParams.DISCOVERY, req.method() + " " + path);
+    Representation.negotiate(req, Representation.JSON_ONLY);
     Responses.json(ctx, req, HttpResponseStatus.OK, document, Map.of());
+  }
+
+  /** A plain-text endpoint (health, metrics): GET or HEAD, only {@code timeout}, {@code text/plain}. */
+  private static void plain(HttpRequest req, Query query, String path) {
+    allow(req, HttpMethod.GET, HttpMethod.HEAD);
+    QueryParams.check(query, QueryParams.PLAIN, req.method() + " " + path);
+    Representation.negotiate(req, Representation.TEXT_ONLY);
   }
 
   /** True for a GET with {@code watch=true}; a HEAD cannot open a watch (405, Allow: GET). */
@@ -259,7 +278,8 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       String xml = live ? d.status().liveXml() : d.spec().xml();
       if (xml == null) {
         throw new ApiException(ApiException.Reason.CONFLICT, "domain \"" + d.name()
-            + "\" is not active (state " + d.status().state() + "): it has no live XML");
+            + "\" is not active (state " + d.status().state() + "): it has no live XML",
+            Map.of("name", d.name(), "uid", d.uuid(), "kind", "domains"), null);
       }
       Responses.text(ctx, req, HttpResponseStatus.OK, live ? xml : EditBase.mark(xml, d.metadata().generation()),
           Responses.XML + "; charset=utf-8", headers);

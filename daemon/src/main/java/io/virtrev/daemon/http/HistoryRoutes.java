@@ -170,7 +170,8 @@ final class HistoryRoutes {
         String text = live ? d.status().liveXml() : EditBase.mark(d.spec().xml(), d.metadata().generation());
         if (text == null) {
           throw new ApiException(ApiException.Reason.CONFLICT, "domain \"" + d.name() + "\" was not active at revision "
-              + rv + " (state " + d.status().state() + "): it had no live XML");
+              + rv + " (state " + d.status().state() + "): it had no live XML",
+              Map.of("name", d.name(), "uid", d.uuid(), "kind", "domains"), null);
         }
         return () -> Responses.text(ctx, req, HttpResponseStatus.OK, text, Responses.XML + "; charset=utf-8", headers);
       }

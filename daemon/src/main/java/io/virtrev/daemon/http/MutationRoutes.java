@@ -9,7 +9,9 @@ import io.virtrev.api.Domain;
 import io.virtrev.api.source.LifecycleAction;
 import io.virtrev.daemon.security.Identity;
 import io.virtrev.api.source.UndefineOptions;
+import io.virtrev.api.Revision;
 import io.virtrev.versioning.DomainXmlInspector;
+import io.virtrev.versioning.DryRun;
 import io.virtrev.versioning.FieldValidation;
 import io.virtrev.versioning.Mutations;
 import io.virtrev.versioning.Precondition;
@@ -44,6 +46,7 @@ final class MutationRoutes {
    * address afterwards is 422. {@code If-None-Match: *} is the default meaning.
    */
   static void create(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api, Identity who, Query query) {
+    Representation.negotiate(req, Representation.JSON_ONLY);
     String inm = req.headers().get(HttpHeaderNames.IF_NONE_MATCH);
     if (inm != null && !inm.trim().equals("*")) {
       throw new ApiException(ApiException.Reason.BAD_REQUEST,
@@ -54,10 +57,12 @@ final class MutationRoutes {
           "If-Match on create names a version of a domain that does not exist yet; use If-None-Match: *");
     }
     FieldValidation validation = fieldValidation(api, query);
+    DryRun dryRun = MutationParams.dryRun(query);
+    MutationParams.checkFieldManager(query);
     RequestBodies.Definition def = RequestBodies.definition(req);
     Map<String, String> unknown = warnings(UnknownFields.judge(req, query));
     DomainPaths.checkAddressable(DomainXmlInspector.inspect(def.xml()).name());
-    respond(ctx, req, api, who, api.mutations().create(def.xml(), validation), r -> new Answer(HttpResponseStatus.CREATED,
+    respond(ctx, req, api, who, api.mutations().create(def.xml(), validation, dryRun), r -> new Answer(HttpResponseStatus.CREATED,
         r.object(), with(unknown, HttpHeaderNames.LOCATION.toString(), DomainPaths.location(r.object().name()))));
   }
 
@@ -67,13 +72,16 @@ final class MutationRoutes {
    */
   static void update(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api, Identity who, Query query,
       String id) {
+    Representation.negotiate(req, Representation.JSON_ONLY);
     FieldValidation validation = fieldValidation(api, query);
+    DryRun dryRun = MutationParams.dryRun(query);
+    MutationParams.checkFieldManager(query);
     Precondition header = RequestBodies.ifMatch(req);
     RequestBodies.Definition def = RequestBodies.definition(req);
     Map<String, String> unknown = warnings(UnknownFields.judge(req, query));
     checkMetadataNames(api, id, def);
     Precondition pre = header.and(def.pre());
-    respond(ctx, req, api, who, api.mutations().update(id, def.xml(), pre, validation),
+    respond(ctx, req, api, who, api.mutations().update(id, def.xml(), pre, validation, dryRun),
         r -> new Answer(HttpResponseStatus.OK, r.object(), unknown));
   }
 
@@ -86,12 +94,15 @@ final class MutationRoutes {
    */
   static void patch(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api, Identity who, Query query,
       String id) {
+    Representation.negotiate(req, Representation.JSON_ONLY);
     FieldValidation validation = fieldValidation(api, query);
+    DryRun dryRun = MutationParams.dryRun(query);
+    MutationParams.checkFieldManager(query);
     Precondition header = RequestBodies.ifMatch(req);
     byte[] body = new byte[req.content().readableBytes()];
     req.content().getBytes(req.content().readerIndex(), body);
     DomainPatch patch = DomainPatch.parse(RequestBodies.mediaType(req), body);
-    respond(ctx, req, api, who, api.mutations().patch(id, header, validation, current -> {
+    respond(ctx, req, api, who, api.mutations().patch(id, header, validation, dryRun, current -> {
       String patched = patch.applyTo(current);
       if (patched == null) {
         return Optional.empty();
@@ -102,10 +113,18 @@ final class MutationRoutes {
     }), r -> new Answer(HttpResponseStatus.OK, r.object(), Map.of()));
   }
 
-  /** DELETE /apis/virtrev.io/v1/domains/{id}: undefine, conditionally; flags as query parameters. */
+  /**
+   * DELETE /apis/virtrev.io/v1/domains/{id}: undefine, conditionally; flags as query parameters. A dry
+   * run asked for in the query or in the DeleteOptions body (either suffices).
+   */
   static void delete(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api, Identity who, Query query,
       String id) {
-    Precondition pre = RequestBodies.ifMatch(req).and(RequestBodies.deletePreconditions(req));
+    Representation.negotiate(req, Representation.JSON_ONLY);
+    DryRun queryDryRun = MutationParams.dryRun(query);
+    MutationParams.checkDeleteQuery(query);
+    RequestBodies.DeleteOptions body = RequestBodies.deleteOptions(req);
+    DryRun dryRun = queryDryRun.isDry() || body.dryRun().isDry() ? DryRun.ALL : DryRun.NONE;
+    Precondition pre = RequestBodies.ifMatch(req).and(body.pre());
     UndefineOptions opts;
     try {
       opts = new UndefineOptions(query.flag("managedSave"), query.flag("snapshotsMetadata"),
@@ -113,7 +132,7 @@ final class MutationRoutes {
     } catch (IllegalArgumentException e) {
       throw new ApiException(ApiException.Reason.BAD_REQUEST, "nvram=true and keepNvram=true contradict each other");
     }
-    respond(ctx, req, api, who, api.mutations().delete(id, pre, opts),
+    respond(ctx, req, api, who, api.mutations().delete(id, pre, opts, dryRun),
         r -> new Answer(HttpResponseStatus.OK, r.object(), Map.of()));
   }
 
@@ -121,11 +140,13 @@ final class MutationRoutes {
    * POST /apis/virtrev.io/v1/domains/{id}/{action}. shutdown and reboot only ask the guest: they answer 202 with the
    * current object and a Warning saying what to watch for.
    */
-  static void act(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api, Identity who, String id,
-      String name) {
+  static void act(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api, Identity who, Query query,
+      String id, String name) {
+    Representation.negotiate(req, Representation.JSON_ONLY);
     LifecycleAction action = LifecycleAction.valueOf(name.toUpperCase(Locale.ROOT));
+    DryRun dryRun = MutationParams.dryRun(query);
     Precondition pre = RequestBodies.ifMatch(req);
-    respond(ctx, req, api, who, api.mutations().act(id, action, pre), r -> switch (action) {
+    respond(ctx, req, api, who, api.mutations().act(id, action, pre, dryRun), r -> switch (action) {
       case SHUTDOWN -> new Answer(HttpResponseStatus.ACCEPTED, r.object(), Map.of("Warning",
           "299 - \"shutdown was sent to the guest, which may ignore it: watch for status.state=shutoff,"
               + " or use destroy\""));
@@ -181,8 +202,9 @@ final class MutationRoutes {
 
   private static void respond(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api, Identity who,
       CompletableFuture<Mutations.Result> f, Function<Mutations.Result, Answer> answer) {
+    java.time.Duration limit = Query.bound(req, api.http().mutationTimeout());
     req.retain();
-    f.orTimeout(api.http().mutationTimeout().toMillis(), TimeUnit.MILLISECONDS)
+    f.orTimeout(limit.toMillis(), TimeUnit.MILLISECONDS)
         .whenComplete((r, err) -> ctx.executor().execute(() -> {
           try {
             if (err != null) {
@@ -196,7 +218,7 @@ final class MutationRoutes {
                     : Map.of(HttpHeaderNames.ETAG.toString(), "\"" + rv + "\""));
               } else if (cause instanceof TimeoutException) {
                 Responses.error(ctx, req, new ApiException(ApiException.Reason.TIMEOUT, "the mutation did not"
-                    + " complete within " + api.http().mutationTimeout() + "; it may still take effect: watch"
+                    + " complete within " + limit + "; it may still take effect: watch"
                     + " the domain"));
               } else {
                 Responses.failure(ctx, req, cause);
@@ -204,13 +226,16 @@ final class MutationRoutes {
               return;
             }
             Answer a = answer.apply(r);
+            Revision rv = a.object().resourceVersion(); // null only for a dry-run create (none assigned yet)
             api.audit().record(who, req.method().name(), req.uri(), a.status().code(), a.object().name(),
-                a.object().uuid(), a.object().resourceVersion().toString(), null);
+                a.object().uuid(), rv == null ? null : rv.toString(), null);
             Map<String, String> h = new LinkedHashMap<>(a.headers());
             if (!r.warnings().isEmpty()) { // one Warning header per RFC 7234 warning, as Kubernetes sends them
               h.merge("Warning", warningValue(r.warnings()), (x, y) -> x + ", " + y);
             }
-            h.put(HttpHeaderNames.ETAG.toString(), "\"" + a.object().resourceVersion() + "\"");
+            if (rv != null) {
+              h.put(HttpHeaderNames.ETAG.toString(), "\"" + rv + "\"");
+            }
             h.put("X-Virtrev-Store-Id", api.store().snapshot().storeId());
             Responses.json(ctx, req, a.status(), a.object(), h);
           } finally {

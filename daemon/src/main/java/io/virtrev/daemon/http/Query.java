@@ -15,6 +15,11 @@ final class Query {
     this.params = decoder.parameters();
   }
 
+  /** The names of every parameter given (see {@link QueryParams#check}). */
+  java.util.Set<String> names() {
+    return params.keySet();
+  }
+
   Optional<String> get(String name) {
     List<String> v = params.get(name);
     if (v == null || v.isEmpty()) {
@@ -71,6 +76,52 @@ final class Query {
     } catch (NumberFormatException e) {
       throw bad("query parameter " + name + "=" + v.get() + " is not a non-negative integer");
     }
+  }
+
+  private static final java.util.regex.Pattern GO_DURATION =
+      java.util.regex.Pattern.compile("([0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)(ns|us|\u00b5s|ms|s|m|h)");
+
+  /**
+   * A Go duration as client-go writes {@code timeout} ({@code 32s}, {@code 1m0s}, {@code 500ms}, {@code 0});
+   * empty if absent. Negative or malformed: 400 naming the parameter and the value.
+   */
+  Optional<java.time.Duration> goDuration(String name) {
+    Optional<String> v = get(name);
+    if (v.isEmpty()) {
+      return Optional.empty();
+    }
+    String text = v.get();
+    if (text.equals("0")) {
+      return Optional.of(java.time.Duration.ZERO);
+    }
+    java.util.regex.Matcher m = GO_DURATION.matcher(text);
+    double nanos = 0;
+    int at = 0;
+    while (at < text.length() && m.find(at) && m.start() == at) {
+      double n = Double.parseDouble(m.group(1));
+      nanos += n * switch (m.group(2)) {
+        case "ns" -> 1d;
+        case "us", "\u00b5s" -> 1e3;
+        case "ms" -> 1e6;
+        case "s" -> 1e9;
+        case "m" -> 60e9;
+        default -> 3600e9;
+      };
+      at = m.end();
+    }
+    if (at == 0 || at != text.length() || nanos > Long.MAX_VALUE) {
+      throw bad("query parameter " + name + "=" + LogSafe.value(text) + " is not a duration (e.g. 30s, 1m0s, 500ms)");
+    }
+    return Optional.of(java.time.Duration.ofNanos((long) nanos));
+  }
+
+  /**
+   * The bound on a wait of {@code req}: its {@code timeout} if shorter than {@code limit} (and not zero),
+   * else {@code limit}.
+   */
+  static java.time.Duration bound(io.netty.handler.codec.http.HttpRequest req, java.time.Duration limit) {
+    return new Query(new QueryStringDecoder(req.uri())).goDuration(QueryParams.TIMEOUT)
+        .filter(t -> !t.isZero() && t.compareTo(limit) < 0).orElse(limit);
   }
 
   static ApiException bad(String message) {

@@ -26,13 +26,18 @@ enum Representation {
   TABLE_V1("application/json;as=Table;v=v1;g=meta.k8s.io"),
   TABLE_V1BETA1("application/json;as=Table;v=v1beta1;g=meta.k8s.io"),
   XML("application/xml"),
-  EVENT_STREAM("text/event-stream");
+  EVENT_STREAM("text/event-stream"),
+  TEXT("text/plain");
 
   static final String TABLE_GROUP = "meta.k8s.io";
   /** What a list serves. */
   static final Set<Representation> LIST = EnumSet.of(JSON, TABLE_V1, TABLE_V1BETA1);
   /** What a get of one domain serves (its XML too). */
   static final Set<Representation> GET = EnumSet.of(JSON, TABLE_V1, TABLE_V1BETA1, XML);
+  /** What mutations, history and discovery serve: JSON documents only. */
+  static final Set<Representation> JSON_ONLY = EnumSet.of(JSON);
+  /** What health checks, metrics and diffs serve. */
+  static final Set<Representation> TEXT_ONLY = EnumSet.of(TEXT);
   /** What a watch serves (Server-Sent Events carry objects only). */
   static final Set<Representation> WATCH = EnumSet.of(JSON, TABLE_V1, TABLE_V1BETA1, EVENT_STREAM);
 

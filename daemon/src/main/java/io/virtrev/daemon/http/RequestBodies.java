@@ -8,15 +8,20 @@ import io.virtrev.api.ApiException;
 import io.virtrev.api.EditBase;
 import io.virtrev.api.Json;
 import io.virtrev.api.Revision;
+import io.virtrev.versioning.DryRun;
 import io.virtrev.versioning.ObjectMetaValidation;
 import io.virtrev.versioning.ObjectMetaXml;
 import io.virtrev.versioning.Precondition;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /** Reads what mutating requests carry: a domain definition, and preconditions from headers or body. */
 final class RequestBodies {
@@ -72,6 +77,15 @@ final class RequestBodies {
     }
   }
 
+  /** What a DELETE body (DeleteOptions) asks for. */
+  record DeleteOptions(Precondition pre, DryRun dryRun) {
+    static final DeleteOptions NONE = new DeleteOptions(Precondition.NONE, DryRun.NONE);
+  }
+
+  /** The DeleteOptions fields kubectl and client libraries send; any other is a 400 naming it. */
+  private static final Set<String> DELETE_FIELDS = Set.of("kind", "apiVersion", "preconditions", "dryRun",
+      "propagationPolicy", "gracePeriodSeconds", "orphanDependents");
+
   /** The precondition an XML's edit-base marker carries: its generation, failing with 409; none without one. */
   private static Precondition basedOn(EditBase.Parsed xml) {
     return xml.generation().isPresent() ? Precondition.generation(xml.generation().getAsLong()) : Precondition.NONE;
@@ -116,32 +130,59 @@ final class RequestBodies {
   }
 
   /**
-   * Kubernetes DeleteOptions' {@code preconditions} ({@code uid}, {@code resourceVersion}) from a
-   * DELETE body, failing with 409; no body means none.
+   * Kubernetes DeleteOptions from a DELETE body; no body means none. {@code preconditions} ({@code uid},
+   * {@code resourceVersion}) fail with 409; {@code dryRun} as the query parameter; {@code propagationPolicy},
+   * {@code gracePeriodSeconds} and {@code orphanDependents} are checked and have no effect (see
+   * {@link MutationParams#checkDeleteQuery}).
    */
-  static Precondition deletePreconditions(FullHttpRequest req) {
+  static DeleteOptions deleteOptions(FullHttpRequest req) {
     String body = req.content().toString(StandardCharsets.UTF_8);
     if (body.isBlank()) {
-      return Precondition.NONE;
+      return DeleteOptions.NONE;
     }
     if (!mediaType(req).equals("application/json")) {
       throw new ApiException(ApiException.Reason.UNSUPPORTED_MEDIA_TYPE,
           "a DELETE body must be application/json (DeleteOptions), not " + mediaType(req));
     }
     JsonNode options = json(body);
-    JsonNode dryRun = options.path("dryRun");
-    if (!dryRun.isMissingNode() && !dryRun.isNull() && !(dryRun.isArray() && dryRun.isEmpty())) {
-      // As the query parameter (ApiHandler): refused rather than ignored, so a dry run is never applied.
-      throw new ApiException(ApiException.Reason.BAD_REQUEST, "dryRun is not supported yet (DeleteOptions dryRun="
-          + dryRun + "): the request was refused and nothing was changed");
+    if (!options.isObject()) {
+      throw bad("a DELETE body must be a DeleteOptions object, not " + jsonType(options));
     }
+    List<String> unknown = new ArrayList<>();
+    options.fieldNames().forEachRemaining(f -> {
+      if (!DELETE_FIELDS.contains(f)) {
+        unknown.add("\"" + LogSafe.value(f) + "\"");
+      }
+    });
+    if (!unknown.isEmpty()) {
+      throw bad("unknown DeleteOptions field(s) " + String.join(", ", unknown) + "; known: "
+          + String.join(", ", new TreeSet<>(DELETE_FIELDS)));
+    }
+    JsonNode kind = options.path("kind");
+    if (!kind.isMissingNode() && !kind.asText().equals("DeleteOptions")) {
+      throw bad("a DELETE body must be kind DeleteOptions, not " + kind);
+    }
+    JsonNode policy = options.path("propagationPolicy");
+    if (!policy.isMissingNode() && !policy.isNull()) {
+      MutationParams.propagationPolicy(policy.asText(), "DeleteOptions propagationPolicy");
+    }
+    JsonNode grace = options.path("gracePeriodSeconds");
+    if (!grace.isMissingNode() && !grace.isNull() && (!grace.isIntegralNumber() || grace.asLong() < 0)) {
+      throw bad("DeleteOptions gracePeriodSeconds must be an integer >= 0, not " + grace);
+    }
+    JsonNode orphan = options.path("orphanDependents");
+    if (!orphan.isMissingNode() && !orphan.isNull() && !orphan.isBoolean()) {
+      throw bad("DeleteOptions orphanDependents must be a boolean, not " + orphan);
+    }
+    DryRun dryRun = MutationParams.dryRun(options.path("dryRun"));
     JsonNode p = options.path("preconditions");
     if (p.isMissingNode() || p.isNull()) {
-      return Precondition.NONE;
+      return new DeleteOptions(Precondition.NONE, dryRun);
     }
     String uid = text(p.path("uid"));
     String rv = revisionText(p.path("resourceVersion"), "preconditions.resourceVersion");
-    return new Precondition(rv == null ? null : Revision.parse(rv), uid, ApiException.Reason.CONFLICT);
+    return new DeleteOptions(new Precondition(rv == null ? null : Revision.parse(rv), uid, ApiException.Reason.CONFLICT),
+        dryRun);
   }
 
   /**

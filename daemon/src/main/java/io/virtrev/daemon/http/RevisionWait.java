@@ -18,7 +18,8 @@ final class RevisionWait {
 
   /**
    * Runs {@code then} with a snapshot at or after {@code min}. A revision the store has not reached
-   * yet is waited for up to {@code tooLargeWait}, then answered 504 as Kubernetes does.
+   * yet is waited for up to {@code tooLargeWait} (or the request's shorter {@code timeout}), then answered
+   * 504 as Kubernetes does.
    */
   static void atRevision(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api, Optional<Revision> min,
       Consumer<Snapshot> then) {
@@ -30,14 +31,13 @@ final class RevisionWait {
     Revision wanted = min.get();
     req.retain();
     api.store().awaitRevision(wanted)
-        .orTimeout(api.http().tooLargeWait().toMillis(), TimeUnit.MILLISECONDS)
+        .orTimeout(Query.bound(req, api.http().tooLargeWait()).toMillis(), TimeUnit.MILLISECONDS)
         .whenComplete((r, err) -> ctx.executor().execute(() -> {
           try {
             if (err != null) {
               Revision now = api.store().snapshot().revision();
               throw err instanceof TimeoutException
-                  ? new ApiException(ApiException.Reason.TIMEOUT, "Too large resource version: " + wanted
-                      + ", current: " + now, Map.of("currentResourceVersion", now.toString()), null)
+                  ? tooLarge(wanted, now)
                   : new ApiException(ApiException.Reason.SERVICE_UNAVAILABLE, err.getMessage());
             }
             then.accept(api.store().snapshot());
@@ -49,4 +49,16 @@ final class RevisionWait {
         }));
   }
 
+
+  /**
+   * The apiserver's Status for a resourceVersion not reached in time (its NewTooLargeResourceVersionError):
+   * 504 Timeout, a cause with reason {@code ResourceVersionTooLarge} (what client-go's reflector looks for
+   * before relisting) and {@code retryAfterSeconds} (also the Retry-After header).
+   */
+  static ApiException tooLarge(Revision wanted, Revision now) {
+    return new ApiException(ApiException.Reason.TIMEOUT, "Too large resource version: " + wanted + ", current: "
+        + now, Map.of("currentResourceVersion", now.toString(), "retryAfterSeconds", 1,
+        "causes", java.util.List.of(Map.of("reason", "ResourceVersionTooLarge", "message", "Too large resource version"))),
+        null);
+  }
 }

@@ -1,16 +1,21 @@
 package io.virtrev.daemon.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.virtrev.daemon.TestPki;
 import io.virtrev.daemon.e2e.Kubectl.Run;
 import io.virtrev.daemon.security.TokenFile;
 import io.virtrev.fixtures.ApiClient;
+import io.virtrev.fixtures.DomainXml;
 import io.virtrev.fixtures.Host;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -71,6 +76,63 @@ class KubectlIT {
       }
       assertThat(version.at("/serverVersion/gitVersion").asText()).isEqualTo("v" + built);
     }
+  }
+
+  /**
+   * {@code --dry-run=server} on the real libvirtd: delete, create, replace and a schema-invalid create
+   * change nothing (virsh agrees) and answer what the real command would.
+   */
+  @Test
+  void serverSideDryRunsChangeNothingInLibvirt() throws Exception {
+    Host.requireLibvirtd();
+    String mine = "k-strict-kc-"; // not PREFIX: the other KubectlIT runs clean theirs up concurrently
+    String name = mine + "dry-" + UUID.randomUUID().toString().substring(0, 8);
+    String uuid = UUID.randomUUID().toString();
+    Host.defineTiny(name, uuid, 32);
+    String xml = Host.virsh("dumpxml", "--inactive", name);
+    try (DaemonProcess d = start("qemu:///system")) {
+      await().atMost(Duration.ofSeconds(60)).until(() -> get(d, name).status() == 200);
+      JsonNode before = get(d, name).json();
+
+      Run delete = kubectl(kubeconfig, "delete", "dom", name, "--dry-run=server").ok();
+      assertThat(delete.out()).isEqualTo("domain.virtrev.io \"" + name + "\" deleted (server dry run)\n");
+      assertThat(Host.virsh("dumpxml", "--inactive", name)).as("still defined, unchanged").isEqualTo(xml);
+
+      String fresh = mine + "dry-new-" + UUID.randomUUID().toString().substring(0, 8);
+      Path create = yaml(fresh, DomainXml.tiny(fresh, UUID.randomUUID().toString(), 32));
+      Run created = kubectl(kubeconfig, "create", "-f", create.toString(), "--dry-run=server", "--validate=false").ok();
+      assertThat(created.out()).isEqualTo("domain.virtrev.io/" + fresh + " created (server dry run)\n");
+      assertThat(Host.virshQuietly("dominfo", fresh).exit()).as("not defined in libvirt").isNotZero();
+
+      Path replace = yaml(name, DomainXml.tiny(name, uuid, 48));
+      Run replaced = kubectl(kubeconfig, "replace", "-f", replace.toString(), "--dry-run=server", "--validate=false").ok();
+      assertThat(replaced.out()).contains("replaced (server dry run)");
+      assertThat(Host.virsh("dumpxml", "--inactive", name)).as("libvirt keeps the old memory").isEqualTo(xml);
+
+      Path invalid = yaml(fresh, DomainXml.tiny(fresh, UUID.randomUUID().toString(), 32)
+          .replace("<devices>", "<devices><bogus/>"));
+      // --validate=false sends fieldValidation=Ignore: no schema check, as the real define without it (which
+      // drops <bogus/>). The schema's 422 in a dry run against this libvirtd: MutationLibvirtdIT.
+      Run ignored = kubectl(kubeconfig, "create", "-f", invalid.toString(), "--dry-run=server", "--validate=false").ok();
+      assertThat(ignored.out()).contains("created (server dry run)");
+
+      assertThat(get(d, name).json()).as("resourceVersion and object unchanged").isEqualTo(before);
+      assertThat(Host.virshQuietly("dominfo", fresh).exit()).isNotZero();
+    } finally {
+      Host.cleanUp(mine);
+    }
+  }
+
+  /** A manifest for kubectl create/replace -f: the Domain with {@code xml} as spec.xml. */
+  private Path yaml(String name, String xml) throws IOException {
+    Path f = Files.createTempFile(dir, name, ".json");
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    com.fasterxml.jackson.databind.node.ObjectNode o = json.createObjectNode();
+    o.put("apiVersion", "virtrev.io/v1").put("kind", "Domain");
+    o.putObject("metadata").put("name", name);
+    o.putObject("spec").put("xml", xml);
+    Files.writeString(f, json.writeValueAsString(o));
+    return f;
   }
 
   /** The real libvirtd: a domain defined by virsh, seen through kubectl, deleted by kubectl (virsh agrees). */
@@ -188,10 +250,20 @@ class KubectlIT {
     assertThat(history.at("/items/0/object/metadata/resourceVersion").asText())
         .isEqualTo(api.at("/metadata/resourceVersion").asText());
 
-    Run dry = kubectl(kubeconfig, "delete", "domain", name, "--dry-run=server");
-    assertThat(dry.exit()).as("a server-side dry run is refused, never applied").isNotZero();
-    assertThat(dry.err()).contains("dryRun is not supported yet");
-    assertThat(get(d, name).status()).isEqualTo(200);
+    Run described = kubectl(kubeconfig, "describe", "dom", name).ok();
+    assertThat(described.out()).contains("Name:").contains(name).contains(uuid);
+    Run waited = kubectl(kubeconfig, "wait", "dom/" + name, "--for=jsonpath={.metadata.name}=" + name,
+        "--timeout=20s").ok(); // a list, then a watch with allowWatchBookmarks and timeoutSeconds
+    assertThat(waited.out()).contains("condition met");
+
+    for (String[] flags : List.of(new String[0], new String[] {"--now"}, new String[] {"--cascade=orphan",
+        "--grace-period=5"}, new String[] {"--force", "--grace-period=0"})) {
+      List<String> args = new ArrayList<>(List.of("delete", "domain", name, "--dry-run=server"));
+      args.addAll(List.of(flags));
+      Run dry = kubectl(kubeconfig, args.toArray(String[]::new)).ok();
+      assertThat(dry.out()).contains("\"" + name + "\"").contains("(server dry run)");
+      assertThat(get(d, name).json()).as("the dry run changed nothing: %s", args).isEqualTo(api);
+    }
 
     Run delete = kubectl(kubeconfig, "delete", "domain", name).ok();
     assertThat(delete.out()).contains("domain.virtrev.io \"" + name + "\" deleted");
