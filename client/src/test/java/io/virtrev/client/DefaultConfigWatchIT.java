@@ -34,10 +34,16 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code onlyHttpWatches}: every watch is tried as a WebSocket first), against the packaged daemon on
  * libvirt's test driver: {@code watch()} and an informer open (the daemon refuses the WebSocket
  * handshake with a complete answer, fabric8 falls back to an HTTP watch) and see ADDED, MODIFIED and
- * DELETED. Opening runs on another thread with a bound: a client that hangs fails the test.
+ * DELETED. Opening runs on another thread with a bound: a client that hangs, or waits out retries,
+ * fails the test.
  */
 class DefaultConfigWatchIT {
   private static final Duration WAIT = Duration.ofSeconds(30);
+  /**
+   * Opening a watch (handshake refused, then the HTTP watch) takes milliseconds; a refusal that fabric8
+   * retried with backoff first (any 5xx: about 19 s with its defaults) would exceed this.
+   */
+  private static final Duration OPEN = Duration.ofSeconds(10);
   @TempDir static Path dir;
   private static DaemonProcess daemon;
   private static KubernetesClient client;
@@ -105,7 +111,7 @@ class DefaultConfigWatchIT {
     };
     CompletableFuture<Watch> opening = CompletableFuture.supplyAsync(
         () -> domains.watch(new ListOptionsBuilder().withResourceVersion(listed).build(), watcher));
-    assertThat(opening).as("watch() returns").succeedsWithin(WAIT);
+    assertThat(opening).as("watch() returns").succeedsWithin(OPEN);
     try (Watch w = opening.join()) {
       Domain created = domains.resource(Domain.fromXml(testXml(name, UUID.randomUUID().toString(), 65536))).create();
       Domain edit = domains.withName(name).get();
@@ -128,7 +134,7 @@ class DefaultConfigWatchIT {
     String name = "k-ws-inform-" + UUID.randomUUID().toString().substring(0, 8);
     HandlerLog handler = new HandlerLog();
     CompletableFuture<SharedIndexInformer<Domain>> opening = CompletableFuture.supplyAsync(() -> domains.inform(handler, 0));
-    assertThat(opening).as("inform() returns").succeedsWithin(WAIT);
+    assertThat(opening).as("inform() returns").succeedsWithin(OPEN);
     try (SharedIndexInformer<Domain> informer = opening.join()) {
       assertThat(informer.hasSynced()).isTrue();
       assertThat(informer.getStore().getByKey("test")).as("the test driver's domain, from the list").isNotNull();
@@ -146,6 +152,8 @@ class DefaultConfigWatchIT {
       assertThat(calls.get(1).rv()).isEqualTo(Long.parseLong(updated.getMetadata().getResourceVersion()));
       assertThat(calls.get(2).finalStateUnknown()).isFalse();
       assertThat(informer.getStore().getByKey(name)).isNull();
+      // fabric8 marks an HTTP watch started when its first bytes arrive: true now, after the events.
+      assertThat(informer.isWatching()).as("the informer's watch is open (over HTTP)").isTrue();
     }
   }
 }
