@@ -59,6 +59,18 @@ class WatchUpgradeHttpTest {
     }
   }
 
+  @Test
+  void anUpgradeToAnotherProtocolIsIgnoredAndTheWatchStreams() throws Exception {
+    try (FakeDaemon d = FakeDaemon.start(dir, c -> c);
+        RawHttp c = new RawHttp(d.daemon.address().getPort())) {
+      RawHttp.Response head = c.send("GET /apis/virtrev.io/v1/domains?watch=true HTTP/1.1\r\nHost: x\r\n"
+          + "Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n")
+          .read();
+      assertThat(head.status()).isEqualTo(200);
+      assertThat(head.headers()).containsEntry("transfer-encoding", "chunked").doesNotContainKey("content-length");
+    }
+  }
+
   /** The refusal: 200, a complete JSON body that is a Failure Status (code 200) saying why. */
   private static void assertRefusal(RawHttp.Response r) {
     assertThat(r).as("an answer, not a hang").isNotNull();
