@@ -291,6 +291,10 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
   /** A watch of all domains, or ({@code domain} not null) of one domain's URL. */
   private void watch(ChannelHandlerContext ctx, FullHttpRequest req, Query query, String domain) {
+    if (WebSocketRefusal.requested(req)) {
+      WebSocketRefusal.answer(ctx, req);
+      return;
+    }
     WatchRequest w = WatchRequest.parse(req, query, api, domain);
     RevisionWait.atRevision(ctx, req, api, w.resourceVersion(), snap -> {
       if (!ctx.channel().isActive()) {
