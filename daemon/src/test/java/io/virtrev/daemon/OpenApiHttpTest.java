@@ -118,12 +118,13 @@ class OpenApiHttpTest {
         String path = it.next();
         for (Iterator<String> m = paths.get(path).fieldNames(); m.hasNext(); ) {
           String method = m.next();
-          if (method.equals("parameters") || method.equals("patch")) {
-            continue; // PATCH is routed on the k8s-patch branch; here it is only described
+          if (method.equals("parameters")) {
+            continue;
           }
           String url = path.replace("{name}", "no-such-domain");
           ApiClient.Response r = d.api.send(method.toUpperCase(Locale.ROOT), url,
-              method.equals("get") || method.equals("delete") ? null : "application/json", method.equals("get")
+              method.equals("get") || method.equals("delete") ? null : method.equals("patch") ? "application/merge-patch+json"
+              : "application/json", method.equals("get")
                   || method.equals("delete") ? null : "{}");
           assertThat(r.status()).as(method + " " + path + ": " + r.body()).isNotEqualTo(405);
           assertThat(r.body()).as(method + " " + path).doesNotContain("no such path");
@@ -223,6 +224,20 @@ class OpenApiHttpTest {
           ignored.json().toString());
       assertThat(clean.status()).as("a real object has no unknown field: " + clean.body()).isEqualTo(200);
       assertThat(clean.header("warning")).isNull();
+
+      // A PATCH is judged by its result: what the patch adds that the model lacks.
+      long beforePatch = d.revision();
+      assertStatus(d.api.send("PATCH", GROUP + "/web?fieldValidation=Strict", "application/merge-patch+json",
+          "{\"spec\":{\"colour\":\"red\"}}"), 400, "BadRequest", "strict decoding error: unknown field \"spec.colour\"");
+      assertThat(d.revision()).as("a refused patch changes nothing").isEqualTo(beforePatch);
+      ApiClient.Response patchWarned = d.api.send("PATCH", GROUP + "/web", "application/json-patch+json",
+          "[{\"op\":\"add\",\"path\":\"/metadata/colour\",\"value\":\"red\"}]");
+      assertThat(patchWarned.status()).as(patchWarned.body()).isEqualTo(200);
+      assertThat(patchWarned.header("warning")).isEqualTo("299 - \"unknown field \\\"metadata.colour\\\"\"");
+      ApiClient.Response patchIgnored = d.api.send("PATCH", GROUP + "/web?fieldValidation=Ignore",
+          "application/merge-patch+json", "{\"spec\":{\"colour\":\"red\"}}");
+      assertThat(patchIgnored.status()).as(patchIgnored.body()).isEqualTo(200);
+      assertThat(patchIgnored.header("warning")).isNull();
     }
   }
 

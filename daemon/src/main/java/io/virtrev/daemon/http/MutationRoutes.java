@@ -102,15 +102,23 @@ final class MutationRoutes {
     byte[] body = new byte[req.content().readableBytes()];
     req.content().getBytes(req.content().readerIndex(), body);
     DomainPatch patch = DomainPatch.parse(RequestBodies.mediaType(req), body);
+    FieldValidation unknownFields = UnknownFields.mode(query);
+    // Written on the reconciler's lane, read once the mutation completed (its future orders the two).
+    java.util.concurrent.atomic.AtomicReference<Map<String, String>> unknown = new java.util.concurrent.atomic.AtomicReference<>(Map.of());
     respond(ctx, req, api, who, api.mutations().patch(id, header, validation, dryRun, current -> {
       String patched = patch.applyTo(current);
       if (patched == null) {
         return Optional.empty();
       }
+      try {
+        unknown.set(warnings(UnknownFields.judge(io.virtrev.api.Json.mapper().readTree(patched), unknownFields)));
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException("a patched object is always JSON", e);
+      }
       RequestBodies.Definition def = RequestBodies.definition("application/json", patched);
       checkMetadataNames(current, def);
       return Optional.of(new Mutations.Replacement(def.xml(), def.pre()));
-    }), r -> new Answer(HttpResponseStatus.OK, r.object(), Map.of()));
+    }), r -> new Answer(HttpResponseStatus.OK, r.object(), unknown.get()));
   }
 
   /**

@@ -1,5 +1,7 @@
 package io.virtrev.daemon.http;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -145,10 +147,67 @@ final class OpenApiSchemas {
       schemas.createSchemaReference(root);
     }
     ObjectNode defs = schemas.collectDefinitions(definitionPath);
+    addMethodProperties(defs);
     for (Map.Entry<Class<?>, List<Gvk>> root : ROOTS.entrySet()) {
       ((ObjectNode) defs.get(name(root.getKey()))).set("x-kubernetes-group-version-kind", gvkExtension(root.getValue()));
     }
     return defs;
+  }
+
+  /**
+   * Properties Jackson writes from a {@code @JsonProperty} method rather than a record component
+   * ({@code DomainMeta.uid}), which the generator does not see: added to their type's schema with the
+   * method's {@code @JsonPropertyDescription}. Only string-valued ones exist; any other fails here, loudly.
+   */
+  private static void addMethodProperties(ObjectNode defs) {
+    for (Class<?> c : reachableRecords()) {
+      JsonNode schema = defs.get(name(c));
+      if (schema == null) {
+        continue;
+      }
+      for (Method m : c.getMethods()) {
+        JsonProperty p = m.getAnnotation(JsonProperty.class);
+        if (p == null || m.getParameterCount() != 0 || isComponent(c, m.getName())) {
+          continue;
+        }
+        if (m.getReturnType() != String.class) {
+          throw new IllegalStateException(c.getName() + "." + m.getName() + ": only string-valued @JsonProperty methods are described");
+        }
+        ObjectNode prop = ((ObjectNode) schema).withObject("/properties").putObject(p.value().isEmpty() ? m.getName() : p.value());
+        prop.put("type", "string");
+        JsonPropertyDescription d = m.getAnnotation(JsonPropertyDescription.class);
+        if (d != null) {
+          prop.put("description", d.value());
+        }
+      }
+    }
+  }
+
+  /** Every record reachable from {@link #ROOTS} through record components and their type arguments. */
+  static java.util.Set<Class<?>> reachableRecords() {
+    java.util.Set<Class<?>> seen = new java.util.LinkedHashSet<>();
+    java.util.ArrayDeque<java.lang.reflect.Type> todo = new java.util.ArrayDeque<>(ROOTS.keySet());
+    while (!todo.isEmpty()) {
+      java.lang.reflect.Type t = todo.pop();
+      if (t instanceof java.lang.reflect.ParameterizedType pt) {
+        todo.addAll(List.of(pt.getActualTypeArguments()));
+        todo.add(pt.getRawType());
+      } else if (t instanceof Class<?> c && c.isRecord() && seen.add(c)) {
+        for (java.lang.reflect.RecordComponent rc : c.getRecordComponents()) {
+          todo.add(rc.getGenericType());
+        }
+      }
+    }
+    return seen;
+  }
+
+  private static boolean isComponent(Class<?> c, String name) {
+    for (java.lang.reflect.RecordComponent rc : c.getRecordComponents()) {
+      if (rc.getName().equals(name)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static ObjectNode mapSchema(ResolvedType type,

@@ -40,8 +40,7 @@ final class UnknownFields {
    * @throws ApiException BAD_REQUEST under Strict, naming every unknown field
    */
   static List<String> judge(FullHttpRequest req, Query query) {
-    FieldValidation mode = query.get("fieldValidation").filter(v -> !v.isEmpty()).map(FieldValidation::parse)
-        .orElse(FieldValidation.WARN);
+    FieldValidation mode = mode(query);
     if (mode == FieldValidation.IGNORE || !RequestBodies.mediaType(req).equals("application/json")) {
       return List.of();
     }
@@ -50,6 +49,25 @@ final class UnknownFields {
       body = Json.mapper().readTree(req.content().toString(StandardCharsets.UTF_8));
     } catch (IOException e) {
       return List.of(); // malformed: RequestBodies refuses it with its own message
+    }
+    return judge(body, mode);
+  }
+
+  /** The request's {@code fieldValidation} for unknown fields: Warn when absent, as the apiserver. */
+  static FieldValidation mode(Query query) {
+    return query.get("fieldValidation").filter(v -> !v.isEmpty()).map(FieldValidation::parse)
+        .orElse(FieldValidation.WARN);
+  }
+
+  /**
+   * Judges a Domain object (a POST or PUT body, or a PATCH's result) under {@code mode}.
+   *
+   * @return the warnings, empty if none or under Ignore
+   * @throws ApiException BAD_REQUEST under Strict, naming every unknown field
+   */
+  static List<String> judge(JsonNode body, FieldValidation mode) {
+    if (mode == FieldValidation.IGNORE) {
+      return List.of();
     }
     List<String> unknown = find(body, Domain.class).stream().map(p -> "unknown field \"" + p + "\"").toList();
     if (unknown.isEmpty() || mode == FieldValidation.WARN) {

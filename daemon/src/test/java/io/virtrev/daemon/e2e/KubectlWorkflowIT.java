@@ -35,7 +35,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Element;
@@ -47,13 +46,8 @@ import org.xml.sax.InputSource;
  * from {@code scripts/kubeconfig.sh} (TLS, bearer token). Every step is checked where it matters, in
  * libvirt ({@code virsh dumpxml}, {@code domstate}, {@code list --all}), not only by kubectl's exit code.
  * Domains are tiny QEMU guests named {@code k-e2e-<run>-<role>}, removed after each test.
- *
- * <p>Tests tagged {@value #NEEDS_K8S_API} need the rest of issue 11 (PATCH and edit conflicts, dryRun,
- * labels and annotations, OpenAPI): failsafe leaves them out until those are merged
- * ({@code -Dvirtrev.it.excludedGroups=} runs them).
  */
 class KubectlWorkflowIT {
-  static final String NEEDS_K8S_API = "needs-k8s-api";
   private static final String TOKEN = "kubectl-workflow-it-" + UUID.randomUUID();
   private static final String NS = "https://virtrev.io/xmlns/domain/v1";
   private static final Duration BOUND = Duration.ofSeconds(30);
@@ -139,7 +133,9 @@ class KubectlWorkflowIT {
 
     Run get = kubectl.run("get", "dom", name, "-o", "yaml").ok();
     JsonNode yaml = get.yaml();
-    assertThat(yaml.at("/spec/xml").asText().strip()).as(get::describe).isEqualTo(dumpxml(name));
+    // The served XML is libvirt's behind the edit-base marker of the object's generation (docs/api.md).
+    assertThat(yaml.at("/spec/xml").asText().strip()).as(get::describe)
+        .isEqualTo("<?virtrev-base generation=\"" + yaml.at("/metadata/generation").asLong() + "\"?>\n" + dumpxml(name));
     assertThat(yaml.at("/metadata/name").asText()).isEqualTo(name);
     assertThat(yaml.at("/metadata/uuid").asText()).isEqualTo(Host.virsh("domuuid", name).strip());
     assertThat(yaml.at("/status/state").asText()).isEqualTo(virshState(name));
@@ -258,11 +254,10 @@ class KubectlWorkflowIT {
     assertThat(virshState(name)).isEqualTo("running");
   }
 
-  // ---- what needs the other parts of issue 11 (run with -Dvirtrev.it.excludedGroups=)
+  // ---- edit, apply, diff, patch, label, annotate, selectors, explain, server-side dry runs
 
   /** OpenAPI (helper "openapi"): explain reads spec.xml's description from /openapi/v3. */
   @Test
-  @Tag(NEEDS_K8S_API)
   void explainDescribesSpecXml() {
     Run explain = kubectl.run("explain", "domain.spec").ok();
     assertThat(explain.out()).as(explain::describe)
@@ -274,7 +269,6 @@ class KubectlWorkflowIT {
 
   /** PATCH (helper "patch"): kubectl edit's change lands as one revision. */
   @Test
-  @Tag(NEEDS_K8S_API)
   void editChangesTheMemoryInOneRevision() throws Exception {
     String name = define("edited", 32);
     int revisions = history(name).size();
@@ -295,7 +289,6 @@ class KubectlWorkflowIT {
    * virsh change, so the object kubectl read is older than the current one.
    */
   @Test
-  @Tag(NEEDS_K8S_API)
   void editReportsAConflictWithAVirshChangeAndLibvirtKeepsIt() throws Exception {
     String name = define("raced", 32);
     Path opened = dir.resolve("editor-opened");
@@ -324,7 +317,6 @@ class KubectlWorkflowIT {
 
   /** PATCH, annotations and OpenAPI: apply creates, a second apply of a changed file updates. */
   @Test
-  @Tag(NEEDS_K8S_API)
   void applyCreatesThenUpdates() throws Exception {
     String name = prefix + "applied";
     String uuid = UUID.randomUUID().toString();
@@ -342,7 +334,6 @@ class KubectlWorkflowIT {
 
   /** dryRun (helper "strict") behind PATCH: diff shows the change and makes none. */
   @Test
-  @Tag(NEEDS_K8S_API)
   void diffShowsTheMemoryChangeAndChangesNothing() throws Exception {
     String name = define("diffed", 32);
     String before = dumpxml(name);
@@ -358,7 +349,6 @@ class KubectlWorkflowIT {
   }
 
   @Test
-  @Tag(NEEDS_K8S_API)
   void patchMergeAndJsonReplaceTheXml() throws Exception {
     String name = define("patched", 32);
 
@@ -376,7 +366,6 @@ class KubectlWorkflowIT {
 
   /** Labels and annotations (helper "meta") live in the domain's libvirt metadata; -l selects by them. */
   @Test
-  @Tag(NEEDS_K8S_API)
   void labelAndAnnotateLandInLibvirtMetadataAndSelect() throws Exception {
     String web = define("web", 32);
     String db = define("db", 32);
@@ -401,7 +390,6 @@ class KubectlWorkflowIT {
 
   /** dryRun (helper "strict"): a server-side dry run of delete leaves the domain in libvirt. */
   @Test
-  @Tag(NEEDS_K8S_API)
   void serverDryRunDeleteKeepsTheDomain() {
     String name = define("dry", 32);
     String before = dumpxml(name);

@@ -51,6 +51,14 @@ class OpenApiSchemasTest {
           assertThat(p.isMissingNode()).as(r.getSimpleName() + "." + c.getName() + " is in the schema as " + name).isFalse();
           assertThat(p.path("description").asText()).as(r.getSimpleName() + "." + name + " is described").isNotBlank();
         }
+        for (java.lang.reflect.Method m : r.getMethods()) {
+          com.fasterxml.jackson.annotation.JsonProperty jp = m.getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class);
+          if (jp != null && m.getParameterCount() == 0 && !names.contains(jp.value())) { // written from a method (DomainMeta.uid)
+            names.add(jp.value());
+            assertThat(schema.path("properties").path(jp.value()).path("description").asText())
+                .as(r.getSimpleName() + "." + jp.value() + " is described").isNotBlank();
+          }
+        }
         List<String> inSchema = new ArrayList<>();
         schema.path("properties").fieldNames().forEachRemaining(inSchema::add);
         assertThat(inSchema).as("the properties of " + r.getSimpleName() + ": its components, nothing else")
