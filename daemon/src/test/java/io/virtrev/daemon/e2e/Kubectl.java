@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.virtrev.daemon.TestPki;
+import io.virtrev.daemon.security.TokenFile;
 import io.virtrev.fixtures.Host;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,13 +16,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
  * kubectl as the end-to-end tests run it: only {@code config} (no ~/.kube/config, no $KUBECONFIG) and a
  * fresh {@code HOME} per run, so no discovery or OpenAPI cache carries over between runs. Every run is
  * bounded ({@link #TIMEOUT_SECONDS}); its stdout and stderr are kept apart and both go into every failure
- * message. Runs from the test thread only; each run's files live under {@code scratch}.
+ * message. Runs from the test thread only; each run's files live under {@code scratch}. The static
+ * methods are what every kubectl test sets up: the installed check, the daemon and its kubeconfig.
  */
 final class Kubectl {
   static final long TIMEOUT_SECONDS = 60;
@@ -36,15 +40,56 @@ final class Kubectl {
   }
 
   /**
+   * Fails (VIRTREV_REQUIRE_LIBVIRTD=true) or skips the test when kubectl is not installed;
+   * {@code scripts/test.sh} installs Debian's kubernetes-client.
+   */
+  static void requireInstalled() {
+    if (Host.run(10, "kubectl", "version", "--client").exit() != 0) {
+      if (Host.libvirtdRequired()) {
+        throw new AssertionError("kubectl is not installed: scripts/test.sh installs Debian's kubernetes-client");
+      }
+      throw new org.opentest4j.TestAbortedException("kubectl is not installed");
+    }
+  }
+
+  /**
+   * Starts the packaged daemon on {@code uri} with TLS ({@code pki}'s server certificate) and a tokens file
+   * in {@code dir} granting {@code token} write access, and writes its kubeconfig (that token, the CA) to
+   * {@code kubeconfig}. The daemon is closed again if the kubeconfig cannot be written.
+   */
+  static DaemonProcess startTls(String uri, Path dir, TestPki pki, String token, Path kubeconfig) throws IOException {
+    Path tokens = Files.writeString(dir.resolve("tokens"), "kubectl write " + TokenFile.hashLine(token) + "\n");
+    Path tokenFile = Files.writeString(dir.resolve("kubectl.token"), token + "\n");
+    DaemonProcess d = DaemonProcess.startTls(uri, dir.resolve("data-" + UUID.randomUUID()), pki.sslContext(null),
+        "--tokens-file", tokens.toString(), "--tls-cert", pki.serverCert.toString(), "--tls-key", pki.serverKey.toString());
+    try {
+      writeConfig(d.port, tokenFile, pki.caCert, kubeconfig);
+      return d;
+    } catch (RuntimeException | AssertionError | IOException e) {
+      d.close();
+      throw e;
+    }
+  }
+
+  /**
    * Writes a kubeconfig for the TLS daemon on {@code port} with {@code scripts/kubeconfig.sh}: the token
    * read from {@code tokenFile}, the CA {@code caCert} embedded. Returns {@code out}.
    */
   static Path writeConfig(int port, Path tokenFile, Path caCert, Path out) throws IOException {
-    Host.Result r = Host.run(30, "sh", "-c", Host.script("kubeconfig.sh") + " --server https://127.0.0.1:" + port
-        + " --token-file " + tokenFile + " --ca " + caCert + " > " + out);
+    writeConfig("https://127.0.0.1:" + port, out, " --token-file " + tokenFile + " --ca " + caCert);
+    assertThat(Files.readString(out)).contains("certificate-authority-data: ");
+    return out;
+  }
+
+  /** Writes a kubeconfig for the plain-http daemon on {@code port} (no credentials). Returns {@code out}. */
+  static Path writeConfig(int port, Path out) throws IOException {
+    return writeConfig("http://127.0.0.1:" + port, out, "");
+  }
+
+  private static Path writeConfig(String server, Path out, String options) throws IOException {
+    Host.Result r = Host.run(30, "sh", "-c", Host.script("kubeconfig.sh") + " --server " + server + options + " > " + out);
     assertThat(r.exit()).as(r.output()).isZero();
-    assertThat(Files.readString(out)).contains("server: https://127.0.0.1:" + port)
-        .contains("certificate-authority-data: ");
+    assertThat(Files.readString(out)).contains("server: " + server);
     return out;
   }
 
@@ -106,6 +151,7 @@ final class Kubectl {
       pb.environment().put("HOME", home.toString());
       pb.environment().put("TMPDIR", home.toString()); // kubectl edit keeps its copies there
       pb.environment().remove("KUBECONFIG");
+      pb.environment().remove("EDITOR"); // kubectl edit: only a KUBE_EDITOR given in env, never the caller's
       pb.environment().putAll(env);
       Process p = pb.start();
       p.getOutputStream().close();

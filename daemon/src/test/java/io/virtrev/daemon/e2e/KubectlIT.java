@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.virtrev.daemon.TestPki;
 import io.virtrev.daemon.e2e.Kubectl.Run;
-import io.virtrev.daemon.security.TokenFile;
 import io.virtrev.fixtures.ApiClient;
 import io.virtrev.fixtures.DomainXml;
 import io.virtrev.fixtures.Host;
@@ -40,12 +39,7 @@ class KubectlIT {
 
   @BeforeEach
   void pkiAndTools() {
-    if (Host.run(10, "kubectl", "version", "--client").exit() != 0) {
-      if (Host.libvirtdRequired()) {
-        throw new AssertionError("kubectl is not installed: scripts/test.sh installs Debian's kubernetes-client");
-      }
-      throw new org.opentest4j.TestAbortedException("kubectl is not installed");
-    }
+    Kubectl.requireInstalled();
     pki = new TestPki(dir);
   }
 
@@ -272,20 +266,9 @@ class KubectlIT {
     assertThat(after.err()).contains("domain \"" + name + "\" not found");
   }
 
-  private DaemonProcess start(String uri) throws Exception {
-    Path tokens = dir.resolve("tokens");
-    Files.writeString(tokens, "kubectl write " + TokenFile.hashLine(TOKEN) + "\n");
-    Path tokenFile = dir.resolve("kubectl.token");
-    Files.writeString(tokenFile, TOKEN + "\n");
-    DaemonProcess d = DaemonProcess.startTls(uri, dir.resolve("data-" + UUID.randomUUID()), pki.sslContext(null),
-        "--tokens-file", tokens.toString(), "--tls-cert", pki.serverCert.toString(), "--tls-key", pki.serverKey.toString());
-    try {
-      kubeconfig = Kubectl.writeConfig(d.port, tokenFile, pki.caCert, dir.resolve("virtrev.kubeconfig"));
-      return d;
-    } catch (RuntimeException | AssertionError | IOException e) {
-      d.close();
-      throw e;
-    }
+  private DaemonProcess start(String uri) throws IOException {
+    kubeconfig = dir.resolve("virtrev.kubeconfig");
+    return Kubectl.startTls(uri, dir, pki, TOKEN, kubeconfig);
   }
 
   private static ApiClient.Response get(DaemonProcess d, String name) {

@@ -6,18 +6,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.virtrev.api.Json;
+import io.virtrev.daemon.e2e.Kubectl.Run;
 import io.virtrev.fixtures.ApiClient;
 import io.virtrev.fixtures.Host;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,19 +37,10 @@ class KubectlPatchIT {
   @TempDir Path dir;
   private Path kubeconfig;
 
-  record Run(int exit, String out, String err) {
-    Run ok() {
-      assertThat(exit).as("kubectl failed:\n" + err + out).isZero();
-      return this;
-    }
-  }
-
   @BeforeEach
   void tools() {
     Host.requireLibvirtd();
-    if (Host.run(10, "kubectl", "version", "--client").exit() != 0) {
-      throw new AssertionError("kubectl is not installed: scripts/test.sh installs Debian's kubernetes-client");
-    }
+    Kubectl.requireInstalled();
   }
 
   @AfterEach
@@ -84,8 +71,8 @@ class KubectlPatchIT {
       // The editor changes the memory again, but virsh changes the domain before the editor saves.
       Path racing = script("race.sh", "virsh -c qemu:///system setmem " + name + " 24M --config >/dev/null\n"
           + "sed -i 's/>40960</>45056</g' \"$1\"\n");
-      Run conflict = kubectl(Map.of("KUBE_EDITOR", "sh " + racing), "edit", "domain", name, "--validate=false");
-      assertThat(conflict.exit()).as(conflict.err()).isNotZero();
+      Run conflict = kubectl(Map.of("KUBE_EDITOR", "sh " + racing), "edit", "domain", name, "--validate=false")
+          .failed();
       assertThat(conflict.err()).contains("could not be patched")
           .contains("its XML changed since generation 2 was read (now generation 3");
       String xml = Host.virsh("dumpxml", name, "--inactive");
@@ -113,22 +100,18 @@ class KubectlPatchIT {
       assertThat(Host.virsh("dumpxml", name, "--inactive")).contains("<memory unit='KiB'>38912</memory>");
 
       // kubectl's default (a strategic merge patch) gets the apiserver's answer for a custom resource.
-      Run strategic = kubectl(Map.of(), "patch", "domain", name, "-p", merge.toString());
-      assertThat(strategic.exit()).isNotZero();
+      Run strategic = kubectl(Map.of(), "patch", "domain", name, "-p", merge.toString()).failed();
       assertThat(strategic.err()).contains("the body of the request was in an unknown format");
       assertThat(Host.virsh("dumpxml", name, "--inactive")).contains("<memory unit='KiB'>38912</memory>");
     }
   }
 
-  private DaemonProcess start() {
+  private DaemonProcess start() throws IOException {
     DaemonProcess d = DaemonProcess.startOn("qemu:///system", dir.resolve("data-" + UUID.randomUUID()));
     try {
-      kubeconfig = dir.resolve("virtrev.kubeconfig");
-      Host.Result r = Host.run(30, "sh", "-c", Host.script("kubeconfig.sh") + " --server http://127.0.0.1:" + d.port
-          + " > " + kubeconfig);
-      assertThat(r.exit()).as(r.output()).isZero();
+      kubeconfig = Kubectl.writeConfig(d.port, dir.resolve("virtrev.kubeconfig"));
       return d;
-    } catch (RuntimeException | AssertionError e) {
+    } catch (RuntimeException | AssertionError | IOException e) {
       d.close();
       throw e;
     }
@@ -152,30 +135,6 @@ class KubectlPatchIT {
 
   /** Runs kubectl with only the kubeconfig, a fresh HOME (no cache) and {@code env}. */
   private Run kubectl(Map<String, String> env, String... args) {
-    try {
-      Path home = Files.createTempDirectory(dir, "home");
-      List<String> cmd = new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig.toString()));
-      cmd.addAll(List.of(args));
-      Path out = home.resolve("stdout");
-      Path err = home.resolve("stderr");
-      ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
-      pb.environment().put("HOME", home.toString());
-      pb.environment().remove("KUBECONFIG");
-      pb.environment().remove("EDITOR");
-      pb.environment().putAll(env);
-      Process p = pb.start();
-      p.getOutputStream().close();
-      if (!p.waitFor(60, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new AssertionError("kubectl " + String.join(" ", args) + " did not finish within 60 s");
-      }
-      return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-          Files.readString(err, StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted", e);
-    }
+    return new Kubectl(kubeconfig, dir).run(env, args);
   }
 }

@@ -10,7 +10,6 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.virtrev.daemon.TestPki;
 import io.virtrev.daemon.e2e.Kubectl.Background;
 import io.virtrev.daemon.e2e.Kubectl.Run;
-import io.virtrev.daemon.security.TokenFile;
 import io.virtrev.fixtures.ApiClient;
 import io.virtrev.fixtures.DomainXml;
 import io.virtrev.fixtures.Host;
@@ -66,19 +65,11 @@ class KubectlWorkflowIT {
 
   @BeforeAll
   static void daemonAndKubeconfig() throws Exception {
-    if (Host.run(10, "kubectl", "version", "--client").exit() != 0) {
-      if (Host.libvirtdRequired()) {
-        throw new AssertionError("kubectl is not installed: scripts/test.sh installs Debian's kubernetes-client");
-      }
-      throw new org.opentest4j.TestAbortedException("kubectl is not installed");
-    }
+    Kubectl.requireInstalled();
     Host.requireLibvirtd();
     TestPki pki = new TestPki(shared);
-    Path tokens = Files.writeString(shared.resolve("tokens"), "kubectl write " + TokenFile.hashLine(TOKEN) + "\n");
-    Path tokenFile = Files.writeString(shared.resolve("kubectl.token"), TOKEN + "\n");
-    daemon = DaemonProcess.startTls(Host.URI, shared.resolve("data"), pki.sslContext(null), "--tokens-file",
-        tokens.toString(), "--tls-cert", pki.serverCert.toString(), "--tls-key", pki.serverKey.toString());
-    kubeconfig = Kubectl.writeConfig(daemon.port, tokenFile, pki.caCert, shared.resolve("virtrev.kubeconfig"));
+    kubeconfig = shared.resolve("virtrev.kubeconfig");
+    daemon = Kubectl.startTls(Host.URI, shared, pki, TOKEN, kubeconfig);
   }
 
   @AfterAll
