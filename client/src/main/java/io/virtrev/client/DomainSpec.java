@@ -1,10 +1,6 @@
 package io.virtrev.client;
 
-import com.fasterxml.jackson.annotation.JsonAnyGetter;
-import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * {@code spec} of a Domain on the wire: the inactive (persistent) definition as libvirt stores it,
@@ -12,11 +8,10 @@ import java.util.Map;
  * Fields this class does not know are kept in {@link #getAdditionalProperties()} and written back.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public final class DomainSpec {
+public final class DomainSpec extends WireObject {
   private String xml;
   private Boolean persistent;
   private Boolean autostart;
-  private final Map<String, Object> additionalProperties = new LinkedHashMap<>();
 
   public static DomainSpec ofXml(String xml) {
     DomainSpec s = new DomainSpec();
@@ -46,15 +41,5 @@ public final class DomainSpec {
 
   public void setAutostart(Boolean autostart) {
     this.autostart = autostart;
-  }
-
-  @JsonAnyGetter
-  public Map<String, Object> getAdditionalProperties() {
-    return additionalProperties;
-  }
-
-  @JsonAnySetter
-  public void setAdditionalProperty(String name, Object value) {
-    additionalProperties.put(name, value);
   }
 }

@@ -1,10 +1,6 @@
 package io.virtrev.client;
 
-import com.fasterxml.jackson.annotation.JsonAnyGetter;
-import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * {@code status} of a Domain on the wire: what libvirt reports about the running instance.
@@ -13,13 +9,12 @@ import java.util.Map;
  * {@code lastEvent} is the libvirt event behind the revision (null if none ever was).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public final class DomainStatus {
+public final class DomainStatus extends WireObject {
   private String state;
   private String reason;
   private Integer id;
   private String liveXml;
   private LibvirtEvent lastEvent;
-  private final Map<String, Object> additionalProperties = new LinkedHashMap<>();
 
   public String getState() {
     return state;
@@ -59,15 +54,5 @@ public final class DomainStatus {
 
   public void setLastEvent(LibvirtEvent lastEvent) {
     this.lastEvent = lastEvent;
-  }
-
-  @JsonAnyGetter
-  public Map<String, Object> getAdditionalProperties() {
-    return additionalProperties;
-  }
-
-  @JsonAnySetter
-  public void setAdditionalProperty(String name, Object value) {
-    additionalProperties.put(name, value);
   }
 }

@@ -1,10 +1,6 @@
 package io.virtrev.client;
 
-import com.fasterxml.jackson.annotation.JsonAnyGetter;
-import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * {@code status.lastEvent}: {@code type} is the callback family ({@code lifecycle}, {@code reboot},
@@ -13,12 +9,11 @@ import java.util.Map;
  * sent.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public final class LibvirtEvent {
+public final class LibvirtEvent extends WireObject {
   private String type;
   private String event;
   private String detail;
   private String time;
-  private final Map<String, Object> additionalProperties = new LinkedHashMap<>();
 
   public String getType() {
     return type;
@@ -50,15 +45,5 @@ public final class LibvirtEvent {
 
   public void setTime(String time) {
     this.time = time;
-  }
-
-  @JsonAnyGetter
-  public Map<String, Object> getAdditionalProperties() {
-    return additionalProperties;
-  }
-
-  @JsonAnySetter
-  public void setAdditionalProperty(String name, Object value) {
-    additionalProperties.put(name, value);
   }
 }

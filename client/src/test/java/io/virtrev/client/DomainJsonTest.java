@@ -3,6 +3,7 @@ package io.virtrev.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +19,8 @@ class DomainJsonTest {
          "labels":{"tier":"web"},"annotations":{"note":"x"},"somethingNew":{"a":1}},
        "spec":{"xml":"<domain type='qemu'/>","persistent":true,"autostart":false,"futureSpec":"kept"},
        "status":{"state":"running","reason":"booted","id":34,"liveXml":"<domain id='34'/>",
-         "lastEvent":{"type":"lifecycle","event":"started","detail":"booted","time":"2026-11-26T02:15:49.3Z"},
+         "lastEvent":{"type":"lifecycle","event":"started","detail":"booted","time":"2026-11-26T02:15:49.3Z",
+           "futureEvent":[1]},
          "futureStatus":5}}
       """;
 
@@ -47,6 +49,7 @@ class DomainJsonTest {
     assertThat(d.getStatus().getLastEvent().getDetail()).isEqualTo("booted");
     assertThat(d.getStatus().getLastEvent().getTime()).isEqualTo("2026-11-26T02:15:49.3Z");
     assertThat(d.getStatus().getAdditionalProperties()).containsEntry("futureStatus", 5);
+    assertThat(d.getStatus().getLastEvent().getAdditionalProperties()).containsEntry("futureEvent", List.of(1));
 
     // A PUT sends the object back: nothing the client did not understand is lost.
     Domain again = json.unmarshal(json.asJson(d), Domain.class);
@@ -54,6 +57,7 @@ class DomainJsonTest {
     assertThat(again.getMetadata().getAdditionalProperties()).containsKey("somethingNew");
     assertThat(again.getSpec().getAdditionalProperties()).containsEntry("futureSpec", "kept");
     assertThat(again.getStatus().getAdditionalProperties()).containsEntry("futureStatus", 5);
+    assertThat(again.getStatus().getLastEvent().getAdditionalProperties()).containsEntry("futureEvent", List.of(1));
     assertThat(json.asJson(again)).isEqualTo(json.asJson(d));
   }
 
