@@ -16,7 +16,6 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.virtrev.client.HandlerLog.Call;
 import io.virtrev.client.HandlerLog.Kind;
 import io.virtrev.daemon.e2e.DaemonProcess;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -52,21 +51,7 @@ class DefaultConfigWatchIT {
   @BeforeAll
   static void start() throws Exception {
     daemon = DaemonProcess.startOn("test:///default", dir.resolve("data"));
-    Path kubeconfig = dir.resolve("kubeconfig");
-    Files.writeString(kubeconfig, """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: virtrev
-          cluster: {server: "http://127.0.0.1:%d"}
-        users:
-        - name: platform
-          user: {}
-        contexts:
-        - name: virtrev
-          context: {cluster: virtrev, user: platform}
-        current-context: virtrev
-        """.formatted(daemon.port));
+    Path kubeconfig = TestDriver.kubeconfig(dir.resolve("kubeconfig"), daemon.port);
     client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfig.toFile())).build();
     domains = client.resources(Domain.class, DomainList.class);
   }
@@ -79,11 +64,6 @@ class DefaultConfigWatchIT {
     if (daemon != null) {
       daemon.close();
     }
-  }
-
-  private static String testXml(String name, String uuid, int memoryKiB) {
-    return "<domain type='test'><name>" + name + "</name><uuid>" + uuid + "</uuid><memory unit='KiB'>" + memoryKiB
-        + "</memory><vcpu>1</vcpu><os><type>hvm</type></os></domain>";
   }
 
   @Test
@@ -113,7 +93,7 @@ class DefaultConfigWatchIT {
         () -> domains.watch(new ListOptionsBuilder().withResourceVersion(listed).build(), watcher));
     assertThat(opening).as("watch() returns").succeedsWithin(OPEN);
     try (Watch w = opening.join()) {
-      Domain created = domains.resource(Domain.fromXml(testXml(name, UUID.randomUUID().toString(), 65536))).create();
+      Domain created = domains.resource(Domain.fromXml(TestDriver.xml(name, UUID.randomUUID().toString(), 65536))).create();
       Domain edit = domains.withName(name).get();
       edit.getSpec().setXml(edit.getSpec().getXml().replace("65536", "131072"));
       Domain updated = domains.resource(edit).update();
@@ -139,7 +119,7 @@ class DefaultConfigWatchIT {
       assertThat(informer.hasSynced()).isTrue();
       assertThat(informer.getStore().getByKey("test")).as("the test driver's domain, from the list").isNotNull();
 
-      Domain created = domains.resource(Domain.fromXml(testXml(name, UUID.randomUUID().toString(), 65536))).create();
+      Domain created = domains.resource(Domain.fromXml(TestDriver.xml(name, UUID.randomUUID().toString(), 65536))).create();
       Domain edit = domains.withName(name).get();
       edit.getSpec().setXml(edit.getSpec().getXml().replace("65536", "131072"));
       Domain updated = domains.resource(edit).update();

@@ -14,7 +14,6 @@ import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.virtrev.daemon.e2e.DaemonProcess;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -62,11 +61,6 @@ class DomainCrudIT {
     }
   }
 
-  private static String testXml(String name, String uuid, int memoryKiB) {
-    return "<domain type='test'><name>" + name + "</name><uuid>" + uuid + "</uuid><memory unit='KiB'>" + memoryKiB
-        + "</memory><vcpu>1</vcpu><os><type>hvm</type></os></domain>";
-  }
-
   private static JsonNode raw(String name) {
     return daemon.api.get("/apis/virtrev.io/v1/domains/" + name).json();
   }
@@ -104,7 +98,7 @@ class DomainCrudIT {
   void createFromXmlThenUpdateWithItsResourceVersionAndAStaleOneConflicts() {
     String name = "k-client-crud-" + UUID.randomUUID().toString().substring(0, 8);
     String uuid = UUID.randomUUID().toString();
-    Domain created = domains.resource(Domain.fromXml(testXml(name, uuid, 65536))).create();
+    Domain created = domains.resource(Domain.fromXml(TestDriver.xml(name, uuid, 65536))).create();
     assertThat(created.getMetadata().getName()).isEqualTo(name);
     assertThat(created.uuid()).isEqualTo(uuid);
     assertThat(created.getSpec().getXml()).contains("<memory unit='KiB'>65536</memory>");
@@ -129,7 +123,7 @@ class DomainCrudIT {
     assertThat(after.at("/metadata/resourceVersion").asText()).isEqualTo(updated.getMetadata().getResourceVersion());
     assertThat(after.at("/spec/xml").asText()).contains("131072").doesNotContain("262144");
 
-    assertThatThrownBy(() -> domains.resource(Domain.fromXml(testXml(name, uuid, 65536))).create())
+    assertThatThrownBy(() -> domains.resource(Domain.fromXml(TestDriver.xml(name, uuid, 65536))).create())
         .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(409));
     domains.withName(name).delete();
   }
@@ -137,7 +131,7 @@ class DomainCrudIT {
   @Test
   void deleteUndefinesTheDomain() {
     String name = "k-client-del-" + UUID.randomUUID().toString().substring(0, 8);
-    domains.resource(Domain.fromXml(testXml(name, UUID.randomUUID().toString(), 65536))).create();
+    domains.resource(Domain.fromXml(TestDriver.xml(name, UUID.randomUUID().toString(), 65536))).create();
     assertThat(domains.withName(name).delete()).hasSize(1)
         .allSatisfy(details -> assertThat(details.getName()).isEqualTo(name));
     assertThat(daemon.api.get("/apis/virtrev.io/v1/domains/" + name).status()).isEqualTo(404);
@@ -164,7 +158,7 @@ class DomainCrudIT {
       }
     });
     try {
-      Domain created = domains.resource(Domain.fromXml(testXml(name, UUID.randomUUID().toString(), 65536))).create();
+      Domain created = domains.resource(Domain.fromXml(TestDriver.xml(name, UUID.randomUUID().toString(), 65536))).create();
       Domain edit = domains.withName(name).get();
       edit.getSpec().setXml(edit.getSpec().getXml().replace("65536", "131072"));
       Domain updated = domains.resource(edit).update();
@@ -184,21 +178,7 @@ class DomainCrudIT {
 
   @Test
   void aKubeconfigForTheDaemonGivesAWorkingClient() throws Exception {
-    Path kubeconfig = dir.resolve("virtrev.kubeconfig");
-    Files.writeString(kubeconfig, """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: virtrev
-          cluster: {server: "http://127.0.0.1:%d"}
-        users:
-        - name: platform
-          user: {}
-        contexts:
-        - name: virtrev
-          context: {cluster: virtrev, user: platform}
-        current-context: virtrev
-        """.formatted(daemon.port));
+    Path kubeconfig = TestDriver.kubeconfig(dir.resolve("virtrev.kubeconfig"), daemon.port);
     try (KubernetesClient fromFile = VirtrevClients.fromKubeconfig(kubeconfig)) {
       assertThat(fromFile.getMasterUrl().toString()).isEqualTo("http://127.0.0.1:" + daemon.port + "/");
       assertThat(fromFile.getConfiguration().isOnlyHttpWatches()).as("no WebSocket attempt: saves a round trip per watch").isTrue();
