@@ -67,21 +67,32 @@ final class MutationRoutes {
   }
 
   /**
+   * What PUT and PATCH read before their bodies, in this order (the first error answers): the
+   * representation (JSON only), fieldValidation, dryRun, fieldManager, If-Match. One reader, so that
+   * PATCH takes every parameter PUT takes.
+   */
+  private record Replacing(FieldValidation validation, DryRun dryRun, Precondition ifMatch) {
+    static Replacing read(FullHttpRequest req, ApiContext api, Query query) {
+      Representation.negotiate(req, Representation.JSON_ONLY);
+      FieldValidation validation = fieldValidation(api, query);
+      DryRun dryRun = MutationParams.dryRun(query);
+      MutationParams.checkFieldManager(query);
+      return new Replacing(validation, dryRun, RequestBodies.ifMatch(req));
+    }
+  }
+
+  /**
    * PUT /apis/virtrev.io/v1/domains/{id}: replace the config XML, conditionally on If-Match (412) or
    * metadata.resourceVersion (409).
    */
   static void update(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api, Identity who, Query query,
       String id) {
-    Representation.negotiate(req, Representation.JSON_ONLY);
-    FieldValidation validation = fieldValidation(api, query);
-    DryRun dryRun = MutationParams.dryRun(query);
-    MutationParams.checkFieldManager(query);
-    Precondition header = RequestBodies.ifMatch(req);
+    Replacing params = Replacing.read(req, api, query);
     RequestBodies.Definition def = RequestBodies.definition(req);
     Map<String, String> unknown = warnings(UnknownFields.judge(req, query));
     checkMetadataNames(api, id, def);
-    Precondition pre = header.and(def.pre());
-    respond(ctx, req, api, who, api.mutations().update(id, def.xml(), pre, validation, dryRun),
+    Precondition pre = params.ifMatch().and(def.pre());
+    respond(ctx, req, api, who, api.mutations().update(id, def.xml(), pre, params.validation(), params.dryRun()),
         r -> new Answer(HttpResponseStatus.OK, r.object(), unknown));
   }
 
@@ -94,18 +105,14 @@ final class MutationRoutes {
    */
   static void patch(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api, Identity who, Query query,
       String id) {
-    Representation.negotiate(req, Representation.JSON_ONLY);
-    FieldValidation validation = fieldValidation(api, query);
-    DryRun dryRun = MutationParams.dryRun(query);
-    MutationParams.checkFieldManager(query);
-    Precondition header = RequestBodies.ifMatch(req);
+    Replacing params = Replacing.read(req, api, query);
     byte[] body = new byte[req.content().readableBytes()];
     req.content().getBytes(req.content().readerIndex(), body);
     DomainPatch patch = DomainPatch.parse(RequestBodies.mediaType(req), body);
     FieldValidation unknownFields = UnknownFields.mode(query);
     // Written on the reconciler's lane, read once the mutation completed (its future orders the two).
     java.util.concurrent.atomic.AtomicReference<Map<String, String>> unknown = new java.util.concurrent.atomic.AtomicReference<>(Map.of());
-    respond(ctx, req, api, who, api.mutations().patch(id, header, validation, dryRun, current -> {
+    respond(ctx, req, api, who, api.mutations().patch(id, params.ifMatch(), params.validation(), params.dryRun(), current -> {
       String patched = patch.applyTo(current);
       if (patched == null) {
         return Optional.empty();
