@@ -93,19 +93,13 @@ class DefaultConfigWatchIT {
         () -> domains.watch(new ListOptionsBuilder().withResourceVersion(listed).build(), watcher));
     assertThat(opening).as("watch() returns").succeedsWithin(OPEN);
     try (Watch w = opening.join()) {
-      Domain created = domains.resource(Domain.fromXml(TestDriver.xml(name, UUID.randomUUID().toString(), 65536))).create();
-      Domain edit = domains.withName(name).get();
-      edit.getSpec().setXml(edit.getSpec().getXml().replace("65536", "131072"));
-      Domain updated = domains.resource(edit).update();
-      domains.withName(name).delete();
-      String deletedRv = daemon.api.get("/apis/virtrev.io/v1/domains/" + name + "/history").json()
-          .at("/items/0/object/metadata/resourceVersion").asText();
+      TestDriver.Lifecycle rvs = TestDriver.createUpdateDelete(domains, daemon, name);
 
       await().atMost(WAIT).until(() -> events.size() >= 3);
       assertThat(List.copyOf(events)).containsExactly(
-          "ADDED " + created.getMetadata().getResourceVersion(),
-          "MODIFIED " + updated.getMetadata().getResourceVersion(),
-          "DELETED " + deletedRv);
+          "ADDED " + rvs.created(),
+          "MODIFIED " + rvs.updated(),
+          "DELETED " + rvs.deleted());
     }
   }
 
@@ -119,17 +113,13 @@ class DefaultConfigWatchIT {
       assertThat(informer.hasSynced()).isTrue();
       assertThat(informer.getStore().getByKey("test")).as("the test driver's domain, from the list").isNotNull();
 
-      Domain created = domains.resource(Domain.fromXml(TestDriver.xml(name, UUID.randomUUID().toString(), 65536))).create();
-      Domain edit = domains.withName(name).get();
-      edit.getSpec().setXml(edit.getSpec().getXml().replace("65536", "131072"));
-      Domain updated = domains.resource(edit).update();
-      domains.withName(name).delete();
+      TestDriver.Lifecycle rvs = TestDriver.createUpdateDelete(domains, daemon, name);
 
       await().atMost(WAIT).until(() -> handler.calls(name).size() >= 3);
       List<Call> calls = handler.calls(name);
       assertThat(calls).extracting(Call::kind).containsExactly(Kind.ADD, Kind.UPDATE, Kind.DELETE);
-      assertThat(calls.get(0).rv()).isEqualTo(Long.parseLong(created.getMetadata().getResourceVersion()));
-      assertThat(calls.get(1).rv()).isEqualTo(Long.parseLong(updated.getMetadata().getResourceVersion()));
+      assertThat(calls.get(0).rv()).isEqualTo(Long.parseLong(rvs.created()));
+      assertThat(calls.get(1).rv()).isEqualTo(Long.parseLong(rvs.updated()));
       assertThat(calls.get(2).finalStateUnknown()).isFalse();
       assertThat(informer.getStore().getByKey(name)).isNull();
       // fabric8 marks an HTTP watch started when its first bytes arrive: true now, after the events.

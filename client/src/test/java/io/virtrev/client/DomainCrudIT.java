@@ -158,19 +158,13 @@ class DomainCrudIT {
       }
     });
     try {
-      Domain created = domains.resource(Domain.fromXml(TestDriver.xml(name, UUID.randomUUID().toString(), 65536))).create();
-      Domain edit = domains.withName(name).get();
-      edit.getSpec().setXml(edit.getSpec().getXml().replace("65536", "131072"));
-      Domain updated = domains.resource(edit).update();
-      domains.withName(name).delete();
-      String deletedRv = daemon.api.get("/apis/virtrev.io/v1/domains/" + name + "/history").json()
-          .at("/items/0/object/metadata/resourceVersion").asText();
+      TestDriver.Lifecycle rvs = TestDriver.createUpdateDelete(domains, daemon, name);
 
       await().atMost(Duration.ofSeconds(20)).until(() -> events.size() >= 3);
       assertThat(List.copyOf(events)).containsExactly(
-          "ADDED " + created.getMetadata().getResourceVersion() + " false",
-          "MODIFIED " + updated.getMetadata().getResourceVersion() + " true",
-          "DELETED " + deletedRv + " true");
+          "ADDED " + rvs.created() + " false",
+          "MODIFIED " + rvs.updated() + " true",
+          "DELETED " + rvs.deleted() + " true");
     } finally {
       w.close();
     }
