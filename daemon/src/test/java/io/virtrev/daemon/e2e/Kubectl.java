@@ -57,7 +57,7 @@ final class Kubectl {
    * in {@code dir} granting {@code token} write access, and writes its kubeconfig (that token, the CA) to
    * {@code kubeconfig}. The daemon is closed again if the kubeconfig cannot be written.
    */
-  static DaemonProcess startTls(String uri, Path dir, TestPki pki, String token, Path kubeconfig) throws IOException {
+  static DaemonProcess startTls(String uri, Path dir, TestPki pki, String token, Path kubeconfig) throws Exception {
     Path tokens = Files.writeString(dir.resolve("tokens"), "kubectl write " + TokenFile.hashLine(token) + "\n");
     Path tokenFile = Files.writeString(dir.resolve("kubectl.token"), token + "\n");
     DaemonProcess d = DaemonProcess.startTls(uri, dir.resolve("data-" + UUID.randomUUID()), pki.sslContext(null),

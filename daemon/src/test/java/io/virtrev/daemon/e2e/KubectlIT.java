@@ -266,7 +266,7 @@ class KubectlIT {
     assertThat(after.err()).contains("domain \"" + name + "\" not found");
   }
 
-  private DaemonProcess start(String uri) throws IOException {
+  private DaemonProcess start(String uri) throws Exception {
     kubeconfig = dir.resolve("virtrev.kubeconfig");
     return Kubectl.startTls(uri, dir, pki, TOKEN, kubeconfig);
   }
