@@ -53,6 +53,22 @@ class ApiHttpTest {
     assertThat(web.at("/status/lastEvent/event").asText()).isEqualTo("defined");
   }
 
+  /** A POST's metadata.name or uuid that contradicts its XML is refused, not silently replaced by the XML's. */
+  @Test
+  void aCreateWhoseMetadataContradictsItsXmlIsRefusedAndDefinesNothing() throws Exception {
+    String newUuid = java.util.UUID.randomUUID().toString();
+    String xml = io.virtrev.fixtures.DomainXml.tiny("app-1", newUuid, 32);
+    String wrongName = "{\"apiVersion\":\"virtrev.io/v1\",\"kind\":\"Domain\",\"metadata\":{\"name\":\"other\"},"
+        + "\"spec\":{\"xml\":" + io.virtrev.api.Json.mapper().writeValueAsString(xml) + "}}";
+    assertStatus(d.api.send("POST", "/apis/virtrev.io/v1/domains", "application/json", wrongName), 400, "BadRequest",
+        "metadata.name \"other\" does not match the <name> of spec.xml (\"app-1\")");
+    String wrongUuid = wrongName.replace("\"name\":\"other\"", "\"name\":\"app-1\",\"uuid\":\"" + uuid + "\"");
+    assertStatus(d.api.send("POST", "/apis/virtrev.io/v1/domains", "application/json", wrongUuid), 400, "BadRequest",
+        "does not match the <uuid> of spec.xml (" + newUuid + ")");
+    assertThat(d.api.get("/apis/virtrev.io/v1/domains/app-1").status()).isEqualTo(404);
+    assertThat(d.revision()).isEqualTo(3);
+  }
+
   /** docs/watch-semantics.md: a new store is at revision 1, "created", and its compacted revision is 1 too. */
   @Test
   void aNewStoreIsAtRevisionOneAndCompactedAtOne(@TempDir Path fresh) throws Exception {

@@ -138,6 +138,22 @@ class AuditTest {
     }
   }
 
+  @Test
+  void aDryRunIsAuditedAsOneAlsoWhenOnlyTheDeleteOptionsAskForIt() throws Exception {
+    Path audit = dir.resolve("audit.jsonl");
+    try (FakeDaemon d = FakeDaemon.start(dir.resolve("store"), c -> c.withAccess(c.access().withAudit(audit)))) {
+      String uuid = java.util.UUID.randomUUID().toString();
+      assertThat(d.api.send("POST", "/apis/virtrev.io/v1/domains", "application/xml", DomainXml.tiny("web", uuid, 32))
+          .status()).isEqualTo(201);
+      assertThat(d.api.send("DELETE", "/apis/virtrev.io/v1/domains/web", "application/json",
+          "{\"kind\":\"DeleteOptions\",\"apiVersion\":\"v1\",\"dryRun\":[\"All\"]}").status()).isEqualTo(200);
+      assertThat(d.api.send("DELETE", "/apis/virtrev.io/v1/domains/web", null, null).status()).isEqualTo(200);
+      List<JsonNode> lines = jsonLines(audit);
+      assertThat(lines).extracting(l -> l.get("method").asText() + " " + l.path("dryRun").asBoolean(false))
+          .containsExactly("POST false", "DELETE true", "DELETE false");
+    }
+  }
+
   private static List<JsonNode> jsonLines(Path f) throws IOException {
     List<JsonNode> out = new ArrayList<>();
     for (String l : Files.readAllLines(f)) {

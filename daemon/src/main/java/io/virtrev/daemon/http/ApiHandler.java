@@ -142,7 +142,8 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       case "/version" -> discovery(ctx, req, query, path, Discovery.VERSION);
       case OpenApiRoutes.V2, OpenApiRoutes.V3, OpenApiDocuments.V3_GROUP_PATH -> {
         allow(req, HttpMethod.GET, HttpMethod.HEAD);
-        QueryParams.check(query, QueryParams.OPENAPI, req.method().name() + " " + path);
+        QueryParams.check(query, path.equals(OpenApiDocuments.V3_GROUP_PATH) ? QueryParams.OPENAPI_GROUP
+            : QueryParams.OPENAPI, req.method().name() + " " + path);
         OpenApiRoutes.serve(ctx, req, api, query, path);
       }
       case DOMAINS -> {

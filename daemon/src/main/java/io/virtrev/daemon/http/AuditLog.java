@@ -93,9 +93,9 @@ public final class AuditLog implements AutoCloseable {
    * @param uuid the domain (if known), {@code resourceVersion} its RV after the mutation (if any)
    * @param error the error message (for failures), else null
    */
-  public void record(Identity who, String method, String uri, int status, String name, String uuid,
+  public void record(Identity who, String method, String uri, boolean dryRun, int status, String name, String uuid,
       String resourceVersion, String error) {
-    write(null, who, method, uri, status, name, uuid, resourceVersion, error);
+    write(null, who, method, uri, dryRun, status, name, uuid, resourceVersion, error);
   }
 
   /**
@@ -105,7 +105,7 @@ public final class AuditLog implements AutoCloseable {
    */
   public void refused(String client, Identity who, String method, String uri, int status, String error) {
     if (refusals.admit(client)) {
-      write(client, who, method, uri, status, null, null, null, error);
+      write(client, who, method, uri, false, status, null, null, null, error);
     }
   }
 
@@ -149,11 +149,11 @@ public final class AuditLog implements AutoCloseable {
     }
   }
 
-  private void write(String client, Identity who, String method, String uri, int status, String name,
+  private void write(String client, Identity who, String method, String uri, boolean dryRun, int status, String name,
       String uuid, String resourceVersion, String error) {
     String whoText = who == null ? "unauthenticated" : who.toString();
-    LOG.info("mutation who={} what=\"{} {}\" status={} domain={} rv={}{}{}", LogSafe.value(whoText), method,
-        LogSafe.value(uri), status, LogSafe.value(name == null ? uuid : name), resourceVersion,
+    LOG.info("mutation who={} what=\"{} {}\"{} status={} domain={} rv={}{}{}", LogSafe.value(whoText), method,
+        LogSafe.value(uri), dryRun ? " dryRun=All" : "", status, LogSafe.value(name == null ? uuid : name), resourceVersion,
         client == null ? "" : " client=" + LogSafe.value(client),
         error == null ? "" : " error=\"" + LogSafe.value(error) + "\"");
     if (file == null) {
@@ -168,6 +168,9 @@ public final class AuditLog implements AutoCloseable {
     }
     line.put("method", method);
     line.put("uri", cut(uri));
+    if (dryRun) {
+      line.put("dryRun", true); // nothing was changed: the request asked for a dry run (query or DeleteOptions)
+    }
     line.put("status", status);
     line.put("domain", name);
     line.put("uuid", uuid);

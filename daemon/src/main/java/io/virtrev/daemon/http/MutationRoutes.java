@@ -61,8 +61,17 @@ final class MutationRoutes {
     MutationParams.checkFieldManager(query);
     RequestBodies.Definition def = RequestBodies.definition(req);
     Map<String, String> unknown = warnings(UnknownFields.judge(req, query));
-    DomainPaths.checkAddressable(DomainXmlInspector.inspect(def.xml()).name());
-    respond(ctx, req, api, who, api.mutations().create(def.xml(), validation, dryRun), r -> new Answer(HttpResponseStatus.CREATED,
+    DomainXmlInspector.Identity xmlId = DomainXmlInspector.inspect(def.xml());
+    DomainPaths.checkAddressable(xmlId.name());
+    if (def.metadataName() != null && !def.metadataName().equals(xmlId.name())) {
+      throw new ApiException(ApiException.Reason.BAD_REQUEST, "metadata.name \"" + def.metadataName()
+          + "\" does not match the <name> of spec.xml (\"" + xmlId.name() + "\"): the XML names the domain");
+    }
+    if (def.metadataUid() != null && xmlId.uuid() != null && !def.metadataUid().equalsIgnoreCase(xmlId.uuid())) {
+      throw new ApiException(ApiException.Reason.BAD_REQUEST, "metadata.uuid " + def.metadataUid()
+          + " does not match the <uuid> of spec.xml (" + xmlId.uuid() + ")");
+    }
+    respond(ctx, req, api, who, dryRun, api.mutations().create(def.xml(), validation, dryRun), r -> new Answer(HttpResponseStatus.CREATED,
         r.object(), with(unknown, HttpHeaderNames.LOCATION.toString(), DomainPaths.location(r.object().name()))));
   }
 
@@ -92,7 +101,7 @@ final class MutationRoutes {
     Map<String, String> unknown = warnings(UnknownFields.judge(req, query));
     checkMetadataNames(api, id, def);
     Precondition pre = params.ifMatch().and(def.pre());
-    respond(ctx, req, api, who, api.mutations().update(id, def.xml(), pre, params.validation(), params.dryRun()),
+    respond(ctx, req, api, who, params.dryRun(), api.mutations().update(id, def.xml(), pre, params.validation(), params.dryRun()),
         r -> new Answer(HttpResponseStatus.OK, r.object(), unknown));
   }
 
@@ -106,13 +115,14 @@ final class MutationRoutes {
   static void patch(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api, Identity who, Query query,
       String id) {
     Replacing params = Replacing.read(req, api, query);
+    query.flag("force"); // server-side apply's: a boolean, without effect here (apply-patch is 415)
     byte[] body = new byte[req.content().readableBytes()];
     req.content().getBytes(req.content().readerIndex(), body);
     DomainPatch patch = DomainPatch.parse(RequestBodies.mediaType(req), body);
     FieldValidation unknownFields = UnknownFields.mode(query);
     // Written on the reconciler's lane, read once the mutation completed (its future orders the two).
     java.util.concurrent.atomic.AtomicReference<Map<String, String>> unknown = new java.util.concurrent.atomic.AtomicReference<>(Map.of());
-    respond(ctx, req, api, who, api.mutations().patch(id, params.ifMatch(), params.validation(), params.dryRun(), current -> {
+    respond(ctx, req, api, who, params.dryRun(), api.mutations().patch(id, params.ifMatch(), params.validation(), params.dryRun(), current -> {
       String patched = patch.applyTo(current);
       if (patched == null) {
         return Optional.empty();
@@ -147,7 +157,7 @@ final class MutationRoutes {
     } catch (IllegalArgumentException e) {
       throw new ApiException(ApiException.Reason.BAD_REQUEST, "nvram=true and keepNvram=true contradict each other");
     }
-    respond(ctx, req, api, who, api.mutations().delete(id, pre, opts, dryRun),
+    respond(ctx, req, api, who, dryRun, api.mutations().delete(id, pre, opts, dryRun),
         r -> new Answer(HttpResponseStatus.OK, r.object(), Map.of()));
   }
 
@@ -161,7 +171,7 @@ final class MutationRoutes {
     LifecycleAction action = LifecycleAction.valueOf(name.toUpperCase(Locale.ROOT));
     DryRun dryRun = MutationParams.dryRun(query);
     Precondition pre = RequestBodies.ifMatch(req);
-    respond(ctx, req, api, who, api.mutations().act(id, action, pre, dryRun), r -> switch (action) {
+    respond(ctx, req, api, who, dryRun, api.mutations().act(id, action, pre, dryRun), r -> switch (action) {
       case SHUTDOWN -> new Answer(HttpResponseStatus.ACCEPTED, r.object(), Map.of("Warning",
           "299 - \"shutdown was sent to the guest, which may ignore it: watch for status.state=shutoff,"
               + " or use destroy\""));
@@ -216,7 +226,7 @@ final class MutationRoutes {
   }
 
   private static void respond(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api, Identity who,
-      CompletableFuture<Mutations.Result> f, Function<Mutations.Result, Answer> answer) {
+      DryRun dryRun, CompletableFuture<Mutations.Result> f, Function<Mutations.Result, Answer> answer) {
     java.time.Duration limit = Query.bound(req, api.http().mutationTimeout());
     req.retain();
     f.orTimeout(limit.toMillis(), TimeUnit.MILLISECONDS)
@@ -226,7 +236,8 @@ final class MutationRoutes {
               Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
               int code = cause instanceof ApiException e ? e.reason().httpCode()
                   : cause instanceof TimeoutException ? 504 : 500;
-              api.audit().record(who, req.method().name(), req.uri(), code, null, null, null, String.valueOf(cause.getMessage()));
+              api.audit().record(who, req.method().name(), req.uri(), dryRun.isDry(), code, null, null, null,
+                  String.valueOf(cause.getMessage()));
               if (cause instanceof ApiException e) {
                 Object rv = e.details().get("currentResourceVersion");
                 Responses.error(ctx, req, e, rv == null ? Map.of()
@@ -242,7 +253,7 @@ final class MutationRoutes {
             }
             Answer a = answer.apply(r);
             Revision rv = a.object().resourceVersion(); // null only for a dry-run create (none assigned yet)
-            api.audit().record(who, req.method().name(), req.uri(), a.status().code(), a.object().name(),
+            api.audit().record(who, req.method().name(), req.uri(), dryRun.isDry(), a.status().code(), a.object().name(),
                 a.object().uuid(), rv == null ? null : rv.toString(), null);
             Map<String, String> h = new LinkedHashMap<>(a.headers());
             if (!r.warnings().isEmpty()) { // one Warning header per RFC 7234 warning, as Kubernetes sends them

@@ -71,6 +71,19 @@ final class OpenApiPaths {
       query("continue", "string", "The metadata.continue of the previous page."),
       RESOURCE_VERSION,
       query("resourceVersionMatch", "string", "NotOlderThan or Exact: how resourceVersion is matched."));
+  private static final Param PRETTY = query("pretty", "boolean", "Accepted for kubectl's sake; answers are"
+      + " compact either way.");
+  private static final Param REQUEST_TIMEOUT = query("timeout", "string", "client-go's request deadline (a Go"
+      + " duration such as 32s): the longest the server waits for a mutation or a resourceVersion.");
+  private static final Param INCLUDE_OBJECT = query("includeObject", "string", "With a Table (Accept:"
+      + " application/json;as=Table;v=v1;g=meta.k8s.io): None, Metadata or Object, what each row carries.");
+  /** On every operation of the group (QueryParams' timeout and pretty). */
+  private static final List<Param> COMMON = List.of(PRETTY, REQUEST_TIMEOUT);
+  private static final List<Param> WATCH_ONE_PARAMS = concat(WATCH_PARAMS, List.of(
+      query("labelSelector", "string", "Only while the domain's labels match this selector."),
+      query("fieldSelector", "string", "Only while the domain's fields match (metadata.name, metadata.uid,"
+          + " status.state with =, == or !=)."),
+      query("resourceVersionMatch", "string", "NotOlderThan or Exact: how resourceVersion is matched.")));
   private static final List<Param> WRITE_PARAMS = List.of(DRY_RUN, FIELD_MANAGER, FIELD_VALIDATION);
 
   static final List<PathItem> ITEMS = items();
@@ -86,27 +99,35 @@ final class OpenApiPaths {
     List<Media> domainOut = List.of(new Media(Responses.JSON, Domain.class));
     List<PathItem> out = new ArrayList<>();
     out.add(new PathItem(ApiGroup.DOMAINS, List.of(), List.of(
-        new Op("get", "listVirtrevIoV1Domain", "list", "list or watch Domains", concat(LIST_PARAMS, WATCH_PARAMS),
+        new Op("get", "listVirtrevIoV1Domain", "list", "list or watch Domains",
+            concat(concat(COMMON, LIST_PARAMS), concat(WATCH_PARAMS, List.of(INCLUDE_OBJECT))),
             null, List.of(ok("200", List.of(new Media(Responses.JSON, DomainList.class),
                 new Media(WATCH_JSON, WatchEvent.class)))), Domain.class),
         new Op("post", "createVirtrevIoV1Domain", "post", "define a Domain (spec.xml, or the XML itself)",
-            WRITE_PARAMS, domainIn, List.of(ok("201", domainOut)), Domain.class))));
+            concat(COMMON, WRITE_PARAMS), domainIn, List.of(ok("201", domainOut)), Domain.class))));
     out.add(new PathItem(ApiGroup.DOMAINS + "/{name}", List.of(NAME), List.of(
         new Op("get", "readVirtrevIoV1Domain", "get", "read the specified Domain (its XML with Accept:"
-            + " application/xml), or watch it", concat(List.of(RESOURCE_VERSION,
-                query("live", "boolean", "With Accept: application/xml, the live XML of a running domain.")),
-                WATCH_PARAMS),
+            + " application/xml), or watch it", concat(concat(COMMON, List.of(RESOURCE_VERSION, INCLUDE_OBJECT,
+                query("live", "boolean", "With Accept: application/xml, the live XML of a running domain."))),
+                WATCH_ONE_PARAMS),
             null, List.of(ok("200", List.of(new Media(Responses.JSON, Domain.class),
                 new Media(Responses.XML, String.class), new Media(WATCH_JSON, WatchEvent.class)))), Domain.class),
         new Op("put", "replaceVirtrevIoV1Domain", "put", "replace the specified Domain's config XML"
-            + " (conditional on metadata.resourceVersion or If-Match)", concat(WRITE_PARAMS, List.of(IF_MATCH)),
+            + " (conditional on metadata.resourceVersion or If-Match)", concat(concat(COMMON, WRITE_PARAMS),
+                List.of(IF_MATCH)),
             domainIn, List.of(ok("200", domainOut)), Domain.class),
         new Op("patch", "patchVirtrevIoV1Domain", "patch", "partially update the specified Domain",
-            concat(WRITE_PARAMS, List.of(IF_MATCH)),
+            concat(concat(COMMON, WRITE_PARAMS), List.of(IF_MATCH, query("force", "boolean", "Server-side"
+                + " apply's; accepted and without effect (server-side apply is answered 415)."))),
             List.of(new Media(JSON_PATCH, null), new Media(MERGE_PATCH, null)), List.of(ok("200", domainOut)),
             Domain.class),
         new Op("delete", "deleteVirtrevIoV1Domain", "delete", "undefine the specified Domain",
-            concat(List.of(DRY_RUN, IF_MATCH), List.of(
+            concat(concat(COMMON, List.of(DRY_RUN, IF_MATCH)), List.of(
+                query("gracePeriodSeconds", "integer", "DeleteOptions'; accepted and without effect on a"
+                    + " domain (undefine is immediate)."),
+                query("propagationPolicy", "string", "DeleteOptions' (Orphan, Background, Foreground); accepted"
+                    + " and without effect: a domain owns no objects."),
+                query("orphanDependents", "boolean", "DeleteOptions' (deprecated); accepted and without effect."),
                 query("managedSave", "boolean", "Also remove its managed save image."),
                 query("snapshotsMetadata", "boolean", "Also remove its snapshots' metadata."),
                 query("checkpointsMetadata", "boolean", "Also remove its checkpoints' metadata."),
@@ -115,12 +136,12 @@ final class OpenApiPaths {
             List.of(new Media(Responses.JSON, DeleteOptions.class)), List.of(ok("200", domainOut)), Domain.class))));
     out.add(new PathItem(ApiGroup.DOMAINS + "/{name}/history", List.of(NAME), List.of(
         new Op("get", "readVirtrevIoV1DomainHistory", "get", "the retained revisions of the specified Domain,"
-            + " newest first", List.of(query("limit", "integer", "At most this many revisions."),
+            + " newest first", List.of(PRETTY, REQUEST_TIMEOUT, query("limit", "integer", "At most this many revisions."),
                 query("continue", "string", "The metadata.continue of the previous page.")),
             null, List.of(ok("200", List.of(new Media(Responses.JSON, DomainHistory.class)))), DomainHistory.class))));
     out.add(new PathItem(ApiGroup.DOMAINS + "/{name}/diff", List.of(NAME), List.of(
         new Op("get", "readVirtrevIoV1DomainDiff", "get", "a unified diff of the specified Domain's config XML"
-            + " between two revisions", List.of(query("from", "string", "The older revision (default: the"
+            + " between two revisions", List.of(REQUEST_TIMEOUT, query("from", "string", "The older revision (default: the"
                 + " previous change of spec.xml)."), query("to", "string", "The newer revision (default: the"
                 + " current one).")),
             null, List.of(ok("200", List.of(new Media("text/plain", String.class)))), Domain.class))));
@@ -128,7 +149,8 @@ final class OpenApiPaths {
       String verb = Character.toUpperCase(a.wireName().charAt(0)) + a.wireName().substring(1);
       out.add(new PathItem(ApiGroup.DOMAINS + "/{name}/" + a.wireName(), List.of(NAME), List.of(
           new Op("post", "create" + "VirtrevIoV1Domain" + verb, "post", a.wireName() + " the specified Domain",
-              List.of(IF_MATCH), null, List.of(ok("200", domainOut), ok("202", domainOut)), Domain.class))));
+              concat(COMMON, List.of(DRY_RUN, IF_MATCH)), null, List.of(ok("200", domainOut), ok("202", domainOut)),
+              Domain.class))));
     }
     return List.copyOf(out);
   }

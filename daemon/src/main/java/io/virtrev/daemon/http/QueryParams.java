@@ -36,13 +36,18 @@ final class QueryParams {
   static final Set<String> DIFF = Set.of(TIMEOUT, "from", "to");
   /** POST of a domain and PUT of one. */
   static final Set<String> WRITE = Set.of(TIMEOUT, PRETTY, "dryRun", "fieldManager", "fieldValidation");
-  /** PATCH of one domain (routed by the PATCH front end): as PUT, and {@code force} of server-side apply. */
+  /**
+   * PATCH of one domain: as PUT, and {@code force} of server-side apply (kubectl's --force-conflicts),
+   * checked as a boolean and without effect (server-side apply is 415).
+   */
   static final Set<String> PATCH = Set.of(TIMEOUT, PRETTY, "dryRun", "fieldManager", "fieldValidation", "force");
   /** DELETE of one domain: DeleteOptions as query parameters, and libvirt's undefine flags. */
   static final Set<String> DELETE = Set.of(TIMEOUT, PRETTY, "dryRun", "gracePeriodSeconds", "propagationPolicy",
       "orphanDependents", "managedSave", "snapshotsMetadata", "checkpointsMetadata", "nvram", "keepNvram");
-  /** The OpenAPI documents: {@code hash} names the version of the group's document (its ETag). */
-  static final Set<String> OPENAPI = Set.of(TIMEOUT, "hash");
+  /** {@code /openapi/v2} and the {@code /openapi/v3} index. */
+  static final Set<String> OPENAPI = Set.of(TIMEOUT);
+  /** The group's OpenAPI v3 document: {@code hash} names its version (its ETag). */
+  static final Set<String> OPENAPI_GROUP = Set.of(TIMEOUT, "hash");
   /** POST of a lifecycle action. */
   static final Set<String> ACTION = Set.of(TIMEOUT, PRETTY, "dryRun");
 

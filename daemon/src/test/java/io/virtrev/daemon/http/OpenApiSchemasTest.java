@@ -92,6 +92,46 @@ class OpenApiSchemasTest {
     assertThat(v3.at("/io.virtrev.v1.LibvirtEvent/properties/time/format").asText()).isEqualTo("date-time");
   }
 
+  /** The query parameters each operation describes are exactly those its route takes (QueryParams). */
+  @Test
+  void everyOperationDescribesExactlyTheQueryParametersItsRouteTakes() throws Exception {
+    String one = ApiGroup.DOMAINS + "/{name}";
+    java.util.Map<String, Set<String>> expected = new java.util.LinkedHashMap<>();
+    expected.put("get " + ApiGroup.DOMAINS, union(QueryParams.LIST, QueryParams.WATCH));
+    expected.put("post " + ApiGroup.DOMAINS, QueryParams.WRITE);
+    expected.put("get " + one, union(QueryParams.GET, QueryParams.WATCH));
+    expected.put("put " + one, QueryParams.WRITE);
+    expected.put("patch " + one, QueryParams.PATCH);
+    expected.put("delete " + one, QueryParams.DELETE);
+    expected.put("get " + one + "/history", QueryParams.HISTORY);
+    expected.put("get " + one + "/diff", QueryParams.DIFF);
+    for (io.virtrev.api.source.LifecycleAction a : io.virtrev.api.source.LifecycleAction.values()) {
+      expected.put("post " + one + "/" + a.wireName(), QueryParams.ACTION);
+    }
+    for (JsonNode doc : List.of(Json.mapper().readTree(DOCS.v3Group().json()), Json.mapper().readTree(DOCS.v2().json()))) {
+      java.util.Map<String, Set<String>> described = new java.util.LinkedHashMap<>();
+      doc.get("paths").properties().forEach(path -> path.getValue().properties().forEach(op -> {
+        if (!op.getKey().equals("parameters")) {
+          Set<String> names = new java.util.TreeSet<>();
+          op.getValue().path("parameters").forEach(p -> {
+            if (p.path("in").asText().equals("query")) {
+              names.add(p.path("name").asText());
+            }
+          });
+          described.put(op.getKey() + " " + path.getKey(), names);
+        }
+      }));
+      assertThat(described.keySet()).containsExactlyInAnyOrderElementsOf(expected.keySet());
+      expected.forEach((op, params) -> assertThat(described.get(op)).as(op).containsExactlyInAnyOrderElementsOf(params));
+    }
+  }
+
+  private static Set<String> union(Set<String> a, Set<String> b) {
+    Set<String> u = new java.util.TreeSet<>(a);
+    u.addAll(b);
+    return u;
+  }
+
   @Test
   void thePatchOperationTellsKubectlThatTheServerValidatesFields() throws Exception {
     JsonNode paths = Json.mapper().readTree(DOCS.v3Group().json()).get("paths");
