@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** Ages as apimachinery's HumanDuration writes them (its own test table, duration_test.go). */
+/**
+ * Ages as apimachinery's HumanDuration writes them: each band of its rules (seconds below 2m, m+s below
+ * 10m, ...) and its edges, values worked out from its source.
+ */
 class HumanDurationTest {
   @Test
   void agesReadAsKubectlShowsThem() {
