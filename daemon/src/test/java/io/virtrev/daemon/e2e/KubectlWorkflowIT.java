@@ -332,6 +332,32 @@ class KubectlWorkflowIT {
     assertThat(Host.virsh("domuuid", name).strip()).isEqualTo(uuid);
   }
 
+  /**
+   * kubectl's last-applied-configuration annotation is built from the object it edits: it must never
+   * contain itself (the served spec.xml carries no labels or annotations), so it does not grow.
+   */
+  @Test
+  void lastAppliedDoesNotGrowAcrossTwoAppliesAndAnEdit() throws Exception {
+    String name = prefix + "lastapplied";
+    String uuid = UUID.randomUUID().toString();
+    String key = "kubectl.kubernetes.io/last-applied-configuration";
+    kubectl.run("apply", "-f", manifest(name, DomainXml.tiny(name, uuid, 32)).toString()).ok();
+    String first = object(name).at("/metadata/annotations").path(key).asText();
+    kubectl.run("apply", "-f", manifest(name, DomainXml.tiny(name, uuid, 48)).toString()).ok();
+    String second = object(name).at("/metadata/annotations").path(key).asText();
+    assertThat(second.length()).as(second).isEqualTo(first.length()); // 32768 and 49152 KiB: as long
+
+    Path editor = script("raise-memory.sh", "#!/bin/sh\nset -e\n" + raiseMemory(49152, 65536) + "\n");
+    Run edit = kubectl.run(Map.of("KUBE_EDITOR", editor.toString()), "edit", "dom", name).ok();
+    assertThat(edit.out()).isEqualTo("domain.virtrev.io/" + name + " edited\n");
+    assertThat(memoryKib(dumpxml(name))).isEqualTo(65536);
+    JsonNode edited = object(name);
+    String third = edited.at("/metadata/annotations").path(key).asText();
+    assertThat(third).as("kubectl edit rewrote it").contains("65536").doesNotContain(key).doesNotContain(NS);
+    assertThat(edited.at("/spec/xml").asText()).doesNotContain(NS);
+    assertThat(virtrevMetadata(dumpxml(name))).as("stored once, in libvirt's metadata").contains("last-applied");
+  }
+
   /** dryRun (helper "strict") behind PATCH: diff shows the change and makes none. */
   @Test
   void diffShowsTheMemoryChangeAndChangesNothing() throws Exception {
