@@ -18,9 +18,11 @@ import java.io.IOException;
 import java.util.List;
 
 /**
- * Puts the {@link EditBase} marker into every serialized {@link Domain}'s {@code spec.xml} (named by
- * the object's own {@code metadata.generation}) and takes it out of every one read, so the marker
- * exists only on the wire. Registered once on {@link Json}'s mapper; stateless.
+ * Serves every {@link Domain}'s XML in its served form: {@code spec.xml} gets the {@link EditBase}
+ * marker (named by the object's own {@code metadata.generation}), and it and {@code status.liveXml} lose
+ * virtrev's labels-and-annotations element ({@link ServedXml}: the object carries them in
+ * {@code metadata} only); the marker is taken out of every {@code spec} read, so it exists only on the
+ * wire. Registered once on {@link Json}'s mapper; stateless.
  */
 final class EditBaseModule extends SimpleModule {
   EditBaseModule() {
@@ -30,7 +32,11 @@ final class EditBaseModule extends SimpleModule {
       public List<BeanPropertyWriter> changeProperties(SerializationConfig config, BeanDescription desc,
           List<BeanPropertyWriter> props) {
         if (desc.getBeanClass() == Domain.class) {
-          props.replaceAll(p -> p.getName().equals("spec") ? new MarkedSpec(p) : p);
+          props.replaceAll(p -> switch (p.getName()) {
+            case "spec" -> new MarkedSpec(p);
+            case "status" -> new ServedStatus(p);
+            default -> p;
+          });
         }
         return props;
       }
@@ -55,10 +61,30 @@ final class EditBaseModule extends SimpleModule {
       Domain d = (Domain) bean;
       DomainSpec s = d.spec();
       DomainSpec served = s.xml() == null ? s
-          : new DomainSpec(EditBase.mark(s.xml(), d.metadata().generation()), s.persistent(), s.autostart());
+          : new DomainSpec(ServedXml.spec(s.xml(), d.metadata().generation()), s.persistent(), s.autostart());
       gen.writeFieldName(_name);
       JsonSerializer<Object> ser = _serializer != null ? _serializer : prov.findValueSerializer(DomainSpec.class, this);
       ser.serialize(served, gen, prov);
+    }
+  }
+
+  /** Writes {@code status} with its live XML in the served form. */
+  private static final class ServedStatus extends BeanPropertyWriter {
+    ServedStatus(BeanPropertyWriter base) {
+      super(base);
+    }
+
+    @Override
+    public void serializeAsField(Object bean, JsonGenerator gen, SerializerProvider prov) throws Exception {
+      DomainStatus s = ((Domain) bean).status();
+      String live = s == null ? null : ServedXml.withoutObjectMeta(s.liveXml());
+      if (s == null || live == s.liveXml()) {
+        super.serializeAsField(bean, gen, prov);
+        return;
+      }
+      gen.writeFieldName(_name);
+      JsonSerializer<Object> ser = _serializer != null ? _serializer : prov.findValueSerializer(DomainStatus.class, this);
+      ser.serialize(new DomainStatus(s.state(), s.reason(), s.id(), live, s.lastEvent()), gen, prov);
     }
   }
 

@@ -73,33 +73,108 @@ class ObjectMetaHttpTest {
     assertThat(put.json().at("/metadata/resourceVersion").asLong()).isEqualTo(rv + 1);
     assertThat(put.json().at("/metadata/generation").asLong()).isEqualTo(1);
     assertThat(put.json().at("/metadata/labels/tier").asText()).isEqualTo("db");
-    assertThat(put.json().at("/metadata/annotations/example.com~1note").asText()).as("absent map: kept")
+    assertThat(put.json().at("/metadata/annotations/example.com~1note").asText()).as("given as served: kept")
         .isEqualTo("a & b");
     assertThat(d.revision()).isEqualTo(rv + 1);
     assertThat(sourceXml(uuid)).contains("<virtrev:label key=\"tier\">db</virtrev:label>").doesNotContain("\">web<");
 
-    // No metadata maps (or null ones): the XML's element is taken as it is.
-    JsonNode now = d.api.get(DOMAINS + "/web").json();
-    String xmlWithOtherLabel = now.at("/spec/xml").asText().replace(">db<", ">cache<");
-    ObjectNode noMaps = domain(xmlWithOtherLabel);
-    ((ObjectNode) noMaps.get("metadata")).putNull("labels");
-    ApiClient.Response fromXml = put("web", noMaps);
+    // A body whose XML carries the element (virsh dumpxml) and no metadata maps: the element's are used.
+    String dumped = sourceXml(uuid).replace(">db<", ">cache<");
+    ApiClient.Response fromXml = put("web", domain(dumped));
     assertThat(fromXml.status()).as(fromXml.body()).isEqualTo(200);
     assertThat(fromXml.json().at("/metadata/labels/tier").asText()).isEqualTo("cache");
-    // Raw XML keeps its element too.
-    ApiClient.Response raw = d.api.send("PUT", DOMAINS + "/web", "application/xml",
-        xmlWithOtherLabel.replace(">cache<", ">raw<"));
+    assertThat(fromXml.json().at("/metadata/annotations/example.com~1note").asText()).isEqualTo("a & b");
+    // Raw XML: its element is used.
+    ApiClient.Response raw = d.api.send("PUT", DOMAINS + "/web", "application/xml", dumped.replace(">cache<", ">raw<"));
     assertThat(raw.status()).as(raw.body()).isEqualTo(200);
     assertThat(raw.json().at("/metadata/labels/tier").asText()).isEqualTo("raw");
-    // Present maps win over the XML: empty ones remove the element.
-    ObjectNode cleared = domain(sourceXml(uuid));
-    ((ObjectNode) cleared.get("metadata")).set("labels", Json.mapper().createObjectNode());
-    ((ObjectNode) cleared.get("metadata")).set("annotations", Json.mapper().createObjectNode());
-    ApiClient.Response none = put("web", cleared);
+    // Both given and different: 422 naming both, nothing changed.
+    long before = d.revision();
+    ObjectNode both = domain(dumped);
+    ((ObjectNode) both.get("metadata")).set("labels", Json.mapper().valueToTree(Map.of("tier", "other")));
+    assertStatus(put("web", both), 422, "Invalid", "metadata.labels {tier=other} and the labels of spec.xml's"
+        + " virtrev element (<metadata> namespace " + NS + ") {tier=cache} differ");
+    assertThat(d.revision()).isEqualTo(before);
+    // A JSON body without metadata maps, its XML as served (no element): no labels, no annotations.
+    ApiClient.Response none = put("web", domain(d.api.get(DOMAINS + "/web").json().at("/spec/xml").asText()));
     assertThat(none.status()).as(none.body()).isEqualTo(200);
     assertThat(none.json().get("metadata").has("labels")).isFalse();
     assertThat(none.json().get("metadata").has("annotations")).isFalse();
     assertThat(sourceXml(uuid)).doesNotContain(NS);
+  }
+
+  @Test
+  void servedXmlNeverCarriesTheElementWhileMetadataHoldsTheLabels() throws Exception {
+    String uuid = d.source.defineTiny("web");
+    d.awaitRevision(2);
+    try (WatchClient w = WatchClient.open(d.api, DOMAINS + "?watch=true&resourceVersion=2")) {
+      assertThat(w.status(WAIT)).isEqualTo(200);
+      setLabels(uuid, "<virtrev:label key='tier'>web</virtrev:label>");
+      await().atMost(WAIT).until(() -> w.events().size() == 1);
+      JsonNode watched = Json.mapper().readTree(w.events().get(0).objectJson());
+      assertServed(watched);
+    }
+    assertThat(sourceXml(uuid)).as("stored as it was").contains(NS);
+    assertServed(d.api.get(DOMAINS + "/web").json());
+    assertServed(d.api.get(DOMAINS).json().get("items").get(0));
+    assertServed(d.api.get(DOMAINS + "/web/history").json().at("/items/0/object"));
+    for (String path : new String[] {DOMAINS + "/web", DOMAINS + "/web?resourceVersion=" + d.revision()}) {
+      ApiClient.Response xml = d.api.get(path, "Accept", "application/xml");
+      assertThat(xml.status()).as(xml.body()).isEqualTo(200);
+      assertThat(xml.body()).startsWith("<?virtrev-base generation=\"1\"?>\n<domain").doesNotContain(NS)
+          .doesNotContain("<metadata");
+    }
+  }
+
+  @Test
+  void patchRemovesLabelsWithANullMapOrAJsonPatchRemove() {
+    String uuid = d.source.defineTiny("web");
+    d.awaitRevision(2);
+    setLabels(uuid, "<virtrev:label key='tier'>web</virtrev:label><virtrev:annotation key='n'>a</virtrev:annotation>");
+    ApiClient.Response merged = d.api.send("PATCH", DOMAINS + "/web", "application/merge-patch+json",
+        "{\"metadata\":{\"labels\":null}}");
+    assertThat(merged.status()).as(merged.body()).isEqualTo(200);
+    assertThat(merged.json().get("metadata").has("labels")).isFalse();
+    assertThat(merged.json().at("/metadata/annotations/n").asText()).isEqualTo("a");
+    assertThat(sourceXml(uuid)).contains(NS).doesNotContain("tier");
+    ApiClient.Response removed = d.api.send("PATCH", DOMAINS + "/web", "application/json-patch+json",
+        "[{\"op\":\"remove\",\"path\":\"/metadata/annotations\"}]");
+    assertThat(removed.status()).as(removed.body()).isEqualTo(200);
+    assertThat(removed.json().get("metadata").has("annotations")).isFalse();
+    assertThat(sourceXml(uuid)).doesNotContain(NS).doesNotContain("<metadata");
+    // A dry run answers what the real one does.
+    setLabels(uuid, "<virtrev:label key='tier'>web</virtrev:label>");
+    long rv = d.revision();
+    ApiClient.Response dry = d.api.send("PATCH", DOMAINS + "/web?dryRun=All", "application/json-patch+json",
+        "[{\"op\":\"remove\",\"path\":\"/metadata/labels\"}]");
+    assertThat(dry.status()).as(dry.body()).isEqualTo(200);
+    assertThat(dry.json().get("metadata").has("labels")).isFalse();
+    assertThat(dry.json().at("/spec/xml").asText()).doesNotContain(NS);
+    assertThat(d.revision()).isEqualTo(rv);
+    assertThat(sourceXml(uuid)).contains(NS);
+  }
+
+  @Test
+  void aRawXmlPutWithoutTheElementKeepsLabelsSetMeanwhile() {
+    String uuid = d.source.defineTiny("web");
+    d.awaitRevision(2);
+    setLabels(uuid, "<virtrev:label key='tier'>web</virtrev:label>");
+    String read = d.api.get(DOMAINS + "/web", "Accept", "application/xml").body();
+    ApiClient.Response label = d.api.send("PATCH", DOMAINS + "/web", "application/merge-patch+json",
+        "{\"metadata\":{\"labels\":{\"tier\":\"db\"},\"annotations\":{\"n\":\"later\"}}}");
+    assertThat(label.status()).as(label.body()).isEqualTo(200);
+    ApiClient.Response put = d.api.send("PUT", DOMAINS + "/web", "application/xml",
+        read.replace(">32768<", ">65536<"));
+    assertThat(put.status()).as(put.body()).isEqualTo(200);
+    assertThat(put.json().at("/metadata/labels")).isEqualTo(Json.mapper().valueToTree(Map.of("tier", "db")));
+    assertThat(put.json().at("/metadata/annotations/n").asText()).isEqualTo("later");
+    assertThat(sourceXml(uuid)).contains(">65536<").contains(">db</virtrev:label>").contains(">later<");
+  }
+
+  private static void assertServed(JsonNode o) {
+    assertThat(o.at("/metadata/labels/tier").asText()).as(o.toString()).isEqualTo("web");
+    assertThat(o.at("/spec/xml").asText()).as(o.toString()).startsWith("<?virtrev-base").doesNotContain(NS)
+        .doesNotContain("<metadata");
   }
 
   @Test

@@ -56,8 +56,8 @@ final class ChangeDetector {
           maps.annotations());
       return new Change(WatchEvent.ADDED, Domain.of(meta, specOf(observed, observed.configXml()), statusOf(observed, observed.liveXml(), last)));
     }
-    boolean configChanged = !XmlCanon.equivalent(current.spec().xml(), observed.configXml());
-    boolean liveChanged = !XmlCanon.equivalent(current.status().liveXml(), observed.liveXml());
+    boolean configChanged = !same(current.spec().xml(), observed.configXml(), current.metadata());
+    boolean liveChanged = !same(current.status().liveXml(), observed.liveXml(), current.metadata());
     boolean rebooted = events.stream().anyMatch(e -> LibvirtEvent.REBOOT.equals(e.type()));
     DomainSpec spec = specOf(observed, configChanged ? observed.configXml() : current.spec().xml());
     DomainStatus status = statusOf(observed, liveChanged ? observed.liveXml() : current.status().liveXml(),
@@ -78,6 +78,24 @@ final class ChangeDetector {
         specChanged ? m.generation() + 1 : m.generation(), m.creationRevision(), m.creationTimestamp(),
         maps.labels(), maps.annotations());
     return new Change(WatchEvent.MODIFIED, Domain.of(meta, spec, status));
+  }
+
+  /**
+   * Whether the XML {@code stored} holds what libvirt's {@code observed} holds. An object read back from
+   * the store (its rows are the served form, {@link io.virtrev.api.ServedXml}) has no virtrev element in
+   * its XML but has its labels and annotations in {@code meta}: it is the same if the rest of the XML is
+   * equivalent and the element holds exactly those (so a restart makes no revision for a labelled domain).
+   */
+  private static boolean same(String stored, String observed, DomainMeta meta) {
+    if (XmlCanon.equivalent(stored, observed)) {
+      return true;
+    }
+    if (stored == null || observed == null || stored.contains(ObjectMetaXml.NAMESPACE)
+        || !observed.contains(ObjectMetaXml.NAMESPACE)) {
+      return false;
+    }
+    return ObjectMetaXml.read(observed).equals(new ObjectMetaXml.Maps(meta.labels(), meta.annotations()))
+        && XmlCanon.equivalent(stored, io.virtrev.api.ServedXml.withoutObjectMeta(observed));
   }
 
   /** Where labels and annotations are read from: the config XML, or the live XML of a transient domain. */

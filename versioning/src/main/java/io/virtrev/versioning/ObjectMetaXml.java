@@ -3,6 +3,7 @@ package io.virtrev.versioning;
 import io.virtrev.api.ApiException;
 import java.util.Collections;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
@@ -30,7 +31,7 @@ import org.w3c.dom.Node;
  * when both maps are empty. Stateless; the parser is the thread's own ({@link DomainXmlInspector}).
  */
 public final class ObjectMetaXml {
-  public static final String NAMESPACE = "https://virtrev.io/xmlns/domain/v1";
+  public static final String NAMESPACE = io.virtrev.api.ServedXml.NAMESPACE;
   public static final String PREFIX = "virtrev";
   static final String ELEMENT = "object";
 
@@ -48,18 +49,26 @@ public final class ObjectMetaXml {
 
   /** The labels and annotations {@code xml} holds; {@link Maps#NONE} for none, null or unparsable XML. */
   public static Maps read(String xml) {
+    return element(xml).orElse(Maps.NONE);
+  }
+
+  /**
+   * The labels and annotations of {@code xml}'s virtrev element; empty if it has none (or is null or
+   * unparsable), as opposed to an element with no entries.
+   */
+  public static Optional<Maps> element(String xml) {
     if (xml == null || !xml.contains(NAMESPACE)) {
-      return Maps.NONE; // the namespace's URI must appear in any document that uses it
+      return Optional.empty(); // the namespace's URI must appear in any document that uses it
     }
     Document doc;
     try {
       doc = DomainXmlInspector.parseNamespaced(xml);
     } catch (ApiException e) {
-      return Maps.NONE;
+      return Optional.empty();
     }
     Element object = find(doc);
     if (object == null) {
-      return Maps.NONE;
+      return Optional.empty();
     }
     TreeMap<String, String> labels = new TreeMap<>();
     TreeMap<String, String> annotations = new TreeMap<>();
@@ -74,7 +83,7 @@ public final class ObjectMetaXml {
         default -> { }
       }
     }
-    return new Maps(labels, annotations);
+    return Optional.of(new Maps(labels, annotations));
   }
 
   /**

@@ -69,6 +69,30 @@ class ObjectMetaStoreTest {
     }
   }
 
+  /**
+   * The store keeps objects in their served form (spec.xml and status.liveXml without virtrev's element,
+   * the labels in metadata): reopened, a labelled domain libvirt still holds unchanged is no revision.
+   */
+  @Test
+  void aLabelledDomainIsNoRevisionAfterARestart() throws Exception {
+    String xml = labelled("a", U, "<virtrev:label key='tier'>web</virtrev:label>");
+    DomainObservation running = new DomainObservation(U, "a", xml, xml, true, false, "running", "booted", 3);
+    try (DomainStore s = DomainStore.open(StoreConfig.defaults(dir))) {
+      assertThat(s.observe(U, running, List.of()).get()).isPresent();
+    }
+    try (DomainStore s = DomainStore.open(StoreConfig.defaults(dir))) {
+      Domain stored = s.snapshot().byUuid(U).orElseThrow();
+      assertThat(stored.spec().xml()).doesNotContain(ObjectMetaXml.NAMESPACE);
+      assertThat(stored.metadata().labels()).containsExactly(Map.entry("tier", "web"));
+      assertThat(s.observe(U, running, List.of()).get()).as("unchanged").isEmpty();
+      DomainObservation relabelled = new DomainObservation(U, "a", labelled("a", U,
+          "<virtrev:label key='tier'>db</virtrev:label>"), xml, true, false, "running", "booted", 3);
+      Domain changed = s.observe(U, relabelled, List.of()).get().orElseThrow().object();
+      assertThat(changed.metadata().labels()).containsExactly(Map.entry("tier", "db"));
+      assertThat(changed.metadata().generation()).isEqualTo(stored.metadata().generation());
+    }
+  }
+
   @Test
   void creationTimestampIsTheCreationCommitsTimeKeptAcrossRestartsAndRestampedInAFreshStore() throws Exception {
     MutableClock clock = new MutableClock(Instant.parse("2026-12-01T22:10:53.750Z"));

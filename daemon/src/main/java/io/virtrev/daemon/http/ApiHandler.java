@@ -10,7 +10,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.virtrev.api.ApiException;
 import io.virtrev.api.Domain;
-import io.virtrev.api.EditBase;
+import io.virtrev.api.ServedXml;
 import io.virtrev.api.Revision;
 import io.virtrev.daemon.security.Identity;
 import io.virtrev.versioning.Readiness;
@@ -282,7 +282,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             + "\" is not active (state " + d.status().state() + "): it has no live XML",
             Map.of("name", d.name(), "uid", d.uuid(), "kind", "domains"), null);
       }
-      Responses.text(ctx, req, HttpResponseStatus.OK, live ? xml : EditBase.mark(xml, d.metadata().generation()),
+      Responses.text(ctx, req, HttpResponseStatus.OK, live ? ServedXml.withoutObjectMeta(xml) : ServedXml.spec(xml, d.metadata().generation()),
           Responses.XML + "; charset=utf-8", headers);
       return;
     }

@@ -9,7 +9,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.virtrev.api.ApiException;
 import io.virtrev.api.Domain;
-import io.virtrev.api.EditBase;
+import io.virtrev.api.ServedXml;
 import io.virtrev.api.ListMeta;
 import io.virtrev.api.Revision;
 import io.virtrev.api.WatchEvent;
@@ -142,7 +142,9 @@ final class HistoryRoutes {
             oldText = prev.get().object().spec().xml();
           }
         }
-        String text = unifiedDiff(oldText, newer.object().spec().xml(), fromRev, toRev);
+        // The served form on both sides: labels and annotations are metadata, not in the diffed XML.
+        String text = unifiedDiff(ServedXml.withoutObjectMeta(oldText),
+            ServedXml.withoutObjectMeta(newer.object().spec().xml()), fromRev, toRev);
         return () -> Responses.text(ctx, req, HttpResponseStatus.OK, text, "text/plain; charset=utf-8",
             Map.of("X-Virtrev-Store-Id", snap.storeId()));
       });
@@ -167,7 +169,8 @@ final class HistoryRoutes {
         return () -> Responses.send(ctx, req, HttpResponseStatus.OK, body, rep.mediaType(), headers);
       }
       if (xml) {
-        String text = live ? d.status().liveXml() : EditBase.mark(d.spec().xml(), d.metadata().generation());
+        String text = live ? ServedXml.withoutObjectMeta(d.status().liveXml())
+            : ServedXml.spec(d.spec().xml(), d.metadata().generation());
         if (text == null) {
           throw new ApiException(ApiException.Reason.CONFLICT, "domain \"" + d.name() + "\" was not active at revision "
               + rv + " (state " + d.status().state() + "): it had no live XML",

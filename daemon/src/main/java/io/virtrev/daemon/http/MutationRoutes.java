@@ -92,7 +92,8 @@ final class MutationRoutes {
 
   /**
    * PUT /apis/virtrev.io/v1/domains/{id}: replace the config XML, conditionally on If-Match (412) or
-   * metadata.resourceVersion (409).
+   * metadata.resourceVersion (409). Labels and annotations: a JSON body's metadata (see
+   * {@link RequestBodies#definition}); a raw XML's virtrev element, or without one the domain's current ones.
    */
   static void update(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api, Identity who, Query query,
       String id) {
@@ -100,6 +101,17 @@ final class MutationRoutes {
     RequestBodies.Definition def = RequestBodies.definition(req);
     Map<String, String> unknown = warnings(UnknownFields.judge(req, query));
     checkMetadataNames(api, id, def);
+    if (def.keepsObjectMeta()) {
+      // A raw XML without virtrev's element keeps the labels and annotations the domain has when the
+      // write runs: read on the lane, so one set meanwhile (kubectl label) is not lost.
+      DomainXmlInspector.inspect(def.xml()); // a malformed XML is 400 here, before the lane
+      respond(ctx, req, api, who, params.dryRun(), api.mutations().patch(id, params.ifMatch(),
+          params.validation(), params.dryRun(), current -> Optional.of(
+          new Mutations.Replacement(RequestBodies.withObjectMeta(def.xml(), current.metadata().labels(),
+              current.metadata().annotations()), def.pre()))),
+          r -> new Answer(HttpResponseStatus.OK, r.object(), unknown));
+      return;
+    }
     Precondition pre = params.ifMatch().and(def.pre());
     respond(ctx, req, api, who, params.dryRun(), api.mutations().update(id, def.xml(), pre, params.validation(), params.dryRun()),
         r -> new Answer(HttpResponseStatus.OK, r.object(), unknown));

@@ -19,14 +19,20 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
 /** Reads what mutating requests carry: a domain definition, and preconditions from headers or body. */
 final class RequestBodies {
-  /** A definition as sent: the XML, and the Kubernetes-style precondition if it came as a JSON object. */
-  record Definition(String xml, Precondition pre, String metadataName, String metadataUid) {}
+  /**
+   * A definition as sent: the XML, and the Kubernetes-style precondition if it came as a JSON object.
+   * {@code keepsObjectMeta}: a raw XML without virtrev's element, whose labels and annotations are then
+   * the domain's current ones (a PUT decides that on the writer's lane, {@link #withObjectMeta(String,
+   * Map, Map)}; a POST has none).
+   */
+  record Definition(String xml, Precondition pre, String metadataName, String metadataUid, boolean keepsObjectMeta) {}
 
   private RequestBodies() {}
 
@@ -34,8 +40,10 @@ final class RequestBodies {
    * The domain XML of a PUT or POST: {@code application/xml} (the XML itself) or {@code application/json}
    * (a Domain object as returned by GET, {@code spec.xml} holding the XML and
    * {@code metadata.resourceVersion}, if present, a precondition that fails with 409; its
-   * {@code metadata.labels} and {@code metadata.annotations}, if present, written into the XML, see
-   * {@link #withObjectMeta}). Labels and annotations in the XML are checked either way (422). An
+   * {@code metadata.labels} and {@code metadata.annotations} written into the XML, see
+   * {@link #withObjectMeta(String, JsonNode)}). A raw XML's own virtrev element is its labels and
+   * annotations; without one a PUT keeps the domain's ({@link Definition#keepsObjectMeta}). Labels and
+   * annotations are checked either way (422). An
    * edit-base marker at the start of the XML ({@link EditBase}) is removed and becomes a precondition on
    * the domain's generation that fails with 409.
    */
@@ -52,8 +60,9 @@ final class RequestBodies {
     switch (type) {
       case "application/xml", "text/xml" -> {
         EditBase.Parsed x = EditBase.parse(body);
-        ObjectMetaValidation.check(ObjectMetaXml.read(x.xml()));
-        return new Definition(x.xml(), basedOn(x), null, null);
+        Optional<ObjectMetaXml.Maps> element = ObjectMetaXml.element(x.xml());
+        element.ifPresent(ObjectMetaValidation::check);
+        return new Definition(x.xml(), basedOn(x), null, null, element.isEmpty());
       }
       case "application/json" -> {
         JsonNode j = json(body);
@@ -69,7 +78,7 @@ final class RequestBodies {
         EditBase.Parsed x = EditBase.parse(xml.asText());
         String uuid = text(j.at("/metadata/uuid"));
         return new Definition(withObjectMeta(x.xml(), j), pre.and(basedOn(x)), text(j.at("/metadata/name")),
-            uuid != null ? uuid : text(j.at("/metadata/uid"))); // uid: the same, under Kubernetes' name
+            uuid != null ? uuid : text(j.at("/metadata/uid")), false); // uid: the same, under Kubernetes' name
       }
       default -> throw new ApiException(ApiException.Reason.UNSUPPORTED_MEDIA_TYPE,
           "Content-Type " + (type.isEmpty() ? "(none)" : type)
@@ -92,22 +101,52 @@ final class RequestBodies {
   }
 
   /**
-   * {@code xml} with the body's {@code metadata.labels} and {@code metadata.annotations} written into its
-   * virtrev element: each map that is present and not null replaces what the XML holds for it; an
-   * absent or null one leaves the XML's as it is. The result is checked as Kubernetes checks labels and
-   * annotations.
+   * {@code xml} with its virtrev element (re)written from the body's {@code metadata.labels} and
+   * {@code metadata.annotations}, which are authoritative: an absent or null map means none (as a
+   * Kubernetes PUT), unless the XML itself carries a virtrev element (XML from {@code virsh dumpxml}),
+   * whose map is then used. A map given both ways must be the same in both.
    *
    * @throws ApiException BAD_REQUEST if a map is not an object of strings; INVALID (422) naming a bad
-   *     key or value
+   *     key or value, or both maps when the body's and the element's differ
    */
   private static String withObjectMeta(String xml, JsonNode body) {
     Map<String, String> labels = stringMap(body.at("/metadata/labels"), "metadata.labels");
     Map<String, String> annotations = stringMap(body.at("/metadata/annotations"), "metadata.annotations");
-    ObjectMetaXml.Maps inXml = ObjectMetaXml.read(xml);
-    ObjectMetaXml.Maps maps = new ObjectMetaXml.Maps(labels != null ? labels : inXml.labels(),
-        annotations != null ? annotations : inXml.annotations());
+    Optional<ObjectMetaXml.Maps> element = ObjectMetaXml.element(xml);
+    if (element.isPresent()) {
+      labels = agreed("labels", labels, element.get().labels());
+      annotations = agreed("annotations", annotations, element.get().annotations());
+    }
+    return withObjectMeta(xml, labels == null ? Map.of() : labels, annotations == null ? Map.of() : annotations);
+  }
+
+  /**
+   * {@code xml} with its virtrev element replaced by one holding {@code labels} and {@code annotations}
+   * (none: no element), after checking them as Kubernetes does.
+   *
+   * @throws ApiException INVALID (422) naming a bad key or value; BAD_REQUEST if {@code xml} is malformed
+   */
+  static String withObjectMeta(String xml, Map<String, String> labels, Map<String, String> annotations) {
+    ObjectMetaXml.Maps maps = new ObjectMetaXml.Maps(labels, annotations);
     ObjectMetaValidation.check(maps);
-    return maps.equals(inXml) ? xml : ObjectMetaXml.write(xml, maps);
+    Optional<ObjectMetaXml.Maps> element = ObjectMetaXml.element(xml);
+    boolean same = element.isPresent() ? element.get().equals(maps) : maps.equals(ObjectMetaXml.Maps.NONE);
+    return same ? xml : ObjectMetaXml.write(xml, maps);
+  }
+
+  /** The body's map of {@code kind} if given (it must equal the element's), else the element's. */
+  private static Map<String, String> agreed(String kind, Map<String, String> body, Map<String, String> element) {
+    if (body == null) {
+      return element;
+    }
+    if (!new TreeMap<>(body).equals(element)) {
+      throw new ApiException(ApiException.Reason.INVALID, "metadata." + kind + " " + new TreeMap<>(body)
+          + " and the " + kind + " of spec.xml's virtrev element (<metadata> namespace " + ObjectMetaXml.NAMESPACE
+          + ") " + element + " differ: give them once (metadata." + kind + "), or the same in both",
+          Map.of("kind", "domains", "causes", java.util.List.of(Map.of("reason", "FieldValueInvalid",
+              "field", "metadata." + kind, "message", "differs from spec.xml's virtrev element"))), null);
+    }
+    return body;
   }
 
   /** A JSON object of strings; null if absent or null. */

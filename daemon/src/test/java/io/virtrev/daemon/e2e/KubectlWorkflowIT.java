@@ -323,6 +323,40 @@ class KubectlWorkflowIT {
     assertThat(Host.virsh("domuuid", name).strip()).isEqualTo(uuid);
   }
 
+  /**
+   * kubectl's last-applied-configuration annotation is built from the object applied or edited: applying
+   * a file saved by {@code kubectl get -o json}, or {@code kubectl edit --save-config}, must not put the
+   * old annotation into the new one (the served spec.xml carries no labels or annotations), so it does
+   * not grow from step to step.
+   */
+  @Test
+  void lastAppliedDoesNotGrowAcrossTwoAppliesAndAnEdit() throws Exception {
+    String name = prefix + "lastapplied";
+    String uuid = UUID.randomUUID().toString();
+    String key = "kubectl.kubernetes.io/last-applied-configuration";
+    kubectl.run("apply", "-f", manifest(name, DomainXml.tiny(name, uuid, 32)).toString()).ok();
+    assertThat(object(name).at("/metadata/annotations").path(key).asText()).isNotEmpty();
+
+    ObjectNode saved = (ObjectNode) kubectl.run("get", "dom", name, "-o", "json").ok().json();
+    ((ObjectNode) saved.get("spec")).put("xml", withMemory(saved.at("/spec/xml").asText(), 49152));
+    Path file = Files.writeString(dir.resolve("saved.json"), JSON.writeValueAsString(saved));
+    assertThat(kubectl.run("apply", "-f", file.toString()).ok().out()).isEqualTo("domain.virtrev.io/" + name + " configured\n");
+    assertThat(memoryKib(dumpxml(name))).isEqualTo(49152);
+    String second = object(name).at("/metadata/annotations").path(key).asText();
+    assertThat(second).as("built from the saved object").contains("49152").doesNotContain(key).doesNotContain(NS);
+
+    Path editor = script("raise-memory.sh", "#!/bin/sh\nset -e\n" + raiseMemory(49152, 65536) + "\n");
+    Run edit = kubectl.run(Map.of("KUBE_EDITOR", editor.toString()), "edit", "--save-config", "dom", name).ok();
+    assertThat(edit.out()).isEqualTo("domain.virtrev.io/" + name + " edited\n");
+    assertThat(memoryKib(dumpxml(name))).isEqualTo(65536);
+    JsonNode edited = object(name);
+    String third = edited.at("/metadata/annotations").path(key).asText();
+    assertThat(third).as("kubectl edit rewrote it").contains("65536").doesNotContain(key).doesNotContain(NS);
+    assertThat(third.length()).as("not nested: about as long as the last one").isLessThan(second.length() * 3 / 2);
+    assertThat(edited.at("/spec/xml").asText()).doesNotContain(NS);
+    assertThat(virtrevMetadata(dumpxml(name))).as("stored once, in libvirt's metadata").contains("last-applied");
+  }
+
   /** dryRun (helper "strict") behind PATCH: diff shows the change and makes none. */
   @Test
   void diffShowsTheMemoryChangeAndChangesNothing() throws Exception {

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Labels live in the domain's libvirt XML, on the packaged daemon and the real libvirtd: set through
  * PUT they are in {@code virsh dumpxml}, a daemon started on an EMPTY data dir still serves them, and
- * {@code virsh metadata} changing one is a new revision (to a labelSelector watch: the domain leaves).
+ * {@code virsh metadata} changing one is a new revision (to a labelSelector watch: the domain leaves);
+ * the served XML never carries the element, and a JSON Patch removing the labels removes it from libvirt.
  */
 class ObjectMetaLibvirtdIT {
   private static final String PREFIX = "k-meta-";
@@ -103,7 +104,17 @@ class ObjectMetaLibvirtdIT {
         assertThat(changed.at("/status/lastEvent/type").asText()).isEqualTo("metadata-change");
         assertThat(web.events()).extracting(e -> e.type() + " " + e.name()).containsExactly("DELETED " + name);
       }
-      assertThat(d.api.get(DOMAINS + "/" + name).json().at("/metadata/labels/tier").asText()).isEqualTo("db");
+      JsonNode now = d.api.get(DOMAINS + "/" + name).json();
+      assertThat(now.at("/metadata/labels/tier").asText()).isEqualTo("db");
+      assertThat(now.at("/spec/xml").asText()).as("served without the element").doesNotContain(NS);
+      assertThat(d.api.get(DOMAINS + "/" + name, "Accept", "application/xml").body()).doesNotContain(NS);
+
+      // Removing the labels removes the element from libvirt's XML.
+      ApiClient.Response removed = d.api.send("PATCH", DOMAINS + "/" + name, "application/json-patch+json",
+          "[{\"op\":\"remove\",\"path\":\"/metadata/labels\"}]");
+      assertThat(removed.status()).as(removed.body()).isEqualTo(200);
+      assertThat(removed.json().get("metadata").has("labels")).isFalse();
+      assertThat(Host.virsh("dumpxml", "--inactive", name)).doesNotContain(NS);
     }
   }
 
