@@ -60,7 +60,7 @@ final class MutationRoutes {
     DryRun dryRun = MutationParams.dryRun(query);
     MutationParams.checkFieldManager(query);
     RequestBodies.Definition def = RequestBodies.definition(req);
-    Map<String, String> unknown = warnings(UnknownFields.judge(req, query));
+    Map<String, String> unknown = warnings(UnknownFields.judge(def.object(), UnknownFields.mode(query)));
     DomainXmlInspector.Identity xmlId = DomainXmlInspector.inspect(def.xml());
     DomainPaths.checkAddressable(xmlId.name());
     if (def.metadataName() != null && !def.metadataName().equals(xmlId.name())) {
@@ -99,7 +99,7 @@ final class MutationRoutes {
       String id) {
     Replacing params = Replacing.read(req, api, query);
     RequestBodies.Definition def = RequestBodies.definition(req);
-    Map<String, String> unknown = warnings(UnknownFields.judge(req, query));
+    Map<String, String> unknown = warnings(UnknownFields.judge(def.object(), UnknownFields.mode(query)));
     checkMetadataNames(api, id, def);
     if (def.keepsObjectMeta()) {
       // A raw XML without virtrev's element keeps the labels and annotations the domain has when the
@@ -139,12 +139,8 @@ final class MutationRoutes {
       if (patched == null) {
         return Optional.empty();
       }
-      try {
-        unknown.set(warnings(UnknownFields.judge(io.virtrev.api.Json.mapper().readTree(patched), unknownFields)));
-      } catch (java.io.IOException e) {
-        throw new IllegalStateException("a patched object is always JSON", e);
-      }
       RequestBodies.Definition def = RequestBodies.definition("application/json", patched);
+      unknown.set(warnings(UnknownFields.judge(def.object(), unknownFields)));
       checkMetadataNames(current, def);
       return Optional.of(new Mutations.Replacement(def.xml(), def.pre()));
     }), r -> new Answer(HttpResponseStatus.OK, r.object(), unknown.get()));

@@ -30,9 +30,10 @@ final class RequestBodies {
    * A definition as sent: the XML, and the Kubernetes-style precondition if it came as a JSON object.
    * {@code keepsObjectMeta}: a raw XML without virtrev's element, whose labels and annotations are then
    * the domain's current ones (a PUT decides that on the writer's lane, {@link #withObjectMeta(String,
-   * Map, Map)}; a POST has none).
+   * Map, Map)}; a POST has none). {@code object}: the JSON object as sent, null for an XML body.
    */
-  record Definition(String xml, Precondition pre, String metadataName, String metadataUid, boolean keepsObjectMeta) {}
+  record Definition(String xml, Precondition pre, String metadataName, String metadataUid, boolean keepsObjectMeta,
+      JsonNode object) {}
 
   private RequestBodies() {}
 
@@ -62,7 +63,7 @@ final class RequestBodies {
         EditBase.Parsed x = EditBase.parse(body);
         Optional<ObjectMetaXml.Maps> element = ObjectMetaXml.element(x.xml());
         element.ifPresent(ObjectMetaValidation::check);
-        return new Definition(x.xml(), basedOn(x), null, null, element.isEmpty());
+        return new Definition(x.xml(), basedOn(x), null, null, element.isEmpty(), null);
       }
       case "application/json" -> {
         JsonNode j = json(body);
@@ -78,7 +79,7 @@ final class RequestBodies {
         EditBase.Parsed x = EditBase.parse(xml.asText());
         String uuid = text(j.at("/metadata/uuid"));
         return new Definition(withObjectMeta(x.xml(), j), pre.and(basedOn(x)), text(j.at("/metadata/name")),
-            uuid != null ? uuid : text(j.at("/metadata/uid")), false); // uid: the same, under Kubernetes' name
+            uuid != null ? uuid : text(j.at("/metadata/uid")), false, j); // uid: the same, under Kubernetes' name
       }
       default -> throw new ApiException(ApiException.Reason.UNSUPPORTED_MEDIA_TYPE,
           "Content-Type " + (type.isEmpty() ? "(none)" : type)

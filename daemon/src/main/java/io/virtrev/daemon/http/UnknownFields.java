@@ -4,13 +4,10 @@ import com.fasterxml.jackson.databind.BeanDescription;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
-import io.netty.handler.codec.http.FullHttpRequest;
 import io.virtrev.api.ApiException;
 import io.virtrev.api.Domain;
 import io.virtrev.api.Json;
 import io.virtrev.versioning.FieldValidation;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -32,27 +29,6 @@ import java.util.stream.Collectors;
 final class UnknownFields {
   private UnknownFields() {}
 
-  /**
-   * Judges a POST or PUT body: nothing for XML or when every field is known; otherwise, per the
-   * request's {@code fieldValidation}, a 400 or the {@code Warning} values to answer with.
-   *
-   * @return the warnings (each {@code unknown field "path"}), empty if none
-   * @throws ApiException BAD_REQUEST under Strict, naming every unknown field
-   */
-  static List<String> judge(FullHttpRequest req, Query query) {
-    FieldValidation mode = mode(query);
-    if (mode == FieldValidation.IGNORE || !RequestBodies.mediaType(req).equals("application/json")) {
-      return List.of();
-    }
-    JsonNode body;
-    try {
-      body = Json.mapper().readTree(req.content().toString(StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      return List.of(); // malformed: RequestBodies refuses it with its own message
-    }
-    return judge(body, mode);
-  }
-
   /** The request's {@code fieldValidation} for unknown fields: Warn when absent, as the apiserver. */
   static FieldValidation mode(Query query) {
     return query.get("fieldValidation").filter(v -> !v.isEmpty()).map(FieldValidation::parse)
@@ -60,13 +36,14 @@ final class UnknownFields {
   }
 
   /**
-   * Judges a Domain object (a POST or PUT body, or a PATCH's result) under {@code mode}.
+   * Judges a Domain object (a POST or PUT body, or a PATCH's result) under {@code mode}; an XML body
+   * ({@code body} null) has no fields to judge.
    *
    * @return the warnings, empty if none or under Ignore
    * @throws ApiException BAD_REQUEST under Strict, naming every unknown field
    */
   static List<String> judge(JsonNode body, FieldValidation mode) {
-    if (mode == FieldValidation.IGNORE) {
+    if (body == null || mode == FieldValidation.IGNORE) {
       return List.of();
     }
     List<String> unknown = find(body, Domain.class).stream().map(p -> "unknown field \"" + p + "\"").toList();
