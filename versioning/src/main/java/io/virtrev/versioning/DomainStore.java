@@ -337,7 +337,7 @@ public final class DomainStore implements AutoCloseable {
     if (at.equals(s.revision())) {
       return ListPage.of(s, after, selector, limit);
     }
-    return db.stateAt(at.value(), after, selector, limit);
+    return db.stateAt(Kind.DOMAINS, at.value(), after, selector, limit);
   }
 
   /**
@@ -348,7 +348,7 @@ public final class DomainStore implements AutoCloseable {
    * @throws ApiException EXPIRED if {@code at} is below the compacted revision
    */
   public Optional<StoredEvent> versionAt(String uuid, Revision at) {
-    return db.versionAt(uuid, at.value());
+    return db.versionAt(Kind.DOMAINS, uuid, at.value());
   }
 
   /**
@@ -358,7 +358,7 @@ public final class DomainStore implements AutoCloseable {
    * @throws ApiException EXPIRED if {@code version} is at or below the compacted revision
    */
   public Optional<StoredEvent> versionBefore(String uuid, Revision version) {
-    return db.versionBefore(uuid, version.value());
+    return db.versionBefore(Kind.DOMAINS, uuid, version.value());
   }
 
   /**
@@ -367,12 +367,12 @@ public final class DomainStore implements AutoCloseable {
    * @throws ApiException EXPIRED if {@code at} is below the compacted revision
    */
   public Optional<String> uuidNamedAt(String name, Revision at) {
-    return db.uuidNamedAt(name, at.value());
+    return db.uuidNamedAt(Kind.DOMAINS, name, at.value());
   }
 
   /** The uuid of the domain that last had {@code name} in retained history. Blocks on SQLite. */
   public Optional<String> lastUuidNamed(String name) {
-    return db.lastUuidNamed(name);
+    return db.lastUuidNamed(Kind.DOMAINS, name);
   }
 
   /**
@@ -380,7 +380,7 @@ public final class DomainStore implements AutoCloseable {
    * bound), newest first, at most {@code limit} ({@code <= 0}: all). Blocks on SQLite.
    */
   public HistoryPage history(String uuid, Revision at, Revision before, int limit) {
-    return db.historyOf(uuid, at.value(), before == null ? Long.MAX_VALUE : before.value(), limit);
+    return db.historyOf(Kind.DOMAINS, uuid, at.value(), before == null ? Long.MAX_VALUE : before.value(), limit);
   }
 
   /**

@@ -60,7 +60,6 @@ import org.sqlite.SQLiteConfig;
  * chunks; a reader that sees the mark never looks below it, so a half-done compaction is invisible.
  */
 final class SqliteRevisions implements AutoCloseable {
-  static final int SCHEMA_VERSION = 1;
   static final String DB_FILE = "virtrev.db";
   static final String LOCK_FILE = "virtrev.lock";
   /** What a {@link #probe} writes (and deletes in the same transaction): about a large domain's XML. */
@@ -199,57 +198,22 @@ final class SqliteRevisions implements AutoCloseable {
     return r;
   }
 
-  /** Creates the schema on an empty database, or checks and loads an existing one. */
+  /** Creates the schema on an empty database, or checks, migrates ({@link Schema}) and loads an existing one. */
   Loaded load() {
     try {
-      boolean created = false;
       writer.setAutoCommit(false);
-      try (Statement st = writer.createStatement()) {
-        if (!tableExists("meta")) {
-          st.execute("CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)");
-          st.execute("CREATE TABLE objects(uuid TEXT PRIMARY KEY, revision INTEGER NOT NULL, json BLOB NOT NULL)");
-          st.execute("CREATE TABLE history(revision INTEGER PRIMARY KEY, uuid TEXT NOT NULL, name TEXT NOT NULL,"
-              + " type TEXT NOT NULL, time_ms INTEGER NOT NULL, prev_name TEXT, prev_state TEXT, json BLOB NOT NULL,"
-              + " state TEXT)");
-          st.execute("CREATE INDEX history_uuid ON history(uuid, revision)");
-          putMeta("schema_version", Integer.toString(SCHEMA_VERSION));
-          putMeta("store_id", UUID.randomUUID().toString());
-          // A new store is at revision 1, "created", with nothing before it retained: so no list or
-          // watch ever carries RV 0, which Kubernetes clients read as "any" (not "before everything").
-          putMeta("revision", "1");
-          putMeta("compacted", "1");
-          created = true;
-        }
-        // Added after schema 1 shipped; harmless to older binaries. Time: age retention; name: reads
-        // by a name a domain had at a revision.
-        st.execute("CREATE INDEX IF NOT EXISTS history_time ON history(time_ms)");
-        st.execute("CREATE INDEX IF NOT EXISTS history_name ON history(name, revision)");
-        // Added later still: the state after the change, so field selectors on watches never parse the
-        // object. Older binaries ignore it (and leave it NULL in rows they write); NULL: parse the object.
-        if (!columnExists("history", "state")) {
-          st.execute("ALTER TABLE history ADD COLUMN state TEXT");
-        }
-        // Added with labels: the labels after and before the change (JSON objects, NULL for none), so
-        // label selectors on watches never parse the object either. Rows written before carry NULL,
-        // correctly: their objects had no labels.
-        if (!columnExists("history", "labels")) {
-          st.execute("ALTER TABLE history ADD COLUMN labels TEXT");
-          st.execute("ALTER TABLE history ADD COLUMN prev_labels TEXT");
-        }
+      if (!Schema.tableExists(writer, "meta")) {
+        Schema.create(writer);
+      } else {
+        Schema.migrate(writer, parseInt(readMeta(), "schema_version"), dir);
       }
       writer.commit();
       Map<String, String> meta = readMeta();
-      int schema = parseInt(meta, "schema_version");
-      if (schema > SCHEMA_VERSION) {
-        throw new StoreException("store " + dir + " has schema version " + schema
-            + ", written by a newer virtrevd; this one understands up to " + SCHEMA_VERSION
-            + ". Refusing to touch it.");
-      }
       Revision revision = Revision.of(parseLong(meta, "revision"));
       Revision compacted = Revision.of(parseLong(meta, "compacted"));
       List<Domain> objects = new ArrayList<>();
       try (Statement st = writer.createStatement();
-          ResultSet rs = st.executeQuery("SELECT revision, json FROM objects")) {
+          ResultSet rs = st.executeQuery("SELECT revision, json FROM objects WHERE kind = '" + Kind.DOMAINS.key() + "'")) {
         while (rs.next()) {
           Domain d = Json.read(rs.getBytes(2), Domain.class);
           if (d.resourceVersion().value() != rs.getLong(1) || d.resourceVersion().isAfter(revision)) {
@@ -265,6 +229,11 @@ final class SqliteRevisions implements AutoCloseable {
       writer.setAutoCommit(true);
       return new Loaded(meta.get("store_id"), revision, compacted, objects, created);
     } catch (SQLException | RuntimeException e) {
+      try {
+        writer.rollback(); // a migration that failed half-way leaves the store as it was
+      } catch (SQLException r) {
+        e.addSuppressed(r);
+      }
       if (e instanceof StoreException se) {
         throw se;
       }
@@ -283,7 +252,7 @@ final class SqliteRevisions implements AutoCloseable {
       return d;
     }
     try (PreparedStatement st = writer.prepareStatement(
-        "SELECT time_ms FROM history WHERE revision = ? AND uuid = ?")) {
+        "SELECT time_ms FROM history WHERE revision = ? AND kind = 'domains' AND uuid = ?")) {
       st.setLong(1, m.creationRevision().value());
       st.setString(2, m.uuid());
       try (ResultSet rs = st.executeQuery()) {
@@ -321,28 +290,29 @@ final class SqliteRevisions implements AutoCloseable {
     begin(writer);
     try (PreparedStatement hist = writer.prepareStatement(
             "INSERT INTO history(revision, uuid, name, type, time_ms, prev_name, prev_state, json, state, labels,"
-                + " prev_labels) VALUES (?,?,?,?,?,?,?,?,?,?,?)");
+                + " prev_labels, kind, owner) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
         PreparedStatement upsert = writer.prepareStatement(
-            "INSERT INTO objects(uuid, revision, json) VALUES (?,?,?)"
-                + " ON CONFLICT(uuid) DO UPDATE SET revision = excluded.revision, json = excluded.json");
-        PreparedStatement delete = writer.prepareStatement("DELETE FROM objects WHERE uuid = ?");
+            "INSERT INTO objects(kind, uuid, revision, json) VALUES (?,?,?,?)"
+                + " ON CONFLICT(kind, uuid) DO UPDATE SET revision = excluded.revision, json = excluded.json");
+        PreparedStatement delete = writer.prepareStatement("DELETE FROM objects WHERE kind = ? AND uuid = ?");
         PreparedStatement meta = writer.prepareStatement("UPDATE meta SET value = ? WHERE key = 'revision'")) {
       byte[][] json = new byte[events.size()][]; // each object copied out of its line once, for both tables
       for (int i = 0; i < events.size(); i++) {
         StoredEvent e = events.get(i);
-        Domain d = e.object();
         json[i] = e.objectJson();
         hist.setLong(1, e.revision().value());
-        hist.setString(2, d.uuid());
-        hist.setString(3, d.name());
+        hist.setString(2, e.uuid());
+        hist.setString(3, e.name());
         hist.setString(4, e.type());
         hist.setLong(5, e.time().toEpochMilli());
         hist.setString(6, e.prevName());
         hist.setString(7, e.prevState());
         hist.setBytes(8, json[i]);
-        hist.setString(9, d.status().state());
+        hist.setString(9, e.state());
         hist.setString(10, labelsJson(e.labels()));
         hist.setString(11, labelsJson(e.prevLabels()));
+        hist.setString(12, e.kind().key());
+        hist.setString(13, e.ownerUid());
         hist.addBatch();
       }
       hist.executeBatch();
@@ -350,12 +320,14 @@ final class SqliteRevisions implements AutoCloseable {
       for (int i = 0; i < events.size(); i++) {
         StoredEvent e = events.get(i);
         if (e.type().equals(WatchEvent.DELETED)) {
-          delete.setString(1, e.object().uuid());
+          delete.setString(1, e.kind().key());
+          delete.setString(2, e.uuid());
           delete.executeUpdate();
         } else {
-          upsert.setString(1, e.object().uuid());
-          upsert.setLong(2, e.revision().value());
-          upsert.setBytes(3, json[i]);
+          upsert.setString(1, e.kind().key());
+          upsert.setString(2, e.uuid());
+          upsert.setLong(3, e.revision().value());
+          upsert.setBytes(4, json[i]);
           upsert.executeUpdate();
         }
       }
@@ -454,7 +426,7 @@ final class SqliteRevisions implements AutoCloseable {
     exec(writer, "BEGIN");
     try (Statement st = writer.createStatement();
         PreparedStatement rows = writer.prepareStatement(
-            "SELECT revision, type, time_ms, json, prev_name, prev_state, prev_labels FROM history WHERE revision > ?"
+            "SELECT " + ROW + " FROM history WHERE revision > ?"
                 + " AND revision <= ? ORDER BY revision")) {
       Map<String, String> meta = new java.util.HashMap<>();
       try (ResultSet rs = st.executeQuery("SELECT key, value FROM meta")) {
@@ -539,7 +511,8 @@ final class SqliteRevisions implements AutoCloseable {
                 + " ORDER BY revision LIMIT ?)");
         PreparedStatement del = compactor.prepareStatement(
             "DELETE FROM history WHERE revision > ? AND revision <= ? AND (type = 'DELETED' OR EXISTS ("
-                + "SELECT 1 FROM history n WHERE n.uuid = history.uuid AND n.revision > history.revision"
+                + "SELECT 1 FROM history n WHERE n.kind = history.kind AND n.uuid = history.uuid"
+                + " AND n.revision > history.revision"
                 + " AND n.revision <= ?))")) {
       edge.setLong(1, after);
       edge.setLong(2, upTo);
@@ -592,7 +565,7 @@ final class SqliteRevisions implements AutoCloseable {
    *
    * @throws ApiException EXPIRED if {@code at} is below the compacted revision
    */
-  ListPage stateAt(long at, ListKey after, FieldSelector selector, int limit) {
+  ListPage stateAt(Kind kind, long at, ListKey after, FieldSelector selector, int limit) {
     return read("the state at revision " + at, (c, compacted) -> {
       if (at < compacted) {
         throw expired(at, compacted);
@@ -600,8 +573,9 @@ final class SqliteRevisions implements AutoCloseable {
       List<ListPage.Head> heads = new ArrayList<>();
       try (PreparedStatement st = c.prepareStatement(
           "SELECT h.revision, h.uuid, h.name FROM history h JOIN (SELECT MAX(revision) AS r FROM history"
-              + " WHERE revision <= ? GROUP BY uuid) m ON h.revision = m.r WHERE h.type != 'DELETED'")) {
-        st.setLong(1, at);
+              + " WHERE kind = ? AND revision <= ? GROUP BY uuid) m ON h.revision = m.r WHERE h.type != 'DELETED'")) {
+        st.setString(1, kind.key());
+        st.setLong(2, at);
         try (ResultSet rs = st.executeQuery()) {
           while (rs.next()) {
             heads.add(new ListPage.Head(new ListKey(rs.getString(3), rs.getString(2)), rs.getLong(1)));
@@ -641,12 +615,12 @@ final class SqliteRevisions implements AutoCloseable {
    *
    * @throws ApiException EXPIRED if {@code at} is below the compacted revision
    */
-  Optional<StoredEvent> versionAt(String uuid, long at) {
-    return read("domain " + uuid + " at revision " + at, (c, compacted) -> {
+  Optional<StoredEvent> versionAt(Kind kind, String uuid, long at) {
+    return read(kind + " " + uuid + " at revision " + at, (c, compacted) -> {
       if (at < compacted) {
         throw expired(at, compacted);
       }
-      return newestRow(c, uuid, at);
+      return newestRow(c, kind, uuid, at);
     });
   }
 
@@ -656,32 +630,47 @@ final class SqliteRevisions implements AutoCloseable {
    * @throws ApiException EXPIRED if {@code version} is at or below the compacted revision (its
    *     predecessors are compacted)
    */
-  Optional<StoredEvent> versionBefore(String uuid, long version) {
+  Optional<StoredEvent> versionBefore(Kind kind, String uuid, long version) {
     return read("the version of " + uuid + " before " + version, (c, compacted) -> {
       if (version <= compacted) {
         throw expired(version - 1, compacted);
       }
-      return newestRow(c, uuid, version - 1);
+      return newestRow(c, kind, uuid, version - 1);
     });
   }
 
-  private static Optional<StoredEvent> newestRow(Connection c, String uuid, long atOrBelow) throws SQLException {
+  private static Optional<StoredEvent> newestRow(Connection c, Kind kind, String uuid, long atOrBelow)
+      throws SQLException {
     try (PreparedStatement st = c.prepareStatement(
-        "SELECT revision, type, time_ms, json, prev_name, prev_state, prev_labels FROM history WHERE uuid = ?"
+        "SELECT " + ROW + " FROM history WHERE kind = ? AND uuid = ?"
             + " AND revision <= ?"
             + " ORDER BY revision DESC LIMIT 1")) {
-      st.setString(1, uuid);
-      st.setLong(2, atOrBelow);
+      st.setString(1, kind.key());
+      st.setString(2, uuid);
+      st.setLong(3, atOrBelow);
       try (ResultSet rs = st.executeQuery()) {
         return rs.next() ? Optional.of(event(rs)) : Optional.empty();
       }
     }
   }
 
+  /** The columns {@link #event} reads, in its order. */
+  private static final String ROW = "revision, type, time_ms, json, prev_name, prev_state, prev_labels, kind, uuid,"
+      + " owner, name, state, labels";
+
+  /** A history row read with {@link #ROW}; a domain's object parsed (its readers use it), other kinds' not. */
   private static StoredEvent event(ResultSet rs) throws SQLException {
     byte[] json = rs.getBytes(4);
-    return new StoredEvent(Revision.of(rs.getLong(1)), rs.getString(2), Json.read(json, Domain.class),
-        Instant.ofEpochMilli(rs.getLong(3)), json, rs.getString(5), rs.getString(6), labelsOf(rs.getString(7)));
+    Kind kind = Kind.of(rs.getString(8));
+    Revision rev = Revision.of(rs.getLong(1));
+    Instant time = Instant.ofEpochMilli(rs.getLong(3));
+    if (kind == Kind.DOMAINS) {
+      return new StoredEvent(rev, rs.getString(2), Json.read(json, Domain.class), time, json, rs.getString(5),
+          rs.getString(6), labelsOf(rs.getString(7)));
+    }
+    return StoredEvent.fromRow(rev, rs.getString(2), kind, rs.getString(9), rs.getString(10), rs.getString(11),
+        rs.getString(12), time, json, rs.getString(5), rs.getString(6), labelsOf(rs.getString(13)),
+        labelsOf(rs.getString(7)));
   }
 
   private static final com.fasterxml.jackson.core.type.TypeReference<Map<String, String>> LABELS =
@@ -708,16 +697,17 @@ final class SqliteRevisions implements AutoCloseable {
    *
    * @throws ApiException EXPIRED if {@code at} is below the compacted revision
    */
-  Optional<String> uuidNamedAt(String name, long at) {
-    return read("the domain named " + name + " at revision " + at, (c, compacted) -> {
+  Optional<String> uuidNamedAt(Kind kind, String name, long at) {
+    return read("the object of " + kind + " named " + name + " at revision " + at, (c, compacted) -> {
       if (at < compacted) {
         throw expired(at, compacted);
       }
       List<String> candidates = new ArrayList<>();
       try (PreparedStatement st = c.prepareStatement(
-          "SELECT DISTINCT uuid FROM history WHERE name = ? AND revision <= ?")) {
-        st.setString(1, name);
-        st.setLong(2, at);
+          "SELECT DISTINCT uuid FROM history WHERE kind = ? AND name = ? AND revision <= ?")) {
+        st.setString(1, kind.key());
+        st.setString(2, name);
+        st.setLong(3, at);
         try (ResultSet rs = st.executeQuery()) {
           while (rs.next()) {
             candidates.add(rs.getString(1));
@@ -725,8 +715,8 @@ final class SqliteRevisions implements AutoCloseable {
         }
       }
       for (String uuid : candidates) {
-        Optional<StoredEvent> e = newestRow(c, uuid, at);
-        if (e.isPresent() && !e.get().type().equals(WatchEvent.DELETED) && e.get().object().name().equals(name)) {
+        Optional<StoredEvent> e = newestRow(c, kind, uuid, at);
+        if (e.isPresent() && !e.get().type().equals(WatchEvent.DELETED) && e.get().name().equals(name)) {
           return Optional.of(uuid);
         }
       }
@@ -735,11 +725,12 @@ final class SqliteRevisions implements AutoCloseable {
   }
 
   /** The uuid of the newest history row with {@code name} (a deleted or renamed domain), if any. */
-  Optional<String> lastUuidNamed(String name) {
-    return read("the last domain named " + name, (c, compacted) -> {
+  Optional<String> lastUuidNamed(Kind kind, String name) {
+    return read("the last object of " + kind + " named " + name, (c, compacted) -> {
       try (PreparedStatement st = c.prepareStatement(
-          "SELECT uuid FROM history WHERE name = ? ORDER BY revision DESC LIMIT 1")) {
-        st.setString(1, name);
+          "SELECT uuid FROM history WHERE kind = ? AND name = ? ORDER BY revision DESC LIMIT 1")) {
+        st.setString(1, kind.key());
+        st.setString(2, name);
         try (ResultSet rs = st.executeQuery()) {
           return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
         }
@@ -752,18 +743,19 @@ final class SqliteRevisions implements AutoCloseable {
    * most {@code limit} ({@code <= 0}: all). Retained: above the compacted revision, or the newest row
    * at or below it unless a DELETED (rows a running compaction has not deleted yet are not shown).
    */
-  HistoryPage historyOf(String uuid, long at, long before, int limit) {
+  HistoryPage historyOf(Kind kind, String uuid, long at, long before, int limit) {
     return read("the history of " + uuid, (c, compacted) -> {
       try (PreparedStatement st = c.prepareStatement(
-          "SELECT revision, type, time_ms, json, prev_name, prev_state, prev_labels FROM history WHERE uuid = ?1"
+          "SELECT " + ROW + " FROM history WHERE kind = ?6 AND uuid = ?1"
               + " AND revision <= ?2 AND revision < ?3 AND (revision > ?4 OR (type != 'DELETED' AND revision ="
-              + " (SELECT MAX(revision) FROM history WHERE uuid = ?1 AND revision <= ?4)))"
+              + " (SELECT MAX(revision) FROM history WHERE kind = ?6 AND uuid = ?1 AND revision <= ?4)))"
               + " ORDER BY revision DESC LIMIT ?5")) {
         st.setString(1, uuid);
         st.setLong(2, at);
         st.setLong(3, before);
         st.setLong(4, compacted);
         st.setLong(5, limit <= 0 ? -1 : (long) limit + 1);
+        st.setString(6, kind.key());
         List<StoredEvent> out = new ArrayList<>();
         try (ResultSet rs = st.executeQuery()) {
           while (rs.next()) {
@@ -827,8 +819,8 @@ final class SqliteRevisions implements AutoCloseable {
         List<StoredEvent> out = new ArrayList<>();
         long from;
         try (PreparedStatement st = reader.prepareStatement(
-                "SELECT revision, type, time_ms, json, prev_name, prev_state, uuid, name, state, labels, prev_labels"
-                    + " FROM history"
+                "SELECT revision, type, time_ms, json, prev_name, prev_state, uuid, name, state, labels, prev_labels,"
+                    + " kind, owner FROM history"
                     + " WHERE revision > ? AND revision <= ? ORDER BY revision");
             PreparedStatement cm = reader.prepareStatement("SELECT value FROM meta WHERE key = 'compacted'")) {
           reader.setAutoCommit(false); // one read transaction: the rows and the compacted mark agree
@@ -853,7 +845,8 @@ final class SqliteRevisions implements AutoCloseable {
               if (rev != expect) {
                 throw new IllegalStateException("history has a gap: expected revision " + expect + ", found " + rev);
               }
-              out.add(StoredEvent.fromRow(Revision.of(rev), rs.getString(2), rs.getString(7), rs.getString(8),
+              out.add(StoredEvent.fromRow(Revision.of(rev), rs.getString(2), Kind.of(rs.getString(12)),
+                  rs.getString(7), rs.getString(13), rs.getString(8),
                   rs.getString(9), Instant.ofEpochMilli(rs.getLong(3)), rs.getBytes(4), rs.getString(5),
                   rs.getString(6), labelsOf(rs.getString(10)), labelsOf(rs.getString(11))));
               expect++;
@@ -908,35 +901,6 @@ final class SqliteRevisions implements AutoCloseable {
         "too old resource version: " + after + " (oldest retained: " + (compacted + 1)
             + "); list again and watch from the list's resourceVersion",
         Map.of("compactedRevision", Long.toString(compacted)), null);
-  }
-
-  private boolean columnExists(String table, String column) throws SQLException {
-    try (Statement st = writer.createStatement(); ResultSet rs = st.executeQuery("PRAGMA table_info(" + table + ")")) {
-      while (rs.next()) {
-        if (rs.getString("name").equals(column)) {
-          return true;
-        }
-      }
-      return false;
-    }
-  }
-
-  private boolean tableExists(String name) throws SQLException {
-    try (PreparedStatement st = writer.prepareStatement(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?")) {
-      st.setString(1, name);
-      try (ResultSet rs = st.executeQuery()) {
-        return rs.next();
-      }
-    }
-  }
-
-  private void putMeta(String key, String value) throws SQLException {
-    try (PreparedStatement st = writer.prepareStatement("INSERT INTO meta(key, value) VALUES (?, ?)")) {
-      st.setString(1, key);
-      st.setString(2, value);
-      st.executeUpdate();
-    }
   }
 
   private Map<String, String> readMeta() throws SQLException {

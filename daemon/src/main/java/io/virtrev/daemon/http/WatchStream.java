@@ -17,6 +17,7 @@ import io.virtrev.api.Json;
 import io.virtrev.api.Revision;
 import io.virtrev.api.WatchEvent;
 import io.virtrev.versioning.DomainStore;
+import io.virtrev.versioning.Kind;
 import io.virtrev.versioning.StoredEvent;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -220,6 +221,9 @@ final class WatchStream {
           throw new IllegalStateException("watch gap: after " + cursor + " came " + e.revision());
         }
         cursor = e.revision();
+        if (e.kind() != Kind.DOMAINS) {
+          continue; // one revision counter for every kind: another kind's revision moves the cursor only
+        }
         String type = request.selector().typeThrough(e);
         if (type == null) {
           continue;
