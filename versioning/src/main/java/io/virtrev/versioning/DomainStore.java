@@ -1,6 +1,5 @@
 package io.virtrev.versioning;
 
-import io.virtrev.api.ApiException;
 import io.virtrev.api.Domain;
 import io.virtrev.api.LibvirtEvent;
 import io.virtrev.api.Revision;
@@ -231,7 +230,7 @@ public final class DomainStore implements AutoCloseable {
         return;
       }
     }
-    f.completeExceptionally(new ApiException(ApiException.Reason.SERVICE_UNAVAILABLE, "store is closed"));
+    f.completeExceptionally(new StoreException(StoreException.Reason.UNAVAILABLE, "store is closed"));
   }
 
   /**
@@ -257,7 +256,7 @@ public final class DomainStore implements AutoCloseable {
    * read per page. The events carry no parsed object (their lines and selector fields are enough to
    * stream them). May block on disk I/O: not for event-loop threads.
    *
-   * @throws ApiException EXPIRED if a revision after {@code after} has been compacted away
+   * @throws StoreException COMPACTED if a revision after {@code after} has been compacted away
    */
   public List<StoredEvent> readHistory(Revision after, int max) {
     long upTo = snapshot.revision().value(); // nothing beyond what is published (no time travel)
@@ -269,7 +268,7 @@ public final class DomainStore implements AutoCloseable {
       if (hit != null) {
         Revision c = compacted.get(); // a read of the database checks the mark itself
         if (at < c.value()) {
-          throw SqliteRevisions.expired(at, c.value());
+          throw StoreException.compacted(at, c.value());
         }
         page = hit.after(at);
       } else {
@@ -303,7 +302,7 @@ public final class DomainStore implements AutoCloseable {
   public void checkRetained(Revision rev) {
     Revision c = compacted.get();
     if (rev.compareTo(c) < 0) {
-      throw SqliteRevisions.expired(rev.value(), c.value());
+      throw StoreException.compacted(rev.value(), c.value());
     }
   }
 
@@ -325,13 +324,13 @@ public final class DomainStore implements AutoCloseable {
    * {@code selector}. At the current snapshot's revision it is cut from memory; otherwise it is
    * reconstructed from history (blocks on SQLite).
    *
-   * @throws ApiException EXPIRED if {@code at} is below the compacted revision
-   * @throws IllegalArgumentException if {@code at} is beyond the last committed revision
+   * @throws StoreException COMPACTED if {@code at} is below the compacted revision
+   * @throws StoreException TOO_NEW if {@code at} is beyond the last committed revision
    */
   public ListPage list(Revision at, ListKey after, FieldSelector selector, int limit) {
     Snapshot s = snapshot;
     if (at.isAfter(s.revision())) {
-      throw new IllegalArgumentException("revision " + at + " is not committed yet (current " + s.revision() + ")");
+      throw StoreException.tooNew(at, s.revision());
     }
     checkRetained(at);
     if (at.equals(s.revision())) {
@@ -345,7 +344,7 @@ public final class DomainStore implements AutoCloseable {
    * revision at or below {@code at}. A DELETED row means the domain did not exist at {@code at}; empty
    * means it never existed up to {@code at}. Blocks on SQLite.
    *
-   * @throws ApiException EXPIRED if {@code at} is below the compacted revision
+   * @throws StoreException COMPACTED if {@code at} is below the compacted revision
    */
   public Optional<StoredEvent> versionAt(String uuid, Revision at) {
     return db.versionAt(Kind.DOMAINS, uuid, at.value());
@@ -355,7 +354,7 @@ public final class DomainStore implements AutoCloseable {
    * The row of {@code uuid} before its revision {@code version} (empty: none, the domain did not exist
    * before). Blocks on SQLite.
    *
-   * @throws ApiException EXPIRED if {@code version} is at or below the compacted revision
+   * @throws StoreException COMPACTED if {@code version} is at or below the compacted revision
    */
   public Optional<StoredEvent> versionBefore(String uuid, Revision version) {
     return db.versionBefore(Kind.DOMAINS, uuid, version.value());
@@ -364,7 +363,7 @@ public final class DomainStore implements AutoCloseable {
   /**
    * The uuid of the domain that was named {@code name} at revision {@code at}. Blocks on SQLite.
    *
-   * @throws ApiException EXPIRED if {@code at} is below the compacted revision
+   * @throws StoreException COMPACTED if {@code at} is below the compacted revision
    */
   public Optional<String> uuidNamedAt(String name, Revision at) {
     return db.uuidNamedAt(Kind.DOMAINS, name, at.value());
@@ -670,11 +669,11 @@ public final class DomainStore implements AutoCloseable {
         Domain now = w.get(o.uuid());
         try {
           if (now == null) {
-            throw new ApiException(ApiException.Reason.NOT_FOUND, "domain " + o.uuid() + " not found",
+            throw new StoreException(StoreException.Reason.NOT_FOUND, "domain " + o.uuid() + " not found",
                 Map.of("uid", o.uuid(), "kind", "domains"), null);
           }
           o.pre().check(now);
-        } catch (ApiException mismatch) {
+        } catch (StoreException mismatch) {
           return () -> o.done().completeExceptionally(mismatch);
         }
       }
@@ -762,6 +761,6 @@ public final class DomainStore implements AutoCloseable {
       waiters.clear();
     }
     left.forEach(wt -> wt.future().completeExceptionally(
-        new ApiException(ApiException.Reason.SERVICE_UNAVAILABLE, "store is closed")));
+        new StoreException(StoreException.Reason.UNAVAILABLE, "store is closed")));
   }
 }

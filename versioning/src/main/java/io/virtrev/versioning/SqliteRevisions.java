@@ -1,6 +1,5 @@
 package io.virtrev.versioning;
 
-import io.virtrev.api.ApiException;
 import io.virtrev.api.Domain;
 import io.virtrev.api.DomainMeta;
 import io.virtrev.api.Json;
@@ -563,12 +562,12 @@ final class SqliteRevisions implements AutoCloseable {
    * uuid its newest row at or below {@code at}, unless a DELETED, sorted by (name, uuid); then one page
    * of it (objects are read only for the entries the page looks at).
    *
-   * @throws ApiException EXPIRED if {@code at} is below the compacted revision
+   * @throws StoreException COMPACTED if {@code at} is below the compacted revision
    */
   ListPage stateAt(Kind kind, long at, ListKey after, FieldSelector selector, int limit) {
     return read("the state at revision " + at, (c, compacted) -> {
       if (at < compacted) {
-        throw expired(at, compacted);
+        throw StoreException.compacted(at, compacted);
       }
       List<ListPage.Head> heads = new ArrayList<>();
       try (PreparedStatement st = c.prepareStatement(
@@ -613,12 +612,12 @@ final class SqliteRevisions implements AutoCloseable {
    * The newest row of {@code uuid} at or below {@code at} (a DELETED row means it did not exist at
    * {@code at}), or empty if it never existed up to {@code at}.
    *
-   * @throws ApiException EXPIRED if {@code at} is below the compacted revision
+   * @throws StoreException COMPACTED if {@code at} is below the compacted revision
    */
   Optional<StoredEvent> versionAt(Kind kind, String uuid, long at) {
     return read(kind + " " + uuid + " at revision " + at, (c, compacted) -> {
       if (at < compacted) {
-        throw expired(at, compacted);
+        throw StoreException.compacted(at, compacted);
       }
       return newestRow(c, kind, uuid, at);
     });
@@ -627,13 +626,13 @@ final class SqliteRevisions implements AutoCloseable {
   /**
    * The row of {@code uuid} before its row at revision {@code version}: empty if there is none.
    *
-   * @throws ApiException EXPIRED if {@code version} is at or below the compacted revision (its
+   * @throws StoreException COMPACTED if {@code version} is at or below the compacted revision (its
    *     predecessors are compacted)
    */
   Optional<StoredEvent> versionBefore(Kind kind, String uuid, long version) {
     return read("the version of " + uuid + " before " + version, (c, compacted) -> {
       if (version <= compacted) {
-        throw expired(version - 1, compacted);
+        throw StoreException.compacted(version - 1, compacted);
       }
       return newestRow(c, kind, uuid, version - 1);
     });
@@ -695,12 +694,12 @@ final class SqliteRevisions implements AutoCloseable {
   /**
    * The uuid of the domain named {@code name} at revision {@code at} (not deleted then), if any.
    *
-   * @throws ApiException EXPIRED if {@code at} is below the compacted revision
+   * @throws StoreException COMPACTED if {@code at} is below the compacted revision
    */
   Optional<String> uuidNamedAt(Kind kind, String name, long at) {
     return read("the object of " + kind + " named " + name + " at revision " + at, (c, compacted) -> {
       if (at < compacted) {
-        throw expired(at, compacted);
+        throw StoreException.compacted(at, compacted);
       }
       List<String> candidates = new ArrayList<>();
       try (PreparedStatement st = c.prepareStatement(
@@ -804,7 +803,7 @@ final class SqliteRevisions implements AutoCloseable {
    * was being read wait for that one read and share it.
    *
    * @return the events (possibly none if {@code after >= upTo}); a view the caller must not modify
-   * @throws ApiException EXPIRED if a revision after {@code after} is no longer retained
+   * @throws StoreException COMPACTED if a revision after {@code after} is no longer retained
    */
   List<StoredEvent> readPage(HistoryPages cache, long after, long upTo) {
     long page = HistoryPages.pageOf(after);
@@ -830,7 +829,7 @@ final class SqliteRevisions implements AutoCloseable {
             compacted = Long.parseLong(rs.getString(1));
           }
           if (after < compacted) {
-            throw expired(after, compacted);
+            throw StoreException.compacted(after, compacted);
           }
           // Every revision above the mark is there; below it, rows may be gone. Without a cache, only
           // what was asked for.
@@ -894,13 +893,6 @@ final class SqliteRevisions implements AutoCloseable {
   static StoreException unreadable(Path dir, Exception e) {
     return new StoreException("store " + dir + " is not a readable virtrev store (" + e.getMessage()
         + "); refusing to start. Move it aside to start with a new, empty store.", e);
-  }
-
-  static ApiException expired(long after, long compacted) {
-    return new ApiException(ApiException.Reason.EXPIRED,
-        "too old resource version: " + after + " (oldest retained: " + (compacted + 1)
-            + "); list again and watch from the list's resourceVersion",
-        Map.of("compactedRevision", Long.toString(compacted)), null);
   }
 
   private Map<String, String> readMeta() throws SQLException {

@@ -4,7 +4,6 @@ import static io.virtrev.versioning.StoreTestSupport.obs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.virtrev.api.ApiException;
 import io.virtrev.api.Revision;
 import java.nio.file.Path;
 import java.sql.DriverManager;
@@ -260,7 +259,7 @@ class HistoryReadTest {
       long mark = s.compactNow().get(30, TimeUnit.SECONDS).value(); // and the rows below it are deleted
       assertThat(mark).isBetween(100L, 255L);
       assertThatThrownBy(() -> s.readHistory(Revision.of(10), 100)).as("cached, but behind the mark")
-          .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.reason()).isEqualTo(ApiException.Reason.EXPIRED));
+          .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.reason()).isEqualTo(StoreException.Reason.COMPACTED));
       assertThat(readAll(s, mark, last, 100)).isEqualTo(range(mark + 1, last));
     }
     // A new store on the same directory: nothing cached, page 0 begins below the mark (rows deleted).

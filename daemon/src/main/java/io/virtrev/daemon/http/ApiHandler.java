@@ -75,7 +75,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       route(ctx, req);
     } catch (RuntimeException e) {
       Responses.failure(ctx, req, e);
-      int code = e instanceof ApiException a ? a.reason().httpCode() : 500;
+      int code = StoreErrors.httpCode(e);
       api.audit().refusedRequest(ctx.channel(), identity, req, code, e.getMessage());
     }
   }

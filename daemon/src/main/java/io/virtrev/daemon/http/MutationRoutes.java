@@ -241,7 +241,8 @@ final class MutationRoutes {
         .whenComplete((r, err) -> ctx.executor().execute(() -> {
           try {
             if (err != null) {
-              Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+              Throwable failed = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+              Throwable cause = StoreErrors.api(failed) != null ? StoreErrors.api(failed) : failed;
               int code = cause instanceof ApiException e ? e.reason().httpCode()
                   : cause instanceof TimeoutException ? 504 : 500;
               api.audit().record(who, req.method().name(), req.uri(), dryRun.isDry(), code, null, null, null,

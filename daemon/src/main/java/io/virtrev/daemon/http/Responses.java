@@ -57,11 +57,12 @@ final class Responses {
   }
 
   /**
-   * Answers a failed request: an {@link ApiException} as its Status; anything else is a bug, logged with
-   * its stack and answered 500.
+   * Answers a failed request: an {@link ApiException} as its Status, a store error as {@link StoreErrors}
+   * maps it; anything else is a bug (or a broken store), logged with its stack and answered 500.
    */
   static void failure(ChannelHandlerContext ctx, HttpRequest req, Throwable e) {
-    if (e instanceof ApiException api) {
+    ApiException api = StoreErrors.api(e);
+    if (api != null) {
       error(ctx, req, api);
       return;
     }

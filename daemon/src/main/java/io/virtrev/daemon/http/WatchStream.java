@@ -18,6 +18,7 @@ import io.virtrev.api.Revision;
 import io.virtrev.api.WatchEvent;
 import io.virtrev.versioning.DomainStore;
 import io.virtrev.versioning.Kind;
+import io.virtrev.versioning.StoreException;
 import io.virtrev.versioning.StoredEvent;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -167,8 +168,15 @@ final class WatchStream {
       List<StoredEvent> events;
       try {
         events = store.readHistory(from, batch);
-      } catch (ApiException e) {
-        onLoop(() -> fail(e));
+      } catch (StoreException e) {
+        ApiException api = StoreErrors.api(e);
+        if (api != null) {
+          onLoop(() -> fail(api));
+          return;
+        }
+        LOG.error("history read for a watcher failed", e);
+        onLoop(() -> fail(new ApiException(ApiException.Reason.INTERNAL_ERROR,
+            "history read failed: " + e.getMessage())));
         return;
       } catch (RuntimeException e) {
         LOG.error("history read for a watcher failed", e);
