@@ -25,8 +25,6 @@ public record Network(
         + " ignored when sent.")
     NetworkStatus status) {
   public static final String KIND = "Network";
-  /** The plural resource name: the store's kind key and the path segment. */
-  public static final String RESOURCE = "networks";
 
   public Network {
     if (metadata == null || spec == null || status == null) {
