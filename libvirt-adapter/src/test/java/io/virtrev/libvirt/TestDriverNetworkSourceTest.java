@@ -86,6 +86,34 @@ class TestDriverNetworkSourceTest {
     }
   }
 
+  /**
+   * Closing a source deregisters its network callback with the domain ones: a callback left registered
+   * would keep firing after close (libvirt keeps the connection alive for it). Two connections to
+   * {@code test:///default} in one JVM share the driver's events, so the other source's define must not
+   * reach the closed one's listener.
+   */
+  @Test
+  void aClosedSourceHearsNoMoreNetworkEvents() {
+    RecordingListener closedListener = new RecordingListener();
+    LibvirtDomainSource other = new LibvirtDomainSource(LibvirtSourceConfig.defaults(URI));
+    other.start(closedListener);
+    await().atMost(WAIT).until(other::isConnected);
+    String before = "i13-net-td-b-" + UUID.randomUUID().toString().substring(0, 6);
+    String beforeUuid = domains.networks().define(xml(before, null, bridge(), "")).uuid();
+    await().atMost(WAIT).until(() -> closedListener.events.stream().anyMatch(e -> e.uid().equals(beforeUuid)));
+    other.close();
+
+    String after = "i13-net-td-a-" + UUID.randomUUID().toString().substring(0, 6);
+    String afterUuid = domains.networks().define(xml(after, null, bridge(), "")).uuid();
+    try {
+      await().atMost(WAIT).until(() -> listener.events.stream().anyMatch(e -> e.uid().equals(afterUuid)));
+      assertThat(closedListener.events).noneMatch(e -> e.uid().equals(afterUuid));
+    } finally {
+      domains.networks().undefine(beforeUuid);
+      domains.networks().undefine(afterUuid);
+    }
+  }
+
   /** A source never started has no connection: its networks fail fast with CONNECTION; validate needs none. */
   @Test
   void withoutAConnectionEveryCallIsAConnectionError() {
