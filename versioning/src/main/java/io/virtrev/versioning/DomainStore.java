@@ -4,6 +4,9 @@ import io.virtrev.api.Domain;
 import io.virtrev.api.LibvirtEvent;
 import io.virtrev.api.Revision;
 import io.virtrev.api.source.DomainObservation;
+import io.virtrev.versioning.sqlite.CommitWrites;
+import io.virtrev.versioning.sqlite.HistoryPages;
+import io.virtrev.versioning.sqlite.SqliteRevisions;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -138,7 +141,7 @@ public final class DomainStore implements AutoCloseable {
     this.appliedRevision = loaded.revision().value();
     this.writer = new Thread(this::runWriter, "store-writer");
     this.syncer = new Thread(this::runSyncer, "store-sync");
-    this.compactor = new Compactor(config, db, clock, () -> snapshot.revision(), compacted::get, upTo -> {
+    this.compactor = new Compactor(config, db.compaction(), clock, () -> snapshot.revision(), compacted::get, upTo -> {
       raise(upTo);
       queue.add(new Compacted(upTo));
     });
@@ -272,7 +275,7 @@ public final class DomainStore implements AutoCloseable {
         }
         page = hit.after(at);
       } else {
-        page = db.readPage(pages, at, upTo);
+        page = db.history().readPage(pages, at, upTo);
       }
       if (page.isEmpty()) {
         break;
@@ -290,7 +293,7 @@ public final class DomainStore implements AutoCloseable {
 
   /** How many history reads for watchers went to the database (the rest came from shared pages). */
   long historyReads() {
-    return db.historyReads();
+    return db.history().historyReads();
   }
 
   /** The in-memory event log, for tests. */
@@ -336,7 +339,7 @@ public final class DomainStore implements AutoCloseable {
     if (at.equals(s.revision())) {
       return ListPage.of(s, after, selector, limit);
     }
-    return db.stateAt(Kind.DOMAINS, at.value(), after, selector, limit);
+    return db.queries().stateAt(Kind.DOMAINS, at.value(), after, selector, limit);
   }
 
   /**
@@ -347,7 +350,7 @@ public final class DomainStore implements AutoCloseable {
    * @throws StoreException COMPACTED if {@code at} is below the compacted revision
    */
   public Optional<StoredEvent> versionAt(String uuid, Revision at) {
-    return db.versionAt(Kind.DOMAINS, uuid, at.value());
+    return db.queries().versionAt(Kind.DOMAINS, uuid, at.value());
   }
 
   /**
@@ -357,7 +360,7 @@ public final class DomainStore implements AutoCloseable {
    * @throws StoreException COMPACTED if {@code version} is at or below the compacted revision
    */
   public Optional<StoredEvent> versionBefore(String uuid, Revision version) {
-    return db.versionBefore(Kind.DOMAINS, uuid, version.value());
+    return db.queries().versionBefore(Kind.DOMAINS, uuid, version.value());
   }
 
   /**
@@ -366,12 +369,12 @@ public final class DomainStore implements AutoCloseable {
    * @throws StoreException COMPACTED if {@code at} is below the compacted revision
    */
   public Optional<String> uuidNamedAt(String name, Revision at) {
-    return db.uuidNamedAt(Kind.DOMAINS, name, at.value());
+    return db.queries().uuidNamedAt(Kind.DOMAINS, name, at.value());
   }
 
   /** The uuid of the domain that last had {@code name} in retained history. Blocks on SQLite. */
   public Optional<String> lastUuidNamed(String name) {
-    return db.lastUuidNamed(Kind.DOMAINS, name);
+    return db.queries().lastUuidNamed(Kind.DOMAINS, name);
   }
 
   /**
@@ -379,7 +382,7 @@ public final class DomainStore implements AutoCloseable {
    * bound), newest first, at most {@code limit} ({@code <= 0}: all). Blocks on SQLite.
    */
   public HistoryPage history(String uuid, Revision at, Revision before, int limit) {
-    return db.historyOf(Kind.DOMAINS, uuid, at.value(), before == null ? Long.MAX_VALUE : before.value(), limit);
+    return db.queries().historyOf(Kind.DOMAINS, uuid, at.value(), before == null ? Long.MAX_VALUE : before.value(), limit);
   }
 
   /**
@@ -534,7 +537,7 @@ public final class DomainStore implements AutoCloseable {
     if (changed) {
       long t0 = System.nanoTime();
       try {
-        db.commit(a.events(), a.mark());
+        db.commits().commit(a.events(), a.mark());
       } catch (Exception e) {
         // Nothing of it is in the file (the transaction is rolled back) and nothing was published: its
         // revisions are reused. Whatever the file does hold beyond the published state is published now,
@@ -588,7 +591,7 @@ public final class DomainStore implements AutoCloseable {
   /** Sync thread, while writes fail and a batch has nothing to commit: can the store write again? */
   private void probe() {
     try {
-      db.probe();
+      db.commits().probe();
       health.succeeded();
     } catch (Exception e) {
       health.failed("a probe write", e);
@@ -604,7 +607,7 @@ public final class DomainStore implements AutoCloseable {
   private void catchUp() {
     long published = snapshot.revision().value();
     try {
-      long inFile = db.committedRevision();
+      long inFile = db.commits().committedRevision();
       if (inFile == published) {
         return;
       }
@@ -613,7 +616,7 @@ public final class DomainStore implements AutoCloseable {
             published);
         return;
       }
-      SqliteRevisions.Catchup c = db.committedAfter(published);
+      CommitWrites.Catchup c = db.commits().committedAfter(published);
       WorkingState w = new WorkingState(snapshot, clock);
       for (StoredEvent e : c.events()) {
         w.replay(e);

@@ -74,7 +74,7 @@ public final class StoredEvent {
    * called). {@code state} null: a row written before the state column existed; {@link #state()} then
    * parses the object for it.
    */
-  static StoredEvent fromRow(Revision revision, String type, Kind kind, String uuid, String ownerUid, String name,
+  public static StoredEvent fromRow(Revision revision, String type, Kind kind, String uuid, String ownerUid, String name,
       String state, Instant time, byte[] objectJson, String prevName, String prevState, Map<String, String> labels,
       Map<String, String> prevLabels) {
     return new StoredEvent(revision, type, kind, uuid, ownerUid, name, state, null, time, lineOf(type, objectJson),
@@ -241,7 +241,7 @@ public final class StoredEvent {
    * #OVERHEAD_BYTES} for the event's fields. The object, if the event carries one, is not counted: the
    * event log and the history page cache keep events without it.
    */
-  long retainedBytes() {
+  public long retainedBytes() {
     return line.length + OVERHEAD_BYTES + mapBytes(labels) + mapBytes(prevLabels);
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.virtrev.api.Revision;
+import io.virtrev.versioning.sqlite.HistoryPages;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.util.ArrayList;

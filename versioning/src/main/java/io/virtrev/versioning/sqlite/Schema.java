@@ -1,5 +1,7 @@
-package io.virtrev.versioning;
+package io.virtrev.versioning.sqlite;
 
+import io.virtrev.versioning.Kind;
+import io.virtrev.versioning.StoreException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
