@@ -44,7 +44,7 @@ class StoreMigrationTest {
 
   @Test
   void everyObjectRevisionAndHistoryRowSurvivesAsKindDomains() throws Exception {
-    try (DomainStore s = DomainStore.open(StoreConfig.defaults(dir))) {
+    try (DomainStore s = DomainStore.open(config())) {
       Snapshot snap = s.snapshot();
       assertThat(snap.storeId()).isEqualTo(STORE_ID);
       assertThat(snap.revision()).isEqualTo(Revision.of(9));
@@ -84,7 +84,7 @@ class StoreMigrationTest {
   @Test
   void revisionsContinueAfterTheMigratedOnesAndSurviveARestart() throws Exception {
     String d = "dddddddd-0000-4000-8000-000000000004";
-    try (DomainStore s = DomainStore.open(StoreConfig.defaults(dir))) {
+    try (DomainStore s = DomainStore.open(config())) {
       StoredEvent added = s.observe(d, obs(d, "delta", 32, "shutoff"), List.of()).get().orElseThrow();
       assertThat(added.revision()).isEqualTo(Revision.of(10));
       StoredEvent mod = s.observe(B, obs(B, "beta", 64, "running"), List.of()).get().orElseThrow();
@@ -92,7 +92,7 @@ class StoreMigrationTest {
       assertThat(mod.object().metadata().generation()).as("the migrated object's generation goes on")
           .isEqualTo(s.versionAt(B, Revision.of(5)).orElseThrow().object().metadata().generation() + 1);
     }
-    try (DomainStore s = DomainStore.open(StoreConfig.defaults(dir))) {
+    try (DomainStore s = DomainStore.open(config())) {
       assertThat(s.snapshot().storeId()).isEqualTo(STORE_ID);
       assertThat(s.snapshot().revision()).isEqualTo(Revision.of(11));
       assertThat(s.snapshot().items()).extracting(Domain::name).containsExactly("alpha2", "beta", "delta");
@@ -104,19 +104,11 @@ class StoreMigrationTest {
 
   @Test
   void anotherKindsRowsWithTheSameUidAreNotADomainsButShareTheRevisionCounter() throws Exception {
-    try (DomainStore s = DomainStore.open(StoreConfig.defaults(dir))) {
+    try (DomainStore s = DomainStore.open(config())) {
       s.observe(B, obs(B, "beta", 32, "running"), List.of()).get(); // nothing changes: migrates only
     }
-    // A network with domain A's uuid and name "alpha2", as the next revision (10): what a later phase writes.
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("virtrev.db"));
-        Statement st = c.createStatement()) {
-      st.executeUpdate("INSERT INTO history(revision, kind, uuid, name, type, time_ms, json, state)"
-          + " VALUES (10, 'networks', '" + A + "', 'alpha2', 'ADDED', 0, '{\"kind\":\"Network\"}', 'active')");
-      st.executeUpdate("INSERT INTO objects(kind, uuid, revision, json) VALUES ('networks', '" + A + "', 10,"
-          + " '{\"kind\":\"Network\"}')");
-      st.executeUpdate("UPDATE meta SET value = '10' WHERE key = 'revision'");
-    }
-    try (DomainStore s = DomainStore.open(StoreConfig.defaults(dir))) {
+    addNetworkWithTheUidOfAlpha();
+    try (DomainStore s = DomainStore.open(config())) {
       assertThat(s.snapshot().revision()).isEqualTo(Revision.of(10));
       assertThat(s.snapshot().items()).extracting(Domain::name).containsExactly("alpha2", "beta");
       assertThat(s.history(A, Revision.of(10), null, 0).events()).extracting(e -> e.revision().value())
@@ -133,6 +125,50 @@ class StoreMigrationTest {
     }
     assertThat(sql("SELECT kind, revision FROM objects WHERE uuid = '" + A + "' ORDER BY kind"))
         .containsExactly(List.of("domains", "11"), List.of("networks", "10"));
+  }
+
+  @Test
+  void compactionKeepsTheNewestRowOfEachKindOfAUidSharedAcrossKinds() throws Exception {
+    try (DomainStore s = DomainStore.open(config())) {
+      assertThat(s.snapshot().revision()).isEqualTo(Revision.of(9)); // migrated
+    }
+    addNetworkWithTheUidOfAlpha();
+    try (DomainStore s = DomainStore.open(config().withHistoryRetention(1))) {
+      assertThat(s.observe(A, obs(A, "alpha2", 128, "shutoff"), List.of()).get().orElseThrow().revision())
+          .isEqualTo(Revision.of(11));
+      assertThat(s.compactNow().get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(Revision.of(10));
+      // Keyed by uid alone, the network's row 10 would have dropped the domain's row 9, its state at 10.
+      assertThat(s.list(Revision.of(10), null, FieldSelector.EVERYTHING, 0).items())
+          .extracting(Domain::name, d -> d.resourceVersion().value())
+          .containsExactly(tuple("alpha2", 9L), tuple("beta", 5L));
+      assertThat(s.versionAt(A, Revision.of(10)).orElseThrow().revision()).isEqualTo(Revision.of(9));
+    }
+    assertThat(sql("SELECT revision, kind FROM history ORDER BY revision")).containsExactly(List.of("5", "domains"),
+        List.of("9", "domains"), List.of("10", "networks"), List.of("11", "domains"));
+  }
+
+  /**
+   * A network with domain A's uuid and name "alpha2", as the next revision (10), written into the
+   * (migrated, closed) store file: what a later phase's network kind commits.
+   */
+  private void addNetworkWithTheUidOfAlpha() throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("virtrev.db"));
+        Statement st = c.createStatement()) {
+      st.executeUpdate("INSERT INTO history(revision, kind, uuid, name, type, time_ms, json, state)"
+          + " VALUES (10, 'networks', '" + A + "', 'alpha2', 'ADDED', " + System.currentTimeMillis()
+          + ", '{\"kind\":\"Network\"}', 'active')");
+      st.executeUpdate("INSERT INTO objects(kind, uuid, revision, json) VALUES ('networks', '" + A + "', 10,"
+          + " '{\"kind\":\"Network\"}')");
+      st.executeUpdate("UPDATE meta SET value = '10' WHERE key = 'revision'");
+    }
+  }
+
+  /**
+   * The fixture's revisions were committed on the day it was made: without an age limit, so that the
+   * compactor never drops them however old they get.
+   */
+  private StoreConfig config() {
+    return StoreConfig.defaults(dir).withHistoryMaxAge(java.time.Duration.ZERO);
   }
 
   /** Rows of a query on the store file, each column as text. */
