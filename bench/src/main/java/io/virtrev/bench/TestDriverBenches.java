@@ -207,6 +207,7 @@ final class TestDriverBenches {
           Double.isNaN(target) ? "" : Report.met(as.p99() < target),
           rs.n() + " suspend/resume; " + as.n() + " deliveries" + (timeouts > 0 ? "; TIMED OUT waiting" : ""));
     }
+    reRead(c, name);
     double pollP50 = 500 + relist.p50();
     double pollP99 = 990 + relist.p99();
     c.report.raw("latency.poller1s", new double[] {pollP50, pollP99});
@@ -216,6 +217,26 @@ final class TestDriverBenches {
         Report.ratio(pollP50 / e2eOne.p50()) + " faster", "—", "",
         "poller = uniform wait for the next tick (p50 500 ms, p99 990 ms) + one measured relist of the same "
             + c.sizes.listSmall() + " domains");
+  }
+
+  /**
+   * The adapter's re-read of the running domain the latency rows change: its calls side by side (what
+   * the daemon does) against the same calls one after the other, interleaved, through the same libvirtd.
+   */
+  private static void reRead(Ctx c, String name) throws Exception {
+    int n = c.quick ? 50 : 1_000;
+    io.virtrev.libvirt.ReReadTimes.Times t =
+        io.virtrev.libvirt.ReReadTimes.measure(URI, RawLibvirt.uuid(name), n / 5, n);
+    Stats cs = Stats.ofNanos(t.concurrent());
+    Stats ss = Stats.ofNanos(t.sequential());
+    c.report.raw("reread.concurrent", cs);
+    c.report.raw("reread.sequential", ss);
+    c.report.row("2", "re-read of one running domain by the adapter (lookup, then state, config XML, live XML,"
+            + " persistence, autostart), calls side by side",
+        "p50 " + Report.num(cs.p50()) + " ms, p99 " + Report.num(cs.p99()) + " ms",
+        "the same calls one after the other: p50 " + Report.num(ss.p50()) + " ms, p99 " + Report.num(ss.p99()) + " ms",
+        Report.ratio(ss.p50() / cs.p50()) + " faster (p50)", "—", "",
+        cs.n() + " of each, interleaved, on one connection to libvirtd (" + URI + "); after the latency rows");
   }
 
   private static void startup(Ctx c, int n, Stats relist) throws Exception {

@@ -101,7 +101,9 @@ class ParallelCallsTest {
     });
     batch.add(() -> {
       try {
-        release.await();
+        if (!release.await(10, TimeUnit.SECONDS)) {
+          throw new NativeCallException(-1, "never released: run() did not wait for this call");
+        }
       } catch (InterruptedException e) {
         throw new NativeCallException(-1, "interrupted");
       }
