@@ -225,6 +225,10 @@ final class TestDriverBenches {
    */
   private static void reRead(Ctx c, String name) throws Exception {
     int n = c.quick ? 50 : 1_000;
+    c.report.notes.add("Item 2's re-read row: `io.virtrev.libvirt.ReReadTimes` in the bench module times the adapter's"
+        + " `DomainReader.lookupAndRead` on its own connection to libvirtd, on a `ParallelCalls` pool as the daemon's"
+        + " (calls side by side) and on the caller's thread alone (the same calls in turn), alternating, after "
+        + n / 5 + " warm-up reads of each; the domain is the running one the latency rows suspend and resume.");
     io.virtrev.libvirt.ReReadTimes.Times t =
         io.virtrev.libvirt.ReReadTimes.measure(URI, RawLibvirt.uuid(name), n / 5, n);
     Stats cs = Stats.ofNanos(t.concurrent());
