@@ -37,6 +37,8 @@ final class LibvirtErrors {
   static final int NO_DOMAIN = 42;
   static final int NO_NETWORK = 43;
   static final int OPERATION_INVALID = 55;
+  /** No snapshot of that name; also "the domain has no current snapshot" and "the snapshot has no parent". */
+  static final int NO_DOMAIN_SNAPSHOT = 72;
   /** "unsupported configuration": the XML parsed, but what it asks for is refused (e.g. a 9-character VNC password). */
   static final int CONFIG_UNSUPPORTED = 67;
   /** Define with VIR_DOMAIN_DEFINE_VALIDATE and XML that the schema rejects (e.g. an unknown element). */
@@ -65,6 +67,7 @@ final class LibvirtErrors {
     switch (code) {
       case NO_DOMAIN:
       case NO_NETWORK:
+      case NO_DOMAIN_SNAPSHOT:
         return Kind.NOT_FOUND;
       case XML_ERROR:
       case XML_DETAIL:
