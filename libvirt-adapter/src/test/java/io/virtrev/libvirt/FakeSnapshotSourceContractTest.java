@@ -50,12 +50,17 @@ class FakeSnapshotSourceContractTest extends SnapshotSourceContract {
   }
 
   @Override
+  void stopDomain(String uuid) {
+    fake.setRunning(uuid, false);
+  }
+
+  @Override
   void removeDomain(String uuid) {
     fake.removeDomain(uuid);
   }
 
   @Test
-  void aShutOffDomainsSnapshotIsShutOffEmitsNothingAndARevertToARunningOneStartsIt() {
+  void aShutOffDomainsSnapshotIsShutOffAndEmitsNothingAndARevertToItLeavesTheDomainShutOff() {
     String uuid = UUID.randomUUID().toString();
     String name = name("off");
     fake.addDomain(uuid, name, false);
@@ -63,11 +68,10 @@ class FakeSnapshotSourceContractTest extends SnapshotSourceContract {
     assertThat(off.state()).isEqualTo("shutoff");
     assertThat(lifecycleSince(uuid, 0)).isEmpty();
 
-    String running = newRunningDomain(name("on"));
-    fake.create(running, snapshotXml("on", ""));
+    fake.setRunning(uuid, true);
     fake.revert(uuid, "off");
     assertThat(fake.running(uuid)).isFalse();
-    awaitLifecycle(uuid, name, 0, "defined/from_snapshot");
+    awaitLifecycle(uuid, name, 0, "stopped/from_snapshot", "defined/from_snapshot");
   }
 
   @Test
@@ -118,7 +122,7 @@ class FakeSnapshotSourceContractTest extends SnapshotSourceContract {
         Clock.fixed(Instant.parse("2026-12-02T01:00:00.700Z"), ZoneOffset.UTC));
     String uuid = UUID.randomUUID().toString();
     clocked.addDomain(uuid, name("clock"), true);
-    SnapshotObservation s = clocked.create(uuid, "<domainsnapshot/>".replace("/>", "></domainsnapshot>"));
+    SnapshotObservation s = clocked.create(uuid, "<domainsnapshot></domainsnapshot>");
     assertThat(s.creationTime()).isEqualTo(Instant.parse("2026-12-02T01:00:00Z"));
     assertThat(s.name()).isEqualTo(Long.toString(Instant.parse("2026-12-02T01:00:00Z").getEpochSecond()));
     assertRefused(() -> clocked.create(uuid, "<domainsnapshot></domainsnapshot>"), Kind.OTHER, "already exists");

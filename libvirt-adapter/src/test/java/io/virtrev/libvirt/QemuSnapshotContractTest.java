@@ -90,6 +90,12 @@ class QemuSnapshotContractTest extends SnapshotSourceContract {
   }
 
   @Override
+  void stopDomain(String uuid) {
+    Host.virsh("destroy", names.get(uuid));
+    await().atMost(WAIT).until(() -> listener.eventsFor(uuid).contains("lifecycle/stopped/destroyed"));
+  }
+
+  @Override
   void removeDomain(String uuid) {
     String name = names.remove(uuid);
     if (name != null) {

@@ -49,6 +49,9 @@ abstract class SnapshotSourceContract {
    */
   abstract String newRunningDomain(String name);
 
+  /** Stops (destroys) the running domain; its own stop events (if any) have arrived when this returns. */
+  abstract void stopDomain(String uuid);
+
   /** Removes the domain and its snapshots; quietly. */
   abstract void removeDomain(String uuid);
 
@@ -130,6 +133,22 @@ abstract class SnapshotSourceContract {
     assertThat(s3.parent()).as("a branch off the reverted-to snapshot").isEqualTo("s1");
     assertThat(source().get(uuid, "s2").orElseThrow().parent()).isEqualTo("s1");
     assertThat(source().list(uuid)).extracting(SnapshotObservation::name).containsExactlyInAnyOrder("s1", "s2", "s3");
+  }
+
+  @Test
+  void revertOfAShutOffDomainToARunningSnapshotStartsIt() {
+    String domainName = name("revoff");
+    String uuid = domain(domainName);
+    int start = events().size();
+    source().create(uuid, snapshotXml("s1", ""));
+    afterCreates(uuid, domainName, start, 1);
+    stopDomain(uuid);
+    int mark = events().size();
+
+    source().revert(uuid, "s1");
+    assertThat(source().current(uuid).map(SnapshotObservation::name)).contains("s1");
+    awaitLifecycle(uuid, domainName, mark, "started/from_snapshot", "resumed/from_snapshot",
+        "defined/from_snapshot");
   }
 
   // ---- delete ----
