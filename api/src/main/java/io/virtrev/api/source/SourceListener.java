@@ -7,7 +7,10 @@ package io.virtrev.api.source;
  */
 public interface SourceListener {
 
-  /** A domain event. A hint to re-read {@link SourceEvent#uuid()}. */
+  /**
+   * A domain event, of any family libvirt has. A hint to re-read {@link SourceEvent#uuid()} if the
+   * family can change the domain ({@link io.virtrev.api.LibvirtEvent#leadsToReread}).
+   */
   void onEvent(SourceEvent event);
 
   /** A connection was (re)established and events are registered; anything before may be missed. */
