@@ -185,8 +185,12 @@ public final class Reconciler implements SourceListener, AutoCloseable {
     }
   }
 
+  /** Events of other kinds than domains (networks) are ignored until the store keeps those kinds. */
   @Override
   public void onEvent(SourceEvent event) {
+    if (!SourceEvent.DOMAINS.equals(event.kind())) {
+      return;
+    }
     eventsByType.computeIfAbsent(event.event().type(), t -> new java.util.concurrent.atomic.LongAdder()).increment();
     if (!LibvirtEvent.leadsToReread(event.event().type())) {
       LOG.debug("{} ({}): nothing versioned, no re-read", event.event(), event.name());

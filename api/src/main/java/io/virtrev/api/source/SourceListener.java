@@ -8,8 +8,9 @@ package io.virtrev.api.source;
 public interface SourceListener {
 
   /**
-   * A domain event, of any family libvirt has. A hint to re-read {@link SourceEvent#uuid()} if the
-   * family can change the domain ({@link io.virtrev.api.LibvirtEvent#leadsToReread}).
+   * An event of any kind ({@link SourceEvent#kind()}) and any family libvirt has: a hint to re-read
+   * {@link SourceEvent#uid()} of that kind if the family can change it
+   * ({@link io.virtrev.api.LibvirtEvent#leadsToReread}).
    */
   void onEvent(SourceEvent event);
 
