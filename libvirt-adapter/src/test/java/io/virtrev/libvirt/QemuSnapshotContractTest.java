@@ -3,6 +3,7 @@ package io.virtrev.libvirt;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.virtrev.api.LibvirtEvent;
 import io.virtrev.api.source.SnapshotObservation;
 import io.virtrev.api.source.SnapshotSource;
 import io.virtrev.api.source.SourceEvent;
@@ -121,6 +122,45 @@ class QemuSnapshotContractTest extends SnapshotSourceContract {
     assertThat(source().list(uuid)).isEmpty();
     assertThat(events()).as("no event of a kind other than the domain's").allSatisfy(e ->
         assertThat(e.kind()).isIn(SourceEvent.DOMAINS, SourceEvent.NETWORKS));
+  }
+
+  /**
+   * With every domain event id subscribed, a create, revert and delete cause lifecycle events only, plus
+   * QEMU's {@code migration-iteration} while savevm holds the guest paused during a create: measured on
+   * libvirt 9.0, no {@code job-completed}, no event of a delete.
+   */
+  @Test
+  void aSnapshotCycleCausesOnlyLifecycleEventsAndMigrationIterationsWhileACreatePauses() {
+    String name = name("allevents");
+    String uuid = domain(name);
+    int mark = events().size();
+    source().create(uuid, snapshotXml("s1", ""));
+    source().revert(uuid, "s1");
+    source().delete(uuid, "s1", false);
+    source().create(uuid, snapshotXml("s2", ""));
+    awaitLifecycle(uuid, name, mark, "suspended/paused", "resumed/unpaused", "stopped/from_snapshot",
+        "started/from_snapshot", "resumed/from_snapshot", "defined/from_snapshot", "suspended/paused",
+        "resumed/unpaused");
+
+    List<SourceEvent> all = events();
+    boolean paused = false;
+    int iterations = 0;
+    for (SourceEvent e : all.subList(mark, all.size())) {
+      if (!e.uid().equals(uuid)) {
+        continue;
+      }
+      String what = e.event().type() + "/" + e.event().event() + "/" + e.event().detail();
+      assertThat(e.event().type()).as(what).isIn(LibvirtEvent.LIFECYCLE, LibvirtEvent.MIGRATION_ITERATION);
+      if (what.equals("lifecycle/suspended/paused")) {
+        paused = true;
+      } else if (what.equals("lifecycle/resumed/unpaused")) {
+        paused = false;
+      } else if (e.event().type().equals(LibvirtEvent.MIGRATION_ITERATION)) {
+        assertThat(paused).as("a migration-iteration outside a create's pause").isTrue();
+        iterations++;
+      }
+    }
+    assertThat(iterations).as("savevm reports its iterations").isPositive();
   }
 
   @Test
