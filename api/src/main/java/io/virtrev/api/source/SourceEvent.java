@@ -2,11 +2,23 @@ package io.virtrev.api.source;
 
 import io.virtrev.api.LibvirtEvent;
 
-/** A domain event as delivered by a source: which domain, and libvirt's description of what happened. */
-public record SourceEvent(String uuid, String name, LibvirtEvent event) {
+/**
+ * An event as delivered by a source: the kind of object it concerns (the store's kind key, e.g.
+ * {@code domains}, {@code storagepools}), which object (its uid: libvirt's uuid for domains, networks
+ * and pools), its name, and libvirt's description of what happened.
+ */
+public record SourceEvent(String kind, String uuid, String name, LibvirtEvent event) {
+  /** The kind key of domain events. */
+  public static final String DOMAINS = "domains";
+
   public SourceEvent {
-    if (uuid == null || event == null) {
-      throw new IllegalArgumentException("uuid and event are required");
+    if (kind == null || uuid == null || event == null) {
+      throw new IllegalArgumentException("kind, uuid and event are required");
     }
+  }
+
+  /** A domain event. */
+  public SourceEvent(String uuid, String name, LibvirtEvent event) {
+    this(DOMAINS, uuid, name, event);
   }
 }
