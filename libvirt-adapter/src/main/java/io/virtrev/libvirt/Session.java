@@ -37,6 +37,7 @@ final class Session {
   private final AtomicBoolean lost = new AtomicBoolean();
   /** Connector thread only. */
   private int[] callbackIds = new int[0];
+  private int[] poolCallbackIds = new int[0];
   private boolean closeListenerRegistered;
 
   private Session(String uri, NativeConnect connect, Subscriptions subscriptions,
@@ -76,6 +77,7 @@ final class Session {
         onLost.accept(this, "connection closed (" + reason.name().toLowerCase(Locale.ROOT) + ")"));
     closeListenerRegistered = true;
     callbackIds = subscriptions.register(connect);
+    poolCallbackIds = subscriptions.registerStoragePools(connect);
   }
 
   /**
@@ -135,6 +137,7 @@ final class Session {
       }
       closed = true;
       subscriptions.deregister(connect, callbackIds);
+      subscriptions.deregisterStoragePools(connect, poolCallbackIds);
       if (closeListenerRegistered) {
         try {
           connect.unregisterCloseListener();

@@ -137,8 +137,9 @@ public interface StorageSource {
   Optional<StorageVolumeObservation> getVolume(String poolUuid, String name);
 
   /**
-   * Creates a volume in the pool ({@code virStorageVolCreateXML}; with {@code validate},
-   * {@code VIR_STORAGE_VOL_CREATE_VALIDATE}) and returns it as libvirt created it. Emits no event.
+   * Creates a volume in the pool ({@code virStorageVolCreateXML}) and returns it as libvirt created it. With
+   * {@code validate}, the XML is first checked against libvirt's {@code storagevol.rng}, so unknown elements
+   * are refused instead of silently dropped. Emits no event.
    *
    * @throws SourceException NOT_FOUND (no such pool), OPERATION_INVALID (the pool is not active),
    *     INVALID_XML (27/35 malformed, 92 schema-invalid), OTHER (e.g. code 90: a volume of that name
