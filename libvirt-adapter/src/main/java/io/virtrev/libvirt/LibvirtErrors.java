@@ -33,6 +33,7 @@ final class LibvirtErrors {
   static final int SYSTEM_ERROR = 38;
   static final int RPC = 39;
   static final int NO_DOMAIN = 42;
+  static final int INVALID_ARG = 8;
   static final int NO_STORAGE_POOL = 49;
   static final int NO_STORAGE_VOL = 50;
   /** A volume of that name already exists in the pool. */

@@ -53,6 +53,15 @@ abstract class StorageSourceContract {
     return true;
   }
 
+  /**
+   * Whether refusals carry the messages and codes of libvirtd's storage driver (the test driver words them its
+   * own way, e.g. "storage pool is not active" without the name, and reports an existing volume as
+   * OPERATION_FAILED rather than STORAGE_VOL_EXIST).
+   */
+  boolean storageDriverErrors() {
+    return true;
+  }
+
   /** Removes what this test left: every volume, the pool, its target. Best effort. */
   @AfterEach
   void removePools() {
@@ -251,8 +260,11 @@ abstract class StorageSourceContract {
 
     SourceException twice = failure(() -> source().createVolume(uuid, StorageXml.volume("v1", 2 * MIB)));
     assertThat(twice.kind()).isEqualTo(Kind.OTHER);
-    assertThat(twice.code()).isEqualTo(LibvirtErrors.STORAGE_VOL_EXIST);
-    assertThat(twice.getMessage()).contains("'v1'");
+    assertThat(twice.code())
+        .isEqualTo(storageDriverErrors() ? LibvirtErrors.STORAGE_VOL_EXIST : LibvirtErrors.OPERATION_FAILED);
+    if (storageDriverErrors()) {
+      assertThat(twice.getMessage()).isEqualTo("storage volume 'v1' exists already");
+    }
     assertThat(source().getVolume(uuid, "v1")).contains(v1);
 
     StorageVolumeObservation v2 = source().createVolume(uuid, StorageXml.volume("v2", MIB));
@@ -350,11 +362,15 @@ abstract class StorageSourceContract {
     return e;
   }
 
-  static void assertOperationInvalid(ThrowingCallable call, String what) {
+  void assertOperationInvalid(ThrowingCallable call, String what) {
     SourceException e = failure(call);
     assertThat(e.kind()).isEqualTo(Kind.OPERATION_INVALID);
     assertThat(e.code()).isEqualTo(LibvirtErrors.OPERATION_INVALID);
-    assertThat(e.getMessage()).isEqualTo("Requested operation is not valid: " + what);
+    if (storageDriverErrors()) {
+      assertThat(e.getMessage()).isEqualTo("Requested operation is not valid: " + what);
+    } else {
+      assertThat(e.getMessage()).startsWith("Requested operation is not valid: ");
+    }
   }
 
   private static void quietly(Runnable r) {
