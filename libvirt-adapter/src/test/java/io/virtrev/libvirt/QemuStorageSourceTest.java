@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.virtrev.api.source.SourceEvent;
+import io.virtrev.api.source.SourceException;
+import io.virtrev.api.source.SourceException.Kind;
 import io.virtrev.api.source.StorageSource;
 import io.virtrev.fixtures.Host;
 import java.io.IOException;
@@ -114,5 +116,30 @@ class QemuStorageSourceTest extends StorageSourceContract {
     });
     assertThat(listener.threads).allMatch(t -> t.equals("libvirt-event-loop"));
     assertThat(source().getPool(uuid)).isEmpty();
+  }
+
+  /**
+   * Closing a connection deregisters its pool callbacks: a closed source's listener hears nothing more
+   * (libvirt keeps firing callbacks left registered, even after close), while the open one still does.
+   */
+  @Test
+  void aClosedConnectionsPoolCallbacksAreGone() {
+    LibvirtDomainSource second = new LibvirtDomainSource(LibvirtSourceConfig.defaults(Host.URI));
+    RecordingListener heard = new RecordingListener();
+    second.start(heard);
+    await().atMost(WAIT).until(second::isConnected);
+    String name = poolName("closed");
+    String uuid = track();
+    second.storage().definePool(io.virtrev.fixtures.StorageXml.dirPool(name, uuid, newTarget(name)));
+    await().atMost(WAIT).until(() -> poolEventsOf(heard.events, uuid).size() == 1);
+    second.close();
+    assertThat(second.isConnected()).isFalse();
+
+    source().build(uuid);
+    source().undefinePool(uuid);
+    awaitEvents(uuid, "lifecycle/defined/null", "lifecycle/created/null", "lifecycle/undefined/null");
+    assertThat(poolEventsOf(heard.events, uuid)).containsExactly("lifecycle/defined/null");
+    SourceException closed = failure(() -> second.storage().listPools());
+    assertThat(closed.kind()).isEqualTo(Kind.CONNECTION);
   }
 }
