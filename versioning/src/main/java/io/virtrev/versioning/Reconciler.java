@@ -185,6 +185,9 @@ public final class Reconciler implements SourceListener, AutoCloseable {
 
   @Override
   public void onEvent(SourceEvent event) {
+    if (!SourceEvent.DOMAINS.equals(event.kind())) {
+      return; // the connection also delivers other kinds' events (storage pools); they are not served yet
+    }
     eventsByType.computeIfAbsent(event.event().type(), t -> new java.util.concurrent.atomic.LongAdder()).increment();
     lock.lock();
     try {

@@ -58,6 +58,22 @@ class ReconcilerTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> store.snapshot().byUuid(a).isEmpty());
   }
 
+  /** Events of other kinds share the connection's listener; they never make a domain re-read. */
+  @Test
+  void eventsOfOtherKindsAreIgnored() {
+    String a = source.defineTiny("a");
+    String b = source.defineTiny("b");
+    start(ReconcilerConfig.defaults());
+    await().atMost(Duration.ofSeconds(5)).until(() -> reconciler.readiness().ready());
+    int mark = source.reads().size();
+    io.virtrev.api.LibvirtEvent refresh = new io.virtrev.api.LibvirtEvent("refresh", null, null, java.time.Instant.now());
+    reconciler.onEvent(new io.virtrev.api.source.SourceEvent("storagepools", a, "a", refresh));
+    reconciler.onEvent(new io.virtrev.api.source.SourceEvent(b, "b", refresh));
+    await().atMost(Duration.ofSeconds(5)).until(() -> source.reads().subList(mark, source.reads().size())
+        .contains("get " + b));
+    assertThat(source.reads().subList(mark, source.reads().size())).doesNotContain("get " + a);
+  }
+
   /**
    * A resync asked for while disconnected waits for the reconnect: the reconciler thread sleeps meanwhile.
    * (It once left the request set, so the loop found a resync due, skipped it and looked again, at 100% CPU.)
