@@ -1,14 +1,14 @@
 package io.virtrev.api;
 
 import com.fasterxml.jackson.annotation.JsonClassDescription;
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.List;
 
 /**
  * What libvirt reports about a storage volume, naming its pool. libvirt emits no volume events, so
  * {@code lastEvent} and {@code events} stay absent unless a pool event led to the revision; {@code request}
- * is the API request that made it. {@code events} is never null (empty when none).
+ * is the API request that made it. {@code events} and {@code eventsOmitted} are null
+ * when there are none, as in {@link DomainStatus}.
  */
 @JsonClassDescription("What libvirt reports about a storage volume.")
 public record StorageVolumeStatus(
@@ -28,12 +28,17 @@ public record StorageVolumeStatus(
     long allocation,
     @JsonPropertyDescription("The libvirt event that led to this revision; absent if none did.")
     LibvirtEvent lastEvent,
-    @JsonPropertyDescription("Every libvirt event coalesced into this revision, oldest first (bounded).")
-    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<LibvirtEvent> events,
-    @JsonPropertyDescription("The API request that made this revision; absent if none did.")
+    @JsonPropertyDescription("Every libvirt event that led to this revision, oldest first; at most"
+        + " 16, the newest; eventsOmitted counts the older ones. Absent if none.")
+    List<LibvirtEvent> events,
+    @JsonPropertyDescription("How many older events that led to this revision are not listed in events; absent"
+        + " if none.")
+    Integer eventsOmitted,
+    @JsonPropertyDescription("The API request (method, path, user) that made this revision; absent if none did.")
     MutationRequest request) {
 
   public StorageVolumeStatus {
-    events = events == null ? List.of() : List.copyOf(events);
+    events = events == null || events.isEmpty() ? null : List.copyOf(events);
+    eventsOmitted = eventsOmitted == null || eventsOmitted == 0 ? null : eventsOmitted;
   }
 }

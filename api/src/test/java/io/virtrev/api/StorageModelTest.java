@@ -34,7 +34,7 @@ class StorageModelTest {
   @Test
   void aPoolRoundTripsAndOmitsWhatIsAbsent() throws Exception {
     StoragePool pool = StoragePool.of(META, new StoragePoolSpec("<pool type='dir'/>", true),
-        new StoragePoolStatus("inactive", 0, 0, 0, true, null, STARTED, List.of(STARTED),
+        new StoragePoolStatus("inactive", 0, 0, 0, true, null, STARTED, List.of(STARTED), 3,
             new MutationRequest("POST", "/apis/virtrev.io/v1/storagepools/p1/start", null)));
     JsonNode json = Json.mapper().readTree(Json.bytes(pool));
     assertThat(json.at("/apiVersion").asText()).isEqualTo("virtrev.io/v1");
@@ -44,13 +44,14 @@ class StorageModelTest {
     assertThat(json.at("/status").has("liveXml")).isFalse();
     assertThat(json.at("/status/request").has("user")).isFalse();
     assertThat(json.at("/status/events/0/event").asText()).isEqualTo("started");
+    assertThat(json.at("/status/eventsOmitted").asInt()).isEqualTo(3);
     assertThat(Json.read(Json.bytes(pool), StoragePool.class)).isEqualTo(pool);
   }
 
   @Test
   void aVolumeNamesItsPoolAndOmitsNoEvents() throws Exception {
     StorageVolume volume = StorageVolume.of(META, new StorageVolumeSpec("<volume/>"),
-        new StorageVolumeStatus("p1", META.uuid(), "/d/v1", "/d/v1", "file", 1048576, 4096, null, null,
+        new StorageVolumeStatus("p1", META.uuid(), "/d/v1", "/d/v1", "file", 1048576, 4096, null, List.of(), 0,
             new MutationRequest("POST", "/apis/virtrev.io/v1/storagepools/p1/volumes", "alice")));
     byte[] bytes = Json.bytes(volume);
     JsonNode json = Json.mapper().readTree(bytes);
@@ -59,6 +60,8 @@ class StorageModelTest {
     assertThat(json.at("/status/poolUuid").asText()).isEqualTo(META.uuid());
     assertThat(json.at("/status/capacity").asLong()).isEqualTo(1048576);
     assertThat(json.at("/status").has("events")).as(new String(bytes, StandardCharsets.UTF_8)).isFalse();
+    assertThat(json.at("/status").has("eventsOmitted")).isFalse();
+    assertThat(volume.status().events()).isNull();
     assertThat(Json.read(bytes, StorageVolume.class)).isEqualTo(volume);
     assertThat(StorageVolumeList.of(null, List.of(volume))
         .kind()).isEqualTo("StorageVolumeList");
@@ -68,7 +71,8 @@ class StorageModelTest {
   @Test
   void theThreeArgumentSourceEventIsADomainEvent() {
     assertThat(new SourceEvent("u", "n", STARTED).kind()).isEqualTo("domains");
-    assertThat(new SourceEvent("storagepools", "u", "n", STARTED).kind()).isEqualTo("storagepools");
+    assertThat(new SourceEvent(SourceEvent.STORAGE_POOLS, "u", "n", STARTED).kind()).isEqualTo("storagepools");
+    assertThat(io.virtrev.api.source.StorageSource.POOLS).isEqualTo("storagepools");
   }
 
   private static JsonPropertyDescription fieldAnnotation(Class<?> type, String name) {

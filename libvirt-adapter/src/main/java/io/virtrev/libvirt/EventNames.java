@@ -64,4 +64,18 @@ final class EventNames {
   private static String name(List<String> names, int n) {
     return n >= 0 && n < names.size() ? names.get(n) : "unknown-" + n;
   }
+
+  // ---- network events ----
+
+  /** virNetworkEventLifecycleType. */
+  private static final List<String> NETWORK_TYPES = List.of("defined", "undefined", "started", "stopped");
+
+  /**
+   * A network lifecycle event. libvirt 9.0 has no detail enum for networks and always passes 0: the
+   * detail is then null; any other number becomes {@code unknown-<n>}.
+   */
+  static LibvirtEvent networkLifecycle(int event, int detail) {
+    return new LibvirtEvent(LibvirtEvent.LIFECYCLE, name(NETWORK_TYPES, event),
+        detail == 0 ? null : "unknown-" + detail, Instant.now());
+  }
 }

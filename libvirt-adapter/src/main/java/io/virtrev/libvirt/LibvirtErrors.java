@@ -26,6 +26,8 @@ final class LibvirtErrors {
   static final int NO_CONNECT = 5;
   static final int INVALID_CONN = 6;
   static final int OPERATION_FAILED = 9;
+  /** Among others, "unsupported flags" from a driver that lacks a flag. */
+  static final int INVALID_ARG = 8;
   static final int XML_ERROR = 27;
   /** Raised by some drivers for a clash with an existing domain; qemu and test use OPERATION_FAILED. */
   static final int DOM_EXIST = 28;
@@ -33,7 +35,7 @@ final class LibvirtErrors {
   static final int SYSTEM_ERROR = 38;
   static final int RPC = 39;
   static final int NO_DOMAIN = 42;
-  static final int INVALID_ARG = 8;
+  static final int NO_NETWORK = 43;
   static final int NO_STORAGE_POOL = 49;
   static final int NO_STORAGE_VOL = 50;
   /** A volume of that name already exists in the pool. */
@@ -66,6 +68,7 @@ final class LibvirtErrors {
   static Kind kind(int code, BooleanSupplier alive) {
     switch (code) {
       case NO_DOMAIN:
+      case NO_NETWORK:
       case NO_STORAGE_POOL:
       case NO_STORAGE_VOL:
         return Kind.NOT_FOUND;

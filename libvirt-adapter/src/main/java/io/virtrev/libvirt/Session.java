@@ -37,6 +37,8 @@ final class Session {
   private final AtomicBoolean lost = new AtomicBoolean();
   /** Connector thread only. */
   private int[] callbackIds = new int[0];
+  /** Connector thread only; -1 until registered. */
+  private int networkCallbackId = -1;
   private int[] poolCallbackIds = new int[0];
   private boolean closeListenerRegistered;
 
@@ -77,6 +79,7 @@ final class Session {
         onLost.accept(this, "connection closed (" + reason.name().toLowerCase(Locale.ROOT) + ")"));
     closeListenerRegistered = true;
     callbackIds = subscriptions.register(connect);
+    networkCallbackId = subscriptions.registerNetworkEvents(connect);
     poolCallbackIds = subscriptions.registerStoragePools(connect);
   }
 
@@ -137,6 +140,7 @@ final class Session {
       }
       closed = true;
       subscriptions.deregister(connect, callbackIds);
+      subscriptions.deregisterNetworkEvents(connect, networkCallbackId);
       subscriptions.deregisterStoragePools(connect, poolCallbackIds);
       if (closeListenerRegistered) {
         try {

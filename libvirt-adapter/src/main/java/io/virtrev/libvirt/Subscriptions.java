@@ -10,7 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The event callbacks of one source, and their (de)registration on a connection.
+ * The event callbacks of one source (domain events, and network and storage pool events beside them),
+ * and their (de)registration on a connection.
  *
  * <p>Every event goes through {@link LibvirtNative}'s {@code virConnectDomainEventRegisterAny}:
  * libvirt-java 0.5.4's lifecycle detail enums predate libvirt 9.0 (destroy's {@code shutdown/host}
@@ -48,6 +49,8 @@ final class Subscriptions {
   private final LibvirtNative.MetadataCallback metadata =
       (conn, dom, type, nsuri, opaque) -> emit(dom, EventNames.metadataChange(type));
 
+  private final LibvirtNative.NetworkLifecycleCallback networkLifecycle =
+      (conn, net, event, detail, opaque) -> emitNetwork(net, EventNames.networkLifecycle(event, detail));
   private final LibvirtNative.StoragePoolLifecycleCallback poolLifecycle = (conn, pool, event, detail, opaque) ->
       emitPool(pool, StoragePoolEventNames.lifecycle(event));
   private final LibvirtNative.StoragePoolGenericCallback poolRefresh =
@@ -174,6 +177,46 @@ final class Subscriptions {
       sink.accept(sourceEvent);
     } catch (RuntimeException e) {
       LOG.warn("listener failed on {}: {}", sourceEvent, e.getMessage(), e);
+    }
+  }
+
+  // ---- network events (virConnectNetworkEventRegisterAny), registered beside the domain events ----
+
+  /** Registers the network lifecycle callback on {@code connect}; returns its native callback id. */
+  int registerNetworkEvents(NativeConnect connect) throws NativeCallException {
+    int id = LibvirtNative.INSTANCE.virConnectNetworkEventRegisterAny(connect.pointer(), null,
+        LibvirtNative.NETWORK_EVENT_ID_LIFECYCLE, networkLifecycle, null, null);
+    if (id < 0) {
+      throw NativeCallException.lastError("virConnectNetworkEventRegisterAny("
+          + LibvirtNative.NETWORK_EVENT_ID_LIFECYCLE + ")");
+    }
+    return id;
+  }
+
+  /** Best effort, as {@link #deregister}; a negative id (never registered) is skipped. */
+  void deregisterNetworkEvents(NativeConnect connect, int id) {
+    if (id >= 0 && LibvirtNative.INSTANCE.virConnectNetworkEventDeregisterAny(connect.pointer(), id) < 0) {
+      LOG.debug("deregistering network callback {}: {}", id,
+          NativeCallException.lastError("deregister").getMessage());
+    }
+  }
+
+  private void emitNetwork(Pointer net, LibvirtEvent event) {
+    try {
+      String uuid = LibvirtNative.networkUuidString(net);
+      if (uuid == null) {
+        LOG.warn("dropping network {} event {}: no uuid", event.type(), event.event());
+        return;
+      }
+      SourceEvent sourceEvent = new SourceEvent(SourceEvent.NETWORKS, uuid,
+          LibvirtNative.INSTANCE.virNetworkGetName(net), event);
+      try {
+        sink.accept(sourceEvent);
+      } catch (RuntimeException e) {
+        LOG.warn("listener failed on {}: {}", sourceEvent, e.getMessage(), e);
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("dropping network {} event: {}", event.type(), e.getMessage(), e);
     }
   }
 }

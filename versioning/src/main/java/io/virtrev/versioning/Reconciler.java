@@ -183,10 +183,11 @@ public final class Reconciler implements SourceListener, AutoCloseable {
     }
   }
 
+  /** Events of other kinds than domains (networks) are ignored until the store keeps those kinds. */
   @Override
   public void onEvent(SourceEvent event) {
     if (!SourceEvent.DOMAINS.equals(event.kind())) {
-      return; // the connection also delivers other kinds' events (storage pools); they are not served yet
+      return;
     }
     eventsByType.computeIfAbsent(event.event().type(), t -> new java.util.concurrent.atomic.LongAdder()).increment();
     lock.lock();

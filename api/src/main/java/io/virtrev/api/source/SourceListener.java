@@ -7,7 +7,7 @@ package io.virtrev.api.source;
  */
 public interface SourceListener {
 
-  /** A domain event. A hint to re-read {@link SourceEvent#uuid()}. */
+  /** An event of any kind ({@link SourceEvent#kind()}): a hint to re-read {@link SourceEvent#uid()} of that kind. */
   void onEvent(SourceEvent event);
 
   /** A connection was (re)established and events are registered; anything before may be missed. */

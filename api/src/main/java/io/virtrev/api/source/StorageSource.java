@@ -33,7 +33,7 @@ import java.util.Optional;
  */
 public interface StorageSource {
   /** The kind key of storage pools (the store's kind; {@link SourceEvent#kind()} of pool events). */
-  String POOLS = "storagepools";
+  String POOLS = SourceEvent.STORAGE_POOLS;
   /** The kind key of storage volumes. */
   String VOLUMES = "storagevolumes";
 
