@@ -22,40 +22,16 @@ interface LibvirtNative extends Library {
       Native.load("libvirt.so.0", LibvirtNative.class,
           Map.of(Library.OPTION_STRING_ENCODING, "UTF-8"));
 
-  /** virDomainEventID values (libvirt-domain.h). */
-  int EVENT_ID_LIFECYCLE = 0;
-  int EVENT_ID_REBOOT = 1;
-  int EVENT_ID_DEVICE_REMOVED = 15;
-  int EVENT_ID_DEVICE_ADDED = 19;
-  int EVENT_ID_METADATA_CHANGE = 23;
-
   /** VIR_UUID_STRING_BUFLEN: 36 characters and the terminating NUL. */
   int UUID_STRING_BUFLEN = 37;
 
   /** VIR_DOMAIN_DEFINE_VALIDATE (virDomainDefineFlags): validate the XML against the schema. */
   int DEFINE_VALIDATE = 1;
 
-  /** virConnectDomainEventCallback (LIFECYCLE): virDomainEventType and its detail enum. */
-  interface LifecycleCallback extends Callback {
-    int invoke(Pointer conn, Pointer dom, int event, int detail, Pointer opaque);
-  }
-
-  /** virConnectDomainEventGenericCallback (REBOOT). */
-  interface GenericCallback extends Callback {
-    void invoke(Pointer conn, Pointer dom, Pointer opaque);
-  }
-
-  /** virConnectDomainEventDeviceAddedCallback and ...DeviceRemovedCallback. */
-  interface DeviceCallback extends Callback {
-    void invoke(Pointer conn, Pointer dom, String devAlias, Pointer opaque);
-  }
-
-  /** virConnectDomainEventMetadataChangeCallback. */
-  interface MetadataCallback extends Callback {
-    void invoke(Pointer conn, Pointer dom, int type, String nsuri, Pointer opaque);
-  }
-
-  /** Returns a callback id >= 0, or -1. {@code cb} must stay strongly reachable until deregistered. */
+  /**
+   * Returns a callback id >= 0, or -1. {@code cb} (a {@link DomainEventNative} callback type matching
+   * {@code eventID}) must stay strongly reachable until deregistered.
+   */
   int virConnectDomainEventRegisterAny(
       Pointer conn, Pointer dom, int eventID, Callback cb, Pointer opaque, Pointer freecb);
 
