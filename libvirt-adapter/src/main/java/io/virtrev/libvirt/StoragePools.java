@@ -140,7 +140,8 @@ final class StoragePools {
 
   /**
    * The persistent definition. libvirt 9.0's test driver refuses {@code VIR_STORAGE_XML_INACTIVE} (invalid
-   * argument, code 8) and keeps no separate pending definition: there the plain XML is the config.
+   * argument, code 8): there the plain XML stands in for it, which for a running pool redefined meanwhile
+   * is the running definition until the pool stops (the only driver where the config XML can lag).
    */
   private static String configXml(Pointer pool) throws NativeCallException {
     try {

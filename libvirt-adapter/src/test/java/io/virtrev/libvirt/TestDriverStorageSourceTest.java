@@ -60,6 +60,11 @@ class TestDriverStorageSourceTest extends StorageSourceContract {
   }
 
   @Override
+  boolean readsPendingDefinition() {
+    return false;
+  }
+
+  @Override
   boolean storageDriverErrors() {
     return false;
   }
