@@ -11,9 +11,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Routes and answers API requests on one connection. Not shared: one instance per channel, confined
- * to its event loop (no locks). Nothing here blocks: reads come from the store's published snapshot;
- * waits (for a revision not reached yet) and disk reads complete on other threads and hop back with
+ * Answers API requests on one connection, one at a time and in order (HTTP/1.1 pipelining): checks the
+ * caller, asks the {@link RouteTable} for the request's {@link Reply}, and answers it ({@link #answer}).
+ * Not shared: one instance per channel, confined to its event loop (no locks). Nothing here blocks:
+ * reads come from the store's published snapshot; waits (a revision not reached yet, a mutation) and
+ * disk reads are {@link Reply.Later}s completed on other threads, whose continuations hop back with
  * {@code ctx.executor().execute}.
  */
 final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
