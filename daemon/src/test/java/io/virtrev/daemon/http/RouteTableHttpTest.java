@@ -52,10 +52,12 @@ class RouteTableHttpTest {
             } else {
               assertThat(res.status()).as(what).isEqualTo(405);
               assertThat(res.header("allow")).as(what).isEqualTo(allow);
-              JsonNode status = res.json();
-              assertThat(status.path("reason").asText()).isEqualTo("MethodNotAllowed");
-              assertThat(status.path("message").asText()).as(what)
-                  .isEqualTo("method " + m + " is not allowed on " + p + "; allowed: " + allow);
+              if (!m.equals("HEAD")) { // a HEAD's answer has no body
+                JsonNode status = res.json();
+                assertThat(status.path("reason").asText()).as(what).isEqualTo("MethodNotAllowed");
+                assertThat(status.path("message").asText()).as(what)
+                    .isEqualTo("method " + m + " is not allowed on " + p + "; allowed: " + allow);
+              }
             }
           }
         }
