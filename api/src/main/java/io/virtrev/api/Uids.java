@@ -4,22 +4,28 @@ import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
 /**
- * The uids of objects libvirt gives no UUID of their own: a name-based (version 3) UUID of the kind, the
- * owner's uuid and the object's name, so the same object always has the same uid and a recreated one
- * (same owner, same name) gets it back. Stateless.
+ * The uid of objects libvirt gives no UUID of their own: a name-based (version 3) UUID of the kind, the
+ * owner's uuid and the object's name, so it is stable across daemon restarts and hosts that see the same
+ * owner, and changes when the object is recreated under another owner or name. Every module computes it
+ * here, never by hand.
  */
 public final class Uids {
   private Uids() {}
 
-  /**
-   * The uid of snapshot {@code name} of the domain {@code domainUuid} (lower-case canonical form):
-   * {@code UUID.nameUUIDFromBytes(("domainsnapshots/" + domainUuid + "/" + name).getBytes(UTF_8))}.
-   */
+  /** The uid of volume {@code name} in the pool with uuid {@code poolUuid} (lower-case canonical). */
+  public static String storageVolume(String poolUuid, String name) {
+    return of("storagevolumes", poolUuid, name);
+  }
+
+  /** The uid of snapshot {@code name} of the domain with uuid {@code domainUuid} (lower-case canonical). */
   public static String domainSnapshot(String domainUuid, String name) {
-    if (domainUuid == null || name == null) {
-      throw new IllegalArgumentException("domainUuid and name are required: " + domainUuid + ", " + name);
+    return of("domainsnapshots", domainUuid, name);
+  }
+
+  private static String of(String kind, String ownerUuid, String name) {
+    if (ownerUuid == null || name == null) {
+      throw new IllegalArgumentException("owner uuid and name are required: " + ownerUuid + "/" + name);
     }
-    return UUID.nameUUIDFromBytes((DomainSnapshot.RESOURCE + "/" + domainUuid + "/" + name)
-        .getBytes(StandardCharsets.UTF_8)).toString();
+    return UUID.nameUUIDFromBytes((kind + "/" + ownerUuid + "/" + name).getBytes(StandardCharsets.UTF_8)).toString();
   }
 }

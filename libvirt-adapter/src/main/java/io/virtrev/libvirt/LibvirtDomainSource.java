@@ -7,6 +7,7 @@ import io.virtrev.api.source.NetworkSource;
 import io.virtrev.api.source.SnapshotSource;
 import io.virtrev.api.source.SourceException;
 import io.virtrev.api.source.SourceListener;
+import io.virtrev.api.source.StorageSource;
 import io.virtrev.api.source.UndefineOptions;
 import java.util.List;
 import java.util.Objects;
@@ -26,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * reopens connections, and is the only thread that calls {@link SourceListener#onConnected()} and
  * {@link SourceListener#onDisconnected}, so those alternate strictly (connected, disconnected,
  * connected, ...). {@link SourceListener#onEvent} runs on the process-wide {@code libvirt-event-loop}
- * thread. Reads and writes run on the caller's thread, under the session's read lock (so the
+ * thread, pool events ({@link #storage()}) included. Reads and writes run on the caller's thread, under the session's read lock (so the
  * connection is never freed during a call).
  *
  * <p>Error codes: writes ({@link DomainWriter}) and the state read go through the project's JNA
@@ -61,6 +62,8 @@ public final class LibvirtDomainSource implements DomainSource {
   private volatile Subscriptions subscriptions;
   /** The networks on this source's connection; see {@link #networks()}. */
   private final LibvirtNetworkSource networks = new LibvirtNetworkSource(this::current);
+  /** Storage pools and volumes on the same connection. */
+  private final LibvirtStorageSource storage = new LibvirtStorageSource(this::current);
   /** The domain snapshots on this source's connection; see {@link #snapshots()}. */
   private final LibvirtSnapshotSource snapshots = new LibvirtSnapshotSource(this::current);
 
@@ -185,6 +188,14 @@ public final class LibvirtDomainSource implements DomainSource {
       DomainWriter.perform(connect, uuid, action);
       return null;
     });
+  }
+
+  /**
+   * The storage pools and volumes of this source's hypervisor, on this source's connection: connected while
+   * it is; pool events reach the listener given to {@link #start} (kind {@link StorageSource#POOLS}).
+   */
+  public StorageSource storage() {
+    return storage;
   }
 
   @Override

@@ -103,6 +103,28 @@ interface LibvirtNative extends Library {
    */
   virError virGetLastError();
 
+  // ---- storage pool events (libvirt-storage.h) ----
+
+  /** virStoragePoolEventID values. */
+  int STORAGE_POOL_EVENT_ID_LIFECYCLE = 0;
+  int STORAGE_POOL_EVENT_ID_REFRESH = 1;
+
+  /** virConnectStoragePoolEventLifecycleCallback: virStoragePoolEventLifecycleType and a detail (0 in 9.0). */
+  interface StoragePoolLifecycleCallback extends Callback {
+    void invoke(Pointer conn, Pointer pool, int event, int detail, Pointer opaque);
+  }
+
+  /** virConnectStoragePoolEventGenericCallback (REFRESH). */
+  interface StoragePoolGenericCallback extends Callback {
+    void invoke(Pointer conn, Pointer pool, Pointer opaque);
+  }
+
+  /** Returns a callback id >= 0, or -1. {@code cb} must stay strongly reachable until deregistered. */
+  int virConnectStoragePoolEventRegisterAny(
+      Pointer conn, Pointer pool, int eventID, Callback cb, Pointer opaque, Pointer freecb);
+
+  int virConnectStoragePoolEventDeregisterAny(Pointer conn, int callbackID);
+
   /** The lower-case uuid of {@code dom} (local accessor, no RPC), or null if libvirt refuses. */
   static String uuidString(Pointer dom) {
     byte[] buf = new byte[UUID_STRING_BUFLEN];
