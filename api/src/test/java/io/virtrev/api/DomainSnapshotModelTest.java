@@ -26,7 +26,7 @@ class DomainSnapshotModelTest {
     assertThat(Uids.domainSnapshot(DOMAIN, "other")).isNotEqualTo(Uids.domainSnapshot(DOMAIN, "before-upgrade"));
     assertThat(new SnapshotObservation(DOMAIN, "web", "before-upgrade", "<domainsnapshot/>", null, true, "running",
         CREATED).uid()).isEqualTo("12a118b4-eff2-346b-bb05-d80382b220ff");
-    assertThatThrownBy(() -> Uids.domainSnapshot(null, "x")).hasMessageContaining("domainUuid");
+    assertThatThrownBy(() -> Uids.domainSnapshot(null, "x")).hasMessageContaining("owner uuid");
   }
 
   @Test
