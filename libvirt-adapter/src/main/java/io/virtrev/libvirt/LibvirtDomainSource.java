@@ -4,6 +4,7 @@ import io.virtrev.api.source.DomainObservation;
 import io.virtrev.api.source.DomainSource;
 import io.virtrev.api.source.LifecycleAction;
 import io.virtrev.api.source.NetworkSource;
+import io.virtrev.api.source.SnapshotSource;
 import io.virtrev.api.source.SourceException;
 import io.virtrev.api.source.SourceListener;
 import io.virtrev.api.source.StorageSource;
@@ -63,6 +64,8 @@ public final class LibvirtDomainSource implements DomainSource {
   private final LibvirtNetworkSource networks = new LibvirtNetworkSource(this::current);
   /** Storage pools and volumes on the same connection. */
   private final LibvirtStorageSource storage = new LibvirtStorageSource(this::current);
+  /** The domain snapshots on this source's connection; see {@link #snapshots()}. */
+  private final LibvirtSnapshotSource snapshots = new LibvirtSnapshotSource(this::current);
 
   /** Does not connect: {@link #start} does, on the connector thread. */
   public LibvirtDomainSource(LibvirtSourceConfig config) {
@@ -101,6 +104,15 @@ public final class LibvirtDomainSource implements DomainSource {
    */
   public NetworkSource networks() {
     return networks;
+  }
+
+  /**
+   * The domain snapshots of this source's hypervisor, on this source's connection: reads and writes fail
+   * with CONNECTION while it is down. libvirt emits no snapshot events; the domain events some snapshot
+   * operations cause reach the listener given to {@link #start} as any domain event.
+   */
+  public SnapshotSource snapshots() {
+    return snapshots;
   }
 
   @Override

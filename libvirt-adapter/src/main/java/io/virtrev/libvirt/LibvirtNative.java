@@ -195,4 +195,42 @@ interface LibvirtNative extends Library {
     }
     return new String(buf, 0, UUID_STRING_BUFLEN - 1, StandardCharsets.US_ASCII).toLowerCase(Locale.ROOT);
   }
+
+  // ---- domain snapshots (libvirt-domain-snapshot.h, libvirt 9.0); libvirt has no snapshot events ----
+
+  /** VIR_DOMAIN_SNAPSHOT_CREATE_VALIDATE (virDomainSnapshotCreateFlags, since 5.6.0): validate against the schema. */
+  int SNAPSHOT_CREATE_VALIDATE = 1 << 9;
+
+  /** VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN (virDomainSnapshotDeleteFlags): the snapshot and all its descendants. */
+  int SNAPSHOT_DELETE_CHILDREN = 1;
+
+  /**
+   * The number of snapshots of {@code dom}, or -1. {@code snaps} receives a NULL-terminated array the caller
+   * frees with {@link Native#free}, after freeing each snapshot with {@link #virDomainSnapshotFree}.
+   * Flags 0: every snapshot.
+   */
+  int virDomainListAllSnapshots(Pointer dom, PointerByReference snaps, int flags);
+
+  /** A new reference the caller frees with {@link #virDomainSnapshotFree}, or null (VIR_ERR_NO_DOMAIN_SNAPSHOT). */
+  Pointer virDomainSnapshotLookupByName(Pointer dom, String name, int flags);
+
+  /** A new reference, or null: VIR_ERR_NO_DOMAIN_SNAPSHOT when the domain has no current snapshot. */
+  Pointer virDomainSnapshotCurrent(Pointer dom, int flags);
+
+  /** A new reference, or null: VIR_ERR_NO_DOMAIN_SNAPSHOT when the snapshot is a root. */
+  Pointer virDomainSnapshotGetParent(Pointer snap, int flags);
+
+  /** 1, 0, or -1 on error. */
+  int virDomainSnapshotIsCurrent(Pointer snap, int flags);
+
+  /** Local accessor (no RPC): the string is owned by the snapshot and copied before the call returns. */
+  String virDomainSnapshotGetName(Pointer snap);
+
+  /** A string the caller frees with {@link Native#free}, or null on error. */
+  Pointer virDomainSnapshotGetXMLDesc(Pointer snap, int flags);
+
+  /** A new reference the caller frees with {@link #virDomainSnapshotFree}, or null. */
+  Pointer virDomainSnapshotCreateXML(Pointer dom, String xml, int flags);
+
+  int virDomainSnapshotFree(Pointer snap);
 }

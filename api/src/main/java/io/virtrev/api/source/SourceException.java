@@ -8,7 +8,10 @@ public final class SourceException extends RuntimeException {
 
   /** What went wrong, as far as the consumer needs to distinguish. */
   public enum Kind {
-    /** The object does not exist (libvirt VIR_ERR_NO_DOMAIN, VIR_ERR_NO_NETWORK, VIR_ERR_NO_STORAGE_POOL, VIR_ERR_NO_STORAGE_VOL). */
+    /**
+     * The object does not exist (libvirt VIR_ERR_NO_DOMAIN, VIR_ERR_NO_NETWORK, VIR_ERR_NO_STORAGE_POOL,
+     * VIR_ERR_NO_STORAGE_VOL, VIR_ERR_NO_DOMAIN_SNAPSHOT).
+     */
     NOT_FOUND,
     /** The XML was rejected (malformed, or invalid against the schema). */
     INVALID_XML,
