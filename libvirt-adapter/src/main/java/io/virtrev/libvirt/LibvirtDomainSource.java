@@ -27,8 +27,11 @@ import org.slf4j.LoggerFactory;
  * reopens connections, and is the only thread that calls {@link SourceListener#onConnected()} and
  * {@link SourceListener#onDisconnected}, so those alternate strictly (connected, disconnected,
  * connected, ...). {@link SourceListener#onEvent} runs on the process-wide {@code libvirt-event-loop}
- * thread, pool events ({@link #storage()}) included. Reads and writes run on the caller's thread, under the session's read lock (so the
- * connection is never freed during a call).
+ * thread, pool events ({@link #storage()}) included. Reads and writes run on the caller's thread,
+ * under the session's read lock (so the connection is never freed during a call); a domain read's
+ * independent calls run side by side, the first on the caller's thread and the others on this source's
+ * {@code libvirt-read-*} pool ({@link ParallelCalls}, at most {@value ParallelCalls#THREADS} threads),
+ * while the caller waits for them under that lock.
  *
  * <p>Error codes: writes ({@link DomainWriter}) and the state read go through the project's JNA
  * binding and keep libvirt's exact {@code virErrorNumber}; the other reads go through libvirt-java,
@@ -51,6 +54,8 @@ public final class LibvirtDomainSource implements DomainSource {
   private final Backoff backoff;
   private final Object stateLock = new Object();
   private final DomainSchema schema = new DomainSchema(DomainSchema.DEFAULT);
+  /** The read calls' pool; shut down by close() after the session is. */
+  private final ParallelCalls calls = ParallelCalls.pool("libvirt-read");
   /** The live, announced session, or null. Written under stateLock; read without it. */
   private volatile Session session;
   /** Guarded by stateLock. */
@@ -117,20 +122,20 @@ public final class LibvirtDomainSource implements DomainSource {
 
   @Override
   public List<DomainObservation> listAll() {
-    try (LibvirtListing listing = LibvirtListing.open(current())) {
+    try (LibvirtListing listing = LibvirtListing.open(current(), calls)) {
       return listing.next(Integer.MAX_VALUE);
     }
   }
 
   @Override
   public Listing listing() {
-    return LibvirtListing.open(current());
+    return LibvirtListing.open(current(), calls);
   }
 
   /** Also empty for a string that is not a uuid: no domain can have it. */
   @Override
   public Optional<DomainObservation> get(String uuid) {
-    return lookup(uuid, connect -> DomainReader.lookupAndRead(connect, uuid));
+    return lookup(uuid, connect -> DomainReader.lookupAndRead(connect, uuid, calls));
   }
 
   @Override
@@ -160,7 +165,7 @@ public final class LibvirtDomainSource implements DomainSource {
   @Override
   public DomainObservation define(String xml, boolean validate) {
     Objects.requireNonNull(xml, "xml");
-    return current().call(connect -> DomainWriter.define(connect, xml, validate));
+    return current().call(connect -> DomainWriter.define(connect, xml, validate, calls));
   }
 
   /** libvirt's schema check ({@link DomainSchema}) on this host; libvirt itself is not called. */
@@ -229,6 +234,7 @@ public final class LibvirtDomainSource implements DomainSource {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    calls.close();
   }
 
   private Session current() {
