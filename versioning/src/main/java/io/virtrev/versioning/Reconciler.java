@@ -33,7 +33,9 @@ import org.slf4j.LoggerFactory;
  *       Until the first resync after a connect has committed, the daemon is not ready. The listing is
  *       read in steps; events that arrive meanwhile are served between steps.
  *   <li>On each event: re-read that domain and {@link DomainStore#observe} it. Events for a domain that
- *       pile up while a read is in flight are coalesced into one read.
+ *       pile up while a read is in flight are coalesced into one read. Events of a family that changes
+ *       nothing versioned ({@link LibvirtEvent#NOT_VERSIONED}: graphics, block-threshold, ...) are only
+ *       counted.
  *   <li>Too many domains with pending events: the events are dropped and a resync is done instead.
  *   <li>A failed resync (a read error, or a commit the store could not make: a full disk) is retried
  *       after {@code retryDelay}, doubling with each failure in a row up to {@code maxRetryDelay}. Tasks
@@ -189,6 +191,10 @@ public final class Reconciler implements SourceListener, AutoCloseable {
       return;
     }
     eventsByType.computeIfAbsent(event.event().type(), t -> new java.util.concurrent.atomic.LongAdder()).increment();
+    if (!LibvirtEvent.leadsToReread(event.event().type())) {
+      LOG.debug("{} ({}): nothing versioned, no re-read", event.event(), event.name());
+      return;
+    }
     lock.lock();
     try {
       List<LibvirtEvent> list = pending.get(event.uuid());

@@ -224,6 +224,37 @@ class ReconcilerTest {
     assertThat(store.snapshot().revision().value()).isEqualTo(before.value() + 2);
   }
 
+  /**
+   * Events of a family that changes nothing versioned (graphics, block-threshold, ...) are counted and
+   * cause no read; every other family, including ones this build does not know, causes a re-read.
+   */
+  @Test
+  void onlyEventsThatCanChangeTheDomainAreReRead() throws Exception {
+    String a = source.defineTiny("a");
+    start(ReconcilerConfig.defaults().withResyncPeriod(Duration.ofMinutes(10)));
+    await().atMost(Duration.ofSeconds(5)).until(() -> reconciler.readiness().ready());
+    String get = "get " + a;
+    long readsBefore = source.reads().stream().filter(get::equals).count();
+    for (String type : io.virtrev.api.LibvirtEvent.NOT_VERSIONED) {
+      reconciler.onEvent(new io.virtrev.api.source.SourceEvent(a, "a",
+          new io.virtrev.api.LibvirtEvent(type, null, "x", java.time.Instant.now())));
+    }
+    // Two tasks in a row: any re-read queued before the first one has run by the time the second completes.
+    reconciler.runExclusive(() -> null).get(5, java.util.concurrent.TimeUnit.SECONDS);
+    reconciler.runExclusive(() -> null).get(5, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(source.reads().stream().filter(get::equals).count()).isEqualTo(readsBefore);
+    assertThat(reconciler.eventsReceived(io.virtrev.api.LibvirtEvent.GRAPHICS)).isEqualTo(1);
+    assertThat(reconciler.eventsReceived(io.virtrev.api.LibvirtEvent.MEMORY_FAILURE)).isEqualTo(1);
+
+    for (String type : List.of(io.virtrev.api.LibvirtEvent.TUNABLE, "some-future-event")) {
+      long before = source.reads().stream().filter(get::equals).count();
+      reconciler.onEvent(new io.virtrev.api.source.SourceEvent(a, "a",
+          new io.virtrev.api.LibvirtEvent(type, null, null, java.time.Instant.now())));
+      await().atMost(Duration.ofSeconds(5))
+          .until(() -> source.reads().stream().filter(get::equals).count() == before + 1);
+    }
+  }
+
   @Test
   void anEventStormBeyondTheLimitBecomesOneResync() {
     start(ReconcilerConfig.defaults().withMaxPendingDomains(2));

@@ -11,7 +11,7 @@ import java.util.Map;
  * status code and Kubernetes {@code Status.reason} here (through {@link ApiException.Reason}, which
  * fixes the pair); the message and details are the store's. {@link StoreException.Reason#FAILED} (the
  * store itself is broken) is not the client's to see: it stays a failure, logged and answered 500 by
- * {@link Responses#failure}. Stateless.
+ * {@link ReplyWriter#failure}. Stateless.
  */
 final class StoreErrors {
   private StoreErrors() {}
