@@ -3,7 +3,7 @@ package io.virtrev.client;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
- * {@code status.lastEvent}: {@code type} is the callback family ({@code lifecycle}, {@code reboot},
+ * {@code status.lastEvent} and each of {@code status.events}: {@code type} is the callback family ({@code lifecycle}, {@code reboot},
  * {@code device-added}, {@code device-removed}, {@code metadata-change}); for lifecycle events
  * {@code event}/{@code detail} are libvirt's names in lower case; {@code time} is ISO-8601 (UTC), as
  * sent.
