@@ -37,6 +37,22 @@ public record Cause(List<LibvirtEvent> events, int omitted, MutationRequest requ
     return new Cause(events, omitted, r);
   }
 
+  /** This cause's events followed by {@code later}'s (bounded as ever), and {@code later}'s request if it has one. */
+  public Cause then(Cause later) {
+    if (later.events.isEmpty() && later.omitted == 0 && later.request == null) {
+      return this;
+    }
+    List<LibvirtEvent> all = new ArrayList<>(events.size() + later.events.size());
+    all.addAll(events);
+    all.addAll(later.events);
+    return new Cause(all, omitted + later.omitted, later.request != null ? later.request : request);
+  }
+
+  /** No event and no request. */
+  public boolean isEmpty() {
+    return events.isEmpty() && omitted == 0 && request == null;
+  }
+
   /** The newest event, or null. */
   public LibvirtEvent last() {
     return events.isEmpty() ? null : events.get(events.size() - 1);

@@ -51,6 +51,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class Reconciler implements SourceListener, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
+  /**
+   * At most this many reads of one domain go into one revision: events that arrive during a re-read
+   * make it read again (see {@link #reread}), up to this bound; later ones wait for the next re-read.
+   */
+  static final int MAX_READS_PER_REVISION = 3;
   /** A long resync logs its progress at most this often. */
   private static final long PROGRESS_LOG_NANOS = TimeUnit.SECONDS.toNanos(10);
 
@@ -467,6 +472,17 @@ public final class Reconciler implements SourceListener, AutoCloseable {
    */
   private List<String> reread(String uuid, Cause cause) {
     Optional<DomainObservation> obs = source.get(uuid);
+    // An event that arrived during the read may announce what the read already saw (libvirt sends a
+    // destroy's stopped/destroyed after the domain is shut off, while the read that shutdown/host led to
+    // runs): read again with it, so the revision carries it instead of a re-read that finds nothing new.
+    for (int reads = 1; reads < MAX_READS_PER_REVISION; reads++) {
+      Cause more = takeEvents(uuid);
+      if (more.isEmpty()) {
+        break;
+      }
+      cause = cause.then(more);
+      obs = source.get(uuid);
+    }
     List<String> read = List.of(uuid);
     if (obs.isPresent()) {
       Optional<Domain> holder = store.snapshot().byName(obs.get().name());

@@ -126,6 +126,35 @@ class ProvenanceTest {
     assertThat(many.request()).isNull();
   }
 
+  /**
+   * As libvirt's destroy: the event that led to a re-read is followed, while that read runs, by the event
+   * announcing what the read sees. Both are in the one revision (once the read was repeated), not the
+   * first alone with the second consumed by a re-read that finds nothing new.
+   */
+  @Test
+  void anEventArrivingDuringAReadThatSawItsChangeIsInTheRevisionThatReadMakes() {
+    start(ReconcilerConfig.defaults());
+    String a = source.defineTiny("a");
+    await().atMost(WAIT).until(() -> store.snapshot().byUuid(a).isPresent());
+    source.start(a);
+    await().atMost(WAIT).until(() -> "running".equals(state(a)));
+    Revision running = store.snapshot().byUuid(a).orElseThrow().resourceVersion();
+
+    source.blockReads();
+    source.suspend(a); // its re-read is held at the gate, as libvirt holds a read while it destroys
+    await().atMost(WAIT).until(() -> source.blockedReads() == 1);
+    source.destroy(a); // arrives during that read, which will see shutoff
+    source.unblockReads();
+    await().atMost(WAIT).until(() -> "shutoff".equals(state(a)));
+    List<StoredEvent> revisions = since(a, running);
+    assertThat(revisions).hasSize(1);
+    DomainStatus s = revisions.get(0).object().status();
+    assertThat(describe(s.events())).containsExactly("lifecycle suspended/paused", "lifecycle stopped/destroyed");
+    assertThat(s.lastEvent().detail()).isEqualTo("destroyed");
+    assertThat(source.reads().stream().filter(r -> r.equals("get " + a)).count())
+        .as("the read was repeated once for the event that came during it").isGreaterThanOrEqualTo(2);
+  }
+
   @Test
   void aMutationsRevisionCarriesItsRequestAndOnlyTheEventsThatArrivedBeforeItsRead() throws Exception {
     start(ReconcilerConfig.defaults());
