@@ -86,6 +86,8 @@ public final class Mutations {
   /**
    * Replaces the config XML of the domain {@code nameOrUuid} (PUT). Secrets libvirt never serves (graphics
    * passwords, disk cookies) that the client's XML leaves out are kept, by {@link ElidedSecrets}' rule.
+   *
+   * @param by the request, carried by the revision it makes ({@code status.request})
    */
   public CompletableFuture<Result> update(String nameOrUuid, String xml, Precondition pre,
       FieldValidation validation, DryRun dryRun, MutationRequest by) {
@@ -113,6 +115,7 @@ public final class Mutations {
    * its XML is defined the way an update defines it. {@code patch} answering empty means the patch
    * changes nothing: the current object is the answer, libvirt is not called and no revision is made.
    *
+   * @param by the request, carried by the revision it makes ({@code status.request})
    * @param patch runs on the reconciler's thread; may throw {@link ApiException} (the request fails,
    *     nothing is changed)
    */
@@ -176,7 +179,10 @@ public final class Mutations {
     return commit(uuid, Optional.of(stored), cause).withWarnings(warnings);
   }
 
-  /** Defines a new domain (POST); 409 AlreadyExists if its name or uuid exists. */
+  /**
+   * Defines a new domain (POST); 409 AlreadyExists if its name or uuid exists. {@code by}: the request,
+   * carried by the revision it makes.
+   */
   public CompletableFuture<Result> create(String xml, FieldValidation validation, DryRun dryRun, MutationRequest by) {
     DomainXmlInspector.Identity id = DomainXmlInspector.inspect(xml);
     return exclusive(() -> {
@@ -222,7 +228,10 @@ public final class Mutations {
     });
   }
 
-  /** Undefines (DELETE). A running domain becomes transient and stays until it stops. */
+  /**
+   * Undefines (DELETE). A running domain becomes transient and stays until it stops. {@code by}: the
+   * request, carried by the revision it makes.
+   */
   public CompletableFuture<Result> delete(String nameOrUuid, Precondition pre, UndefineOptions options,
       DryRun dryRun, MutationRequest by) {
     return exclusive(() -> {
@@ -240,7 +249,7 @@ public final class Mutations {
     });
   }
 
-  /** One lifecycle action (POST .../{action}). */
+  /** One lifecycle action (POST .../{action}); {@code by}: the request, carried by the revision it makes. */
   public CompletableFuture<Result> act(String nameOrUuid, LifecycleAction action, Precondition pre,
       DryRun dryRun, MutationRequest by) {
     return exclusive(() -> {
