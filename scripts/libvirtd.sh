@@ -11,7 +11,8 @@ STATE_DIR=${VIRTREV_LIBVIRTD_STATE:-/var/lib/virtrev-libvirtd}
 CONF="$STATE_DIR/libvirtd.conf"
 PIDFILE=/run/libvirtd.pid
 URI=qemu:///system
-PACKAGES=(libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86 tini libvirt0)
+# iptables: libvirt's network driver runs it to start a network (virsh net-start, NetworkSource.start).
+PACKAGES=(libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86 tini libvirt0 iptables)
 
 log() { printf '[libvirtd.sh] %s\n' "$*" >&2; }
 
@@ -63,8 +64,9 @@ CONF
 
 up() {
   need_root
-  if answers; then log "libvirtd already answers on $URI"; return 0; fi
+  # Before the early return: a libvirtd started before a package joined the list (iptables) gets it too.
   install_packages
+  if answers; then log "libvirtd already answers on $URI"; return 0; fi
   configure
   if [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; then
     log "libvirtd (pid $(cat "$PIDFILE")) is running but not answering yet"

@@ -41,7 +41,7 @@ public record DomainStatus(
     Integer eventsOmitted,
     @JsonPropertyDescription("The API request (method, path, user) that made this revision; absent for a"
         + " revision made by libvirt events or found by a resync.")
-    MutationRequest request) {
+    ApiRequest request) {
 
   /** The most events a revision lists; older ones are counted in {@code eventsOmitted}. */
   public static final int MAX_EVENTS = 16;

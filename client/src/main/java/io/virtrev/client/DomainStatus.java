@@ -21,7 +21,7 @@ public final class DomainStatus extends WireObject {
   private LibvirtEvent lastEvent;
   private List<LibvirtEvent> events;
   private Integer eventsOmitted;
-  private MutationRequest request;
+  private ApiRequest request;
 
   public String getState() {
     return state;
@@ -79,11 +79,11 @@ public final class DomainStatus extends WireObject {
     this.eventsOmitted = eventsOmitted;
   }
 
-  public MutationRequest getRequest() {
+  public ApiRequest getRequest() {
     return request;
   }
 
-  public void setRequest(MutationRequest request) {
+  public void setRequest(ApiRequest request) {
     this.request = request;
   }
 }

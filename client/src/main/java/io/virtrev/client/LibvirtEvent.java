@@ -3,10 +3,12 @@ package io.virtrev.client;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
- * {@code status.lastEvent} and each of {@code status.events}: {@code type} is the callback family ({@code lifecycle}, {@code reboot},
- * {@code device-added}, {@code device-removed}, {@code metadata-change}); for lifecycle events
- * {@code event}/{@code detail} are libvirt's names in lower case; {@code time} is ISO-8601 (UTC), as
- * sent.
+ * {@code status.lastEvent} and each of {@code status.events}: {@code type} is the callback family, libvirt's domain event id in lower case
+ * with dashes ({@code lifecycle}, {@code reboot}, {@code tray-change}, {@code block-job-2},
+ * {@code tunable}, {@code device-added}, ...); {@code event} is the enum the event carries (the lifecycle
+ * event, a tray or block job status, ...) and {@code detail} what it concerns (the lifecycle detail, a
+ * device alias, ...), both libvirt's names in lower case and absent where the event has none (the table
+ * per family: docs/api.md, "libvirt events"); {@code time} is ISO-8601 (UTC), as sent.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public final class LibvirtEvent extends WireObject {

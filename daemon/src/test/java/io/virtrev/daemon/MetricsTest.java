@@ -47,6 +47,10 @@ class MetricsTest {
         assertThat(value(text, "virtrev_domains{state=\"running\"}")).isEqualTo(2);
         assertThat(value(text, "virtrev_domains{state=\"shutoff\"}")).isEqualTo(1);
         assertThat(value(text, "virtrev_libvirt_events_total{type=\"lifecycle\"}")).isGreaterThanOrEqualTo(6);
+        for (String type : io.virtrev.api.LibvirtEvent.TYPES) {
+          assertThat(text).as("every libvirt event family is a series from the start")
+              .contains("virtrev_libvirt_events_total{type=\"" + type + "\"}");
+        }
         assertThat(value(text, "virtrev_watchers_open")).isEqualTo(2);
         assertThat(value(text, "virtrev_watch_events_sent_total")).isEqualTo(2 * (rev - 4));
         assertThat(value(text, "virtrev_store_commit_seconds_count")).isBetween(1L, rev - 1);

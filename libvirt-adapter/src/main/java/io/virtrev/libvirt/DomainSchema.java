@@ -22,8 +22,9 @@ import org.xml.sax.SAXParseException;
 import org.xml.sax.XMLReader;
 
 /**
- * Checks domain XML against libvirt's own RELAX NG schema ({@code domain.rng}), the check
- * {@code virt-xml-validate} and {@code VIR_DOMAIN_DEFINE_VALIDATE} make, without defining anything: what
+ * Checks XML against one of libvirt's own RELAX NG schemas ({@code domain.rng} for domains,
+ * {@code network.rng} for networks), the check {@code virt-xml-validate} and the define's
+ * {@code VALIDATE} flag make, without defining anything: what
  * a dry run has instead of libvirt's define. It does not find what only libvirt's parser and driver find
  * (a missing emulator, an unsupported configuration, a name clash inside libvirt).
  *
@@ -33,6 +34,8 @@ import org.xml.sax.XMLReader;
 public final class DomainSchema {
   /** Where libvirt installs its schemas (the host's libvirt, which a local daemon connects to). */
   public static final Path DEFAULT = Path.of("/usr/share/libvirt/schemas/domain.rng");
+  /** libvirt's schema of network XML, the one {@code VIR_NETWORK_DEFINE_VALIDATE} checks against. */
+  public static final Path NETWORK = Path.of("/usr/share/libvirt/schemas/network.rng");
   private static final int MAX_ERRORS = 5;
 
   private final Path rng;

@@ -3,6 +3,7 @@ package io.virtrev.libvirt;
 import io.virtrev.api.source.DomainObservation;
 import io.virtrev.api.source.DomainSource;
 import io.virtrev.api.source.LifecycleAction;
+import io.virtrev.api.source.NetworkSource;
 import io.virtrev.api.source.SourceException;
 import io.virtrev.api.source.SourceListener;
 import io.virtrev.api.source.UndefineOptions;
@@ -57,6 +58,8 @@ public final class LibvirtDomainSource implements DomainSource {
   /** Set once by start(); read on the connector thread after start() submitted to it. */
   private volatile SourceListener listener;
   private volatile Subscriptions subscriptions;
+  /** The networks on this source's connection; see {@link #networks()}. */
+  private final LibvirtNetworkSource networks = new LibvirtNetworkSource(this::current);
 
   /** Does not connect: {@link #start} does, on the connector thread. */
   public LibvirtDomainSource(LibvirtSourceConfig config) {
@@ -87,6 +90,14 @@ public final class LibvirtDomainSource implements DomainSource {
     } catch (RejectedExecutionException e) {
       throw new IllegalStateException("source closed: " + config.uri(), e);
     }
+  }
+
+  /**
+   * The virtual networks of this source's hypervisor, on this source's connection: reads and writes fail
+   * with CONNECTION while it is down, and network events reach the listener given to {@link #start}.
+   */
+  public NetworkSource networks() {
+    return networks;
   }
 
   @Override

@@ -26,6 +26,8 @@ final class LibvirtErrors {
   static final int NO_CONNECT = 5;
   static final int INVALID_CONN = 6;
   static final int OPERATION_FAILED = 9;
+  /** Among others, "unsupported flags" from a driver that lacks a flag. */
+  static final int INVALID_ARG = 8;
   static final int XML_ERROR = 27;
   /** Raised by some drivers for a clash with an existing domain; qemu and test use OPERATION_FAILED. */
   static final int DOM_EXIST = 28;
@@ -33,6 +35,7 @@ final class LibvirtErrors {
   static final int SYSTEM_ERROR = 38;
   static final int RPC = 39;
   static final int NO_DOMAIN = 42;
+  static final int NO_NETWORK = 43;
   static final int OPERATION_INVALID = 55;
   /** "unsupported configuration": the XML parsed, but what it asks for is refused (e.g. a 9-character VNC password). */
   static final int CONFIG_UNSUPPORTED = 67;
@@ -61,6 +64,7 @@ final class LibvirtErrors {
   static Kind kind(int code, BooleanSupplier alive) {
     switch (code) {
       case NO_DOMAIN:
+      case NO_NETWORK:
         return Kind.NOT_FOUND;
       case XML_ERROR:
       case XML_DETAIL:

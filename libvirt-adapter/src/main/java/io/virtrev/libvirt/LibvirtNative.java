@@ -22,40 +22,16 @@ interface LibvirtNative extends Library {
       Native.load("libvirt.so.0", LibvirtNative.class,
           Map.of(Library.OPTION_STRING_ENCODING, "UTF-8"));
 
-  /** virDomainEventID values (libvirt-domain.h). */
-  int EVENT_ID_LIFECYCLE = 0;
-  int EVENT_ID_REBOOT = 1;
-  int EVENT_ID_DEVICE_REMOVED = 15;
-  int EVENT_ID_DEVICE_ADDED = 19;
-  int EVENT_ID_METADATA_CHANGE = 23;
-
   /** VIR_UUID_STRING_BUFLEN: 36 characters and the terminating NUL. */
   int UUID_STRING_BUFLEN = 37;
 
   /** VIR_DOMAIN_DEFINE_VALIDATE (virDomainDefineFlags): validate the XML against the schema. */
   int DEFINE_VALIDATE = 1;
 
-  /** virConnectDomainEventCallback (LIFECYCLE): virDomainEventType and its detail enum. */
-  interface LifecycleCallback extends Callback {
-    int invoke(Pointer conn, Pointer dom, int event, int detail, Pointer opaque);
-  }
-
-  /** virConnectDomainEventGenericCallback (REBOOT). */
-  interface GenericCallback extends Callback {
-    void invoke(Pointer conn, Pointer dom, Pointer opaque);
-  }
-
-  /** virConnectDomainEventDeviceAddedCallback and ...DeviceRemovedCallback. */
-  interface DeviceCallback extends Callback {
-    void invoke(Pointer conn, Pointer dom, String devAlias, Pointer opaque);
-  }
-
-  /** virConnectDomainEventMetadataChangeCallback. */
-  interface MetadataCallback extends Callback {
-    void invoke(Pointer conn, Pointer dom, int type, String nsuri, Pointer opaque);
-  }
-
-  /** Returns a callback id >= 0, or -1. {@code cb} must stay strongly reachable until deregistered. */
+  /**
+   * Returns a callback id >= 0, or -1. {@code cb} (a {@link DomainEventNative} callback type matching
+   * {@code eventID}) must stay strongly reachable until deregistered.
+   */
   int virConnectDomainEventRegisterAny(
       Pointer conn, Pointer dom, int eventID, Callback cb, Pointer opaque, Pointer freecb);
 
@@ -131,6 +107,68 @@ interface LibvirtNative extends Library {
   static String uuidString(Pointer dom) {
     byte[] buf = new byte[UUID_STRING_BUFLEN];
     if (INSTANCE.virDomainGetUUIDString(dom, buf) < 0) {
+      return null;
+    }
+    return new String(buf, 0, UUID_STRING_BUFLEN - 1, StandardCharsets.US_ASCII).toLowerCase(Locale.ROOT);
+  }
+
+  // ---- virtual networks (libvirt-network.h, libvirt 9.0) ----
+
+  /** virNetworkEventID: the only network event id libvirt 9.0 has. */
+  int NETWORK_EVENT_ID_LIFECYCLE = 0;
+
+  /** VIR_NETWORK_DEFINE_VALIDATE (virNetworkDefineFlags, since 7.7.0): validate the XML against the schema. */
+  int NETWORK_DEFINE_VALIDATE = 1;
+
+  /** VIR_NETWORK_XML_INACTIVE (virNetworkXMLFlags): the persistent definition, not the live one. */
+  int NETWORK_XML_INACTIVE = 1;
+
+  /** virConnectNetworkEventLifecycleCallback: virNetworkEventLifecycleType and a detail (always 0 in 9.0). */
+  interface NetworkLifecycleCallback extends Callback {
+    void invoke(Pointer conn, Pointer net, int event, int detail, Pointer opaque);
+  }
+
+  /** Returns a callback id >= 0, or -1. {@code cb} must stay strongly reachable until deregistered. */
+  int virConnectNetworkEventRegisterAny(
+      Pointer conn, Pointer net, int eventID, Callback cb, Pointer opaque, Pointer freecb);
+
+  int virConnectNetworkEventDeregisterAny(Pointer conn, int callbackID);
+
+  /** Local accessor (no RPC); the string is copied before the call returns. */
+  String virNetworkGetName(Pointer net);
+
+  /** Local accessor (no RPC); fills {@code buf} with {@link #UUID_STRING_BUFLEN} bytes. */
+  int virNetworkGetUUIDString(Pointer net, byte[] buf);
+
+  /** A new reference the caller frees with {@link #virNetworkFree}, or null. */
+  Pointer virNetworkLookupByUUIDString(Pointer conn, String uuid);
+
+  /** A new reference the caller frees with {@link #virNetworkFree}, or null. */
+  Pointer virNetworkDefineXMLFlags(Pointer conn, String xml, int flags);
+
+  /** A string the caller frees with {@link Native#free}, or null on error. */
+  Pointer virNetworkGetXMLDesc(Pointer net, int flags);
+
+  /** 1, 0, or -1 on error. */
+  int virNetworkIsActive(Pointer net);
+
+  /** 1, 0, or -1 on error. */
+  int virNetworkIsPersistent(Pointer net);
+
+  int virNetworkGetAutostart(Pointer net, IntByReference autostart);
+
+  /**
+   * The number of networks, or -1. {@code nets} receives a NULL-terminated array the caller frees with
+   * {@link Native#free}, after freeing each network with {@link #virNetworkFree}. Flags 0: all networks.
+   */
+  int virConnectListAllNetworks(Pointer conn, PointerByReference nets, int flags);
+
+  int virNetworkFree(Pointer net);
+
+  /** The lower-case uuid of {@code net} (local accessor, no RPC), or null if libvirt refuses. */
+  static String networkUuidString(Pointer net) {
+    byte[] buf = new byte[UUID_STRING_BUFLEN];
+    if (INSTANCE.virNetworkGetUUIDString(net, buf) < 0) {
       return null;
     }
     return new String(buf, 0, UUID_STRING_BUFLEN - 1, StandardCharsets.US_ASCII).toLowerCase(Locale.ROOT);

@@ -37,6 +37,8 @@ final class Session {
   private final AtomicBoolean lost = new AtomicBoolean();
   /** Connector thread only. */
   private int[] callbackIds = new int[0];
+  /** Connector thread only; -1 until registered. */
+  private int networkCallbackId = -1;
   private boolean closeListenerRegistered;
 
   private Session(String uri, NativeConnect connect, Subscriptions subscriptions,
@@ -76,6 +78,7 @@ final class Session {
         onLost.accept(this, "connection closed (" + reason.name().toLowerCase(Locale.ROOT) + ")"));
     closeListenerRegistered = true;
     callbackIds = subscriptions.register(connect);
+    networkCallbackId = subscriptions.registerNetworkEvents(connect);
   }
 
   /**
@@ -135,6 +138,7 @@ final class Session {
       }
       closed = true;
       subscriptions.deregister(connect, callbackIds);
+      subscriptions.deregisterNetworkEvents(connect, networkCallbackId);
       if (closeListenerRegistered) {
         try {
           connect.unregisterCloseListener();

@@ -4,24 +4,27 @@ import com.sun.jna.Callback;
 import com.sun.jna.Pointer;
 import io.virtrev.api.LibvirtEvent;
 import io.virtrev.api.source.SourceEvent;
+import java.util.Arrays;
+import java.util.List;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The domain-event callbacks of one source, and their (de)registration on a connection.
+ * The event callbacks of one source (domain events, and network events beside them), and their
+ * (de)registration on a connection.
  *
- * <p>Every event goes through {@link LibvirtNative}'s {@code virConnectDomainEventRegisterAny}:
- * libvirt-java 0.5.4's lifecycle detail enums predate libvirt 9.0 (destroy's {@code shutdown/host}
- * arrived as {@code unknown}), it has no device or metadata events, and it has
- * {@code addRebootListener} but no way to remove it again (a callback left registered keeps firing
- * after close). Names come from {@link EventNames}.
+ * <p>Every libvirt 9.0 domain event id is registered ({@link DomainCallbacks}), through
+ * {@link LibvirtNative}'s {@code virConnectDomainEventRegisterAny}: libvirt-java 0.5.4's lifecycle
+ * detail enums predate libvirt 9.0 (destroy's {@code shutdown/host} arrived as {@code unknown}), it
+ * lacks most event ids, and it has {@code addRebootListener} but no way to remove it again (a callback
+ * left registered keeps firing after close). Names come from {@link EventNames}.
  *
  * <p>Callbacks run on the event-loop thread. They only call libvirt's local accessors on the
  * callback's own domain pointer (name and uuid: no RPC; the pointer is libvirt's and is not freed
  * here), build a {@link SourceEvent} and hand it to the sink, which must only enqueue. The callback
- * objects are fields of this instance, so they stay strongly reachable for as long as the source
- * that registered them.
+ * objects are held by this instance, so they stay strongly reachable for as long as the source that
+ * registered them.
  *
  * <p>{@link #register} and {@link #deregister} are called from the connector thread only.
  */
@@ -29,36 +32,28 @@ final class Subscriptions {
   private static final Logger LOG = LoggerFactory.getLogger(Subscriptions.class);
 
   private final Consumer<SourceEvent> sink;
-  private final LibvirtNative.LifecycleCallback lifecycle = (conn, dom, event, detail, opaque) -> {
-    emit(dom, EventNames.lifecycle(event, detail));
-    return 0;
-  };
-  private final LibvirtNative.GenericCallback reboot =
-      (conn, dom, opaque) -> emit(dom, EventNames.reboot());
-  private final LibvirtNative.DeviceCallback deviceAdded =
-      (conn, dom, alias, opaque) -> emit(dom, EventNames.deviceAdded(alias));
-  private final LibvirtNative.DeviceCallback deviceRemoved =
-      (conn, dom, alias, opaque) -> emit(dom, EventNames.deviceRemoved(alias));
-  private final LibvirtNative.MetadataCallback metadata =
-      (conn, dom, type, nsuri, opaque) -> emit(dom, EventNames.metadataChange(type));
+  private final DomainCallbacks domain = new DomainCallbacks(this::emit);
+
+  private final LibvirtNative.NetworkLifecycleCallback networkLifecycle =
+      (conn, net, event, detail, opaque) -> emitNetwork(net, EventNames.networkLifecycle(event, detail));
 
   Subscriptions(Consumer<SourceEvent> sink) {
     this.sink = sink;
   }
 
   /**
-   * Registers every callback on {@code connect}; returns the native callback ids for
+   * Registers every domain callback on {@code connect}; returns the native callback ids for
    * {@link #deregister}. On failure, whatever was registered is removed again before throwing.
    */
   int[] register(NativeConnect connect) throws NativeCallException {
-    int[] ids = {-1, -1, -1, -1, -1};
+    List<DomainCallbacks.Registration> all = domain.all();
+    int[] ids = new int[all.size()];
+    Arrays.fill(ids, -1);
     boolean done = false;
     try {
-      ids[0] = registerNative(connect, LibvirtNative.EVENT_ID_LIFECYCLE, lifecycle);
-      ids[1] = registerNative(connect, LibvirtNative.EVENT_ID_REBOOT, reboot);
-      ids[2] = registerNative(connect, LibvirtNative.EVENT_ID_DEVICE_ADDED, deviceAdded);
-      ids[3] = registerNative(connect, LibvirtNative.EVENT_ID_DEVICE_REMOVED, deviceRemoved);
-      ids[4] = registerNative(connect, LibvirtNative.EVENT_ID_METADATA_CHANGE, metadata);
+      for (int i = 0; i < ids.length; i++) {
+        ids[i] = registerNative(connect, all.get(i).eventId(), all.get(i).callback());
+      }
       done = true;
       return ids;
     } finally {
@@ -106,6 +101,46 @@ final class Subscriptions {
       sink.accept(sourceEvent);
     } catch (RuntimeException e) {
       LOG.warn("listener failed on {}: {}", sourceEvent, e.getMessage(), e);
+    }
+  }
+
+  // ---- network events (virConnectNetworkEventRegisterAny), registered beside the domain events ----
+
+  /** Registers the network lifecycle callback on {@code connect}; returns its native callback id. */
+  int registerNetworkEvents(NativeConnect connect) throws NativeCallException {
+    int id = LibvirtNative.INSTANCE.virConnectNetworkEventRegisterAny(connect.pointer(), null,
+        LibvirtNative.NETWORK_EVENT_ID_LIFECYCLE, networkLifecycle, null, null);
+    if (id < 0) {
+      throw NativeCallException.lastError("virConnectNetworkEventRegisterAny("
+          + LibvirtNative.NETWORK_EVENT_ID_LIFECYCLE + ")");
+    }
+    return id;
+  }
+
+  /** Best effort, as {@link #deregister}; a negative id (never registered) is skipped. */
+  void deregisterNetworkEvents(NativeConnect connect, int id) {
+    if (id >= 0 && LibvirtNative.INSTANCE.virConnectNetworkEventDeregisterAny(connect.pointer(), id) < 0) {
+      LOG.debug("deregistering network callback {}: {}", id,
+          NativeCallException.lastError("deregister").getMessage());
+    }
+  }
+
+  private void emitNetwork(Pointer net, LibvirtEvent event) {
+    try {
+      String uuid = LibvirtNative.networkUuidString(net);
+      if (uuid == null) {
+        LOG.warn("dropping network {} event {}: no uuid", event.type(), event.event());
+        return;
+      }
+      SourceEvent sourceEvent = new SourceEvent(SourceEvent.NETWORKS, uuid,
+          LibvirtNative.INSTANCE.virNetworkGetName(net), event);
+      try {
+        sink.accept(sourceEvent);
+      } catch (RuntimeException e) {
+        LOG.warn("listener failed on {}: {}", sourceEvent, e.getMessage(), e);
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("dropping network {} event: {}", event.type(), e.getMessage(), e);
     }
   }
 }

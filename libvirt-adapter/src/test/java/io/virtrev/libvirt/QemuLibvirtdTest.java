@@ -35,6 +35,8 @@ class QemuLibvirtdTest {
   private static LibvirtDomainSource source;
   private static RecordingListener listener;
   private final List<String> defined = new ArrayList<>();
+  /** Directories of disk images, removed after the domains. */
+  private final List<java.nio.file.Path> files = new ArrayList<>();
 
   @BeforeAll
   static void requireLibvirtd() {
@@ -62,6 +64,13 @@ class QemuLibvirtdTest {
     for (String name : defined) {
       Host.virshQuietly("destroy", name);
       Host.virshQuietly("undefine", name);
+    }
+    for (java.nio.file.Path dir : files) {
+      try (var paths = java.nio.file.Files.walk(dir)) {
+        paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      } catch (java.io.IOException e) {
+        // left in the temp dir
+      }
     }
   }
 
@@ -178,6 +187,72 @@ class QemuLibvirtdTest {
     assertThat(gone.code()).isEqualTo(LibvirtErrors.NO_DOMAIN);
     assertThat(gone.getMessage()).isEqualTo("Domain not found: no domain with matching uuid '" + uuid + "'");
     System.out.println("events for " + name + ": " + listener.eventsFor(uuid));
+  }
+
+  /**
+   * The events of live changes on a running TCG guest, with their details, as libvirt 9.0 emits them:
+   * change-media on an empty cdrom (tray-change), a block copy and its pivot (block-job, block-job-2),
+   * schedinfo --live (tunable, with the parameter's name), a VNC client (graphics, with its address).
+   * setvcpus --live changes the live XML and emits nothing; setmem --live on a guest without a balloon
+   * driver changes nothing and emits nothing.
+   */
+  @Test
+  void liveChangesAndTheirEvents() throws Exception {
+    String uuid = UUID.randomUUID().toString();
+    String name = track(uuid);
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("vrt-live-");
+    files.add(dir);
+    java.nio.file.Path disk = dir.resolve("disk.raw");
+    java.nio.file.Path media = dir.resolve("media.iso");
+    java.nio.file.Path copy = dir.resolve("copy.raw");
+    try (var f = new java.io.RandomAccessFile(disk.toFile(), "rw")) {
+      f.setLength(1 << 20);
+    }
+    try (var f = new java.io.RandomAccessFile(media.toFile(), "rw")) {
+      f.setLength(1 << 20);
+    }
+    source.define(DomainXml.liveChangeable(name, uuid, disk));
+    assertThat(source.get(uuid).orElseThrow().configXml()).contains("<memballoon model='virtio'>");
+    Host.virsh("start", name);
+    awaitEvent(uuid, "lifecycle/started/booted");
+
+    Host.virsh("change-media", name, "hdc", media.toString(), "--insert", "--live");
+    awaitEvents(uuid, "tray-change/open/ide0-1-0", "tray-change/close/ide0-1-0");
+    assertThat(source.get(uuid).orElseThrow().liveXml()).contains("<source file='" + media + "'");
+
+    Host.virsh("blockcopy", name, "vda", copy.toString(), "--format", "raw", "--wait", "--pivot", "--transient-job");
+    awaitEvents(uuid, "block-job-2/ready/copy vda", "block-job-2/completed/copy vda");
+    awaitEvents(uuid, "block-job/ready/copy " + disk, "block-job/completed/copy " + copy);
+    assertThat(source.get(uuid).orElseThrow().liveXml()).contains("<source file='" + copy + "'");
+
+    Host.Result schedinfo = Host.virshQuietly("schedinfo", name, "--live", "cpu_shares=512");
+    org.junit.jupiter.api.Assumptions.assumeFalse(schedinfo.exit() != 0 && schedinfo.output().contains("cgroup"),
+        "no cpu cgroup controller for libvirt here: " + schedinfo.output());
+    assertThat(schedinfo.exit()).as(schedinfo.output()).isZero();
+    awaitEvent(uuid, "tunable/null/cputune.cpu_shares");
+    assertThat(source.get(uuid).orElseThrow().liveXml()).contains("<shares>512</shares>");
+
+    int port = Integer.parseInt(Host.virsh("vncdisplay", name).strip().replaceFirst(".*:", "")) + 5900;
+    String clientAddress;
+    try (java.net.Socket client = new java.net.Socket("127.0.0.1", port)) {
+      clientAddress = "127.0.0.1:" + client.getLocalPort();
+      awaitEvent(uuid, "graphics/connect/" + clientAddress);
+    }
+    awaitEvent(uuid, "graphics/disconnect/" + clientAddress);
+
+    int before = listener.eventsFor(uuid).size();
+    String liveBefore = source.get(uuid).orElseThrow().liveXml();
+    Host.virsh("setmem", name, "49152", "--live");
+    Host.virsh("setvcpus", name, "2", "--live");
+    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+        .until(() -> listener.eventsFor(uuid).size() == before);
+    String liveAfter = source.get(uuid).orElseThrow().liveXml();
+    assertThat(liveBefore).contains("<vcpu placement='static' current='1'>2</vcpu>")
+        .contains("<currentMemory unit='KiB'>65536</currentMemory>");
+    assertThat(liveAfter).as("setvcpus --live: a change without an event")
+        .contains("<vcpu placement='static'>2</vcpu>")
+        .as("setmem --live: no balloon driver in the guest, nothing changes")
+        .contains("<currentMemory unit='KiB'>65536</currentMemory>");
   }
 
   @Test

@@ -2,7 +2,7 @@ package io.virtrev.versioning;
 
 import io.virtrev.api.DomainStatus;
 import io.virtrev.api.LibvirtEvent;
-import io.virtrev.api.MutationRequest;
+import io.virtrev.api.ApiRequest;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,7 +14,7 @@ import java.util.List;
  *
  * <p>{@link #NONE} is a read nothing led to: a resync's, or a re-read done to keep names unique.
  */
-public record Cause(List<LibvirtEvent> events, int omitted, MutationRequest request) {
+public record Cause(List<LibvirtEvent> events, int omitted, ApiRequest request) {
   public static final Cause NONE = new Cause(List.of(), 0, null);
 
   public Cause {
@@ -33,7 +33,7 @@ public record Cause(List<LibvirtEvent> events, int omitted, MutationRequest requ
   }
 
   /** The same events, made by {@code r} (an API request). */
-  public Cause by(MutationRequest r) {
+  public Cause by(ApiRequest r) {
     return new Cause(events, omitted, r);
   }
 

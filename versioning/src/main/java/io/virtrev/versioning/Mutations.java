@@ -5,7 +5,7 @@ import io.virtrev.api.Domain;
 import io.virtrev.api.DomainMeta;
 import io.virtrev.api.DomainSpec;
 import io.virtrev.api.DomainStatus;
-import io.virtrev.api.MutationRequest;
+import io.virtrev.api.ApiRequest;
 import io.virtrev.api.source.DomainObservation;
 import io.virtrev.api.source.DomainSource;
 import io.virtrev.api.source.LifecycleAction;
@@ -90,7 +90,7 @@ public final class Mutations {
    * @param by the request, carried by the revision it makes ({@code status.request})
    */
   public CompletableFuture<Result> update(String nameOrUuid, String xml, Precondition pre,
-      FieldValidation validation, DryRun dryRun, MutationRequest by) {
+      FieldValidation validation, DryRun dryRun, ApiRequest by) {
     DomainXmlInspector.Identity id = DomainXmlInspector.inspect(xml);
     return exclusive(() -> {
       requireCommitting();
@@ -120,7 +120,7 @@ public final class Mutations {
    *     nothing is changed)
    */
   public CompletableFuture<Result> patch(String nameOrUuid, Precondition pre, FieldValidation validation,
-      DryRun dryRun, MutationRequest by, Function<Domain, Optional<Replacement>> patch) {
+      DryRun dryRun, ApiRequest by, Function<Domain, Optional<Replacement>> patch) {
     return exclusive(() -> {
       requireCommitting();
       Domain cur = find(nameOrUuid);
@@ -159,7 +159,7 @@ public final class Mutations {
    * answers the current object with the new XML, nothing committed.
    */
   private Result replace(String uuid, String xml, Optional<DomainObservation> now, FieldValidation validation,
-      DryRun dryRun, MutationRequest by) {
+      DryRun dryRun, ApiRequest by) {
     List<String> warnings = new ArrayList<>(1);
     String toDefine = now.isPresent() && ElidedSecrets.mayHaveElided(now.get().configXml())
         ? withSecrets(uuid, xml, warnings) : xml;
@@ -183,7 +183,7 @@ public final class Mutations {
    * Defines a new domain (POST); 409 AlreadyExists if its name or uuid exists. {@code by}: the request,
    * carried by the revision it makes.
    */
-  public CompletableFuture<Result> create(String xml, FieldValidation validation, DryRun dryRun, MutationRequest by) {
+  public CompletableFuture<Result> create(String xml, FieldValidation validation, DryRun dryRun, ApiRequest by) {
     DomainXmlInspector.Identity id = DomainXmlInspector.inspect(xml);
     return exclusive(() -> {
       requireCommitting();
@@ -233,7 +233,7 @@ public final class Mutations {
    * request, carried by the revision it makes.
    */
   public CompletableFuture<Result> delete(String nameOrUuid, Precondition pre, UndefineOptions options,
-      DryRun dryRun, MutationRequest by) {
+      DryRun dryRun, ApiRequest by) {
     return exclusive(() -> {
       requireCommitting();
       Domain cur = find(nameOrUuid);
@@ -251,7 +251,7 @@ public final class Mutations {
 
   /** One lifecycle action (POST .../{action}); {@code by}: the request, carried by the revision it makes. */
   public CompletableFuture<Result> act(String nameOrUuid, LifecycleAction action, Precondition pre,
-      DryRun dryRun, MutationRequest by) {
+      DryRun dryRun, ApiRequest by) {
     return exclusive(() -> {
       requireCommitting();
       Domain cur = find(nameOrUuid);
@@ -290,7 +290,7 @@ public final class Mutations {
   }
 
   /** Step 3 after an undefine or an action: read the domain back and commit it, made by {@code by}. */
-  private Result readBack(String uuid, MutationRequest by) {
+  private Result readBack(String uuid, ApiRequest by) {
     Cause cause = lane.takeEvents(uuid).by(by);
     return commit(uuid, call(() -> source.get(uuid)), cause);
   }

@@ -1,6 +1,7 @@
 package io.virtrev.versioning;
 
 import io.virtrev.api.Domain;
+import io.virtrev.api.LibvirtEvent;
 import io.virtrev.api.source.DomainObservation;
 import io.virtrev.api.source.DomainSource;
 import io.virtrev.api.source.SourceEvent;
@@ -36,7 +37,9 @@ import org.slf4j.LoggerFactory;
  *       pile up while a read is in flight are coalesced into one read. Each event is taken by the first
  *       read of its domain that begins after it arrived (this thread's re-read, or a mutation's read,
  *       {@link #takeEvents}), and the revision that read makes, if any, carries it ({@link Cause}); a read
- *       that finds nothing new consumes it, so no later revision ever carries it.
+ *       that finds nothing new consumes it, so no later revision ever carries it. Events of a family that
+ *       changes nothing versioned ({@link LibvirtEvent#NOT_VERSIONED}: graphics, block-threshold, ...) are
+ *       only counted.
  *   <li>Too many domains with pending events: the events are dropped and a resync is done instead.
  *   <li>A failed resync (a read error, or a commit the store could not make: a full disk) is retried
  *       after {@code retryDelay}, doubling with each failure in a row up to {@code maxRetryDelay}. Tasks
@@ -190,9 +193,17 @@ public final class Reconciler implements SourceListener, AutoCloseable {
     }
   }
 
+  /** Events of other kinds than domains (networks) are ignored until the store keeps those kinds. */
   @Override
   public void onEvent(SourceEvent event) {
+    if (!SourceEvent.DOMAINS.equals(event.kind())) {
+      return;
+    }
     eventsByType.computeIfAbsent(event.event().type(), t -> new java.util.concurrent.atomic.LongAdder()).increment();
+    if (!LibvirtEvent.leadsToReread(event.event().type())) {
+      LOG.debug("{} ({}): nothing versioned, no re-read", event.event(), event.name());
+      return;
+    }
     lock.lock();
     try {
       Cause.Pending list = pending.get(event.uuid());

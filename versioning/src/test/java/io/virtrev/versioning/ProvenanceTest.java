@@ -8,7 +8,7 @@ import static org.awaitility.Awaitility.await;
 import io.virtrev.api.Domain;
 import io.virtrev.api.DomainStatus;
 import io.virtrev.api.LibvirtEvent;
-import io.virtrev.api.MutationRequest;
+import io.virtrev.api.ApiRequest;
 import io.virtrev.api.Revision;
 import io.virtrev.api.source.LifecycleAction;
 import io.virtrev.fixtures.FakeDomainSource;
@@ -195,7 +195,7 @@ class ProvenanceTest {
     assertThat(describe(destroyed.events())).containsExactly("lifecycle stopped/destroyed");
 
     // A request that coalesced no event: request only. And an undefine's DELETED carries its own cause.
-    MutationRequest del = new MutationRequest("DELETE", "/apis/virtrev.io/v1/domains/a", null);
+    ApiRequest del = new ApiRequest("DELETE", "/apis/virtrev.io/v1/domains/a", null);
     Mutations.Result gone = mutations.delete("a", Precondition.NONE, new io.virtrev.api.source.UndefineOptions(
         false, false, false, false, false), DryRun.NONE, del).get(5, TimeUnit.SECONDS);
     assertThat(gone.object().status().request()).isEqualTo(del);

@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.virtrev.api.Domain;
+import io.virtrev.api.LibvirtEvent;
 import io.virtrev.api.Revision;
 import io.virtrev.api.source.DomainObservation;
+import io.virtrev.api.source.SourceEvent;
 import io.virtrev.fixtures.FakeDomainSource;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +59,28 @@ class ReconcilerTest {
 
     source.undefine(a);
     await().atMost(Duration.ofSeconds(5)).until(() -> store.snapshot().byUuid(a).isEmpty());
+  }
+
+  /**
+   * A network event reaches the same listener as domain events; until the store keeps networks the
+   * reconciler ignores it: no domain read, not counted, even when its uid equals a domain's uuid.
+   */
+  @Test
+  void eventsOfOtherKindsThanDomainsAreIgnored() {
+    String a = source.defineTiny("a");
+    String b = source.defineTiny("b");
+    start(ReconcilerConfig.defaults());
+    await().atMost(Duration.ofSeconds(5)).until(() -> reconciler.readiness().ready());
+    int readsBefore = source.reads().size();
+    long lifecycleBefore = reconciler.eventsReceived("lifecycle");
+
+    reconciler.onEvent(new SourceEvent(SourceEvent.NETWORKS, a, "a",
+        new LibvirtEvent("lifecycle", "started", null, Instant.now())));
+    source.redefine(b, 48); // a domain event after it: once b is re-read, a's event would have been served
+    await().atMost(Duration.ofSeconds(5)).until(() -> source.reads().contains("get " + b));
+
+    assertThat(source.reads().subList(readsBefore, source.reads().size())).doesNotContain("get " + a);
+    assertThat(reconciler.eventsReceived("lifecycle")).isEqualTo(lifecycleBefore + 1);
   }
 
   /**
@@ -197,6 +222,37 @@ class ReconcilerTest {
     assertThat(store.snapshot().byUuid(a).orElseThrow().status().state()).isEqualTo("running");
     assertThat(store.snapshot().byUuid(b)).isPresent();
     assertThat(store.snapshot().revision().value()).isEqualTo(before.value() + 2);
+  }
+
+  /**
+   * Events of a family that changes nothing versioned (graphics, block-threshold, ...) are counted and
+   * cause no read; every other family, including ones this build does not know, causes a re-read.
+   */
+  @Test
+  void onlyEventsThatCanChangeTheDomainAreReRead() throws Exception {
+    String a = source.defineTiny("a");
+    start(ReconcilerConfig.defaults().withResyncPeriod(Duration.ofMinutes(10)));
+    await().atMost(Duration.ofSeconds(5)).until(() -> reconciler.readiness().ready());
+    String get = "get " + a;
+    long readsBefore = source.reads().stream().filter(get::equals).count();
+    for (String type : io.virtrev.api.LibvirtEvent.NOT_VERSIONED) {
+      reconciler.onEvent(new io.virtrev.api.source.SourceEvent(a, "a",
+          new io.virtrev.api.LibvirtEvent(type, null, "x", java.time.Instant.now())));
+    }
+    // Two tasks in a row: any re-read queued before the first one has run by the time the second completes.
+    reconciler.runExclusive(() -> null).get(5, java.util.concurrent.TimeUnit.SECONDS);
+    reconciler.runExclusive(() -> null).get(5, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(source.reads().stream().filter(get::equals).count()).isEqualTo(readsBefore);
+    assertThat(reconciler.eventsReceived(io.virtrev.api.LibvirtEvent.GRAPHICS)).isEqualTo(1);
+    assertThat(reconciler.eventsReceived(io.virtrev.api.LibvirtEvent.MEMORY_FAILURE)).isEqualTo(1);
+
+    for (String type : List.of(io.virtrev.api.LibvirtEvent.TUNABLE, "some-future-event")) {
+      long before = source.reads().stream().filter(get::equals).count();
+      reconciler.onEvent(new io.virtrev.api.source.SourceEvent(a, "a",
+          new io.virtrev.api.LibvirtEvent(type, null, null, java.time.Instant.now())));
+      await().atMost(Duration.ofSeconds(5))
+          .until(() -> source.reads().stream().filter(get::equals).count() == before + 1);
+    }
   }
 
   @Test

@@ -1,12 +1,12 @@
 package io.virtrev.versioning;
 
-import io.virtrev.api.MutationRequest;
+import io.virtrev.api.ApiRequest;
 import io.virtrev.api.source.DomainObservation;
 import io.virtrev.fixtures.DomainXml;
 
 final class StoreTestSupport {
   /** The request tests make their mutations as. */
-  static final MutationRequest BY = new MutationRequest("POST", "/apis/virtrev.io/v1/domains/test", "token:test");
+  static final ApiRequest BY = new ApiRequest("POST", "/apis/virtrev.io/v1/domains/test", "token:test");
 
   private StoreTestSupport() {}
 

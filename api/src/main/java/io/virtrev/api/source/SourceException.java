@@ -1,14 +1,14 @@
 package io.virtrev.api.source;
 
 /**
- * A failure reported by a {@link DomainSource}, keyed on a closed set of kinds. For libvirt,
+ * A failure reported by a source ({@link DomainSource}, {@link NetworkSource}), keyed on a closed set of kinds. For libvirt,
  * {@link #code()} is libvirt's {@code virErrorNumber} and the message is libvirt's own.
  */
 public final class SourceException extends RuntimeException {
 
   /** What went wrong, as far as the consumer needs to distinguish. */
   public enum Kind {
-    /** The domain does not exist (libvirt VIR_ERR_NO_DOMAIN). */
+    /** The object does not exist (libvirt VIR_ERR_NO_DOMAIN, VIR_ERR_NO_NETWORK). */
     NOT_FOUND,
     /** The XML was rejected (malformed, or invalid against the schema). */
     INVALID_XML,
@@ -17,7 +17,7 @@ public final class SourceException extends RuntimeException {
      * VIR_ERR_CONFIG_UNSUPPORTED, e.g. a VNC password longer than 8 characters).
      */
     INVALID_CONFIG,
-    /** The operation is not valid in the domain's current state. */
+    /** The operation is not valid in the object's current state. */
     OPERATION_INVALID,
     /** No usable connection to the hypervisor. */
     CONNECTION,

@@ -7,7 +7,11 @@ package io.virtrev.api.source;
  */
 public interface SourceListener {
 
-  /** A domain event. A hint to re-read {@link SourceEvent#uuid()}. */
+  /**
+   * An event of any kind ({@link SourceEvent#kind()}) and any family libvirt has: a hint to re-read
+   * {@link SourceEvent#uid()} of that kind if the family can change it
+   * ({@link io.virtrev.api.LibvirtEvent#leadsToReread}).
+   */
   void onEvent(SourceEvent event);
 
   /** A connection was (re)established and events are registered; anything before may be missed. */

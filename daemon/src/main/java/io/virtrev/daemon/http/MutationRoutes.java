@@ -8,7 +8,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.virtrev.api.ApiException;
 import io.virtrev.api.Domain;
-import io.virtrev.api.MutationRequest;
+import io.virtrev.api.ApiRequest;
 import io.virtrev.api.source.LifecycleAction;
 import io.virtrev.daemon.security.Identity;
 import io.virtrev.api.source.UndefineOptions;
@@ -201,12 +201,12 @@ final class MutationRoutes {
    * group path without the query, and the caller as the audit trail names it ({@link Identity#toString});
    * no user for an anonymous caller.
    */
-  static MutationRequest madeBy(HttpRequest req, Identity who) {
+  static ApiRequest madeBy(HttpRequest req, Identity who) {
     String path = new QueryStringDecoder(req.uri()).path();
     if (path.length() > 1 && path.endsWith("/")) {
       path = path.substring(0, path.length() - 1);
     }
-    return new MutationRequest(req.method().name(), ApiGroup.canonical(path),
+    return new ApiRequest(req.method().name(), ApiGroup.canonical(path),
         who == null || who.isAnonymous() ? null : who.toString());
   }
 

@@ -41,8 +41,6 @@ import java.util.concurrent.atomic.LongAdder;
 public final class DaemonMetrics implements HttpMetrics, StoreObserver, ReconcilerObserver {
   private static final List<String> STATES =
       List.of("nostate", "running", "blocked", "paused", "shutdown", "shutoff", "crashed", "pmsuspended");
-  private static final List<String> EVENT_TYPES = List.of(LibvirtEvent.LIFECYCLE, LibvirtEvent.REBOOT,
-      LibvirtEvent.DEVICE_ADDED, LibvirtEvent.DEVICE_REMOVED, LibvirtEvent.METADATA_CHANGE);
 
   /** HTTP latency buckets: a watch is timed to its response head, so all of them are short. */
   private static final Duration[] HTTP_BUCKETS = seconds(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
@@ -87,7 +85,7 @@ public final class DaemonMetrics implements HttpMetrics, StoreObserver, Reconcil
         .description("Revisions committed since start").register(registry);
     commit = Timer.builder("virtrev.store.commit").description("Durable commit of a batch of revisions (fsync included)")
         .serviceLevelObjectives(COMMIT_BUCKETS).register(registry);
-    for (String type : EVENT_TYPES) {
+    for (String type : LibvirtEvent.TYPES) {
       FunctionCounter.builder("virtrev.libvirt.events", reconciler, r -> r.eventsReceived(type)).tag("type", type)
           .description("libvirt domain events received").register(registry);
     }

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * {@code unix:socket PATH}); null for an anonymous caller.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public final class MutationRequest extends WireObject {
+public final class ApiRequest extends WireObject {
   private String method;
   private String path;
   private String user;
