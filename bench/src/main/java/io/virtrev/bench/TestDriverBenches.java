@@ -22,7 +22,8 @@ final class TestDriverBenches {
 
   private TestDriverBenches() {}
 
-  static void run(Ctx c) throws Exception {
+  /** {@code large}: also the list of 10,000 domains and the startup with them (items 1 and 7). */
+  static void run(Ctx c, boolean large) throws Exception {
     Ctx.Sizes s = c.sizes;
     Report r = c.report;
     r.notes.add("Items 1, 2, 7 use libvirt's test driver through the real libvirtd (`" + URI + "`) for both sides: "
@@ -38,6 +39,10 @@ final class TestDriverBenches {
         c.awaitItems(d.port, base + s.listSmall(), Duration.ofMinutes(2));
         relistSmall = list(c, d, raw, base + s.listSmall(), s.listIterations(), s.listIterations(), 20.0);
         latency(c, d, raw, relistSmall);
+        if (!large) {
+          raw.cleanup();
+          return;
+        }
         raw.defineTest(s.listSmall(), s.listLarge());
         c.awaitItems(d.port, base + s.listLarge() + 1, Duration.ofMinutes(10));
         relistLarge = list(c, d, raw, base + s.listLarge() + 1, s.listIterations(), s.relistIterationsLarge(), 0);
@@ -202,6 +207,7 @@ final class TestDriverBenches {
           Double.isNaN(target) ? "" : Report.met(as.p99() < target),
           rs.n() + " suspend/resume; " + as.n() + " deliveries" + (timeouts > 0 ? "; TIMED OUT waiting" : ""));
     }
+    reRead(c, name);
     double pollP50 = 500 + relist.p50();
     double pollP99 = 990 + relist.p99();
     c.report.raw("latency.poller1s", new double[] {pollP50, pollP99});
@@ -211,6 +217,31 @@ final class TestDriverBenches {
         Report.ratio(pollP50 / e2eOne.p50()) + " faster", "—", "",
         "poller = uniform wait for the next tick (p50 500 ms, p99 990 ms) + one measured relist of the same "
             + c.sizes.listSmall() + " domains");
+  }
+
+  /**
+   * The adapter's re-read of the running domain the latency rows change: its calls side by side (what
+   * the daemon does) against the same calls one after the other, interleaved, through the same libvirtd.
+   */
+  private static void reRead(Ctx c, String name) throws Exception {
+    int n = c.quick ? 50 : 1_000;
+    c.report.notes.add("Item 2's re-read row: `io.virtrev.libvirt.ReReadTimes` in the bench module times the adapter's"
+        + " `DomainReader.lookupAndRead` on its own connection to libvirtd, on a `ParallelCalls` pool as the daemon's"
+        + " (calls side by side) and on the caller's thread alone (the same calls in turn), alternating, after "
+        + n / 5 + " warm-up reads of each; the domain is the running one the latency rows suspend and resume.");
+    io.virtrev.libvirt.ReReadTimes.Times t =
+        io.virtrev.libvirt.ReReadTimes.measure(URI, RawLibvirt.uuid(name), n / 5, n);
+    Stats cs = Stats.ofNanos(t.concurrent());
+    Stats ss = Stats.ofNanos(t.sequential());
+    c.report.raw("reread.concurrent", cs);
+    c.report.raw("reread.sequential", ss);
+    c.report.row("2", "re-read of one running domain by the adapter (lookup, then state, config XML, live XML,"
+            + " persistence, autostart), calls side by side",
+        "p50 " + Report.num(cs.p50()) + " ms, p99 " + Report.num(cs.p99()) + " ms",
+        "the same calls one after the other: p50 " + Report.num(ss.p50()) + " ms, p99 " + Report.num(ss.p99()) + " ms",
+        Report.ratio(ss.p50() / cs.p50()) + " (sequential p50 / side-by-side p50; > 1: side by side is faster)",
+        "—", "",
+        cs.n() + " of each, interleaved, on one connection to libvirtd (" + URI + "); after the latency rows");
   }
 
   private static void startup(Ctx c, int n, Stats relist) throws Exception {

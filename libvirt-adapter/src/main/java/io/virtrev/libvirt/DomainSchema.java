@@ -23,7 +23,7 @@ import org.xml.sax.XMLReader;
 
 /**
  * Checks XML against one of libvirt's own RELAX NG schemas ({@code domain.rng} for domains,
- * {@code network.rng} for networks), the check {@code virt-xml-validate} and the define's
+ * {@code network.rng} for networks, {@code domainsnapshot.rng} for snapshots), the check {@code virt-xml-validate} and the define's
  * {@code VALIDATE} flag make, without defining anything: what
  * a dry run has instead of libvirt's define. It does not find what only libvirt's parser and driver find
  * (a missing emulator, an unsupported configuration, a name clash inside libvirt).
@@ -36,6 +36,8 @@ public final class DomainSchema {
   public static final Path DEFAULT = Path.of("/usr/share/libvirt/schemas/domain.rng");
   /** libvirt's schema of network XML, the one {@code VIR_NETWORK_DEFINE_VALIDATE} checks against. */
   public static final Path NETWORK = Path.of("/usr/share/libvirt/schemas/network.rng");
+  /** libvirt's schema of snapshot XML, the one {@code VIR_DOMAIN_SNAPSHOT_CREATE_VALIDATE} checks against. */
+  public static final Path SNAPSHOT = Path.of("/usr/share/libvirt/schemas/domainsnapshot.rng");
   private static final int MAX_ERRORS = 5;
 
   private final Path rng;

@@ -37,13 +37,14 @@ final class DomainWriter {
    * every defined domain is). Malformed XML fails with VIR_ERR_XML_ERROR/XML_DETAIL, schema-invalid XML
    * with VIR_ERR_XML_INVALID_SCHEMA, and a name or uuid clash with VIR_ERR_OPERATION_FAILED.
    */
-  static DomainObservation define(NativeConnect connect, String xml, boolean validate) throws NativeCallException {
+  static DomainObservation define(NativeConnect connect, String xml, boolean validate, ParallelCalls calls)
+      throws NativeCallException {
     Pointer dom = LIB.virDomainDefineXMLFlags(connect.pointer(), xml, validate ? LibvirtNative.DEFINE_VALIDATE : 0);
     if (dom == null) {
       throw NativeCallException.lastError("virDomainDefineXMLFlags");
     }
     try {
-      return DomainReader.read(dom, new DomainReader.Known(true, null));
+      return DomainReader.read(dom, new DomainReader.Known(true, null), calls);
     } finally {
       LIB.virDomainFree(dom);
     }

@@ -4,8 +4,10 @@ import io.virtrev.api.source.DomainObservation;
 import io.virtrev.api.source.DomainSource;
 import io.virtrev.api.source.LifecycleAction;
 import io.virtrev.api.source.NetworkSource;
+import io.virtrev.api.source.SnapshotSource;
 import io.virtrev.api.source.SourceException;
 import io.virtrev.api.source.SourceListener;
+import io.virtrev.api.source.StorageSource;
 import io.virtrev.api.source.UndefineOptions;
 import java.util.List;
 import java.util.Objects;
@@ -25,8 +27,11 @@ import org.slf4j.LoggerFactory;
  * reopens connections, and is the only thread that calls {@link SourceListener#onConnected()} and
  * {@link SourceListener#onDisconnected}, so those alternate strictly (connected, disconnected,
  * connected, ...). {@link SourceListener#onEvent} runs on the process-wide {@code libvirt-event-loop}
- * thread. Reads and writes run on the caller's thread, under the session's read lock (so the
- * connection is never freed during a call).
+ * thread, pool events ({@link #storage()}) included. Reads and writes run on the caller's thread,
+ * under the session's read lock (so the connection is never freed during a call); a domain read's
+ * independent calls run side by side, the first on the caller's thread and the others on this source's
+ * {@code libvirt-read-*} pool ({@link ParallelCalls}, at most {@value ParallelCalls#THREADS} threads),
+ * while the caller waits for them under that lock.
  *
  * <p>Error codes: writes ({@link DomainWriter}) and the state read go through the project's JNA
  * binding and keep libvirt's exact {@code virErrorNumber}; the other reads go through libvirt-java,
@@ -49,6 +54,8 @@ public final class LibvirtDomainSource implements DomainSource {
   private final Backoff backoff;
   private final Object stateLock = new Object();
   private final DomainSchema schema = new DomainSchema(DomainSchema.DEFAULT);
+  /** The read calls' pool; shut down by close() after the session is. */
+  private final ParallelCalls calls = ParallelCalls.pool("libvirt-read");
   /** The live, announced session, or null. Written under stateLock; read without it. */
   private volatile Session session;
   /** Guarded by stateLock. */
@@ -60,6 +67,10 @@ public final class LibvirtDomainSource implements DomainSource {
   private volatile Subscriptions subscriptions;
   /** The networks on this source's connection; see {@link #networks()}. */
   private final LibvirtNetworkSource networks = new LibvirtNetworkSource(this::current);
+  /** Storage pools and volumes on the same connection. */
+  private final LibvirtStorageSource storage = new LibvirtStorageSource(this::current);
+  /** The domain snapshots on this source's connection; see {@link #snapshots()}. */
+  private final LibvirtSnapshotSource snapshots = new LibvirtSnapshotSource(this::current);
 
   /** Does not connect: {@link #start} does, on the connector thread. */
   public LibvirtDomainSource(LibvirtSourceConfig config) {
@@ -100,22 +111,31 @@ public final class LibvirtDomainSource implements DomainSource {
     return networks;
   }
 
+  /**
+   * The domain snapshots of this source's hypervisor, on this source's connection: reads and writes fail
+   * with CONNECTION while it is down. libvirt emits no snapshot events; the domain events some snapshot
+   * operations cause reach the listener given to {@link #start} as any domain event.
+   */
+  public SnapshotSource snapshots() {
+    return snapshots;
+  }
+
   @Override
   public List<DomainObservation> listAll() {
-    try (LibvirtListing listing = LibvirtListing.open(current())) {
+    try (LibvirtListing listing = LibvirtListing.open(current(), calls)) {
       return listing.next(Integer.MAX_VALUE);
     }
   }
 
   @Override
   public Listing listing() {
-    return LibvirtListing.open(current());
+    return LibvirtListing.open(current(), calls);
   }
 
   /** Also empty for a string that is not a uuid: no domain can have it. */
   @Override
   public Optional<DomainObservation> get(String uuid) {
-    return lookup(uuid, connect -> DomainReader.lookupAndRead(connect, uuid));
+    return lookup(uuid, connect -> DomainReader.lookupAndRead(connect, uuid, calls));
   }
 
   @Override
@@ -145,7 +165,7 @@ public final class LibvirtDomainSource implements DomainSource {
   @Override
   public DomainObservation define(String xml, boolean validate) {
     Objects.requireNonNull(xml, "xml");
-    return current().call(connect -> DomainWriter.define(connect, xml, validate));
+    return current().call(connect -> DomainWriter.define(connect, xml, validate, calls));
   }
 
   /** libvirt's schema check ({@link DomainSchema}) on this host; libvirt itself is not called. */
@@ -173,6 +193,14 @@ public final class LibvirtDomainSource implements DomainSource {
       DomainWriter.perform(connect, uuid, action);
       return null;
     });
+  }
+
+  /**
+   * The storage pools and volumes of this source's hypervisor, on this source's connection: connected while
+   * it is; pool events reach the listener given to {@link #start} (kind {@link StorageSource#POOLS}).
+   */
+  public StorageSource storage() {
+    return storage;
   }
 
   @Override
@@ -206,6 +234,7 @@ public final class LibvirtDomainSource implements DomainSource {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    calls.close();
   }
 
   private Session current() {

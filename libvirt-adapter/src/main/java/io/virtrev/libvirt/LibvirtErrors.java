@@ -36,7 +36,13 @@ final class LibvirtErrors {
   static final int RPC = 39;
   static final int NO_DOMAIN = 42;
   static final int NO_NETWORK = 43;
+  static final int NO_STORAGE_POOL = 49;
+  static final int NO_STORAGE_VOL = 50;
+  /** A volume of that name already exists in the pool. */
+  static final int STORAGE_VOL_EXIST = 90;
   static final int OPERATION_INVALID = 55;
+  /** No snapshot of that name; also "the domain has no current snapshot" and "the snapshot has no parent". */
+  static final int NO_DOMAIN_SNAPSHOT = 72;
   /** "unsupported configuration": the XML parsed, but what it asks for is refused (e.g. a 9-character VNC password). */
   static final int CONFIG_UNSUPPORTED = 67;
   /** Define with VIR_DOMAIN_DEFINE_VALIDATE and XML that the schema rejects (e.g. an unknown element). */
@@ -65,6 +71,9 @@ final class LibvirtErrors {
     switch (code) {
       case NO_DOMAIN:
       case NO_NETWORK:
+      case NO_STORAGE_POOL:
+      case NO_STORAGE_VOL:
+      case NO_DOMAIN_SNAPSHOT:
         return Kind.NOT_FOUND;
       case XML_ERROR:
       case XML_DETAIL:

@@ -103,6 +103,28 @@ interface LibvirtNative extends Library {
    */
   virError virGetLastError();
 
+  // ---- storage pool events (libvirt-storage.h) ----
+
+  /** virStoragePoolEventID values. */
+  int STORAGE_POOL_EVENT_ID_LIFECYCLE = 0;
+  int STORAGE_POOL_EVENT_ID_REFRESH = 1;
+
+  /** virConnectStoragePoolEventLifecycleCallback: virStoragePoolEventLifecycleType and a detail (0 in 9.0). */
+  interface StoragePoolLifecycleCallback extends Callback {
+    void invoke(Pointer conn, Pointer pool, int event, int detail, Pointer opaque);
+  }
+
+  /** virConnectStoragePoolEventGenericCallback (REFRESH). */
+  interface StoragePoolGenericCallback extends Callback {
+    void invoke(Pointer conn, Pointer pool, Pointer opaque);
+  }
+
+  /** Returns a callback id >= 0, or -1. {@code cb} must stay strongly reachable until deregistered. */
+  int virConnectStoragePoolEventRegisterAny(
+      Pointer conn, Pointer pool, int eventID, Callback cb, Pointer opaque, Pointer freecb);
+
+  int virConnectStoragePoolEventDeregisterAny(Pointer conn, int callbackID);
+
   /** The lower-case uuid of {@code dom} (local accessor, no RPC), or null if libvirt refuses. */
   static String uuidString(Pointer dom) {
     byte[] buf = new byte[UUID_STRING_BUFLEN];
@@ -173,4 +195,42 @@ interface LibvirtNative extends Library {
     }
     return new String(buf, 0, UUID_STRING_BUFLEN - 1, StandardCharsets.US_ASCII).toLowerCase(Locale.ROOT);
   }
+
+  // ---- domain snapshots (libvirt-domain-snapshot.h, libvirt 9.0); libvirt has no snapshot events ----
+
+  /** VIR_DOMAIN_SNAPSHOT_CREATE_VALIDATE (virDomainSnapshotCreateFlags, since 5.6.0): validate against the schema. */
+  int SNAPSHOT_CREATE_VALIDATE = 1 << 9;
+
+  /** VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN (virDomainSnapshotDeleteFlags): the snapshot and all its descendants. */
+  int SNAPSHOT_DELETE_CHILDREN = 1;
+
+  /**
+   * The number of snapshots of {@code dom}, or -1. {@code snaps} receives a NULL-terminated array the caller
+   * frees with {@link Native#free}, after freeing each snapshot with {@link #virDomainSnapshotFree}.
+   * Flags 0: every snapshot.
+   */
+  int virDomainListAllSnapshots(Pointer dom, PointerByReference snaps, int flags);
+
+  /** A new reference the caller frees with {@link #virDomainSnapshotFree}, or null (VIR_ERR_NO_DOMAIN_SNAPSHOT). */
+  Pointer virDomainSnapshotLookupByName(Pointer dom, String name, int flags);
+
+  /** A new reference, or null: VIR_ERR_NO_DOMAIN_SNAPSHOT when the domain has no current snapshot. */
+  Pointer virDomainSnapshotCurrent(Pointer dom, int flags);
+
+  /** A new reference, or null: VIR_ERR_NO_DOMAIN_SNAPSHOT when the snapshot is a root. */
+  Pointer virDomainSnapshotGetParent(Pointer snap, int flags);
+
+  /** 1, 0, or -1 on error. */
+  int virDomainSnapshotIsCurrent(Pointer snap, int flags);
+
+  /** Local accessor (no RPC): the string is owned by the snapshot and copied before the call returns. */
+  String virDomainSnapshotGetName(Pointer snap);
+
+  /** A string the caller frees with {@link Native#free}, or null on error. */
+  Pointer virDomainSnapshotGetXMLDesc(Pointer snap, int flags);
+
+  /** A new reference the caller frees with {@link #virDomainSnapshotFree}, or null. */
+  Pointer virDomainSnapshotCreateXML(Pointer dom, String xml, int flags);
+
+  int virDomainSnapshotFree(Pointer snap);
 }

@@ -39,6 +39,7 @@ final class Session {
   private int[] callbackIds = new int[0];
   /** Connector thread only; -1 until registered. */
   private int networkCallbackId = -1;
+  private int[] poolCallbackIds = new int[0];
   private boolean closeListenerRegistered;
 
   private Session(String uri, NativeConnect connect, Subscriptions subscriptions,
@@ -79,6 +80,7 @@ final class Session {
     closeListenerRegistered = true;
     callbackIds = subscriptions.register(connect);
     networkCallbackId = subscriptions.registerNetworkEvents(connect);
+    poolCallbackIds = subscriptions.registerStoragePools(connect);
   }
 
   /**
@@ -139,6 +141,7 @@ final class Session {
       closed = true;
       subscriptions.deregister(connect, callbackIds);
       subscriptions.deregisterNetworkEvents(connect, networkCallbackId);
+      subscriptions.deregisterStoragePools(connect, poolCallbackIds);
       if (closeListenerRegistered) {
         try {
           connect.unregisterCloseListener();

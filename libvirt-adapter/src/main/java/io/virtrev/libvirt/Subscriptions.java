@@ -4,6 +4,7 @@ import com.sun.jna.Callback;
 import com.sun.jna.Pointer;
 import io.virtrev.api.LibvirtEvent;
 import io.virtrev.api.source.SourceEvent;
+import io.virtrev.api.source.StorageSource;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
@@ -11,8 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The event callbacks of one source (domain events, and network events beside them), and their
- * (de)registration on a connection.
+ * The event callbacks of one source (domain events, and network and storage pool events beside them),
+ * and their (de)registration on a connection.
  *
  * <p>Every libvirt 9.0 domain event id is registered ({@link DomainCallbacks}), through
  * {@link LibvirtNative}'s {@code virConnectDomainEventRegisterAny}: libvirt-java 0.5.4's lifecycle
@@ -26,7 +27,12 @@ import org.slf4j.LoggerFactory;
  * objects are held by this instance, so they stay strongly reachable for as long as the source that
  * registered them.
  *
- * <p>{@link #register} and {@link #deregister} are called from the connector thread only.
+ * <p>Storage pool events (lifecycle, refresh) go through {@code virConnectStoragePoolEventRegisterAny}
+ * ({@link #registerStoragePools}), registered and deregistered with the domain callbacks, and reach the same
+ * sink as {@link SourceEvent}s of kind {@link StorageSource#POOLS}. Volumes have no events.
+ *
+ * <p>{@link #register}, {@link #registerStoragePools} and their deregistrations are called from the
+ * connector thread only.
  */
 final class Subscriptions {
   private static final Logger LOG = LoggerFactory.getLogger(Subscriptions.class);
@@ -36,6 +42,10 @@ final class Subscriptions {
 
   private final LibvirtNative.NetworkLifecycleCallback networkLifecycle =
       (conn, net, event, detail, opaque) -> emitNetwork(net, EventNames.networkLifecycle(event, detail));
+  private final LibvirtNative.StoragePoolLifecycleCallback poolLifecycle = (conn, pool, event, detail, opaque) ->
+      emitPool(pool, StoragePoolEventNames.lifecycle(event));
+  private final LibvirtNative.StoragePoolGenericCallback poolRefresh =
+      (conn, pool, opaque) -> emitPool(pool, StoragePoolEventNames.refresh());
 
   Subscriptions(Consumer<SourceEvent> sink) {
     this.sink = sink;
@@ -72,6 +82,60 @@ final class Subscriptions {
     }
   }
 
+  /**
+   * Registers the storage pool callbacks (lifecycle, refresh) on {@code connect}; returns their ids for
+   * {@link #deregisterStoragePools}. On failure, whatever was registered is removed again before throwing.
+   */
+  int[] registerStoragePools(NativeConnect connect) throws NativeCallException {
+    int[] ids = {-1, -1};
+    boolean done = false;
+    try {
+      ids[0] = registerPoolNative(connect, LibvirtNative.STORAGE_POOL_EVENT_ID_LIFECYCLE, poolLifecycle);
+      ids[1] = registerPoolNative(connect, LibvirtNative.STORAGE_POOL_EVENT_ID_REFRESH, poolRefresh);
+      done = true;
+      return ids;
+    } finally {
+      if (!done) {
+        deregisterStoragePools(connect, ids);
+      }
+    }
+  }
+
+  /** Best effort, as {@link #deregister}. */
+  void deregisterStoragePools(NativeConnect connect, int[] ids) {
+    for (int id : ids) {
+      if (id >= 0 && LibvirtNative.INSTANCE.virConnectStoragePoolEventDeregisterAny(connect.pointer(), id) < 0) {
+        LOG.debug("deregistering pool callback {}: {}", id,
+            NativeCallException.lastError("deregister").getMessage());
+      }
+    }
+  }
+
+  private static int registerPoolNative(NativeConnect connect, int eventId, Callback callback)
+      throws NativeCallException {
+    int id = LibvirtNative.INSTANCE.virConnectStoragePoolEventRegisterAny(
+        connect.pointer(), null, eventId, callback, null, null);
+    if (id < 0) {
+      throw NativeCallException.lastError("virConnectStoragePoolEventRegisterAny(" + eventId + ")");
+    }
+    return id;
+  }
+
+  /** As {@link #emit}, for a pool pointer (local accessors only). */
+  private void emitPool(Pointer pool, LibvirtEvent event) {
+    try {
+      String uuid = StorageNative.uuidString(pool);
+      if (uuid == null) {
+        LOG.warn("dropping pool {} event {}: no uuid", event.type(), event.event());
+        return;
+      }
+      deliver(new SourceEvent(StorageSource.POOLS, uuid,
+          StorageNative.INSTANCE.virStoragePoolGetName(pool), event));
+    } catch (RuntimeException e) {
+      LOG.warn("dropping pool {} event: {}", event.type(), e.getMessage(), e);
+    }
+  }
+
   private static int registerNative(NativeConnect connect, int eventId, Callback callback)
       throws NativeCallException {
     int id = LibvirtNative.INSTANCE.virConnectDomainEventRegisterAny(
@@ -96,7 +160,10 @@ final class Subscriptions {
   }
 
   private void deliver(String uuid, String name, LibvirtEvent event) {
-    SourceEvent sourceEvent = new SourceEvent(uuid, name, event);
+    deliver(new SourceEvent(uuid, name, event));
+  }
+
+  private void deliver(SourceEvent sourceEvent) {
     try {
       sink.accept(sourceEvent);
     } catch (RuntimeException e) {

@@ -12,6 +12,7 @@ class LibvirtErrorsTest {
   void unambiguousCodesIgnoreTheConnection() {
     assertThat(LibvirtErrors.kind(42, () -> true)).isEqualTo(Kind.NOT_FOUND);
     assertThat(LibvirtErrors.kind(43, () -> true)).as("VIR_ERR_NO_NETWORK").isEqualTo(Kind.NOT_FOUND);
+    assertThat(LibvirtErrors.kind(72, () -> true)).as("VIR_ERR_NO_DOMAIN_SNAPSHOT").isEqualTo(Kind.NOT_FOUND);
     assertThat(LibvirtErrors.kind(27, () -> true)).isEqualTo(Kind.INVALID_XML);
     assertThat(LibvirtErrors.kind(35, () -> true)).isEqualTo(Kind.INVALID_XML);
     assertThat(LibvirtErrors.kind(92, () -> true)).isEqualTo(Kind.INVALID_XML);

@@ -319,6 +319,35 @@ class QemuLibvirtdTest {
     awaitEvent(uuid, "lifecycle/stopped/destroyed");
   }
 
+  /**
+   * Over one connection to libvirtd, a re-read has its calls in flight together: the four after the
+   * state (run on the caller) may start only once all four wait (a {@link GatedExecutor}), which a read
+   * issuing them in turn would never reach. What it reads is what the same calls in turn and virsh read.
+   */
+  @Test
+  void aReadsCallsAreInFlightTogetherOnOneConnectionAndReadWhatVirshReads() throws Exception {
+    String uuid = UUID.randomUUID().toString();
+    String name = define(uuid);
+    Host.virsh("start", name);
+    Host.virsh("autostart", name);
+    NativeConnect connect = new NativeConnect(Host.URI);
+    try {
+      GatedExecutor four = new GatedExecutor(4);
+      DomainObservation read = DomainReader.lookupAndRead(connect, uuid, ParallelCalls.on(four));
+      assertThat(four.failures()).isEmpty();
+      assertThat(four.submitted()).isEqualTo(4);
+      assertThat(read).isEqualTo(DomainReader.lookupAndRead(connect, uuid, ParallelCalls.on(Runnable::run)));
+      assertThat(read.state() + "/" + read.reason()).isEqualTo("running/booted");
+      assertThat(read.persistent()).isTrue();
+      assertThat(read.autostart()).isTrue();
+      assertThat(read.id()).isEqualTo(Integer.valueOf(Host.virsh("domid", name).trim()));
+      assertThat(read.liveXml()).isEqualToIgnoringWhitespace(Host.virsh("dumpxml", name));
+      assertThat(read.configXml()).isEqualToIgnoringWhitespace(Host.virsh("dumpxml", "--inactive", name));
+    } finally {
+      connect.close();
+    }
+  }
+
   /** Reads elide secrets; only secureConfigXml has them. A 9-character VNC password is INVALID_CONFIG (67). */
   @Test
   void secretsOnlyInTheSecureReadAndUnsupportedConfigurationIsInvalidConfig() {

@@ -15,6 +15,7 @@ import io.virtrev.api.LibvirtEvent;
 public record SourceEvent(String kind, String uid, String name, LibvirtEvent event) {
   public static final String DOMAINS = "domains";
   public static final String NETWORKS = "networks";
+  public static final String STORAGE_POOLS = "storagepools";
 
   public SourceEvent {
     if (kind == null || uid == null || event == null) {

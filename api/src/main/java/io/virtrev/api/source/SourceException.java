@@ -1,14 +1,17 @@
 package io.virtrev.api.source;
 
 /**
- * A failure reported by a source ({@link DomainSource}, {@link NetworkSource}), keyed on a closed set of kinds. For libvirt,
+ * A failure reported by a source ({@link DomainSource}, {@link NetworkSource}, {@link StorageSource}), keyed on a closed set of kinds. For libvirt,
  * {@link #code()} is libvirt's {@code virErrorNumber} and the message is libvirt's own.
  */
 public final class SourceException extends RuntimeException {
 
   /** What went wrong, as far as the consumer needs to distinguish. */
   public enum Kind {
-    /** The object does not exist (libvirt VIR_ERR_NO_DOMAIN, VIR_ERR_NO_NETWORK). */
+    /**
+     * The object does not exist (libvirt VIR_ERR_NO_DOMAIN, VIR_ERR_NO_NETWORK, VIR_ERR_NO_STORAGE_POOL,
+     * VIR_ERR_NO_STORAGE_VOL, VIR_ERR_NO_DOMAIN_SNAPSHOT).
+     */
     NOT_FOUND,
     /** The XML was rejected (malformed, or invalid against the schema). */
     INVALID_XML,

@@ -44,7 +44,7 @@ final class ConnectionLimiter {
     this.limits = limits;
     this.listener = listener;
     byte[] body = Json.bytes(tooMany().toStatus());
-    String head = "HTTP/1.1 503 Service Unavailable\r\nContent-Type: " + Responses.JSON + "\r\nContent-Length: "
+    String head = "HTTP/1.1 503 Service Unavailable\r\nContent-Type: " + Reply.JSON + "\r\nContent-Length: "
         + body.length + "\r\nRetry-After: 1\r\nConnection: close\r\n\r\n";
     this.refusal = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(
         head.getBytes(StandardCharsets.US_ASCII), body)).asReadOnly();

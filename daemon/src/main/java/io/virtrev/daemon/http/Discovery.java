@@ -45,6 +45,12 @@ final class Discovery {
 
   private Discovery() {}
 
+  /** A discovery document: always {@code application/json} (406 for an Accept without it). */
+  static Reply reply(Call c, Object document) {
+    Representation.negotiate(c.req(), Representation.JSON_ONLY);
+    return Reply.json(document);
+  }
+
   private static ApiGroupDoc group() {
     GroupVersion v1 = new GroupVersion(ApiGroup.GROUP_VERSION, ApiGroup.VERSION);
     return new ApiGroupDoc("APIGroup", "v1", ApiGroup.GROUP, List.of(v1), v1);

@@ -32,7 +32,7 @@ final class DomainPaths {
   /** Bytes of a request line kept for the query string. */
   static final int QUERY_ROOM = 512;
   /** The longest percent-encoded name every request on the domain can carry. */
-  static final int MAX_ENCODED_NAME = MAX_REQUEST_LINE - "OPTIONS ".length() - ApiHandler.DOMAINS.length()
+  static final int MAX_ENCODED_NAME = MAX_REQUEST_LINE - "OPTIONS ".length() - ApiGroup.DOMAINS.length()
       - "/".length() - "/shutdown".length() - " HTTP/1.1".length() - QUERY_ROOM;
 
   private static final char[] HEX = "0123456789ABCDEF".toCharArray();
@@ -43,7 +43,7 @@ final class DomainPaths {
 
   /** {@code /apis/virtrev.io/v1/domains/<name, percent-encoded>}: the Location of a created domain. */
   static String location(String name) {
-    return ApiHandler.DOMAINS + "/" + segment(name);
+    return ApiGroup.DOMAINS + "/" + segment(name);
   }
 
   /** The name as one RFC 3986 path segment. */

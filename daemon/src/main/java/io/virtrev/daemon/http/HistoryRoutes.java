@@ -3,9 +3,6 @@ package io.virtrev.daemon.http;
 import com.github.difflib.DiffUtils;
 import com.github.difflib.UnifiedDiffUtils;
 import com.github.difflib.patch.Patch;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.virtrev.api.ApiException;
 import io.virtrev.api.Domain;
@@ -37,14 +34,18 @@ final class HistoryRoutes {
   private HistoryRoutes() {}
 
   /** GET /apis/virtrev.io/v1/domains/{id}/history[?limit=L&continue=T]. */
-  static void history(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api, Query query, String id) {
+  static Reply history(Call c) {
+    Representation.negotiate(c.req(), Representation.JSON_ONLY);
+    ApiContext api = c.api();
+    Query query = c.query();
+    String id = c.param("name");
     int limit = ListRoutes.limit(query);
     Optional<String> cont = query.get("continue").filter(s -> !s.isEmpty());
     DomainStore store = api.store();
     Snapshot snap = store.snapshot();
     Optional<ContinueToken> token = cont.map(t -> ContinueToken.decode(t, ContinueToken.HISTORY, snap.storeId()));
     token.ifPresent(t -> checkAgainstStore(t, snap, store.compacted()));
-    Blocking.answer(ctx, req, api, () -> {
+    return Blocking.reply(api, () -> {
       String uuid = resolve(store, snap, id);
       Revision at = snap.revision();
       Revision before = null;
@@ -74,7 +75,7 @@ final class HistoryRoutes {
               .encode()
           : null;
       DomainHistory body = DomainHistory.of(new ListMeta(at, snap.storeId(), page.compacted(), next, null), items);
-      return () -> Responses.json(ctx, req, HttpResponseStatus.OK, body, Map.of("X-Virtrev-Store-Id", snap.storeId()));
+      return Reply.json(body).withStoreId(snap.storeId());
     });
   }
 
@@ -107,7 +108,11 @@ final class HistoryRoutes {
   }
 
   /** GET /apis/virtrev.io/v1/domains/{id}/diff[?from=A][&to=B]: unified diff of spec.xml. */
-  static void diff(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api, Query query, String id) {
+  static Reply diff(Call c) {
+    Representation.negotiate(c.req(), Representation.TEXT_ONLY);
+    ApiContext api = c.api();
+    Query query = c.query();
+    String id = c.param("name");
     Optional<Revision> from = query.revision("from");
     Optional<Revision> to = query.revision("to");
     if (from.isPresent() && to.isPresent() && from.get().isAfter(to.get())) {
@@ -115,13 +120,13 @@ final class HistoryRoutes {
     }
     DomainStore store = api.store();
     Optional<Revision> wait = to.isPresent() ? to : from;
-    RevisionWait.atRevision(ctx, req, api, wait, snap -> {
+    return RevisionWait.atRevision(c.req(), api, wait, snap -> {
       Revision toRev = to.orElse(snap.revision());
       if (from.isPresent() && from.get().isAfter(toRev)) {
         throw Query.bad("from=" + from.get() + " is after to=" + toRev + " (the current revision)");
       }
       store.checkRetained(from.orElse(toRev));
-      Blocking.answer(ctx, req, api, () -> {
+      return Blocking.reply(api, () -> {
         String uuid = resolve(store, snap, id);
         StoredEvent newer = existing(store.versionAt(uuid, toRev), id, toRev);
         String oldText;
@@ -145,30 +150,26 @@ final class HistoryRoutes {
         // The served form on both sides: labels and annotations are metadata, not in the diffed XML.
         String text = unifiedDiff(ServedXml.withoutObjectMeta(oldText),
             ServedXml.withoutObjectMeta(newer.object().spec().xml()), fromRev, toRev);
-        return () -> Responses.text(ctx, req, HttpResponseStatus.OK, text, "text/plain; charset=utf-8",
-            Map.of("X-Virtrev-Store-Id", snap.storeId()));
+        return Reply.text(text, Reply.TEXT).withStoreId(snap.storeId());
       });
     });
   }
 
   /** GET /apis/virtrev.io/v1/domains/{id}?resourceVersion=N: the domain exactly as it was at revision N. */
-  static void getAt(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api, Query query, String id,
-      Revision rv) {
-    boolean live = query.flag("live");
-    Representation rep = Representation.negotiate(req, Representation.GET);
+  static Reply getAt(Call c, String id, Revision rv) {
+    ApiContext api = c.api();
+    boolean live = c.query().flag("live");
+    Representation rep = Representation.negotiate(c.req(), Representation.GET);
     boolean xml = rep == Representation.XML;
-    DomainTable.Options table = rep.isTable() ? DomainTable.Options.of(rep, query) : null;
+    DomainTable.Options table = rep.isTable() ? DomainTable.Options.of(rep, c.query()) : null;
     DomainStore store = api.store();
     store.checkRetained(rv);
-    RevisionWait.atRevision(ctx, req, api, Optional.of(rv), snap -> Blocking.answer(ctx, req, api, () -> {
+    return RevisionWait.atRevision(c.req(), api, Optional.of(rv), snap -> Blocking.reply(api, () -> {
       Domain d = at(store, snap, id, rv);
-      String etag = "\"" + d.resourceVersion() + "\"";
-      Map<String, String> headers = Map.of(HttpHeaderNames.ETAG.toString(), etag, "X-Virtrev-Store-Id", snap.storeId());
+      Reply.Full body;
       if (table != null) {
-        byte[] body = DomainTable.one(table, d, true);
-        return () -> Responses.send(ctx, req, HttpResponseStatus.OK, body, rep.mediaType(), headers);
-      }
-      if (xml) {
+        body = Reply.bytes(HttpResponseStatus.OK, DomainTable.one(table, d, true), rep.mediaType());
+      } else if (xml) {
         String text = live ? ServedXml.withoutObjectMeta(d.status().liveXml())
             : ServedXml.spec(d.spec().xml(), d.metadata().generation());
         if (text == null) {
@@ -176,9 +177,11 @@ final class HistoryRoutes {
               + rv + " (state " + d.status().state() + "): it had no live XML",
               Map.of("name", d.name(), "uid", d.uuid(), "kind", "domains"), null);
         }
-        return () -> Responses.text(ctx, req, HttpResponseStatus.OK, text, Responses.XML + "; charset=utf-8", headers);
+        body = Reply.text(text, Reply.XML + "; charset=utf-8");
+      } else {
+        body = Reply.json(d);
       }
-      return () -> Responses.json(ctx, req, HttpResponseStatus.OK, d, headers);
+      return body.withEtag(d.resourceVersion()).withStoreId(snap.storeId());
     }));
   }
 

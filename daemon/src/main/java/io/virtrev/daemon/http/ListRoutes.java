@@ -1,6 +1,5 @@
 package io.virtrev.daemon.http;
 
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.virtrev.api.ApiException;
@@ -40,7 +39,10 @@ final class ListRoutes {
 
   private ListRoutes() {}
 
-  static void list(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api, Query query) {
+  static Reply list(Call c) {
+    FullHttpRequest req = c.req();
+    ApiContext api = c.api();
+    Query query = c.query();
     Representation rep = Representation.negotiate(req, Representation.LIST);
     DomainTable.Options table = rep.isTable() ? DomainTable.Options.of(rep, query) : null;
     int limit = limit(query);
@@ -63,8 +65,7 @@ final class ListRoutes {
       if (match.isPresent()) {
         throw Query.bad("resourceVersionMatch is forbidden when continue is provided");
       }
-      continued(ctx, req, api, table, cont.get(), selectorText, labelText, selector, limit);
-      return;
+      return continued(api, table, cont.get(), selectorText, labelText, selector, limit);
     }
     if (match.isPresent() && rv.isEmpty()) {
       throw Query.bad("resourceVersionMatch is forbidden unless resourceVersion is provided");
@@ -75,10 +76,9 @@ final class ListRoutes {
         throw Query.bad("resourceVersionMatch \"Exact\" is forbidden for resourceVersion \"0\"");
       }
       api.store().checkRetained(at);
-      RevisionWait.atRevision(ctx, req, api, rv, snap -> page(ctx, req, api, table, at, null, selector, limit));
-      return;
+      return RevisionWait.atRevision(req, api, rv, snap -> page(api, table, at, null, selector, limit));
     }
-    RevisionWait.atRevision(ctx, req, api, rv, snap -> {
+    return RevisionWait.atRevision(req, api, rv, snap -> {
       if (selector.isEverything() && limit <= 0 && table != null) {
         // The whole current list as a Table: rendered (and gzipped) once per snapshot and options.
         // Per second too: the Age cells are ages as of the second the body was rendered in.
@@ -86,36 +86,28 @@ final class ListRoutes {
         java.util.List<Object> key = java.util.List.of(snap.storeId(), snap.revision(), table, now);
         byte[] body = DomainTable.memoized(key, () -> DomainTable.list(table, snap.revision(), null, null,
             snap.items(), now));
-        Map<String, String> headers = Map.of("X-Virtrev-Store-Id", snap.storeId());
-        if (Gzip.wanted(req, body.length)) {
-          byte[] gz = DomainTable.memoized(java.util.List.of(key, "gzip"), () -> Gzip.compress(body));
-          Responses.sendGzipped(ctx, req, HttpResponseStatus.OK, gz, table.version().mediaType(), headers);
-        } else {
-          Responses.send(ctx, req, HttpResponseStatus.OK, body, table.version().mediaType(), headers);
-        }
-        return;
+        Reply.Full answer = Gzip.wanted(req, body.length)
+            ? Reply.gzipped(DomainTable.memoized(java.util.List.of(key, "gzip"), () -> Gzip.compress(body)),
+                table.version().mediaType())
+            : Reply.bytes(HttpResponseStatus.OK, body, table.version().mediaType());
+        return answer.withStoreId(snap.storeId());
       }
       if (selector.isEverything() && limit <= 0 && table == null) {
         // The whole current list: serialized once per snapshot (and compacted mark), then reused.
         Revision compacted = api.store().compacted();
         byte[] body = snap.bodyFor(compacted, () -> Json.bytes(DomainList.of(
             new ListMeta(snap.revision(), snap.storeId(), compacted, null, null), snap.items())));
-        Map<String, String> headers = Map.of("X-Virtrev-Store-Id", snap.storeId());
-        if (Gzip.wanted(req, body.length)) { // compressed once per snapshot too
-          byte[] gz = snap.bodyFor(java.util.List.of("gzip", compacted), () -> Gzip.compress(body));
-          Responses.sendGzipped(ctx, req, HttpResponseStatus.OK, gz, Responses.JSON, headers);
-        } else {
-          Responses.send(ctx, req, HttpResponseStatus.OK, body, Responses.JSON, headers);
-        }
-        return;
+        Reply.Full answer = Gzip.wanted(req, body.length) // compressed once per snapshot too
+            ? Reply.gzipped(snap.bodyFor(java.util.List.of("gzip", compacted), () -> Gzip.compress(body)), Reply.JSON)
+            : Reply.bytes(HttpResponseStatus.OK, body, Reply.JSON);
+        return answer.withStoreId(snap.storeId());
       }
       ListPage p = ListPage.of(snap, null, selector, limit);
-      answer(ctx, req, api, table, snap.storeId(), p, selector);
+      return answer(api, table, snap.storeId(), p, selector);
     });
   }
 
-  private static void continued(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api,
-      DomainTable.Options table, String text,
+  private static Reply continued(ApiContext api, DomainTable.Options table, String text,
       Optional<String> selectorText, Optional<String> labelText, FieldSelector selector, int limit) {
     DomainStore store = api.store();
     Snapshot snap = store.snapshot();
@@ -136,18 +128,17 @@ final class ListRoutes {
     if (t.revision().compareTo(store.compacted()) < 0) {
       throw tooOld(t.revision(), store.compacted());
     }
-    page(ctx, req, api, table, t.revision(), t.after(), fromToken, limit);
+    return page(api, table, t.revision(), t.after(), fromToken, limit);
   }
 
   /** A page at {@code at}: from memory if it is the current snapshot, else from history off the loop. */
-  private static void page(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api,
-      DomainTable.Options table, Revision at, ListKey after, FieldSelector selector, int limit) {
+  private static Reply page(ApiContext api, DomainTable.Options table, Revision at, ListKey after,
+      FieldSelector selector, int limit) {
     Snapshot snap = api.store().snapshot();
     if (at.equals(snap.revision())) {
-      answer(ctx, req, api, table, snap.storeId(), ListPage.of(snap, after, selector, limit), selector);
-      return;
+      return answer(api, table, snap.storeId(), ListPage.of(snap, after, selector, limit), selector);
     }
-    Blocking.answer(ctx, req, api, () -> {
+    return Blocking.reply(api, () -> {
       ListPage p;
       try {
         p = api.store().list(at, after, selector, limit);
@@ -157,25 +148,22 @@ final class ListRoutes {
         }
         throw e;
       }
-      return () -> answer(ctx, req, api, table, snap.storeId(), p, selector);
+      return answer(api, table, snap.storeId(), p, selector);
     });
   }
 
   /** A page as a DomainList, or ({@code table} not null) as a Table of the same items and list metadata. */
-  private static void answer(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api,
-      DomainTable.Options table, String storeId, ListPage p, FieldSelector selector) {
+  private static Reply answer(ApiContext api, DomainTable.Options table, String storeId, ListPage p,
+      FieldSelector selector) {
     String token = p.next() == null ? null
         : ContinueToken.list(storeId, p.revision(), p.next(), selector.toString(), selector.labels().toString())
             .encode();
     if (table != null) {
       byte[] body = DomainTable.list(table, p.revision(), token, p.remaining(), p.items());
-      Responses.send(ctx, req, HttpResponseStatus.OK, body, table.version().mediaType(),
-          Map.of("X-Virtrev-Store-Id", storeId));
-      return;
+      return Reply.bytes(HttpResponseStatus.OK, body, table.version().mediaType()).withStoreId(storeId);
     }
     ListMeta meta = new ListMeta(p.revision(), storeId, api.store().compacted(), token, p.remaining());
-    Responses.json(ctx, req, HttpResponseStatus.OK, DomainList.of(meta, p.items()),
-        Map.of("X-Virtrev-Store-Id", storeId));
+    return Reply.json(DomainList.of(meta, p.items())).withStoreId(storeId);
   }
 
   static ApiException tooOld(Revision at, Revision compacted) {

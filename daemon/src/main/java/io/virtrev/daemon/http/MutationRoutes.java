@@ -1,6 +1,5 @@
 package io.virtrev.daemon.http;
 
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
@@ -18,7 +17,6 @@ import io.virtrev.versioning.DryRun;
 import io.virtrev.versioning.FieldValidation;
 import io.virtrev.versioning.Mutations;
 import io.virtrev.versioning.Precondition;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -40,15 +38,15 @@ final class MutationRoutes {
   /** What to answer for a successful mutation. */
   private record Answer(HttpResponseStatus status, Domain object, Map<String, String> headers) {}
 
-  static boolean isAction(String segment) {
-    return Arrays.stream(LifecycleAction.values()).anyMatch(a -> a.wireName().equals(segment));
-  }
-
   /**
    * POST /apis/virtrev.io/v1/domains: 201 with Location (the name percent-encoded) and ETag; a name the API could not
    * address afterwards is 422. {@code If-None-Match: *} is the default meaning.
    */
-  static void create(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api, Identity who, Query query) {
+  static Reply create(Call c) {
+    FullHttpRequest req = c.req();
+    ApiContext api = c.api();
+    Identity who = c.identity();
+    Query query = c.query();
     Representation.negotiate(req, Representation.JSON_ONLY);
     String inm = req.headers().get(HttpHeaderNames.IF_NONE_MATCH);
     if (inm != null && !inm.trim().equals("*")) {
@@ -74,7 +72,7 @@ final class MutationRoutes {
       throw new ApiException(ApiException.Reason.BAD_REQUEST, "metadata.uuid " + def.metadataUid()
           + " does not match the <uuid> of spec.xml (" + xmlId.uuid() + ")");
     }
-    respond(ctx, req, api, who, dryRun, api.mutations().create(def.xml(), validation, dryRun,
+    return respond(req, api, who, dryRun, api.mutations().create(def.xml(), validation, dryRun,
         madeBy(req, who)), r -> new Answer(HttpResponseStatus.CREATED,
         r.object(), with(unknown, HttpHeaderNames.LOCATION.toString(), DomainPaths.location(r.object().name()))));
   }
@@ -99,8 +97,12 @@ final class MutationRoutes {
    * metadata.resourceVersion (409). Labels and annotations: a JSON body's metadata (see
    * {@link RequestBodies#definition}); a raw XML's virtrev element, or without one the domain's current ones.
    */
-  static void update(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api, Identity who, Query query,
-      String id) {
+  static Reply update(Call c) {
+    FullHttpRequest req = c.req();
+    ApiContext api = c.api();
+    Identity who = c.identity();
+    Query query = c.query();
+    String id = c.param("name");
     Replacing params = Replacing.read(req, api, query);
     RequestBodies.Definition def = RequestBodies.definition(req);
     Map<String, String> unknown = warnings(UnknownFields.judge(def.object(), UnknownFields.mode(query)));
@@ -109,15 +111,14 @@ final class MutationRoutes {
       // A raw XML without virtrev's element keeps the labels and annotations the domain has when the
       // write runs: read on the lane, so one set meanwhile (kubectl label) is not lost.
       DomainXmlInspector.inspect(def.xml()); // a malformed XML is 400 here, before the lane
-      respond(ctx, req, api, who, params.dryRun(), api.mutations().patch(id, params.ifMatch(),
+      return respond(req, api, who, params.dryRun(), api.mutations().patch(id, params.ifMatch(),
           params.validation(), params.dryRun(), madeBy(req, who), current -> Optional.of(
           new Mutations.Replacement(RequestBodies.withObjectMeta(def.xml(), current.metadata().labels(),
               current.metadata().annotations()), def.pre()))),
           r -> new Answer(HttpResponseStatus.OK, r.object(), unknown));
-      return;
     }
     Precondition pre = params.ifMatch().and(def.pre());
-    respond(ctx, req, api, who, params.dryRun(), api.mutations().update(id, def.xml(), pre, params.validation(), params.dryRun(),
+    return respond(req, api, who, params.dryRun(), api.mutations().update(id, def.xml(), pre, params.validation(), params.dryRun(),
         madeBy(req, who)),
         r -> new Answer(HttpResponseStatus.OK, r.object(), unknown));
   }
@@ -129,8 +130,12 @@ final class MutationRoutes {
    * 409; the same update step). {@code If-Match} is decided first (412). A patch that changes nothing
    * answers the current object and makes no revision.
    */
-  static void patch(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api, Identity who, Query query,
-      String id) {
+  static Reply patch(Call c) {
+    FullHttpRequest req = c.req();
+    ApiContext api = c.api();
+    Identity who = c.identity();
+    Query query = c.query();
+    String id = c.param("name");
     Replacing params = Replacing.read(req, api, query);
     query.flag("force"); // server-side apply's: a boolean, without effect here (apply-patch is 415)
     byte[] body = new byte[req.content().readableBytes()];
@@ -139,7 +144,7 @@ final class MutationRoutes {
     FieldValidation unknownFields = UnknownFields.mode(query);
     // Written on the reconciler's lane, read once the mutation completed (its future orders the two).
     java.util.concurrent.atomic.AtomicReference<Map<String, String>> unknown = new java.util.concurrent.atomic.AtomicReference<>(Map.of());
-    respond(ctx, req, api, who, params.dryRun(), api.mutations().patch(id, params.ifMatch(), params.validation(), params.dryRun(),
+    return respond(req, api, who, params.dryRun(), api.mutations().patch(id, params.ifMatch(), params.validation(), params.dryRun(),
         madeBy(req, who), current -> {
       String patched = patch.applyTo(current);
       if (patched == null) {
@@ -156,8 +161,12 @@ final class MutationRoutes {
    * DELETE /apis/virtrev.io/v1/domains/{id}: undefine, conditionally; flags as query parameters. A dry
    * run asked for in the query or in the DeleteOptions body (either suffices).
    */
-  static void delete(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api, Identity who, Query query,
-      String id) {
+  static Reply delete(Call c) {
+    FullHttpRequest req = c.req();
+    ApiContext api = c.api();
+    Identity who = c.identity();
+    Query query = c.query();
+    String id = c.param("name");
     Representation.negotiate(req, Representation.JSON_ONLY);
     DryRun queryDryRun = MutationParams.dryRun(query);
     MutationParams.checkDeleteQuery(query);
@@ -171,7 +180,7 @@ final class MutationRoutes {
     } catch (IllegalArgumentException e) {
       throw new ApiException(ApiException.Reason.BAD_REQUEST, "nvram=true and keepNvram=true contradict each other");
     }
-    respond(ctx, req, api, who, dryRun, api.mutations().delete(id, pre, opts, dryRun, madeBy(req, who)),
+    return respond(req, api, who, dryRun, api.mutations().delete(id, pre, opts, dryRun, madeBy(req, who)),
         r -> new Answer(HttpResponseStatus.OK, r.object(), Map.of()));
   }
 
@@ -179,13 +188,18 @@ final class MutationRoutes {
    * POST /apis/virtrev.io/v1/domains/{id}/{action}. shutdown and reboot only ask the guest: they answer 202 with the
    * current object and a Warning saying what to watch for.
    */
-  static void act(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api, Identity who, Query query,
-      String id, String name) {
+  static Reply act(Call c) {
+    FullHttpRequest req = c.req();
+    ApiContext api = c.api();
+    Identity who = c.identity();
+    Query query = c.query();
+    String id = c.param("name");
+    String name = c.param("action");
     Representation.negotiate(req, Representation.JSON_ONLY);
     LifecycleAction action = LifecycleAction.valueOf(name.toUpperCase(Locale.ROOT));
     DryRun dryRun = MutationParams.dryRun(query);
     Precondition pre = RequestBodies.ifMatch(req);
-    respond(ctx, req, api, who, dryRun, api.mutations().act(id, action, pre, dryRun, madeBy(req, who)), r -> switch (action) {
+    return respond(req, api, who, dryRun, api.mutations().act(id, action, pre, dryRun, madeBy(req, who)), r -> switch (action) {
       case SHUTDOWN -> new Answer(HttpResponseStatus.ACCEPTED, r.object(), Map.of("Warning",
           "299 - \"shutdown was sent to the guest, which may ignore it: watch for status.state=shutoff,"
               + " or use destroy\""));
@@ -253,48 +267,42 @@ final class MutationRoutes {
     }
   }
 
-  private static void respond(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api, Identity who,
-      DryRun dryRun, CompletableFuture<Mutations.Result> f, Function<Mutations.Result, Answer> answer) {
+  /**
+   * The answer once the mutation completed, on the event loop: audited, then its object with the ETag of
+   * its revision (none for a dry-run create) and one Warning per warning; a failure as its Status (a
+   * conflict with the ETag of the current revision); no completion within the request's bound, 504.
+   */
+  private static Reply respond(FullHttpRequest req, ApiContext api, Identity who, DryRun dryRun,
+      CompletableFuture<Mutations.Result> f, Function<Mutations.Result, Answer> answer) {
     java.time.Duration limit = Query.bound(req, api.http().mutationTimeout());
-    req.retain();
-    f.orTimeout(limit.toMillis(), TimeUnit.MILLISECONDS)
-        .whenComplete((r, err) -> ctx.executor().execute(() -> {
-          try {
-            if (err != null) {
-              Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
-              int code = cause instanceof ApiException e ? e.reason().httpCode()
-                  : cause instanceof TimeoutException ? 504 : 500;
-              api.audit().record(who, req.method().name(), req.uri(), dryRun.isDry(), code, null, null, null,
-                  String.valueOf(cause.getMessage()));
-              if (cause instanceof ApiException e) {
-                Object rv = e.details().get("currentResourceVersion");
-                Responses.error(ctx, req, e, rv == null ? Map.of()
-                    : Map.of(HttpHeaderNames.ETAG.toString(), "\"" + rv + "\""));
-              } else if (cause instanceof TimeoutException) {
-                Responses.error(ctx, req, new ApiException(ApiException.Reason.TIMEOUT, "the mutation did not"
-                    + " complete within " + limit + "; it may still take effect: watch"
-                    + " the domain"));
-              } else {
-                Responses.failure(ctx, req, cause);
-              }
-              return;
-            }
-            Answer a = answer.apply(r);
-            Revision rv = a.object().resourceVersion(); // null only for a dry-run create (none assigned yet)
-            api.audit().record(who, req.method().name(), req.uri(), dryRun.isDry(), a.status().code(), a.object().name(),
-                a.object().uuid(), rv == null ? null : rv.toString(), null);
-            Map<String, String> h = new LinkedHashMap<>(a.headers());
-            if (!r.warnings().isEmpty()) { // one Warning header per RFC 7234 warning, as Kubernetes sends them
-              h.merge("Warning", warningValue(r.warnings()), (x, y) -> x + ", " + y);
-            }
-            if (rv != null) {
-              h.put(HttpHeaderNames.ETAG.toString(), "\"" + rv + "\"");
-            }
-            h.put("X-Virtrev-Store-Id", api.store().snapshot().storeId());
-            Responses.json(ctx, req, a.status(), a.object(), h);
-          } finally {
-            req.release();
-          }
-        }));
+    String method = req.method().name();
+    String uri = req.uri();
+    return new Reply.Later<>(f.orTimeout(limit.toMillis(), TimeUnit.MILLISECONDS), (r, cause) -> {
+      if (cause != null) {
+        int code = cause instanceof ApiException e ? e.reason().httpCode()
+            : cause instanceof TimeoutException ? 504 : 500;
+        api.audit().record(who, method, uri, dryRun.isDry(), code, null, null, null,
+            String.valueOf(cause.getMessage()));
+        if (cause instanceof ApiException e) {
+          Object rv = e.details().get("currentResourceVersion");
+          return Reply.error(e).withEtag(rv == null ? null : rv.toString());
+        } else if (cause instanceof TimeoutException) {
+          throw new ApiException(ApiException.Reason.TIMEOUT, "the mutation did not"
+              + " complete within " + limit + "; it may still take effect: watch"
+              + " the domain");
+        }
+        throw new CompletionException(cause);
+      }
+      Answer a = answer.apply(r);
+      Revision rv = a.object().resourceVersion(); // null only for a dry-run create (none assigned yet)
+      api.audit().record(who, method, uri, dryRun.isDry(), a.status().code(), a.object().name(),
+          a.object().uuid(), rv == null ? null : rv.toString(), null);
+      Reply.Full reply = Reply.json(a.status(), a.object()).withHeaders(a.headers());
+      if (!r.warnings().isEmpty()) { // one Warning header per RFC 7234 warning, as Kubernetes sends them
+        reply = reply.withHeader("Warning", a.headers().containsKey("Warning")
+            ? a.headers().get("Warning") + ", " + warningValue(r.warnings()) : warningValue(r.warnings()));
+      }
+      return reply.withEtag(rv).withStoreId(api.store().snapshot().storeId());
+    });
   }
 }

@@ -95,13 +95,13 @@ final class OpenApiPaths {
   }
 
   private static List<PathItem> items() {
-    List<Media> domainIn = List.of(new Media(Responses.JSON, Domain.class), new Media(Responses.XML, String.class));
-    List<Media> domainOut = List.of(new Media(Responses.JSON, Domain.class));
+    List<Media> domainIn = List.of(new Media(Reply.JSON, Domain.class), new Media(Reply.XML, String.class));
+    List<Media> domainOut = List.of(new Media(Reply.JSON, Domain.class));
     List<PathItem> out = new ArrayList<>();
     out.add(new PathItem(ApiGroup.DOMAINS, List.of(), List.of(
         new Op("get", "listVirtrevIoV1Domain", "list", "list or watch Domains",
             concat(concat(COMMON, LIST_PARAMS), concat(WATCH_PARAMS, List.of(INCLUDE_OBJECT))),
-            null, List.of(ok("200", List.of(new Media(Responses.JSON, DomainList.class),
+            null, List.of(ok("200", List.of(new Media(Reply.JSON, DomainList.class),
                 new Media(WATCH_JSON, WatchEvent.class)))), Domain.class),
         new Op("post", "createVirtrevIoV1Domain", "post", "define a Domain (spec.xml, or the XML itself)",
             concat(COMMON, WRITE_PARAMS), domainIn, List.of(ok("201", domainOut)), Domain.class))));
@@ -110,8 +110,8 @@ final class OpenApiPaths {
             + " application/xml), or watch it", concat(concat(COMMON, List.of(RESOURCE_VERSION, INCLUDE_OBJECT,
                 query("live", "boolean", "With Accept: application/xml, the live XML of a running domain."))),
                 WATCH_ONE_PARAMS),
-            null, List.of(ok("200", List.of(new Media(Responses.JSON, Domain.class),
-                new Media(Responses.XML, String.class), new Media(WATCH_JSON, WatchEvent.class)))), Domain.class),
+            null, List.of(ok("200", List.of(new Media(Reply.JSON, Domain.class),
+                new Media(Reply.XML, String.class), new Media(WATCH_JSON, WatchEvent.class)))), Domain.class),
         new Op("put", "replaceVirtrevIoV1Domain", "put", "replace the specified Domain's config XML"
             + " (conditional on metadata.resourceVersion or If-Match)", concat(concat(COMMON, WRITE_PARAMS),
                 List.of(IF_MATCH)),
@@ -133,12 +133,12 @@ final class OpenApiPaths {
                 query("checkpointsMetadata", "boolean", "Also remove its checkpoints' metadata."),
                 query("nvram", "boolean", "Also remove its NVRAM file."),
                 query("keepNvram", "boolean", "Keep its NVRAM file."))),
-            List.of(new Media(Responses.JSON, DeleteOptions.class)), List.of(ok("200", domainOut)), Domain.class))));
+            List.of(new Media(Reply.JSON, DeleteOptions.class)), List.of(ok("200", domainOut)), Domain.class))));
     out.add(new PathItem(ApiGroup.DOMAINS + "/{name}/history", List.of(NAME), List.of(
         new Op("get", "readVirtrevIoV1DomainHistory", "get", "the retained revisions of the specified Domain,"
             + " newest first", List.of(PRETTY, REQUEST_TIMEOUT, query("limit", "integer", "At most this many revisions."),
                 query("continue", "string", "The metadata.continue of the previous page.")),
-            null, List.of(ok("200", List.of(new Media(Responses.JSON, DomainHistory.class)))), DomainHistory.class))));
+            null, List.of(ok("200", List.of(new Media(Reply.JSON, DomainHistory.class)))), DomainHistory.class))));
     out.add(new PathItem(ApiGroup.DOMAINS + "/{name}/diff", List.of(NAME), List.of(
         new Op("get", "readVirtrevIoV1DomainDiff", "get", "a unified diff of the specified Domain's config XML"
             + " between two revisions", List.of(REQUEST_TIMEOUT, query("from", "string", "The older revision (default: the"

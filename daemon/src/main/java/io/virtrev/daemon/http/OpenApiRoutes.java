@@ -1,7 +1,5 @@
 package io.virtrev.daemon.http;
 
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.time.ZoneOffset;
@@ -9,7 +7,6 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -28,40 +25,33 @@ final class OpenApiRoutes {
 
   private OpenApiRoutes() {}
 
-  static void serve(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api, Query query, String path) {
+  /** The document at {@code path}: {@link #V2}, {@link #V3} or {@link OpenApiDocuments#V3_GROUP_PATH}. */
+  static Reply serve(Call c, String path) {
     // 406 before any work: only JSON is served.
-    Representation.negotiate(req, EnumSet.of(Representation.JSON));
-    Optional<String> hash = path.equals(OpenApiDocuments.V3_GROUP_PATH) ? query.get("hash") : Optional.empty();
-    Blocking.answer(ctx, req, api, () -> {
+    Representation.negotiate(c.req(), EnumSet.of(Representation.JSON));
+    Optional<String> hash = path.equals(OpenApiDocuments.V3_GROUP_PATH) ? c.query().get("hash") : Optional.empty();
+    String ifNoneMatch = c.req().headers().get(HttpHeaderNames.IF_NONE_MATCH);
+    return Blocking.reply(c.api(), () -> {
       OpenApiDocuments docs = OpenApiDocuments.get();
       OpenApiDocuments.Doc doc = path.equals(V2) ? docs.v2() : path.equals(V3) ? docs.v3Index() : docs.v3Group();
-      return () -> answer(ctx, req, doc, hash);
+      return answer(doc, hash, ifNoneMatch);
     });
   }
 
-  private static void answer(ChannelHandlerContext ctx, FullHttpRequest req, OpenApiDocuments.Doc doc,
-      Optional<String> hash) {
+  private static Reply answer(OpenApiDocuments.Doc doc, Optional<String> hash, String ifNoneMatch) {
     if (hash.isPresent() && !hash.get().equals(doc.hash())) {
       // An older document's URL (the index changed since the client read it): the current one.
-      Responses.send(ctx, req, HttpResponseStatus.MOVED_PERMANENTLY, new byte[0], "text/plain; charset=utf-8",
-          Map.of(HttpHeaderNames.LOCATION.toString(), OpenApiDocuments.V3_GROUP_PATH + "?hash=" + doc.hash()));
-      return;
+      return Reply.bytes(HttpResponseStatus.MOVED_PERMANENTLY, new byte[0], Reply.TEXT)
+          .withHeader(HttpHeaderNames.LOCATION.toString(), OpenApiDocuments.V3_GROUP_PATH + "?hash=" + doc.hash());
     }
-    String etag = "\"" + doc.hash() + "\"";
     Map<String, String> headers = new LinkedHashMap<>();
-    headers.put(HttpHeaderNames.ETAG.toString(), etag);
     headers.put(HttpHeaderNames.VARY.toString(), "Accept, Accept-Encoding");
     if (hash.isPresent()) {
       headers.put(HttpHeaderNames.CACHE_CONTROL.toString(), "public, immutable");
       headers.put(HttpHeaderNames.EXPIRES.toString(),
           DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC).plusYears(1)));
     }
-    String inm = req.headers().get(HttpHeaderNames.IF_NONE_MATCH);
-    if (inm != null && List.of(inm.split(",")).stream().map(String::trim)
-        .anyMatch(t -> t.equals("*") || t.equals(etag) || t.equals("W/" + etag))) {
-      Responses.notModified(ctx, req, headers);
-      return;
-    }
-    Responses.send(ctx, req, HttpResponseStatus.OK, doc.json(), Responses.JSON, headers);
+    Reply.Full ok = Reply.bytes(HttpResponseStatus.OK, doc.json(), Reply.JSON).withHeaders(headers).withEtag(doc.hash());
+    return ReplyWriter.matches(ifNoneMatch, doc.hash()) ? ok.asNotModified() : ok;
   }
 }

@@ -121,7 +121,7 @@ final class RequestGate extends ChannelDuplexHandler {
     refused = true;
     HttpUtil.setKeepAlive(req, false);
     try {
-      Responses.error(ctx, req, e); // Connection: close, closed once written
+      ReplyWriter.write(ctx, req, Reply.error(e)); // Connection: close, closed once written
     } finally {
       ReferenceCountUtil.release(msg);
     }

@@ -1,7 +1,6 @@
 package io.virtrev.daemon.http;
 
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpRequest;
 import io.virtrev.api.ApiException;
 import io.virtrev.api.Revision;
 import io.virtrev.versioning.Snapshot;
@@ -9,7 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
+import java.util.function.Function;
 
 /** Serving "at least revision R": now if the store is there, else after it gets there, else 504. */
 final class RevisionWait {
@@ -17,38 +16,27 @@ final class RevisionWait {
   private RevisionWait() {}
 
   /**
-   * Runs {@code then} with a snapshot at or after {@code min}. A revision the store has not reached
-   * yet is waited for up to {@code tooLargeWait} (or the request's shorter {@code timeout}), then answered
-   * 504 as Kubernetes does.
+   * The reply {@code then} gives for a snapshot at or after {@code min}: now, or (a revision the store has
+   * not reached yet) on the event loop once it has, waiting up to {@code tooLargeWait} (or the request's
+   * shorter {@code timeout}), then 504 as Kubernetes answers.
    */
-  static void atRevision(ChannelHandlerContext ctx, FullHttpRequest req, ApiContext api, Optional<Revision> min,
-      Consumer<Snapshot> then) {
+  static Reply atRevision(HttpRequest req, ApiContext api, Optional<Revision> min, Function<Snapshot, Reply> then) {
     Snapshot snap = api.store().snapshot();
     if (min.isEmpty() || min.get().compareTo(snap.revision()) <= 0) {
-      then.accept(snap);
-      return;
+      return then.apply(snap);
     }
     Revision wanted = min.get();
-    req.retain();
-    api.store().awaitRevision(wanted)
-        .orTimeout(Query.bound(req, api.http().tooLargeWait()).toMillis(), TimeUnit.MILLISECONDS)
-        .whenComplete((r, err) -> ctx.executor().execute(() -> {
-          try {
-            if (err != null) {
-              Revision now = api.store().snapshot().revision();
-              throw err instanceof TimeoutException
-                  ? tooLarge(wanted, now)
-                  : new ApiException(ApiException.Reason.SERVICE_UNAVAILABLE, err.getMessage());
-            }
-            then.accept(api.store().snapshot());
-          } catch (RuntimeException e) {
-            Responses.failure(ctx, req, e);
-          } finally {
-            req.release();
+    return new Reply.Later<>(api.store().awaitRevision(wanted)
+        .orTimeout(Query.bound(req, api.http().tooLargeWait()).toMillis(), TimeUnit.MILLISECONDS), (r, err) -> {
+          if (err != null) {
+            Revision now = api.store().snapshot().revision();
+            throw err instanceof TimeoutException
+                ? tooLarge(wanted, now)
+                : new ApiException(ApiException.Reason.SERVICE_UNAVAILABLE, err.getMessage());
           }
-        }));
+          return then.apply(api.store().snapshot());
+        });
   }
-
 
   /**
    * The apiserver's Status for a resourceVersion not reached in time (its NewTooLargeResourceVersionError):

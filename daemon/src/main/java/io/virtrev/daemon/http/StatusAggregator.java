@@ -5,7 +5,6 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.FullHttpMessage;
@@ -14,10 +13,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.buffer.Unpooled;
 import io.virtrev.api.ApiException;
-import io.virtrev.api.Json;
 import io.virtrev.daemon.security.Security;
 
 /**
@@ -65,12 +61,7 @@ final class StatusAggregator extends HttpObjectAggregator {
       audit.refusedRequest(ch, ch.attr(Security.CONNECTION_IDENTITY).get(), req, tooLarge.reason().httpCode(),
           tooLarge.getMessage());
     }
-    byte[] body = Json.bytes(tooLarge.toStatus());
-    FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-        HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, Unpooled.wrappedBuffer(body));
-    res.headers().set(HttpHeaderNames.CONTENT_TYPE, Responses.JSON);
-    res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
-    return res;
+    return ReplyWriter.render(null, Reply.error(tooLarge));
   }
 
   @Override

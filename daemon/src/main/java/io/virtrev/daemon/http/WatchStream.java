@@ -65,12 +65,18 @@ final class WatchStream {
   private ScheduledFuture<?> timeoutTask;
   private ScheduledFuture<?> idleTask;
   private boolean slotHeld = true;
+  private final List<Domain> startState; // the synthetic ADDED to write first, given at construction
   private List<Domain> initial; // synthetic ADDED still to write from nextInitial on; null once written
   private int nextInitial;
   private boolean columnsSent; // a Table watch: the column definitions went with the first event
 
-  /** {@code onEnd} runs once when the stream ends, for any reason (releases its watcher slot). */
-  WatchStream(Channel channel, ApiContext api, WatchRequest request, Revision start, Runnable onEnd) {
+  /**
+   * A stream not begun: nothing is written before {@link #begin}. {@code initial}: the state at the start
+   * revision, already filtered, sent as synthetic ADDED first. {@code onEnd} runs once when the stream ends,
+   * for any reason (releases its watcher slot).
+   */
+  WatchStream(Channel channel, ApiContext api, WatchRequest request, Revision start, List<Domain> initial,
+      Runnable onEnd) {
     this.channel = channel;
     this.store = api.store();
     this.blocking = api.blocking();
@@ -78,16 +84,17 @@ final class WatchStream {
     this.idle = api.http().bookmarkInterval();
     this.request = request;
     this.cursor = start;
+    this.startState = initial;
     this.onEnd = onEnd;
     this.metrics = api.metrics();
     this.wakers = api.wakers();
   }
 
   /**
-   * Sends the response head and the synthetic ADDED events for {@code initial} (the state at the start
-   * revision, already filtered), then streams every revision after the start.
+   * Sends the response head and the synthetic ADDED events of the state at the start revision, then
+   * streams every revision after the start. Called once, on the channel's event loop.
    */
-  void begin(List<Domain> initial) {
+  void begin() {
     HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
     head.headers().set(HttpHeaderNames.CONTENT_TYPE,
         request.table() == null ? request.format().contentType() : request.table().version().mediaType());
@@ -96,7 +103,7 @@ final class WatchStream {
     head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE); // closed when the stream ends
     channel.write(head);
     send(request.format().preamble());
-    this.initial = initial;
+    this.initial = startState;
     channel.flush();
     wakers.join(channel.eventLoop(), this);
     joined = true;

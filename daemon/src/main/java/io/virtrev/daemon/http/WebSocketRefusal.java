@@ -1,11 +1,9 @@
 package io.virtrev.daemon.http;
 
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.virtrev.api.Json;
 import io.virtrev.api.Status;
 import java.util.Map;
 
@@ -30,8 +28,7 @@ final class WebSocketRefusal {
   }
 
   /** The complete refusal; the connection stays HTTP (kept alive as the request asks). */
-  static void answer(ChannelHandlerContext ctx, HttpRequest req) {
-    Status refusal = Status.failure(HttpResponseStatus.OK.code(), null, MESSAGE, Map.of());
-    Responses.send(ctx, req, HttpResponseStatus.OK, Json.bytes(refusal), Responses.JSON, Map.of());
+  static Reply reply() {
+    return Reply.json(HttpResponseStatus.OK, Status.failure(HttpResponseStatus.OK.code(), null, MESSAGE, Map.of()));
   }
 }
