@@ -84,7 +84,7 @@ final class EditBaseModule extends SimpleModule {
       }
       gen.writeFieldName(_name);
       JsonSerializer<Object> ser = _serializer != null ? _serializer : prov.findValueSerializer(DomainStatus.class, this);
-      ser.serialize(new DomainStatus(s.state(), s.reason(), s.id(), live, s.lastEvent()), gen, prov);
+      ser.serialize(s.withLiveXml(live), gen, prov);
     }
   }
 

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class EditBaseTest {
   private static final String XML = "<domain type='qemu'>\n  <name>a</name>\n</domain>\n";
   private static final Domain D = Domain.of(new DomainMeta("a", "6a1b0c4e-0000-4000-8000-000000000001", Revision.of(9),
-      7, Revision.of(2), null), new DomainSpec(XML, true, false), new DomainStatus("shutoff", "unknown", null, null, null));
+      7, Revision.of(2), null), new DomainSpec(XML, true, false), new DomainStatus("shutoff", "unknown", null, null));
 
   @Test
   void aDomainIsServedWithTheMarkerOfItsGenerationAndReadBackWithout() throws Exception {

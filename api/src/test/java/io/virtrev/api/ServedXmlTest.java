@@ -54,7 +54,7 @@ class ServedXmlTest {
     java.util.Map<String, String> labels = java.util.Map.of("k", "v");
     Domain d = Domain.of(new DomainMeta("a", "6a1b0c4e-0000-4000-8000-000000000001", Revision.of(9), 7, Revision.of(2),
         null, labels, java.util.Map.of()), new DomainSpec(xml, true, false),
-        new DomainStatus("running", "booted", 3, xml, null));
+        new DomainStatus("running", "booted", 3, xml));
     com.fasterxml.jackson.databind.JsonNode served = Json.mapper().readTree(Json.bytes(d));
     assertThat(served.at("/spec/xml").asText()).isEqualTo("<?virtrev-base generation=\"7\"?>\n" + HEAD + TAIL);
     assertThat(served.at("/status/liveXml").asText()).isEqualTo(HEAD + TAIL);

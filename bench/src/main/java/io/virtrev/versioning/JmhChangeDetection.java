@@ -49,7 +49,7 @@ public class JmhChangeDetection {
     String name = "bench-" + fixture;
     LibvirtEvent started = new LibvirtEvent(LibvirtEvent.LIFECYCLE, "started", "booted", Instant.parse("2026-01-01T00:00:00Z"));
     current = Domain.of(new DomainMeta(name, JmhFixtures.UUID, Revision.of(41), 3, Revision.of(5), null),
-        new DomainSpec(config, true, true), new DomainStatus("running", "booted", 7, live, started));
+        new DomainSpec(config, true, true), new DomainStatus("running", "booted", 7, live, started, java.util.List.of(started), null, null));
     reread = new DomainObservation(JmhFixtures.UUID, name, JmhFixtures.reread(config), JmhFixtures.reread(live), true,
         true, "running", "booted", 7);
     identical = new DomainObservation(JmhFixtures.UUID, name, JmhFixtures.copy(config), JmhFixtures.copy(live), true,
@@ -102,6 +102,6 @@ public class JmhChangeDetection {
   public ChangeDetector.Change detect() {
     XmlCanon.forget(reread.configXml()); // each re-read is a new document; the stored one is known
     XmlCanon.forget(reread.liveXml());
-    return ChangeDetector.detect(current, reread, List.of(), next, java.time.Instant.EPOCH);
+    return ChangeDetector.detect(current, reread, Cause.NONE, next, java.time.Instant.EPOCH);
   }
 }

@@ -55,9 +55,9 @@ public class JmhWatchLine {
     LibvirtEvent suspended = new LibvirtEvent(LibvirtEvent.LIFECYCLE, "suspended", "paused", Instant.parse("2026-01-01T00:01:00Z"));
     DomainSpec spec = new DomainSpec(JmhFixtures.config(fixture), true, true);
     previous = Domain.of(new DomainMeta(name, JmhFixtures.UUID, Revision.of(41), 3, Revision.of(5), null), spec,
-        new DomainStatus("running", "booted", 7, JmhFixtures.live(fixture), started));
+        new DomainStatus("running", "booted", 7, JmhFixtures.live(fixture), started, java.util.List.of(started), null, null));
     object = Domain.of(new DomainMeta(name, JmhFixtures.UUID, Revision.of(42), 3, Revision.of(5), null), spec,
-        new DomainStatus("paused", "user", 7, JmhFixtures.live(fixture), suspended));
+        new DomainStatus("paused", "user", 7, JmhFixtures.live(fixture), suspended, java.util.List.of(suspended), null, null));
     time = Instant.parse("2026-01-01T00:01:00.001Z");
     line = serializeLine().line();
     byte[] shared = ByteBufUtil.getBytes(wrapShared());

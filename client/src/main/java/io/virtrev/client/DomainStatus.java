@@ -1,12 +1,16 @@
 package io.virtrev.client;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
 
 /**
  * {@code status} of a Domain on the wire: what libvirt reports about the running instance.
  * {@code state}/{@code reason} are libvirt's names in lower case ({@code running}/{@code booted},
- * {@code shutoff}/{@code destroyed}); {@code id} and {@code liveXml} are null while inactive;
- * {@code lastEvent} is the libvirt event behind the revision (null if none ever was).
+ * {@code shutoff}/{@code destroyed}); {@code id} and {@code liveXml} are null while inactive.
+ *
+ * <p>What made THIS revision (never an earlier one's): {@code events}, the libvirt events that led to it,
+ * oldest first (at most 16; {@code eventsOmitted} counts older ones), {@code lastEvent} the newest of
+ * them, and {@code request}, the API request that made it. All null for a change a resync found.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public final class DomainStatus extends WireObject {
@@ -15,6 +19,9 @@ public final class DomainStatus extends WireObject {
   private Integer id;
   private String liveXml;
   private LibvirtEvent lastEvent;
+  private List<LibvirtEvent> events;
+  private Integer eventsOmitted;
+  private ApiRequest request;
 
   public String getState() {
     return state;
@@ -54,5 +61,29 @@ public final class DomainStatus extends WireObject {
 
   public void setLastEvent(LibvirtEvent lastEvent) {
     this.lastEvent = lastEvent;
+  }
+
+  public List<LibvirtEvent> getEvents() {
+    return events;
+  }
+
+  public void setEvents(List<LibvirtEvent> events) {
+    this.events = events;
+  }
+
+  public Integer getEventsOmitted() {
+    return eventsOmitted;
+  }
+
+  public void setEventsOmitted(Integer eventsOmitted) {
+    this.eventsOmitted = eventsOmitted;
+  }
+
+  public ApiRequest getRequest() {
+    return request;
+  }
+
+  public void setRequest(ApiRequest request) {
+    this.request = request;
   }
 }

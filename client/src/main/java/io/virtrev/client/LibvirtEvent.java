@@ -3,7 +3,7 @@ package io.virtrev.client;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
- * {@code status.lastEvent}: {@code type} is the callback family, libvirt's domain event id in lower case
+ * {@code status.lastEvent} and each of {@code status.events}: {@code type} is the callback family, libvirt's domain event id in lower case
  * with dashes ({@code lifecycle}, {@code reboot}, {@code tray-change}, {@code block-job-2},
  * {@code tunable}, {@code device-added}, ...); {@code event} is the enum the event carries (the lifecycle
  * event, a tray or block job status, ...) and {@code detail} what it concerns (the lifecycle detail, a

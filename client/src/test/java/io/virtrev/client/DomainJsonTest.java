@@ -21,6 +21,11 @@ class DomainJsonTest {
        "status":{"state":"running","reason":"booted","id":34,"liveXml":"<domain id='34'/>",
          "lastEvent":{"type":"lifecycle","event":"started","detail":"booted","time":"2026-11-26T02:15:49.3Z",
            "futureEvent":[1]},
+         "events":[{"type":"lifecycle","event":"resumed","detail":"unpaused","time":"2026-11-26T02:15:49.1Z"},
+           {"type":"lifecycle","event":"started","detail":"booted","time":"2026-11-26T02:15:49.3Z"}],
+         "eventsOmitted":2,
+         "request":{"method":"POST","path":"/apis/virtrev.io/v1/domains/web-1/start","user":"token:platform",
+           "futureRequest":true},
          "futureStatus":5}}
       """;
 
@@ -48,6 +53,12 @@ class DomainJsonTest {
     assertThat(d.getStatus().getLastEvent().getEvent()).isEqualTo("started");
     assertThat(d.getStatus().getLastEvent().getDetail()).isEqualTo("booted");
     assertThat(d.getStatus().getLastEvent().getTime()).isEqualTo("2026-11-26T02:15:49.3Z");
+    assertThat(d.getStatus().getEvents()).extracting(LibvirtEvent::getEvent).containsExactly("resumed", "started");
+    assertThat(d.getStatus().getEventsOmitted()).isEqualTo(2);
+    assertThat(d.getStatus().getRequest().getMethod()).isEqualTo("POST");
+    assertThat(d.getStatus().getRequest().getPath()).isEqualTo("/apis/virtrev.io/v1/domains/web-1/start");
+    assertThat(d.getStatus().getRequest().getUser()).isEqualTo("token:platform");
+    assertThat(d.getStatus().getRequest().getAdditionalProperties()).containsEntry("futureRequest", true);
     assertThat(d.getStatus().getAdditionalProperties()).containsEntry("futureStatus", 5);
     assertThat(d.getStatus().getLastEvent().getAdditionalProperties()).containsEntry("futureEvent", List.of(1));
 
@@ -58,6 +69,7 @@ class DomainJsonTest {
     assertThat(again.getSpec().getAdditionalProperties()).containsEntry("futureSpec", "kept");
     assertThat(again.getStatus().getAdditionalProperties()).containsEntry("futureStatus", 5);
     assertThat(again.getStatus().getLastEvent().getAdditionalProperties()).containsEntry("futureEvent", List.of(1));
+    assertThat(again.getStatus().getRequest().getAdditionalProperties()).containsEntry("futureRequest", true);
     assertThat(json.asJson(again)).isEqualTo(json.asJson(d));
   }
 

@@ -9,7 +9,6 @@ import io.virtrev.api.Revision;
 import io.virtrev.api.WatchEvent;
 import io.virtrev.api.source.DomainObservation;
 import java.time.Instant;
-import java.util.List;
 import java.util.Objects;
 
 /**
@@ -19,6 +18,11 @@ import java.util.Objects;
  * canonically), name, persistence, autostart, state, reason or id; or a reboot event arrived, which
  * changes nothing else but must still be visible. Any other event alone (for example libvirt echoing a
  * change already seen) creates no revision.
+ *
+ * <p>The new object's provenance ({@code status.lastEvent}, {@code events}, {@code eventsOmitted},
+ * {@code request}) is the {@link Cause} of this read and nothing else: never carried over from the
+ * stored object, so a revision found by a resync has none, and a DELETED object carries the cause of the
+ * deletion, not its last state's.
  *
  * <p>Labels and annotations are read from the XML ({@link ObjectMetaXml}) whenever it changed, so an
  * edit by {@code virsh metadata} or {@code virsh edit} is a revision like any other XML change; the
@@ -33,20 +37,18 @@ final class ChangeDetector {
   /**
    * @param current the stored object, or null if the store has none with this uuid
    * @param observed what the source reports now, or null if the source has no such domain
-   * @param events the events that led to this read, oldest first (may be empty: a resync)
+   * @param cause what led to this read: its events and request (may be {@link Cause#NONE}: a resync)
    * @param rev the revision the change would get
    * @param now when the change is committed: the creation time of an ADDED object
    * @return the change, or null if nothing observable changed
    */
-  static Change detect(Domain current, DomainObservation observed, List<LibvirtEvent> events, Revision rev,
-      Instant now) {
-    LibvirtEvent last = events.isEmpty() ? null : events.get(events.size() - 1);
+  static Change detect(Domain current, DomainObservation observed, Cause cause, Revision rev, Instant now) {
     if (observed == null) {
       if (current == null) {
         return null;
       }
       DomainStatus s = current.status();
-      DomainStatus gone = last == null ? s : new DomainStatus(s.state(), s.reason(), s.id(), s.liveXml(), last);
+      DomainStatus gone = cause.status(s.state(), s.reason(), s.id(), s.liveXml());
       return new Change(WatchEvent.DELETED,
           Domain.of(current.metadata().withResourceVersion(rev), current.spec(), gone));
     }
@@ -54,17 +56,16 @@ final class ChangeDetector {
       ObjectMetaXml.Maps maps = ObjectMetaXml.read(metaXml(observed.configXml(), observed.liveXml()));
       DomainMeta meta = new DomainMeta(observed.name(), observed.uuid(), rev, 1, rev, now, maps.labels(),
           maps.annotations());
-      return new Change(WatchEvent.ADDED, Domain.of(meta, specOf(observed, observed.configXml()), statusOf(observed, observed.liveXml(), last)));
+      return new Change(WatchEvent.ADDED, Domain.of(meta, specOf(observed, observed.configXml()), statusOf(observed, observed.liveXml(), cause)));
     }
     boolean configChanged = !same(current.spec().xml(), observed.configXml(), current.metadata());
     boolean liveChanged = !same(current.status().liveXml(), observed.liveXml(), current.metadata());
-    boolean rebooted = events.stream().anyMatch(e -> LibvirtEvent.REBOOT.equals(e.type()));
+    boolean rebooted = cause.has(LibvirtEvent.REBOOT);
     DomainSpec spec = specOf(observed, configChanged ? observed.configXml() : current.spec().xml());
-    DomainStatus status = statusOf(observed, liveChanged ? observed.liveXml() : current.status().liveXml(),
-        last == null ? current.status().lastEvent() : last);
+    DomainStatus status = statusOf(observed, liveChanged ? observed.liveXml() : current.status().liveXml(), cause);
     boolean otherChanged = !observed.name().equals(current.name())
         || !spec.equals(current.spec())
-        || !sameIgnoringEvent(status, current.status());
+        || !sameObserved(status, current.status());
     if (!configChanged && !liveChanged && !otherChanged && !rebooted) {
       return null;
     }
@@ -103,7 +104,8 @@ final class ChangeDetector {
     return configXml != null ? configXml : liveXml;
   }
 
-  private static boolean sameIgnoringEvent(DomainStatus a, DomainStatus b) {
+  /** The same state, reason, id and live XML: provenance is not a change. */
+  private static boolean sameObserved(DomainStatus a, DomainStatus b) {
     return a.state().equals(b.state()) && a.reason().equals(b.reason()) && Objects.equals(a.id(), b.id())
         && Objects.equals(a.liveXml(), b.liveXml());
   }
@@ -112,7 +114,7 @@ final class ChangeDetector {
     return new DomainSpec(xml, o.persistent(), o.autostart());
   }
 
-  private static DomainStatus statusOf(DomainObservation o, String liveXml, LibvirtEvent lastEvent) {
-    return new DomainStatus(o.state(), o.reason(), o.id(), liveXml, lastEvent);
+  private static DomainStatus statusOf(DomainObservation o, String liveXml, Cause cause) {
+    return cause.status(o.state(), o.reason(), o.id(), liveXml);
   }
 }

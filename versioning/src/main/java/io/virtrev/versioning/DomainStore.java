@@ -62,8 +62,7 @@ public final class DomainStore implements AutoCloseable {
   private sealed interface Command permits Observe, Resync, Compacted, Stop {}
 
   /** Applies an observation, then (if {@code pre} is given) checks the precondition against the result. */
-  private record Observe(String uuid, DomainObservation observed, List<LibvirtEvent> events,
-      Precondition pre, CompletableFuture<Optional<StoredEvent>> done) implements Command {}
+  private record Observe(String uuid, DomainObservation observed, Cause cause, Precondition pre, CompletableFuture<Optional<StoredEvent>> done) implements Command {}
 
   private record Resync(List<DomainObservation> all, Set<String> keep, CompletableFuture<List<StoredEvent>> done)
       implements Command {}
@@ -186,8 +185,16 @@ public final class DomainStore implements AutoCloseable {
    */
   public CompletableFuture<Optional<StoredEvent>> observe(String uuid, DomainObservation observed,
       List<LibvirtEvent> events) {
+    return observe(uuid, observed, Cause.of(events));
+  }
+
+  /**
+   * As {@link #observe(String, DomainObservation, List)}, with what led to the read: the revision it
+   * makes (if any) carries {@code cause} in its status, and no later revision does.
+   */
+  public CompletableFuture<Optional<StoredEvent>> observe(String uuid, DomainObservation observed, Cause cause) {
     CompletableFuture<Optional<StoredEvent>> f = new CompletableFuture<>();
-    submit(new Observe(uuid, observed, List.copyOf(events), null, f), f);
+    submit(new Observe(uuid, observed, cause, null, f), f);
     return f;
   }
 
@@ -200,8 +207,14 @@ public final class DomainStore implements AutoCloseable {
    */
   public CompletableFuture<Optional<StoredEvent>> observeAndCheck(String uuid, DomainObservation observed,
       Precondition pre) {
+    return observeAndCheck(uuid, observed, Cause.NONE, pre);
+  }
+
+  /** As {@link #observeAndCheck(String, DomainObservation, Precondition)}, the read led to by {@code cause}. */
+  public CompletableFuture<Optional<StoredEvent>> observeAndCheck(String uuid, DomainObservation observed, Cause cause,
+      Precondition pre) {
     CompletableFuture<Optional<StoredEvent>> f = new CompletableFuture<>();
-    submit(new Observe(uuid, observed, List.of(), pre, f), f);
+    submit(new Observe(uuid, observed, cause, pre, f), f);
     return f;
   }
 
@@ -667,7 +680,7 @@ public final class DomainStore implements AutoCloseable {
 
   private Runnable apply(WorkingState w, Command c) {
     if (c instanceof Observe o) {
-      StoredEvent e = w.observe(o.uuid(), o.observed(), o.events());
+      StoredEvent e = w.observe(o.uuid(), o.observed(), o.cause());
       if (o.pre() != null) {
         Domain now = w.get(o.uuid());
         try {
@@ -690,12 +703,12 @@ public final class DomainStore implements AutoCloseable {
       }
       for (String uuid : w.uuids()) {
         if (!present.contains(uuid) && !r.keep().contains(uuid)) {
-          add(out, w.observe(uuid, null, List.of()));
+          add(out, w.observe(uuid, null, Cause.NONE));
         }
       }
       for (DomainObservation d : r.all()) {
         if (!r.keep().contains(d.uuid())) {
-          add(out, w.observe(d.uuid(), d, List.of()));
+          add(out, w.observe(d.uuid(), d, Cause.NONE));
         }
       }
       return () -> r.done().complete(out);

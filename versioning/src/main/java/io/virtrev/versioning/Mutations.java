@@ -4,6 +4,7 @@ import io.virtrev.api.Domain;
 import io.virtrev.api.DomainMeta;
 import io.virtrev.api.DomainSpec;
 import io.virtrev.api.DomainStatus;
+import io.virtrev.api.ApiRequest;
 import io.virtrev.api.source.DomainObservation;
 import io.virtrev.api.source.DomainSource;
 import io.virtrev.api.source.LifecycleAction;
@@ -39,7 +40,13 @@ import java.util.function.Supplier;
  *       what libvirt stored. libvirt's own event for the change later re-reads the same state and
  *       creates no second revision.
  * </ol>
- * libvirt has no compare-and-swap, so a change made by another libvirt client between step 1's read
+ * Provenance: the revision step 3 makes carries {@code by} (the request, {@code status.request}) and the
+ * libvirt events for the domain that arrived after step 1's read began and before step 3's read began
+ * ({@link Reconciler#takeEvents}, taken just before each read); step 1's out-of-band revision carries the
+ * events that arrived before its read, and no request. libvirt's own event for the change usually arrives
+ * after the read-back: its re-read then finds nothing new and it is in no revision.
+ *
+ * <p>libvirt has no compare-and-swap, so a change made by another libvirt client between step 1's read
  * and step 2's call is overwritten: that window is one store round trip (no disk write unless an
  * out-of-band change was found). See docs/api.md.
  *
@@ -78,16 +85,18 @@ public final class Mutations {
   /**
    * Replaces the config XML of the domain {@code nameOrUuid} (PUT). Secrets libvirt never serves (graphics
    * passwords, disk cookies) that the client's XML leaves out are kept, by {@link ElidedSecrets}' rule.
+   *
+   * @param by the request, carried by the revision it makes ({@code status.request})
    */
   public CompletableFuture<Result> update(String nameOrUuid, String xml, Precondition pre,
-      FieldValidation validation, DryRun dryRun) {
+      FieldValidation validation, DryRun dryRun, ApiRequest by) {
     DomainXmlInspector.Identity id = DomainXmlInspector.inspect(xml);
     return exclusive(() -> {
       requireCommitting();
       Domain cur = find(nameOrUuid);
       checkIdentity(cur, id);
       Optional<DomainObservation> now = reobserve(cur.uuid(), pre);
-      return replace(cur.uuid(), xml, now, validation, dryRun);
+      return replace(cur.uuid(), xml, now, validation, dryRun, by);
     });
   }
 
@@ -105,11 +114,12 @@ public final class Mutations {
    * its XML is defined the way an update defines it. {@code patch} answering empty means the patch
    * changes nothing: the current object is the answer, libvirt is not called and no revision is made.
    *
+   * @param by the request, carried by the revision it makes ({@code status.request})
    * @param patch runs on the reconciler's thread; may throw {@link StoreException} (the request fails,
    *     nothing is changed)
    */
   public CompletableFuture<Result> patch(String nameOrUuid, Precondition pre, FieldValidation validation,
-      DryRun dryRun, Function<Domain, Optional<Replacement>> patch) {
+      DryRun dryRun, ApiRequest by, Function<Domain, Optional<Replacement>> patch) {
     return exclusive(() -> {
       requireCommitting();
       Domain cur = find(nameOrUuid);
@@ -123,7 +133,7 @@ public final class Mutations {
       }
       r.get().pre().check(current);
       checkIdentity(current, DomainXmlInspector.inspect(r.get().xml()));
-      return replace(current.uuid(), r.get().xml(), now, validation, dryRun);
+      return replace(current.uuid(), r.get().xml(), now, validation, dryRun, by);
     });
   }
 
@@ -148,7 +158,7 @@ public final class Mutations {
    * answers the current object with the new XML, nothing committed.
    */
   private Result replace(String uuid, String xml, Optional<DomainObservation> now, FieldValidation validation,
-      DryRun dryRun) {
+      DryRun dryRun, ApiRequest by) {
     List<String> warnings = new ArrayList<>(1);
     String toDefine = now.isPresent() && ElidedSecrets.mayHaveElided(now.get().configXml())
         ? withSecrets(uuid, xml, warnings) : xml;
@@ -163,12 +173,16 @@ public final class Mutations {
           m.creationRevision(), m.creationTimestamp(), maps.labels(), maps.annotations()),
           new DomainSpec(xml, true, at.spec().autostart()), at.status()), false, warnings);
     }
+    Cause cause = lane.takeEvents(uuid).by(by); // define reads the domain back
     DomainObservation stored = define(toDefine, validation, warnings);
-    return commit(uuid, Optional.of(stored)).withWarnings(warnings);
+    return commit(uuid, Optional.of(stored), cause).withWarnings(warnings);
   }
 
-  /** Defines a new domain (POST); 409 AlreadyExists if its name or uuid exists. */
-  public CompletableFuture<Result> create(String xml, FieldValidation validation, DryRun dryRun) {
+  /**
+   * Defines a new domain (POST); 409 AlreadyExists if its name or uuid exists. {@code by}: the request,
+   * carried by the revision it makes.
+   */
+  public CompletableFuture<Result> create(String xml, FieldValidation validation, DryRun dryRun, ApiRequest by) {
     DomainXmlInspector.Identity id = DomainXmlInspector.inspect(xml);
     return exclusive(() -> {
       requireCommitting();
@@ -180,9 +194,10 @@ public final class Mutations {
         throw exists("name \"" + id.name() + "\"", snap.byName(id.name()).get());
       }
       if (id.uuid() != null) {
+        Cause pending = lane.takeEvents(id.uuid());
         Optional<DomainObservation> there = call(() -> source.get(id.uuid()));
         if (there.isPresent()) { // libvirt has it, the store has not caught up: record it, refuse
-          beforeLibvirt(store.observe(id.uuid(), there.get(), List.of()));
+          beforeLibvirt(store.observe(id.uuid(), there.get(), pending));
           throw exists("uuid " + id.uuid(), store.snapshot().byUuid(id.uuid()).orElseThrow());
         }
       }
@@ -194,8 +209,10 @@ public final class Mutations {
         ObjectMetaXml.Maps maps = ObjectMetaXml.read(xml);
         return new Result(Domain.of(new DomainMeta(id.name(), uuid, null, 1, null, null, maps.labels(),
             maps.annotations()), new DomainSpec(xml, true, false),
-            new DomainStatus("shutoff", "unknown", null, null, null)), false, warnings);
+            new DomainStatus("shutoff", "unknown", null, null)), false, warnings);
       }
+      // No domain has this uuid yet: nothing of it can be pending (without a uuid in the XML, libvirt picks one).
+      Cause cause = (id.uuid() == null ? Cause.NONE : lane.takeEvents(id.uuid())).by(by);
       DomainObservation stored;
       try {
         stored = define(xml, validation, warnings);
@@ -206,13 +223,16 @@ public final class Mutations {
         }
         throw api;
       }
-      return commit(stored.uuid(), Optional.of(stored)).withWarnings(warnings);
+      return commit(stored.uuid(), Optional.of(stored), cause).withWarnings(warnings);
     });
   }
 
-  /** Undefines (DELETE). A running domain becomes transient and stays until it stops. */
+  /**
+   * Undefines (DELETE). A running domain becomes transient and stays until it stops. {@code by}: the
+   * request, carried by the revision it makes.
+   */
   public CompletableFuture<Result> delete(String nameOrUuid, Precondition pre, UndefineOptions options,
-      DryRun dryRun) {
+      DryRun dryRun, ApiRequest by) {
     return exclusive(() -> {
       requireCommitting();
       Domain cur = find(nameOrUuid);
@@ -224,13 +244,13 @@ public final class Mutations {
         source.undefine(cur.uuid(), options);
         return null;
       }));
-      return commit(cur.uuid(), call(() -> source.get(cur.uuid())));
+      return readBack(cur.uuid(), by);
     });
   }
 
-  /** One lifecycle action (POST .../{action}). */
+  /** One lifecycle action (POST .../{action}); {@code by}: the request, carried by the revision it makes. */
   public CompletableFuture<Result> act(String nameOrUuid, LifecycleAction action, Precondition pre,
-      DryRun dryRun) {
+      DryRun dryRun, ApiRequest by) {
     return exclusive(() -> {
       requireCommitting();
       Domain cur = find(nameOrUuid);
@@ -242,7 +262,7 @@ public final class Mutations {
         source.perform(cur.uuid(), action);
         return null;
       }));
-      return commit(cur.uuid(), call(() -> source.get(cur.uuid())));
+      return readBack(cur.uuid(), by);
     });
   }
 
@@ -262,9 +282,16 @@ public final class Mutations {
    * Returns what was read.
    */
   private Optional<DomainObservation> reobserve(String uuid, Precondition pre) {
+    Cause pending = lane.takeEvents(uuid);
     Optional<DomainObservation> now = call(() -> source.get(uuid));
-    beforeLibvirt(store.observeAndCheck(uuid, now.orElse(null), pre));
+    beforeLibvirt(store.observeAndCheck(uuid, now.orElse(null), pending, pre));
     return now;
+  }
+
+  /** Step 3 after an undefine or an action: read the domain back and commit it, made by {@code by}. */
+  private Result readBack(String uuid, ApiRequest by) {
+    Cause cause = lane.takeEvents(uuid).by(by);
+    return commit(uuid, call(() -> source.get(uuid)), cause);
   }
 
   /** Refuses (503, libvirt untouched) while the store cannot commit. */
@@ -352,10 +379,10 @@ public final class Mutations {
   }
 
   /** Step 3: commit what libvirt holds now; the object at the revision that holds the result. */
-  private Result commit(String uuid, Optional<DomainObservation> after) {
+  private Result commit(String uuid, Optional<DomainObservation> after, Cause cause) {
     Optional<StoredEvent> e;
     try {
-      e = join(store.observe(uuid, after.orElse(null), List.of()));
+      e = join(store.observe(uuid, after.orElse(null), cause));
     } catch (StoreException notCommitted) {
       if (notCommitted.reason() != StoreException.Reason.FAILED) {
         throw notCommitted;

@@ -33,9 +33,12 @@ import org.slf4j.LoggerFactory;
  *       Until the first resync after a connect has committed, the daemon is not ready. The listing is
  *       read in steps; events that arrive meanwhile are served between steps.
  *   <li>On each event: re-read that domain and {@link DomainStore#observe} it. Events for a domain that
- *       pile up while a read is in flight are coalesced into one read. Events of a family that changes
- *       nothing versioned ({@link LibvirtEvent#NOT_VERSIONED}: graphics, block-threshold, ...) are only
- *       counted.
+ *       pile up while a read is in flight are coalesced into one read. Each event is taken by the first
+ *       read of its domain that begins after it arrived (this thread's re-read, or a mutation's read,
+ *       {@link #takeEvents}), and the revision that read makes, if any, carries it ({@link Cause}); a read
+ *       that finds nothing new consumes it, so no later revision ever carries it. Events of a family that
+ *       changes nothing versioned ({@link LibvirtEvent#NOT_VERSIONED}: graphics, block-threshold, ...) are
+ *       only counted.
  *   <li>Too many domains with pending events: the events are dropped and a resync is done instead.
  *   <li>A failed resync (a read error, or a commit the store could not make: a full disk) is retried
  *       after {@code retryDelay}, doubling with each failure in a row up to {@code maxRetryDelay}. Tasks
@@ -50,7 +53,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class Reconciler implements SourceListener, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
-  private static final int MAX_EVENTS_PER_DOMAIN = 16;
+  /**
+   * At most this many reads of one domain go into one revision: events that arrive during a re-read
+   * make it read again (see {@link #reread}), up to this bound; later ones wait for the next re-read.
+   */
+  static final int MAX_READS_PER_REVISION = 3;
   /** A long resync logs its progress at most this often. */
   private static final long PROGRESS_LOG_NANOS = TimeUnit.SECONDS.toNanos(10);
 
@@ -60,7 +67,8 @@ public final class Reconciler implements SourceListener, AutoCloseable {
   private final Thread thread;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition work = lock.newCondition();
-  private LinkedHashMap<String, List<LibvirtEvent>> pending = new LinkedHashMap<>();
+  // uuid -> the events that arrived since its last read began; each read takes (and so consumes) its own
+  private LinkedHashMap<String, Cause.Pending> pending = new LinkedHashMap<>();
   private final List<Runnable> tasks = new ArrayList<>();
   private boolean resyncRequested;
   private long connectEpoch;
@@ -197,7 +205,7 @@ public final class Reconciler implements SourceListener, AutoCloseable {
     }
     lock.lock();
     try {
-      List<LibvirtEvent> list = pending.get(event.uuid());
+      Cause.Pending list = pending.get(event.uuid());
       if (list == null) {
         if (pending.size() >= config.maxPendingDomains()) {
           LOG.warn("{} domains have pending events; dropping them and resyncing instead", pending.size());
@@ -206,11 +214,8 @@ public final class Reconciler implements SourceListener, AutoCloseable {
           work.signal();
           return;
         }
-        list = new ArrayList<>(2);
+        list = new Cause.Pending();
         pending.put(event.uuid(), list);
-      }
-      if (list.size() == MAX_EVENTS_PER_DOMAIN) {
-        list.remove(0);
       }
       list.add(event.event());
       work.signal();
@@ -280,7 +285,6 @@ public final class Reconciler implements SourceListener, AutoCloseable {
       boolean resync;
       long epoch;
       List<Runnable> todo;
-      Map<String, List<LibvirtEvent>> batch = Map.of();
       lock.lock();
       try {
         while (!stopping && tasks.isEmpty() && pending.isEmpty() && !resyncDue(nextResync)) {
@@ -302,11 +306,9 @@ public final class Reconciler implements SourceListener, AutoCloseable {
           resync = false;
           pending = new LinkedHashMap<>();
         } else if (resync) {
+          // Pending events stay: the resync re-reads their domains after its first step, so the revisions
+          // they lead to carry them (a resync's own reads carry no event).
           resyncRequested = false;
-          pending = new LinkedHashMap<>(); // the resync reads everything they would
-        } else {
-          batch = pending;
-          pending = new LinkedHashMap<>();
         }
         epoch = connectEpoch;
       } catch (InterruptedException e) {
@@ -315,6 +317,8 @@ public final class Reconciler implements SourceListener, AutoCloseable {
       } finally {
         lock.unlock();
       }
+      // Tasks first, then the events: a mutation takes the pending events of its domain before each of
+      // its reads (takeEvents), so what arrived before it is in the revision its reads make.
       todo.forEach(Runnable::run); // each completes its own future, failures included
       try {
         if (resync) {
@@ -322,7 +326,7 @@ public final class Reconciler implements SourceListener, AutoCloseable {
           nextResync = System.nanoTime() + config.resyncPeriod().toNanos();
           resynced();
         } else {
-          rereadAll(batch);
+          rereadAll(takeAll());
         }
       } catch (SourceException e) {
         handleFailure(e);
@@ -426,24 +430,46 @@ public final class Reconciler implements SourceListener, AutoCloseable {
 
   /** During a resync: re-reads the domains with pending events, adding their uuids to {@code reread}. */
   private void serveEvents(Set<String> reread) {
-    Map<String, List<LibvirtEvent>> batch;
+    reread.addAll(rereadAll(takeAll()));
+  }
+
+  /** Takes every pending event, by domain in arrival order: the reads that follow consume them. */
+  private Map<String, Cause> takeAll() {
+    LinkedHashMap<String, Cause.Pending> batch;
     lock.lock();
     try {
       if (pending.isEmpty()) {
-        return;
+        return Map.of();
       }
       batch = pending;
       pending = new LinkedHashMap<>();
     } finally {
       lock.unlock();
     }
-    reread.addAll(rereadAll(batch));
+    Map<String, Cause> causes = new LinkedHashMap<>();
+    batch.forEach((uuid, p) -> causes.put(uuid, p.cause()));
+    return causes;
+  }
+
+  /**
+   * Takes the events pending for {@code uuid} (the reconciler thread, just before a read of it begins):
+   * they led to that read, so the revision it makes, if any, carries them, and no other read will.
+   * {@link Cause#NONE} if there are none.
+   */
+  Cause takeEvents(String uuid) {
+    lock.lock();
+    try {
+      Cause.Pending p = pending.remove(uuid);
+      return p == null ? Cause.NONE : p.cause();
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** Re-reads each domain of {@code batch} in order; the uuids read. */
-  private Set<String> rereadAll(Map<String, List<LibvirtEvent>> batch) {
+  private Set<String> rereadAll(Map<String, Cause> batch) {
     Set<String> read = new HashSet<>();
-    for (Map.Entry<String, List<LibvirtEvent>> e : batch.entrySet()) {
+    for (Map.Entry<String, Cause> e : batch.entrySet()) {
       read.addAll(reread(e.getKey(), e.getValue()));
     }
     return read;
@@ -454,18 +480,30 @@ public final class Reconciler implements SourceListener, AutoCloseable {
    * (that one was undefined and its event lost), re-reads that one first so names stay unique. Returns
    * the uuids read.
    */
-  private List<String> reread(String uuid, List<LibvirtEvent> events) {
+  private List<String> reread(String uuid, Cause cause) {
     Optional<DomainObservation> obs = source.get(uuid);
+    // An event that arrived during the read may announce what the read already saw (libvirt sends a
+    // destroy's stopped/destroyed after the domain is shut off, while the read that shutdown/host led to
+    // runs): read again with it, so the revision carries it instead of a re-read that finds nothing new.
+    for (int reads = 1; reads < MAX_READS_PER_REVISION; reads++) {
+      Cause more = takeEvents(uuid);
+      if (more.isEmpty()) {
+        break;
+      }
+      cause = cause.then(more);
+      obs = source.get(uuid);
+    }
     List<String> read = List.of(uuid);
     if (obs.isPresent()) {
       Optional<Domain> holder = store.snapshot().byName(obs.get().name());
       if (holder.isPresent() && !holder.get().uuid().equals(uuid)) {
         String other = holder.get().uuid();
-        resyncOnFailure(store.observe(other, source.get(other).orElse(null), List.of()));
+        Cause otherCause = takeEvents(other);
+        resyncOnFailure(store.observe(other, source.get(other).orElse(null), otherCause));
         read = List.of(other, uuid);
       }
     }
-    resyncOnFailure(store.observe(uuid, obs.orElse(null), events));
+    resyncOnFailure(store.observe(uuid, obs.orElse(null), cause));
     return read;
   }
 

@@ -1,7 +1,6 @@
 package io.virtrev.versioning;
 
 import io.virtrev.api.Domain;
-import io.virtrev.api.LibvirtEvent;
 import io.virtrev.api.Revision;
 import io.virtrev.api.WatchEvent;
 import io.virtrev.api.source.DomainObservation;
@@ -41,13 +40,13 @@ final class WorkingState {
   }
 
   /** Applies one observation (null = the source has no such domain); returns the event or null. */
-  StoredEvent observe(String uuid, DomainObservation observed, List<LibvirtEvent> events) {
+  StoredEvent observe(String uuid, DomainObservation observed, Cause cause) {
     if (observed != null && !observed.uuid().equals(uuid)) {
       throw new IllegalArgumentException("observation of " + observed.uuid() + " submitted for " + uuid);
     }
     Revision next = Revision.of(revision + 1);
     Instant now = clock.instant(); // the revision's commit time, and the creation time of an ADDED object
-    ChangeDetector.Change c = ChangeDetector.detect(byUuid.get(uuid), observed, events, next, now);
+    ChangeDetector.Change c = ChangeDetector.detect(byUuid.get(uuid), observed, cause, next, now);
     if (c == null) {
       return null;
     }

@@ -22,7 +22,7 @@ class EventLogTest {
   static StoredEvent event(long rev, int xmlBytes) {
     String xml = "<domain><name>a</name><description>" + "x".repeat(xmlBytes) + "</description></domain>";
     Domain d = Domain.of(new DomainMeta("a", UUID, Revision.of(rev), 1, Revision.of(2), null), new DomainSpec(xml, true, false),
-        new DomainStatus("shutoff", "unknown", null, null, null));
+        new DomainStatus("shutoff", "unknown", null, null));
     return StoredEvent.of(WatchEvent.MODIFIED, d, d, Instant.EPOCH);
   }
 

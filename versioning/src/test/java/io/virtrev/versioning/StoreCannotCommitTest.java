@@ -55,11 +55,11 @@ class StoreCannotCommitTest {
     // 64 KiB of description: each of its revisions needs new pages in the file.
     String xml = DomainXml.tiny("big", uuid, 32)
         .replace("</domain>", "<description>" + "x".repeat(64 * 1024) + "</description></domain>");
-    long defined = mutations.create(xml, FieldValidation.STRICT, DryRun.NONE).get(5, TimeUnit.SECONDS).object()
+    long defined = mutations.create(xml, FieldValidation.STRICT, DryRun.NONE, StoreTestSupport.BY).get(5, TimeUnit.SECONDS).object()
         .resourceVersion().value();
 
     store.limitDatabasePages(1); // full
-    assertThatThrownBy(() -> mutations.act("big", LifecycleAction.START, Precondition.NONE, DryRun.NONE).get(5, TimeUnit.SECONDS))
+    assertThatThrownBy(() -> mutations.act("big", LifecycleAction.START, Precondition.NONE, DryRun.NONE, StoreTestSupport.BY).get(5, TimeUnit.SECONDS))
         .isInstanceOf(ExecutionException.class).cause().isInstanceOfSatisfying(StoreException.class, e -> {
           assertThat(e.reason()).isEqualTo(StoreException.Reason.INTERNAL);
           assertThat(e.getMessage()).contains("libvirt WAS changed").contains(uuid).contains("full");
@@ -70,7 +70,7 @@ class StoreCannotCommitTest {
     assertThat(reconciler.readiness().reason()).contains("cannot commit").contains("full");
 
     // While it cannot commit: refused before libvirt is touched.
-    assertThatThrownBy(() -> mutations.act("big", LifecycleAction.SUSPEND, Precondition.NONE, DryRun.NONE).get(5, TimeUnit.SECONDS))
+    assertThatThrownBy(() -> mutations.act("big", LifecycleAction.SUSPEND, Precondition.NONE, DryRun.NONE, StoreTestSupport.BY).get(5, TimeUnit.SECONDS))
         .cause().isInstanceOfSatisfying(StoreException.class, e -> {
           assertThat(e.reason()).isEqualTo(StoreException.Reason.UNAVAILABLE);
           assertThat(e.getMessage()).contains("libvirt was not changed");
@@ -89,7 +89,7 @@ class StoreCannotCommitTest {
     assertThat(store.commitFailure()).isEmpty();
     assertThat(store.snapshot().byUuid(uuid).orElseThrow().status().state()).isEqualTo("running");
     assertThat(store.snapshot().revision().value()).isEqualTo(defined + 1);
-    var suspended = mutations.act("big", LifecycleAction.SUSPEND, Precondition.NONE, DryRun.NONE).get(5, TimeUnit.SECONDS);
+    var suspended = mutations.act("big", LifecycleAction.SUSPEND, Precondition.NONE, DryRun.NONE, StoreTestSupport.BY).get(5, TimeUnit.SECONDS);
     assertThat(suspended.object().status().state()).isEqualTo("paused");
     assertThat(suspended.object().resourceVersion().value()).isEqualTo(defined + 2);
   }

@@ -88,7 +88,7 @@ public class JmhTableList {
       out.add(Domain.of(new DomainMeta(name, JmhFixtures.UUID, Revision.of(1000 + i), 1, Revision.of(1000 + i),
               java.time.Instant.parse("2026-01-01T00:00:00Z")),
           new DomainSpec(copies ? JmhFixtures.copy(xml) : xml, true, false),
-          new DomainStatus("running", "booted", i + 1, live, started)));
+          new DomainStatus("running", "booted", i + 1, live, started, java.util.List.of(started), null, null)));
     }
     return out;
   }

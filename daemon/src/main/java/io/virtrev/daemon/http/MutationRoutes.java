@@ -2,9 +2,12 @@ package io.virtrev.daemon.http;
 
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import io.virtrev.api.ApiException;
 import io.virtrev.api.Domain;
+import io.virtrev.api.ApiRequest;
 import io.virtrev.api.source.LifecycleAction;
 import io.virtrev.daemon.security.Identity;
 import io.virtrev.api.source.UndefineOptions;
@@ -69,7 +72,8 @@ final class MutationRoutes {
       throw new ApiException(ApiException.Reason.BAD_REQUEST, "metadata.uuid " + def.metadataUid()
           + " does not match the <uuid> of spec.xml (" + xmlId.uuid() + ")");
     }
-    return respond(req, api, who, dryRun, api.mutations().create(def.xml(), validation, dryRun), r -> new Answer(HttpResponseStatus.CREATED,
+    return respond(req, api, who, dryRun, api.mutations().create(def.xml(), validation, dryRun,
+        madeBy(req, who)), r -> new Answer(HttpResponseStatus.CREATED,
         r.object(), with(unknown, HttpHeaderNames.LOCATION.toString(), DomainPaths.location(r.object().name()))));
   }
 
@@ -108,13 +112,14 @@ final class MutationRoutes {
       // write runs: read on the lane, so one set meanwhile (kubectl label) is not lost.
       DomainXmlInspector.inspect(def.xml()); // a malformed XML is 400 here, before the lane
       return respond(req, api, who, params.dryRun(), api.mutations().patch(id, params.ifMatch(),
-          params.validation(), params.dryRun(), current -> Optional.of(
+          params.validation(), params.dryRun(), madeBy(req, who), current -> Optional.of(
           new Mutations.Replacement(RequestBodies.withObjectMeta(def.xml(), current.metadata().labels(),
               current.metadata().annotations()), def.pre()))),
           r -> new Answer(HttpResponseStatus.OK, r.object(), unknown));
     }
     Precondition pre = params.ifMatch().and(def.pre());
-    return respond(req, api, who, params.dryRun(), api.mutations().update(id, def.xml(), pre, params.validation(), params.dryRun()),
+    return respond(req, api, who, params.dryRun(), api.mutations().update(id, def.xml(), pre, params.validation(), params.dryRun(),
+        madeBy(req, who)),
         r -> new Answer(HttpResponseStatus.OK, r.object(), unknown));
   }
 
@@ -139,7 +144,8 @@ final class MutationRoutes {
     FieldValidation unknownFields = UnknownFields.mode(query);
     // Written on the reconciler's lane, read once the mutation completed (its future orders the two).
     java.util.concurrent.atomic.AtomicReference<Map<String, String>> unknown = new java.util.concurrent.atomic.AtomicReference<>(Map.of());
-    return respond(req, api, who, params.dryRun(), api.mutations().patch(id, params.ifMatch(), params.validation(), params.dryRun(), current -> {
+    return respond(req, api, who, params.dryRun(), api.mutations().patch(id, params.ifMatch(), params.validation(), params.dryRun(),
+        madeBy(req, who), current -> {
       String patched = patch.applyTo(current);
       if (patched == null) {
         return Optional.empty();
@@ -174,7 +180,7 @@ final class MutationRoutes {
     } catch (IllegalArgumentException e) {
       throw new ApiException(ApiException.Reason.BAD_REQUEST, "nvram=true and keepNvram=true contradict each other");
     }
-    return respond(req, api, who, dryRun, api.mutations().delete(id, pre, opts, dryRun),
+    return respond(req, api, who, dryRun, api.mutations().delete(id, pre, opts, dryRun, madeBy(req, who)),
         r -> new Answer(HttpResponseStatus.OK, r.object(), Map.of()));
   }
 
@@ -193,7 +199,7 @@ final class MutationRoutes {
     LifecycleAction action = LifecycleAction.valueOf(name.toUpperCase(Locale.ROOT));
     DryRun dryRun = MutationParams.dryRun(query);
     Precondition pre = RequestBodies.ifMatch(req);
-    return respond(req, api, who, dryRun, api.mutations().act(id, action, pre, dryRun), r -> switch (action) {
+    return respond(req, api, who, dryRun, api.mutations().act(id, action, pre, dryRun, madeBy(req, who)), r -> switch (action) {
       case SHUTDOWN -> new Answer(HttpResponseStatus.ACCEPTED, r.object(), Map.of("Warning",
           "299 - \"shutdown was sent to the guest, which may ignore it: watch for status.state=shutoff,"
               + " or use destroy\""));
@@ -202,6 +208,20 @@ final class MutationRoutes {
               + " status.lastEvent, or use reset\""));
       default -> new Answer(HttpResponseStatus.OK, r.object(), Map.of());
     });
+  }
+
+  /**
+   * What a revision made by {@code req} says about it ({@code status.request}): the method, the canonical
+   * group path without the query, and the caller as the audit trail names it ({@link Identity#toString});
+   * no user for an anonymous caller.
+   */
+  static ApiRequest madeBy(HttpRequest req, Identity who) {
+    String path = new QueryStringDecoder(req.uri()).path();
+    if (path.length() > 1 && path.endsWith("/")) {
+      path = path.substring(0, path.length() - 1);
+    }
+    return new ApiRequest(req.method().name(), ApiGroup.canonical(path),
+        who == null || who.isAnonymous() ? null : who.toString());
   }
 
   /** RFC 7234 warn-values, comma-separated (code 299, agent "-", as Kubernetes writes them). */

@@ -10,6 +10,11 @@ public record Identity(String name, Role role, String via) {
     return new Identity("anonymous", Role.WRITE, "anonymous");
   }
 
+  /** Whether this is {@link #anonymous()}: nobody authenticated. */
+  public boolean isAnonymous() {
+    return via.equals("anonymous");
+  }
+
   @Override
   public String toString() {
     return via + ":" + name;
