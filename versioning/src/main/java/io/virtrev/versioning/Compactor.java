@@ -1,6 +1,7 @@
 package io.virtrev.versioning;
 
 import io.virtrev.api.Revision;
+import io.virtrev.versioning.sqlite.CompactionWrites;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +40,7 @@ final class Compactor {
   private static final Object STOP = new Object();
 
   private final StoreConfig config;
-  private final SqliteRevisions db;
+  private final CompactionWrites db;
   private final Clock clock;
   private final Supplier<Revision> current; // last published revision
   private final Supplier<Revision> compacted; // current mark
@@ -51,7 +52,7 @@ final class Compactor {
   private long lastAgeCheckNanos;
   private long cleanedUpTo = -1; // rows dropped by marks up to this are deleted; -1: unknown (at start)
 
-  Compactor(StoreConfig config, SqliteRevisions db, Clock clock, Supplier<Revision> current,
+  Compactor(StoreConfig config, CompactionWrites db, Clock clock, Supplier<Revision> current,
       Supplier<Revision> compacted, Consumer<Revision> onCompacted) {
     this.config = config;
     this.db = db;

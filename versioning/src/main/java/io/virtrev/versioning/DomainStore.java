@@ -1,10 +1,12 @@
 package io.virtrev.versioning;
 
-import io.virtrev.api.ApiException;
 import io.virtrev.api.Domain;
 import io.virtrev.api.LibvirtEvent;
 import io.virtrev.api.Revision;
 import io.virtrev.api.source.DomainObservation;
+import io.virtrev.versioning.sqlite.CommitWrites;
+import io.virtrev.versioning.sqlite.HistoryPages;
+import io.virtrev.versioning.sqlite.SqliteRevisions;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -138,7 +140,7 @@ public final class DomainStore implements AutoCloseable {
     this.appliedRevision = loaded.revision().value();
     this.writer = new Thread(this::runWriter, "store-writer");
     this.syncer = new Thread(this::runSyncer, "store-sync");
-    this.compactor = new Compactor(config, db, clock, () -> snapshot.revision(), compacted::get, upTo -> {
+    this.compactor = new Compactor(config, db.compaction(), clock, () -> snapshot.revision(), compacted::get, upTo -> {
       raise(upTo);
       queue.add(new Compacted(upTo));
     });
@@ -244,7 +246,7 @@ public final class DomainStore implements AutoCloseable {
         return;
       }
     }
-    f.completeExceptionally(new ApiException(ApiException.Reason.SERVICE_UNAVAILABLE, "store is closed"));
+    f.completeExceptionally(new StoreException(StoreException.Reason.UNAVAILABLE, "store is closed"));
   }
 
   /**
@@ -270,7 +272,7 @@ public final class DomainStore implements AutoCloseable {
    * read per page. The events carry no parsed object (their lines and selector fields are enough to
    * stream them). May block on disk I/O: not for event-loop threads.
    *
-   * @throws ApiException EXPIRED if a revision after {@code after} has been compacted away
+   * @throws StoreException COMPACTED if a revision after {@code after} has been compacted away
    */
   public List<StoredEvent> readHistory(Revision after, int max) {
     long upTo = snapshot.revision().value(); // nothing beyond what is published (no time travel)
@@ -282,11 +284,11 @@ public final class DomainStore implements AutoCloseable {
       if (hit != null) {
         Revision c = compacted.get(); // a read of the database checks the mark itself
         if (at < c.value()) {
-          throw SqliteRevisions.expired(at, c.value());
+          throw StoreException.compacted(at, c.value());
         }
         page = hit.after(at);
       } else {
-        page = db.readPage(pages, at, upTo);
+        page = db.history().readPage(pages, at, upTo);
       }
       if (page.isEmpty()) {
         break;
@@ -304,7 +306,7 @@ public final class DomainStore implements AutoCloseable {
 
   /** How many history reads for watchers went to the database (the rest came from shared pages). */
   long historyReads() {
-    return db.historyReads();
+    return db.history().historyReads();
   }
 
   /** The in-memory event log, for tests. */
@@ -316,7 +318,7 @@ public final class DomainStore implements AutoCloseable {
   public void checkRetained(Revision rev) {
     Revision c = compacted.get();
     if (rev.compareTo(c) < 0) {
-      throw SqliteRevisions.expired(rev.value(), c.value());
+      throw StoreException.compacted(rev.value(), c.value());
     }
   }
 
@@ -338,19 +340,19 @@ public final class DomainStore implements AutoCloseable {
    * {@code selector}. At the current snapshot's revision it is cut from memory; otherwise it is
    * reconstructed from history (blocks on SQLite).
    *
-   * @throws ApiException EXPIRED if {@code at} is below the compacted revision
-   * @throws IllegalArgumentException if {@code at} is beyond the last committed revision
+   * @throws StoreException COMPACTED if {@code at} is below the compacted revision
+   * @throws StoreException TOO_NEW if {@code at} is beyond the last committed revision
    */
   public ListPage list(Revision at, ListKey after, FieldSelector selector, int limit) {
     Snapshot s = snapshot;
     if (at.isAfter(s.revision())) {
-      throw new IllegalArgumentException("revision " + at + " is not committed yet (current " + s.revision() + ")");
+      throw StoreException.tooNew(at, s.revision());
     }
     checkRetained(at);
     if (at.equals(s.revision())) {
       return ListPage.of(s, after, selector, limit);
     }
-    return db.stateAt(at.value(), after, selector, limit);
+    return db.queries().stateAt(Kind.DOMAINS, at.value(), after, selector, limit);
   }
 
   /**
@@ -358,34 +360,34 @@ public final class DomainStore implements AutoCloseable {
    * revision at or below {@code at}. A DELETED row means the domain did not exist at {@code at}; empty
    * means it never existed up to {@code at}. Blocks on SQLite.
    *
-   * @throws ApiException EXPIRED if {@code at} is below the compacted revision
+   * @throws StoreException COMPACTED if {@code at} is below the compacted revision
    */
   public Optional<StoredEvent> versionAt(String uuid, Revision at) {
-    return db.versionAt(uuid, at.value());
+    return db.queries().versionAt(Kind.DOMAINS, uuid, at.value());
   }
 
   /**
    * The row of {@code uuid} before its revision {@code version} (empty: none, the domain did not exist
    * before). Blocks on SQLite.
    *
-   * @throws ApiException EXPIRED if {@code version} is at or below the compacted revision
+   * @throws StoreException COMPACTED if {@code version} is at or below the compacted revision
    */
   public Optional<StoredEvent> versionBefore(String uuid, Revision version) {
-    return db.versionBefore(uuid, version.value());
+    return db.queries().versionBefore(Kind.DOMAINS, uuid, version.value());
   }
 
   /**
    * The uuid of the domain that was named {@code name} at revision {@code at}. Blocks on SQLite.
    *
-   * @throws ApiException EXPIRED if {@code at} is below the compacted revision
+   * @throws StoreException COMPACTED if {@code at} is below the compacted revision
    */
   public Optional<String> uuidNamedAt(String name, Revision at) {
-    return db.uuidNamedAt(name, at.value());
+    return db.queries().uuidNamedAt(Kind.DOMAINS, name, at.value());
   }
 
   /** The uuid of the domain that last had {@code name} in retained history. Blocks on SQLite. */
   public Optional<String> lastUuidNamed(String name) {
-    return db.lastUuidNamed(name);
+    return db.queries().lastUuidNamed(Kind.DOMAINS, name);
   }
 
   /**
@@ -393,7 +395,7 @@ public final class DomainStore implements AutoCloseable {
    * bound), newest first, at most {@code limit} ({@code <= 0}: all). Blocks on SQLite.
    */
   public HistoryPage history(String uuid, Revision at, Revision before, int limit) {
-    return db.historyOf(uuid, at.value(), before == null ? Long.MAX_VALUE : before.value(), limit);
+    return db.queries().historyOf(Kind.DOMAINS, uuid, at.value(), before == null ? Long.MAX_VALUE : before.value(), limit);
   }
 
   /**
@@ -548,7 +550,7 @@ public final class DomainStore implements AutoCloseable {
     if (changed) {
       long t0 = System.nanoTime();
       try {
-        db.commit(a.events(), a.mark());
+        db.commits().commit(a.events(), a.mark());
       } catch (Exception e) {
         // Nothing of it is in the file (the transaction is rolled back) and nothing was published: its
         // revisions are reused. Whatever the file does hold beyond the published state is published now,
@@ -602,7 +604,7 @@ public final class DomainStore implements AutoCloseable {
   /** Sync thread, while writes fail and a batch has nothing to commit: can the store write again? */
   private void probe() {
     try {
-      db.probe();
+      db.commits().probe();
       health.succeeded();
     } catch (Exception e) {
       health.failed("a probe write", e);
@@ -618,7 +620,7 @@ public final class DomainStore implements AutoCloseable {
   private void catchUp() {
     long published = snapshot.revision().value();
     try {
-      long inFile = db.committedRevision();
+      long inFile = db.commits().committedRevision();
       if (inFile == published) {
         return;
       }
@@ -627,7 +629,7 @@ public final class DomainStore implements AutoCloseable {
             published);
         return;
       }
-      SqliteRevisions.Catchup c = db.committedAfter(published);
+      CommitWrites.Catchup c = db.commits().committedAfter(published);
       WorkingState w = new WorkingState(snapshot, clock);
       for (StoredEvent e : c.events()) {
         w.replay(e);
@@ -683,11 +685,11 @@ public final class DomainStore implements AutoCloseable {
         Domain now = w.get(o.uuid());
         try {
           if (now == null) {
-            throw new ApiException(ApiException.Reason.NOT_FOUND, "domain " + o.uuid() + " not found",
+            throw new StoreException(StoreException.Reason.NOT_FOUND, "domain " + o.uuid() + " not found",
                 Map.of("uid", o.uuid(), "kind", "domains"), null);
           }
           o.pre().check(now);
-        } catch (ApiException mismatch) {
+        } catch (StoreException mismatch) {
           return () -> o.done().completeExceptionally(mismatch);
         }
       }
@@ -775,6 +777,6 @@ public final class DomainStore implements AutoCloseable {
       waiters.clear();
     }
     left.forEach(wt -> wt.future().completeExceptionally(
-        new ApiException(ApiException.Reason.SERVICE_UNAVAILABLE, "store is closed")));
+        new StoreException(StoreException.Reason.UNAVAILABLE, "store is closed")));
   }
 }

@@ -1,6 +1,5 @@
 package io.virtrev.versioning;
 
-import io.virtrev.api.ApiException;
 import java.io.IOException;
 import java.io.StringReader;
 import java.util.Locale;
@@ -36,7 +35,7 @@ public final class DomainXmlInspector {
   private DomainXmlInspector() {}
 
   /**
-   * @throws ApiException BAD_REQUEST naming what is wrong: a DOCTYPE/ENTITY declaration, malformed XML
+   * @throws StoreException BAD_REQUEST naming what is wrong: a DOCTYPE/ENTITY declaration, malformed XML
    *     (with line and column), a root element other than {@code <domain>}, a missing or empty
    *     {@code <name>}, a {@code <uuid>} that is not a uuid
    */
@@ -68,7 +67,7 @@ public final class DomainXmlInspector {
   /**
    * Parses with the thread's hardened parser (no DOCTYPE, no entities, no external access).
    *
-   * @throws ApiException BAD_REQUEST for malformed XML, with line and column
+   * @throws StoreException BAD_REQUEST for malformed XML, with line and column
    */
   static Document parse(String xml) {
     return parse(xml, BUILDER.get());
@@ -119,7 +118,7 @@ public final class DomainXmlInspector {
     }
   }
 
-  private static ApiException bad(String message) {
-    return new ApiException(ApiException.Reason.BAD_REQUEST, message);
+  private static StoreException bad(String message) {
+    return new StoreException(StoreException.Reason.MALFORMED, message);
   }
 }

@@ -1,6 +1,5 @@
 package io.virtrev.versioning;
 
-import io.virtrev.api.ApiException;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,7 +62,7 @@ final class ElidedSecrets {
    * @param secureXml the current definition with its secrets (libvirt's SECURE|INACTIVE read)
    * @param clientXml the definition the client sent (already checked by {@link DomainXmlInspector})
    * @return {@code clientXml} itself if there is nothing to carry, else it with the secrets put back
-   * @throws ApiException INVALID naming the element whose secret cannot be placed unambiguously
+   * @throws StoreException INVALID naming the element whose secret cannot be placed unambiguously
    */
   static Merged restore(String secureXml, String clientXml) {
     if (!secureXml.contains("passwd=") && !secureXml.contains("<cookies")) {
@@ -228,8 +227,8 @@ final class ElidedSecrets {
     }
   }
 
-  private static ApiException ambiguous(String element, String why) {
-    return new ApiException(ApiException.Reason.INVALID, "cannot carry the secret libvirt does not serve into "
+  private static StoreException ambiguous(String element, String why) {
+    return new StoreException(StoreException.Reason.INVALID, "cannot carry the secret libvirt does not serve into "
         + element + ": " + why + " (or remove the element to drop its secret).",
         Map.of("kind", "domains", "causes", List.of(Map.of("reason", "FieldValueInvalid", "field", element,
             "message", "secret cannot be matched unambiguously"))), null);

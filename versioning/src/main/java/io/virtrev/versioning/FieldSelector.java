@@ -1,6 +1,5 @@
 package io.virtrev.versioning;
 
-import io.virtrev.api.ApiException;
 import io.virtrev.api.Domain;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +41,7 @@ public final class FieldSelector {
   /**
    * A {@code fieldSelector} and a {@code labelSelector} (either may be null or blank: no requirement).
    *
-   * @throws ApiException BAD_REQUEST naming the selector and what is wrong in it
+   * @throws StoreException BAD_REQUEST naming the selector and what is wrong in it
    */
   public static FieldSelector parse(String fieldSelector, String labelSelector) {
     return parse(fieldSelector).withLabels(LabelSelector.parse(labelSelector));
@@ -61,7 +60,7 @@ public final class FieldSelector {
   /**
    * Parses e.g. {@code metadata.name=web-1} or {@code status.state!=shutoff,metadata.name!=db}.
    *
-   * @throws ApiException BAD_REQUEST naming the requirement, field or operator that is wrong
+   * @throws StoreException BAD_REQUEST naming the requirement, field or operator that is wrong
    */
   public static FieldSelector parse(String text) {
     if (text == null || text.isBlank()) {
@@ -158,8 +157,8 @@ public final class FieldSelector {
     return true;
   }
 
-  private static ApiException bad(String message) {
-    return new ApiException(ApiException.Reason.BAD_REQUEST, message);
+  private static StoreException bad(String message) {
+    return new StoreException(StoreException.Reason.MALFORMED, message);
   }
 
   /** The field selector's canonical text (without the label selector: {@link #labels()} has its own). */

@@ -1,6 +1,5 @@
 package io.virtrev.versioning;
 
-import io.virtrev.api.ApiException;
 import java.util.Locale;
 
 /**
@@ -38,7 +37,7 @@ public enum FieldValidation {
         return v;
       }
     }
-    throw new ApiException(ApiException.Reason.BAD_REQUEST, "fieldValidation \"" + value
+    throw new StoreException(StoreException.Reason.MALFORMED, "fieldValidation \"" + value
         + "\" is not one of Strict, Warn, Ignore");
   }
 

@@ -1,6 +1,5 @@
 package io.virtrev.versioning;
 
-import io.virtrev.api.ApiException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +52,7 @@ public final class LabelSelector {
   /**
    * Parses e.g. {@code tier=web,env in (prod,staging),!legacy}.
    *
-   * @throws ApiException BAD_REQUEST naming the selector and what is wrong in it
+   * @throws StoreException BAD_REQUEST naming the selector and what is wrong in it
    */
   public static LabelSelector parse(String text) {
     if (text == null || text.isBlank()) {
@@ -208,8 +207,8 @@ public final class LabelSelector {
       }
     }
 
-    private ApiException bad(String why) {
-      return new ApiException(ApiException.Reason.BAD_REQUEST,
+    private StoreException bad(String why) {
+      return new StoreException(StoreException.Reason.MALFORMED,
           "unable to parse labelSelector \"" + text + "\": " + why);
     }
   }

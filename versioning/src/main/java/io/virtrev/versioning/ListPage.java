@@ -23,7 +23,7 @@ public record ListPage(Revision revision, List<Domain> items, ListKey next, Long
   }
 
   /** One entry of a sorted state: its key, and the history row (revision) holding it. */
-  record Head(ListKey key, long revision) {}
+  public record Head(ListKey key, long revision) {}
 
   /** A page of an in-memory snapshot; never blocks. {@code limit <= 0}: everything after {@code after}. */
   public static ListPage of(Snapshot snap, ListKey after, FieldSelector selector, int limit) {
@@ -46,7 +46,7 @@ public record ListPage(Revision revision, List<Domain> items, ListKey next, Long
    * the entries it looks at: up to {@code limit + 1} matches, so that {@code next} is set only if a
    * matching item really follows.
    */
-  static ListPage cut(Revision at, List<Head> sorted, ListKey after, FieldSelector selector, int limit,
+  public static ListPage cut(Revision at, List<Head> sorted, ListKey after, FieldSelector selector, int limit,
       Function<List<Head>, List<Domain>> load) {
     int from = 0;
     if (after != null) {

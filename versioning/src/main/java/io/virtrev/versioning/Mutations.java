@@ -1,6 +1,5 @@
 package io.virtrev.versioning;
 
-import io.virtrev.api.ApiException;
 import io.virtrev.api.Domain;
 import io.virtrev.api.DomainMeta;
 import io.virtrev.api.DomainSpec;
@@ -116,7 +115,7 @@ public final class Mutations {
    * changes nothing: the current object is the answer, libvirt is not called and no revision is made.
    *
    * @param by the request, carried by the revision it makes ({@code status.request})
-   * @param patch runs on the reconciler's thread; may throw {@link ApiException} (the request fails,
+   * @param patch runs on the reconciler's thread; may throw {@link StoreException} (the request fails,
    *     nothing is changed)
    */
   public CompletableFuture<Result> patch(String nameOrUuid, Precondition pre, FieldValidation validation,
@@ -125,8 +124,8 @@ public final class Mutations {
       requireCommitting();
       Domain cur = find(nameOrUuid);
       Optional<DomainObservation> now = reobserve(cur.uuid(), pre);
-      Domain current = store.snapshot().byUuid(cur.uuid()).orElseThrow(() -> new ApiException(
-          ApiException.Reason.NOT_FOUND, "domain \"" + nameOrUuid + "\" not found",
+      Domain current = store.snapshot().byUuid(cur.uuid()).orElseThrow(() -> new StoreException(
+          StoreException.Reason.NOT_FOUND, "domain \"" + nameOrUuid + "\" not found",
           Map.of("name", nameOrUuid, "kind", "domains"), null));
       Optional<Replacement> r = patch.apply(current);
       if (r.isEmpty()) {
@@ -217,10 +216,10 @@ public final class Mutations {
       DomainObservation stored;
       try {
         stored = define(xml, validation, warnings);
-      } catch (ApiException api) {
-        if (api.reason() == ApiException.Reason.ALREADY_EXISTS || api.reason() == ApiException.Reason.CONFLICT) {
+      } catch (StoreException api) {
+        if (api.reason() == StoreException.Reason.ALREADY_EXISTS || api.reason() == StoreException.Reason.CONFLICT) {
           lane.requestResync(); // libvirt knows a domain the store has not seen yet
-          throw new ApiException(ApiException.Reason.ALREADY_EXISTS, api.getMessage(), api.details(), api);
+          throw new StoreException(StoreException.Reason.ALREADY_EXISTS, api.getMessage(), api.details(), api);
         }
         throw api;
       }
@@ -269,12 +268,12 @@ public final class Mutations {
 
   /** The store's object for {@code uuid} now; 404 if step 1 found it gone from libvirt. */
   private Domain current(String uuid) {
-    return store.snapshot().byUuid(uuid).orElseThrow(() -> new ApiException(ApiException.Reason.NOT_FOUND,
+    return store.snapshot().byUuid(uuid).orElseThrow(() -> new StoreException(StoreException.Reason.NOT_FOUND,
         "domain " + uuid + " not found", Map.of("name", uuid, "kind", "domains"), null));
   }
 
   private Domain find(String nameOrUuid) {
-    return store.snapshot().find(nameOrUuid).orElseThrow(() -> new ApiException(ApiException.Reason.NOT_FOUND,
+    return store.snapshot().find(nameOrUuid).orElseThrow(() -> new StoreException(StoreException.Reason.NOT_FOUND,
         "domain \"" + nameOrUuid + "\" not found", Map.of("name", nameOrUuid, "kind", "domains"), null));
   }
 
@@ -311,13 +310,16 @@ public final class Mutations {
     try {
       return join(commit);
     } catch (StoreException e) {
+      if (e.reason() != StoreException.Reason.FAILED) {
+        throw e;
+      }
       lane.requestResync();
       throw notCommitting(e.getMessage());
     }
   }
 
-  private static ApiException notCommitting(String why) {
-    return new ApiException(ApiException.Reason.SERVICE_UNAVAILABLE, "the store cannot commit (" + why
+  private static StoreException notCommitting(String why) {
+    return new StoreException(StoreException.Reason.UNAVAILABLE, "the store cannot commit (" + why
         + "); libvirt was not changed. Retry once /readyz answers 200.");
   }
 
@@ -342,7 +344,7 @@ public final class Mutations {
       return source.define(xml, validation != FieldValidation.IGNORE);
     } catch (SourceException e) {
       if (validation != FieldValidation.WARN || !SourceErrors.isSchemaInvalid(e)) {
-        throw SourceErrors.toApi(e);
+        throw SourceErrors.toStore(e);
       }
       DomainObservation stored = call(() -> source.define(xml, false));
       warnings.add("the XML does not validate against libvirt's schema; defined without validation"
@@ -357,7 +359,7 @@ public final class Mutations {
       source.validate(xml, validation != FieldValidation.IGNORE);
     } catch (SourceException e) {
       if (validation != FieldValidation.WARN || !SourceErrors.isSchemaInvalid(e)) {
-        throw SourceErrors.toApi(e);
+        throw SourceErrors.toStore(e);
       }
       call(() -> {
         source.validate(xml, false);
@@ -382,8 +384,11 @@ public final class Mutations {
     try {
       e = join(store.observe(uuid, after.orElse(null), cause));
     } catch (StoreException notCommitted) {
+      if (notCommitted.reason() != StoreException.Reason.FAILED) {
+        throw notCommitted;
+      }
       lane.requestResync(); // reads libvirt again and commits what it holds once the store can
-      throw new ApiException(ApiException.Reason.INTERNAL_ERROR, "libvirt WAS changed (domain " + uuid
+      throw new StoreException(StoreException.Reason.INTERNAL, "libvirt WAS changed (domain " + uuid
           + "), but the store could not commit the change (" + notCommitted.getMessage() + "). It is recorded"
           + " as soon as the store can commit again, with a new resourceVersion (watch for it); do not repeat"
           + " the request without checking the domain first.", Map.of("uid", uuid, "kind", "domains"),
@@ -393,7 +398,7 @@ public final class Mutations {
       return new Result(e.get().object(), true, List.of());
     }
     Domain unchanged = store.snapshot().byUuid(uuid).orElseThrow(() ->
-        new ApiException(ApiException.Reason.NOT_FOUND, "domain " + uuid + " not found"));
+        new StoreException(StoreException.Reason.NOT_FOUND, "domain " + uuid + " not found"));
     return new Result(unchanged, false, List.of());
   }
 
@@ -401,7 +406,7 @@ public final class Mutations {
   private static <T> T about(Domain d, Supplier<T> step) {
     try {
       return step.get();
-    } catch (ApiException e) {
+    } catch (StoreException e) {
       if (e.details().containsKey("name")) {
         throw e;
       }
@@ -409,7 +414,7 @@ public final class Mutations {
       details.put("name", d.name());
       details.put("uid", d.uuid());
       details.put("kind", "domains");
-      throw new ApiException(e.reason(), e.getMessage(), details, e.getCause());
+      throw e.withDetails(details);
     }
   }
 
@@ -421,7 +426,7 @@ public final class Mutations {
     try {
       return libvirtCall.get();
     } catch (SourceException e) {
-      throw SourceErrors.toApi(e);
+      throw SourceErrors.toStore(e);
     }
   }
 
@@ -430,9 +435,9 @@ public final class Mutations {
       return f.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new ApiException(ApiException.Reason.SERVICE_UNAVAILABLE, "interrupted");
+      throw new StoreException(StoreException.Reason.UNAVAILABLE, "interrupted");
     } catch (ExecutionException e) {
-      if (e.getCause() instanceof ApiException api) {
+      if (e.getCause() instanceof StoreException api) {
         throw api;
       }
       if (e.getCause() instanceof RuntimeException re) {
@@ -442,12 +447,12 @@ public final class Mutations {
     }
   }
 
-  private static ApiException bad(String message) {
-    return new ApiException(ApiException.Reason.BAD_REQUEST, message);
+  private static StoreException bad(String message) {
+    return new StoreException(StoreException.Reason.MALFORMED, message);
   }
 
-  private static ApiException exists(String what, Domain holder) {
-    return new ApiException(ApiException.Reason.ALREADY_EXISTS, "a domain with " + what + " already exists (\""
+  private static StoreException exists(String what, Domain holder) {
+    return new StoreException(StoreException.Reason.ALREADY_EXISTS, "a domain with " + what + " already exists (\""
         + holder.name() + "\", " + holder.uuid() + ")",
         Map.of("name", holder.name(), "uid", holder.uuid(), "kind", "domains"), null);
   }

@@ -1,6 +1,5 @@
 package io.virtrev.versioning;
 
-import io.virtrev.api.ApiException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +25,7 @@ public final class ObjectMetaValidation {
   private ObjectMetaValidation() {}
 
   /**
-   * @throws ApiException INVALID (422) naming every offending key (or the size), with one
+   * @throws StoreException INVALID (422) naming every offending key (or the size), with one
    *     {@code details.causes} entry each
    */
   public static void check(ObjectMetaXml.Maps maps) {
@@ -62,7 +61,7 @@ public final class ObjectMetaValidation {
       details.add(Map.of("reason", "FieldValueInvalid", "field", c[0], "message", c[1]));
       messages.add(c[0] + ": " + c[1]);
     }
-    throw new ApiException(ApiException.Reason.INVALID, "Domain is invalid: " + String.join(", ", messages),
+    throw new StoreException(StoreException.Reason.INVALID, "Domain is invalid: " + String.join(", ", messages),
         Map.of("kind", "domains", "causes", details), null);
   }
 

@@ -1,6 +1,5 @@
 package io.virtrev.versioning;
 
-import io.virtrev.api.ApiException;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
@@ -63,7 +62,7 @@ public final class ObjectMetaXml {
     Document doc;
     try {
       doc = DomainXmlInspector.parseNamespaced(xml);
-    } catch (ApiException e) {
+    } catch (StoreException e) {
       return Optional.empty();
     }
     Element object = find(doc);
@@ -91,7 +90,7 @@ public final class ObjectMetaXml {
    * empty; an emptied {@code <metadata>} is removed too). The rest of the document is kept as parsed
    * (libvirt re-formats a definition anyway).
    *
-   * @throws ApiException BAD_REQUEST if {@code xml} is malformed
+   * @throws StoreException BAD_REQUEST if {@code xml} is malformed
    */
   public static String write(String xml, Maps maps) {
     Document doc = DomainXmlInspector.parseNamespaced(xml);
@@ -129,7 +128,7 @@ public final class ObjectMetaXml {
     try {
       Document doc = DomainXmlInspector.parseNamespaced(xml);
       return remove(doc) ? ElidedSecrets.serialize(doc) : xml;
-    } catch (ApiException e) {
+    } catch (StoreException e) {
       return xml;
     }
   }

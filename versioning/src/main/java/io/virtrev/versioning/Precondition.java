@@ -1,6 +1,5 @@
 package io.virtrev.versioning;
 
-import io.virtrev.api.ApiException;
 import io.virtrev.api.Domain;
 import io.virtrev.api.Revision;
 import java.util.HashMap;
@@ -13,24 +12,24 @@ import java.util.Map;
  *
  * @param resourceVersion the RV the client last saw; null = any
  * @param uid the uuid the client expects; null = any
- * @param onMismatch {@link ApiException.Reason#PRECONDITION_FAILED} or {@link ApiException.Reason#CONFLICT}
+ * @param onMismatch {@link StoreException.Reason#PRECONDITION_FAILED} or {@link StoreException.Reason#CONFLICT}
  * @param also another precondition that must hold too, checked after this one, failing its own way
  *     (null: none)
  * @param generation the {@code metadata.generation} the client's XML was read at, from its edit-base
  *     marker ({@link io.virtrev.api.EditBase}); null = any. Only the config XML counts: a state change
  *     (start, stop) since the read does not fail it.
  */
-public record Precondition(Revision resourceVersion, String uid, ApiException.Reason onMismatch, Precondition also,
+public record Precondition(Revision resourceVersion, String uid, StoreException.Reason onMismatch, Precondition also,
     Long generation) {
-  public static final Precondition NONE = new Precondition(null, null, ApiException.Reason.CONFLICT, null, null);
+  public static final Precondition NONE = new Precondition(null, null, StoreException.Reason.CONFLICT, null, null);
 
-  public Precondition(Revision resourceVersion, String uid, ApiException.Reason onMismatch) {
+  public Precondition(Revision resourceVersion, String uid, StoreException.Reason onMismatch) {
     this(resourceVersion, uid, onMismatch, null, null);
   }
 
   /** The domain's config XML must still be at {@code generation} (409 Conflict otherwise). */
   public static Precondition generation(long generation) {
-    return new Precondition(null, null, ApiException.Reason.CONFLICT, null, generation);
+    return new Precondition(null, null, StoreException.Reason.CONFLICT, null, generation);
   }
 
   public boolean isNone() {
@@ -46,7 +45,7 @@ public record Precondition(Revision resourceVersion, String uid, ApiException.Re
       return other;
     }
     if (resourceVersion != null && other.resourceVersion != null && !resourceVersion.equals(other.resourceVersion)) {
-      throw new ApiException(ApiException.Reason.BAD_REQUEST, "two different resource versions given: "
+      throw new StoreException(StoreException.Reason.MALFORMED, "two different resource versions given: "
           + resourceVersion + " and " + other.resourceVersion);
     }
     return new Precondition(resourceVersion, uid, onMismatch, also == null ? other : also.and(other), generation);
@@ -66,7 +65,7 @@ public record Precondition(Revision resourceVersion, String uid, ApiException.Re
           + current.uuid());
     }
     if (resourceVersion != null && !resourceVersion.equals(current.resourceVersion())) {
-      String verb = onMismatch == ApiException.Reason.CONFLICT ? "Operation cannot be fulfilled on domain"
+      String verb = onMismatch == StoreException.Reason.CONFLICT ? "Operation cannot be fulfilled on domain"
           : "precondition failed for domain";
       throw mismatch(current, verb + " \"" + current.name() + "\": the object has been modified (resourceVersion "
           + resourceVersion + " expected, current is " + current.resourceVersion()
@@ -81,7 +80,7 @@ public record Precondition(Revision resourceVersion, String uid, ApiException.Re
     }
   }
 
-  private ApiException mismatch(Domain current, String message) {
+  private StoreException mismatch(Domain current, String message) {
     Map<String, Object> details = new HashMap<>();
     details.put("name", current.name());
     details.put("uid", current.uuid());
@@ -90,6 +89,6 @@ public record Precondition(Revision resourceVersion, String uid, ApiException.Re
     if (generation != null) {
       details.put("currentGeneration", current.metadata().generation());
     }
-    return new ApiException(onMismatch, message, details, null);
+    return new StoreException(onMismatch, message, details, null);
   }
 }

@@ -18,7 +18,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
-import io.virtrev.api.ApiException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -263,7 +262,7 @@ public final class Reconciler implements SourceListener, AutoCloseable {
     lock.lock();
     try {
       if (stopping) {
-        f.completeExceptionally(new ApiException(ApiException.Reason.SERVICE_UNAVAILABLE, "shutting down"));
+        f.completeExceptionally(new StoreException(StoreException.Reason.UNAVAILABLE, "shutting down"));
         return f;
       }
       tasks.add(() -> {

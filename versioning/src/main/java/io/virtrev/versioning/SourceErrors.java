@@ -1,16 +1,15 @@
 package io.virtrev.versioning;
 
-import io.virtrev.api.ApiException;
 import io.virtrev.api.source.SourceException;
 import java.util.Map;
 
 /**
- * How a hypervisor's refusal becomes an API error. libvirt's own message is kept as the message, its
+ * How a hypervisor's refusal becomes a store error (and so, in the daemon, an HTTP one). libvirt's own message is kept as the message, its
  * code as {@code details.libvirtErrorCode}. Refusals of what the client sent are 4xx: malformed XML
- * (VIR_ERR_XML_ERROR 27, VIR_ERR_XML_DETAIL 35) and an invalid argument (VIR_ERR_INVALID_ARG 8) 400;
+ * (VIR_ERR_XML_ERROR 27, VIR_ERR_XML_DETAIL 35) and an invalid argument (VIR_ERR_INVALID_ARG 8) MALFORMED (400);
  * schema-invalid XML (VIR_ERR_XML_INVALID_SCHEMA 92) and an unsupported configuration
- * (VIR_ERR_CONFIG_UNSUPPORTED 67) 422; an operation the domain's state does not allow
- * (VIR_ERR_OPERATION_INVALID 55) 409. Codes not listed are 500.
+ * (VIR_ERR_CONFIG_UNSUPPORTED 67) INVALID (422); an operation the domain's state does not allow
+ * (VIR_ERR_OPERATION_INVALID 55) CONFLICT (409). Codes not listed are INTERNAL (500).
  */
 public final class SourceErrors {
   /** libvirt's VIR_ERR_XML_INVALID_SCHEMA: the XML is well formed but not a valid domain. */
@@ -25,22 +24,22 @@ public final class SourceErrors {
     return e.kind() == SourceException.Kind.INVALID_XML && e.code() == XML_INVALID_SCHEMA;
   }
 
-  public static ApiException toApi(SourceException e) {
+  public static StoreException toStore(SourceException e) {
     Map<String, Object> details = e.code() >= 0 ? Map.of("libvirtErrorCode", e.code()) : Map.of();
-    ApiException.Reason reason = switch (e.kind()) {
-      case NOT_FOUND -> ApiException.Reason.NOT_FOUND;
-      case INVALID_XML -> e.code() == XML_INVALID_SCHEMA ? ApiException.Reason.INVALID : ApiException.Reason.BAD_REQUEST;
-      case INVALID_CONFIG -> ApiException.Reason.INVALID;
-      case OPERATION_INVALID -> ApiException.Reason.CONFLICT;
-      case CONNECTION -> ApiException.Reason.SERVICE_UNAVAILABLE;
+    StoreException.Reason reason = switch (e.kind()) {
+      case NOT_FOUND -> StoreException.Reason.NOT_FOUND;
+      case INVALID_XML -> e.code() == XML_INVALID_SCHEMA ? StoreException.Reason.INVALID : StoreException.Reason.MALFORMED;
+      case INVALID_CONFIG -> StoreException.Reason.INVALID;
+      case OPERATION_INVALID -> StoreException.Reason.CONFLICT;
+      case CONNECTION -> StoreException.Reason.UNAVAILABLE;
       case OTHER -> switch (e.code()) {
-        case INVALID_ARG -> ApiException.Reason.BAD_REQUEST;
+        case INVALID_ARG -> StoreException.Reason.MALFORMED;
         case OPERATION_FAILED -> e.getMessage() != null && e.getMessage().contains("already")
-            ? ApiException.Reason.ALREADY_EXISTS : ApiException.Reason.CONFLICT;
-        default -> ApiException.Reason.INTERNAL_ERROR;
+            ? StoreException.Reason.ALREADY_EXISTS : StoreException.Reason.CONFLICT;
+        default -> StoreException.Reason.INTERNAL;
       };
     };
     String message = "libvirt: " + e.getMessage();
-    return new ApiException(reason, message, details, e);
+    return new StoreException(reason, message, details, e);
   }
 }

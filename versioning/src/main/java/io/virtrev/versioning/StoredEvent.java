@@ -9,7 +9,7 @@ import java.util.Arrays;
 import java.util.Map;
 
 /**
- * One committed revision: the change type and the domain as it was at that revision. Immutable.
+ * One committed revision: the change type, the kind, and the object as it was at that revision. Immutable.
  * {@link #line()} is the ready-made watch line, serialized once and shared by every watcher.
  *
  * <p>The {@link Domain} itself is optional: an event read from history for watchers, or kept in the
@@ -27,7 +27,9 @@ public final class StoredEvent {
 
   private final Revision revision;
   private final String type;
+  private final Kind kind;
   private final String uuid;
+  private final String ownerUid; // null for kinds that belong to nothing
   private final String name;
   private final String state; // null only for history rows written before the state column existed
   private final Instant time;
@@ -39,9 +41,11 @@ public final class StoredEvent {
   private final Map<String, String> prevLabels; // metadata.labels before the change; empty for ADDED
   private final Domain object; // null: parsed from the line on demand (history rows, detached events)
 
-  private StoredEvent(Revision revision, String type, String uuid, String name, String state, Domain object,
-      Instant time, byte[] line, int headLength, String prevName, String prevState, Map<String, String> labels,
-      Map<String, String> prevLabels) {
+  private StoredEvent(Revision revision, String type, Kind kind, String uuid, String ownerUid, String name,
+      String state, Domain object, Instant time, byte[] line, int headLength, String prevName, String prevState,
+      Map<String, String> labels, Map<String, String> prevLabels) {
+    this.kind = kind;
+    this.ownerUid = ownerUid;
     this.labels = labels == null ? Map.of() : labels;
     this.prevLabels = prevLabels == null ? Map.of() : prevLabels;
     this.revision = revision;
@@ -60,7 +64,8 @@ public final class StoredEvent {
   /** An event with its object at hand (the writer's); {@code objectJson} is the object serialized. */
   StoredEvent(Revision revision, String type, Domain object, Instant time, byte[] objectJson, String prevName,
       String prevState, Map<String, String> prevLabels) {
-    this(revision, type, object.uuid(), object.name(), object.status().state(), check(revision, object), time,
+    this(revision, type, Kind.DOMAINS, object.uuid(), null, object.name(), object.status().state(),
+        check(revision, object), time,
         lineOf(type, objectJson), headOf(type).length, prevName, prevState, object.metadata().labels(), prevLabels);
   }
 
@@ -69,10 +74,10 @@ public final class StoredEvent {
    * called). {@code state} null: a row written before the state column existed; {@link #state()} then
    * parses the object for it.
    */
-  static StoredEvent fromRow(Revision revision, String type, String uuid, String name, String state, Instant time,
-      byte[] objectJson, String prevName, String prevState, Map<String, String> labels,
+  public static StoredEvent fromRow(Revision revision, String type, Kind kind, String uuid, String ownerUid, String name,
+      String state, Instant time, byte[] objectJson, String prevName, String prevState, Map<String, String> labels,
       Map<String, String> prevLabels) {
-    return new StoredEvent(revision, type, uuid, name, state, null, time, lineOf(type, objectJson),
+    return new StoredEvent(revision, type, kind, uuid, ownerUid, name, state, null, time, lineOf(type, objectJson),
         headOf(type).length, prevName, prevState, labels, prevLabels);
   }
 
@@ -123,7 +128,8 @@ public final class StoredEvent {
    */
   StoredEvent detached() {
     return object == null ? this
-        : new StoredEvent(revision, type, uuid, name, state, null, time, line, headLength, prevName, prevState,
+        : new StoredEvent(revision, type, kind, uuid, ownerUid, name, state, null, time, line, headLength, prevName,
+            prevState,
             labels, prevLabels);
   }
 
@@ -141,12 +147,30 @@ public final class StoredEvent {
    * event log), parsed from {@link #line()} on every call: not for hot paths.
    */
   public Domain object() {
+    if (kind != Kind.DOMAINS) {
+      throw new IllegalStateException(kind + " are not domains: read their line() instead (" + this + ")");
+    }
     return object != null ? object : check(revision, Json.read(line, headLength, objectLength(), Domain.class));
   }
 
-  /** The domain's uuid (without parsing the object). */
+  /** The kind of the object this revision changed. */
+  public Kind kind() {
+    return kind;
+  }
+
+  /** The object's uid (a domain's uuid; without parsing the object). */
   public String uuid() {
     return uuid;
+  }
+
+  /** The uid of the object this one belongs to (a volume's pool, a snapshot's domain); null if none. */
+  public String ownerUid() {
+    return ownerUid;
+  }
+
+  /** The object as the store keys and selects it (its state after this revision; without parsing it). */
+  public StoredObject stored() {
+    return new StoredObject(kind, uuid, name, ownerUid, revision, state, labels);
   }
 
   /** The domain's name at this revision (without parsing the object). */
@@ -217,7 +241,7 @@ public final class StoredEvent {
    * #OVERHEAD_BYTES} for the event's fields. The object, if the event carries one, is not counted: the
    * event log and the history page cache keep events without it.
    */
-  long retainedBytes() {
+  public long retainedBytes() {
     return line.length + OVERHEAD_BYTES + mapBytes(labels) + mapBytes(prevLabels);
   }
 
@@ -232,6 +256,6 @@ public final class StoredEvent {
 
   @Override
   public String toString() {
-    return "StoredEvent{" + revision + " " + type + " " + name + "/" + uuid + "}";
+    return "StoredEvent{" + revision + " " + type + " " + kind + "/" + name + "/" + uuid + "}";
   }
 }

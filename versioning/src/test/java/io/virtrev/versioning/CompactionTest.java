@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.virtrev.api.ApiException;
 import io.virtrev.api.Domain;
 import io.virtrev.api.Revision;
 import java.nio.file.Path;
@@ -80,7 +79,7 @@ class CompactionTest {
             .as("state at %d", r).containsExactlyElementsOf(expected);
       }
       assertThatThrownBy(() -> s.list(Revision.of(c.value() - 1), null, FieldSelector.EVERYTHING, 0))
-          .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.reason()).isEqualTo(ApiException.Reason.EXPIRED));
+          .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.reason()).isEqualTo(StoreException.Reason.COMPACTED));
       // Rows really went: at most one per live uuid at or below the mark, none of them a DELETED.
       try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("virtrev.db"));
           Statement st = db.createStatement()) {
@@ -177,7 +176,7 @@ class CompactionTest {
         s.observe(u, obs(u, "a", 100 + i, "shutoff"), List.of()).get();
       }
       assertThat(s.compactNow().get(10, TimeUnit.SECONDS).value()).isEqualTo(11);
-      assertThatThrownBy(() -> s.checkRetained(Revision.of(10))).isInstanceOf(ApiException.class);
+      assertThatThrownBy(() -> s.checkRetained(Revision.of(10))).isInstanceOf(StoreException.class);
       s.checkRetained(Revision.of(11));
       assertThat(s.list(Revision.of(11), null, FieldSelector.EVERYTHING, 0).items())
           .singleElement().satisfies(d -> assertThat(d.resourceVersion().value()).isEqualTo(11));
@@ -217,7 +216,7 @@ class CompactionTest {
     try (DomainStore s = DomainStore.open(cfg)) {
       assertThat(s.compacted()).isEqualTo(c);
       assertThat(s.snapshot().compacted()).isEqualTo(c);
-      assertThatThrownBy(() -> s.checkRetained(Revision.of(30))).isInstanceOf(ApiException.class);
+      assertThatThrownBy(() -> s.checkRetained(Revision.of(30))).isInstanceOf(StoreException.class);
     }
   }
 }

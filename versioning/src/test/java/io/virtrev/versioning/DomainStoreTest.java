@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.virtrev.api.ApiException;
 import io.virtrev.api.Domain;
 import io.virtrev.api.LibvirtEvent;
 import io.virtrev.api.Revision;
@@ -200,9 +199,13 @@ class DomainStoreTest {
       assertThat(s.readHistory(Revision.of(compacted), 5)).extracting(e -> e.revision().value())
           .containsExactly(compacted + 1, compacted + 2, compacted + 3, compacted + 4, compacted + 5);
       assertThatThrownBy(() -> s.readHistory(Revision.of(compacted - 1), 5))
-          .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.reason()).isEqualTo(ApiException.Reason.EXPIRED));
+          .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.reason()).isEqualTo(StoreException.Reason.COMPACTED));
       assertThatThrownBy(() -> s.checkRetained(Revision.of(3)))
-          .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.toStatus().code()).isEqualTo(410));
+          .isInstanceOfSatisfying(StoreException.class,
+              e -> {
+                assertThat(e.reason()).isEqualTo(StoreException.Reason.COMPACTED);
+                assertThat(e.details()).containsEntry("compactedRevision", Long.toString(compacted));
+              });
     }
   }
 

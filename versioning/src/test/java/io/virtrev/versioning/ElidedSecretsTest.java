@@ -3,7 +3,6 @@ package io.virtrev.versioning;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.virtrev.api.ApiException;
 import org.junit.jupiter.api.Test;
 
 /** The rule that carries elided secrets into an update (docs/api.md, "Secrets the API never serves"). */
@@ -68,8 +67,8 @@ class ElidedSecretsTest {
   void severalGraphicsOfTheTypeAreRefusedNamingTheElement() {
     assertThatThrownBy(() -> ElidedSecrets.restore(domain("<graphics type='vnc' passwd='old12345'/>"),
         domain("<graphics type='vnc'/><graphics type='vnc' port='5902'/>")))
-        .isInstanceOfSatisfying(ApiException.class, e -> {
-          assertThat(e.reason()).isEqualTo(ApiException.Reason.INVALID);
+        .isInstanceOfSatisfying(StoreException.class, e -> {
+          assertThat(e.reason()).isEqualTo(StoreException.Reason.INVALID);
           assertThat(e.getMessage()).contains("<graphics type='vnc'>").contains("request 2")
               .doesNotContain("old12345");
         });
@@ -99,8 +98,8 @@ class ElidedSecretsTest {
   void twoDisksWithTheSameTargetAreRefused() {
     assertThatThrownBy(() -> ElidedSecrets.restore(domain(disk("hdc", "/x.iso", COOKIES)),
         domain(disk("hdc", "/x.iso", "") + disk("hdc", "/x.iso", ""))))
-        .isInstanceOfSatisfying(ApiException.class, e -> {
-          assertThat(e.reason()).isEqualTo(ApiException.Reason.INVALID);
+        .isInstanceOfSatisfying(StoreException.class, e -> {
+          assertThat(e.reason()).isEqualTo(StoreException.Reason.INVALID);
           assertThat(e.getMessage()).contains("<target dev='hdc'>").doesNotContain("SECRETCOOKIE");
         });
   }

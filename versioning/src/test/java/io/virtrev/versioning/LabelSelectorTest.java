@@ -3,7 +3,6 @@ package io.virtrev.versioning;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.virtrev.api.ApiException;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -58,7 +57,7 @@ class LabelSelectorTest {
   }
 
   private static void assertBad(String selector, String message) {
-    assertThatThrownBy(() -> LabelSelector.parse(selector)).isInstanceOfSatisfying(ApiException.class,
-        e -> assertThat(e.reason()).isEqualTo(ApiException.Reason.BAD_REQUEST)).hasMessageContaining(message);
+    assertThatThrownBy(() -> LabelSelector.parse(selector)).isInstanceOfSatisfying(StoreException.class,
+        e -> assertThat(e.reason()).isEqualTo(StoreException.Reason.MALFORMED)).hasMessageContaining(message);
   }
 }

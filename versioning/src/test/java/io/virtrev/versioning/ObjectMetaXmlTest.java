@@ -3,7 +3,6 @@ package io.virtrev.versioning;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.virtrev.api.ApiException;
 import io.virtrev.fixtures.DomainXml;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -52,7 +51,7 @@ class ObjectMetaXmlTest {
     assertThat(XmlCanon.equivalent(ObjectMetaXml.write(fresh, ObjectMetaXml.Maps.NONE), TINY)).isTrue();
     assertThat(ObjectMetaXml.write(AS_LIBVIRT_KEEPS_IT, ObjectMetaXml.Maps.NONE)).contains("kept")
         .doesNotContain(ObjectMetaXml.NAMESPACE);
-    assertThatThrownBy(() -> ObjectMetaXml.write("<domain>", maps)).isInstanceOf(ApiException.class)
+    assertThatThrownBy(() -> ObjectMetaXml.write("<domain>", maps)).isInstanceOf(StoreException.class)
         .hasMessageContaining("malformed XML");
   }
 
@@ -82,8 +81,8 @@ class ObjectMetaXmlTest {
 
   private static void assertInvalid(Map<String, String> labels, Map<String, String> annotations, String message) {
     assertThatThrownBy(() -> ObjectMetaValidation.check(new ObjectMetaXml.Maps(labels, annotations)))
-        .isInstanceOfSatisfying(ApiException.class, e -> {
-          assertThat(e.reason()).isEqualTo(ApiException.Reason.INVALID);
+        .isInstanceOfSatisfying(StoreException.class, e -> {
+          assertThat(e.reason()).isEqualTo(StoreException.Reason.INVALID);
           assertThat(e.details()).containsKey("causes");
         })
         .hasMessageContaining(message);

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.virtrev.api.ApiException;
 import io.virtrev.api.source.LifecycleAction;
 import io.virtrev.fixtures.DomainXml;
 import io.virtrev.fixtures.FakeDomainSource;
@@ -61,8 +60,8 @@ class StoreCannotCommitTest {
 
     store.limitDatabasePages(1); // full
     assertThatThrownBy(() -> mutations.act("big", LifecycleAction.START, Precondition.NONE, DryRun.NONE, StoreTestSupport.BY).get(5, TimeUnit.SECONDS))
-        .isInstanceOf(ExecutionException.class).cause().isInstanceOfSatisfying(ApiException.class, e -> {
-          assertThat(e.reason()).isEqualTo(ApiException.Reason.INTERNAL_ERROR);
+        .isInstanceOf(ExecutionException.class).cause().isInstanceOfSatisfying(StoreException.class, e -> {
+          assertThat(e.reason()).isEqualTo(StoreException.Reason.INTERNAL);
           assertThat(e.getMessage()).contains("libvirt WAS changed").contains(uuid).contains("full");
         });
     assertThat(source.get(uuid).orElseThrow().state()).as("libvirt").isEqualTo("running");
@@ -72,8 +71,8 @@ class StoreCannotCommitTest {
 
     // While it cannot commit: refused before libvirt is touched.
     assertThatThrownBy(() -> mutations.act("big", LifecycleAction.SUSPEND, Precondition.NONE, DryRun.NONE, StoreTestSupport.BY).get(5, TimeUnit.SECONDS))
-        .cause().isInstanceOfSatisfying(ApiException.class, e -> {
-          assertThat(e.reason()).isEqualTo(ApiException.Reason.SERVICE_UNAVAILABLE);
+        .cause().isInstanceOfSatisfying(StoreException.class, e -> {
+          assertThat(e.reason()).isEqualTo(StoreException.Reason.UNAVAILABLE);
           assertThat(e.getMessage()).contains("libvirt was not changed");
         });
     assertThat(source.get(uuid).orElseThrow().state()).isEqualTo("running");

@@ -129,8 +129,8 @@ class StoreFullDiskTest {
         Statement st = c.createStatement()) {
       st.execute("PRAGMA busy_timeout=5000");
       st.execute("BEGIN IMMEDIATE");
-      st.executeUpdate("INSERT INTO history(revision, uuid, name, type, time_ms, prev_name, prev_state, json, state)"
-          + " SELECT " + to + ", uuid, name, '" + type + "', time_ms, name, state,"
+      st.executeUpdate("INSERT INTO history(revision, kind, uuid, name, type, time_ms, prev_name, prev_state, json,"
+          + " state) SELECT " + to + ", kind, uuid, name, '" + type + "', time_ms, name, state,"
           + " replace(json, '\"resourceVersion\":\"" + from + "\"', '\"resourceVersion\":\"" + to + "\"'), state"
           + " FROM history WHERE revision = " + from);
       st.executeUpdate("UPDATE objects SET revision = " + to + ", json = (SELECT json FROM history WHERE revision = "

@@ -64,7 +64,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       reply = RouteTable.API.dispatch(req, api, identity);
     } catch (RuntimeException e) {
       reply = ReplyWriter.failure(req, e);
-      int code = e instanceof ApiException a ? a.reason().httpCode() : 500;
+      int code = StoreErrors.httpCode(e);
       api.audit().refusedRequest(ctx.channel(), identity, req, code, e.getMessage());
     }
     answer(ctx, req, reply);

@@ -10,6 +10,7 @@ import io.virtrev.api.Revision;
 import io.virtrev.versioning.DomainStore;
 import io.virtrev.versioning.FieldSelector;
 import io.virtrev.versioning.ListKey;
+import io.virtrev.versioning.StoreException;
 import io.virtrev.versioning.ListPage;
 import io.virtrev.versioning.Snapshot;
 import java.util.Map;
@@ -142,8 +143,8 @@ final class ListRoutes {
       ListPage p;
       try {
         p = api.store().list(at, after, selector, limit);
-      } catch (ApiException e) {
-        if (e.reason() == ApiException.Reason.EXPIRED && after != null) {
+      } catch (StoreException e) {
+        if (e.reason() == StoreException.Reason.COMPACTED && after != null) {
           throw tooOld(at, api.store().compacted());
         }
         throw e;

@@ -277,8 +277,9 @@ final class MutationRoutes {
     java.time.Duration limit = Query.bound(req, api.http().mutationTimeout());
     String method = req.method().name();
     String uri = req.uri();
-    return new Reply.Later<>(f.orTimeout(limit.toMillis(), TimeUnit.MILLISECONDS), (r, cause) -> {
-      if (cause != null) {
+    return new Reply.Later<>(f.orTimeout(limit.toMillis(), TimeUnit.MILLISECONDS), (r, failed) -> {
+      if (failed != null) {
+        Throwable cause = StoreErrors.api(failed) != null ? StoreErrors.api(failed) : failed;
         int code = cause instanceof ApiException e ? e.reason().httpCode()
             : cause instanceof TimeoutException ? 504 : 500;
         api.audit().record(who, method, uri, dryRun.isDry(), code, null, null, null,

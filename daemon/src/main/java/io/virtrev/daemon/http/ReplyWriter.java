@@ -101,12 +101,14 @@ final class ReplyWriter {
   }
 
   /**
-   * The answer to a failed request: an {@link ApiException} as its Status ({@link Reply#error}); anything
-   * else is a bug, logged with its stack and answered 500. A {@link CompletionException} is its cause.
+   * The answer to a failed request: an {@link ApiException} as its Status ({@link Reply#error}), a store
+   * error as {@link StoreErrors} maps it; anything else is a bug (or a broken store), logged with its
+   * stack and answered 500. A {@link CompletionException} is its cause.
    */
   static Reply.Full failure(HttpRequest req, Throwable e) {
     Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-    if (cause instanceof ApiException api) {
+    ApiException api = StoreErrors.api(cause);
+    if (api != null) {
       return Reply.error(api);
     }
     LOG.error("{} {} failed", req == null ? "?" : req.method(), req == null ? "?" : LogSafe.value(req.uri()), cause);

@@ -8,6 +8,7 @@ import io.virtrev.api.ApiException;
 import io.virtrev.api.EditBase;
 import io.virtrev.api.Json;
 import io.virtrev.api.Revision;
+import io.virtrev.versioning.StoreException;
 import io.virtrev.versioning.DryRun;
 import io.virtrev.versioning.ObjectMetaValidation;
 import io.virtrev.versioning.ObjectMetaXml;
@@ -74,7 +75,7 @@ final class RequestBodies {
         String rv = revisionText(j.at("/metadata/resourceVersion"), "metadata.resourceVersion");
         Precondition pre = Precondition.NONE;
         if (rv != null && !rv.isEmpty()) {
-          pre = new Precondition(Revision.parse(rv), null, ApiException.Reason.CONFLICT);
+          pre = new Precondition(Revision.parse(rv), null, StoreException.Reason.CONFLICT);
         }
         EditBase.Parsed x = EditBase.parse(xml.asText());
         String uuid = text(j.at("/metadata/uuid"));
@@ -221,7 +222,7 @@ final class RequestBodies {
     }
     String uid = text(p.path("uid"));
     String rv = revisionText(p.path("resourceVersion"), "preconditions.resourceVersion");
-    return new DeleteOptions(new Precondition(rv == null ? null : Revision.parse(rv), uid, ApiException.Reason.CONFLICT),
+    return new DeleteOptions(new Precondition(rv == null ? null : Revision.parse(rv), uid, StoreException.Reason.CONFLICT),
         dryRun);
   }
 
@@ -246,7 +247,7 @@ final class RequestBodies {
       v = v.substring(1, v.length() - 1);
     }
     try {
-      return new Precondition(Revision.parse(v), null, ApiException.Reason.PRECONDITION_FAILED);
+      return new Precondition(Revision.parse(v), null, StoreException.Reason.PRECONDITION_FAILED);
     } catch (ApiException e) {
       throw bad("If-Match: " + e.getMessage() + "; send the ETag of a GET, e.g. If-Match: \"42\"");
     }

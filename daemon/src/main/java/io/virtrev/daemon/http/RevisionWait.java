@@ -4,7 +4,6 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.virtrev.api.ApiException;
 import io.virtrev.api.Revision;
 import io.virtrev.versioning.Snapshot;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -44,9 +43,6 @@ final class RevisionWait {
    * before relisting) and {@code retryAfterSeconds} (also the Retry-After header).
    */
   static ApiException tooLarge(Revision wanted, Revision now) {
-    return new ApiException(ApiException.Reason.TIMEOUT, "Too large resource version: " + wanted + ", current: "
-        + now, Map.of("currentResourceVersion", now.toString(), "retryAfterSeconds", 1,
-        "causes", java.util.List.of(Map.of("reason", "ResourceVersionTooLarge", "message", "Too large resource version"))),
-        null);
+    return StoreErrors.api(io.virtrev.versioning.StoreException.tooNew(wanted, now));
   }
 }

@@ -17,6 +17,8 @@ import io.virtrev.api.Json;
 import io.virtrev.api.Revision;
 import io.virtrev.api.WatchEvent;
 import io.virtrev.versioning.DomainStore;
+import io.virtrev.versioning.Kind;
+import io.virtrev.versioning.StoreException;
 import io.virtrev.versioning.StoredEvent;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -173,8 +175,15 @@ final class WatchStream {
       List<StoredEvent> events;
       try {
         events = store.readHistory(from, batch);
-      } catch (ApiException e) {
-        onLoop(() -> fail(e));
+      } catch (StoreException e) {
+        ApiException api = StoreErrors.api(e);
+        if (api != null) {
+          onLoop(() -> fail(api));
+          return;
+        }
+        LOG.error("history read for a watcher failed", e);
+        onLoop(() -> fail(new ApiException(ApiException.Reason.INTERNAL_ERROR,
+            "history read failed: " + e.getMessage())));
         return;
       } catch (RuntimeException e) {
         LOG.error("history read for a watcher failed", e);
@@ -227,6 +236,9 @@ final class WatchStream {
           throw new IllegalStateException("watch gap: after " + cursor + " came " + e.revision());
         }
         cursor = e.revision();
+        if (e.kind() != Kind.DOMAINS) {
+          continue; // one revision counter for every kind: another kind's revision moves the cursor only
+        }
         String type = request.selector().typeThrough(e);
         if (type == null) {
           continue;

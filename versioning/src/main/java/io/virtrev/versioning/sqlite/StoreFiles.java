@@ -1,5 +1,6 @@
-package io.virtrev.versioning;
+package io.virtrev.versioning.sqlite;
 
+import io.virtrev.versioning.StoreException;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;

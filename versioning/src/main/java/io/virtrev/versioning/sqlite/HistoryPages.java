@@ -1,4 +1,6 @@
-package io.virtrev.versioning;
+package io.virtrev.versioning.sqlite;
+
+import io.virtrev.versioning.StoredEvent;
 
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -13,7 +15,7 @@ import java.util.Map;
  * kept page is complete and never changes (history is immutable); least recently used pages are
  * dropped while the pages' {@link StoredEvent#retainedBytes()} exceed {@code maxBytes}.
  *
- * <p>Filled by {@link SqliteRevisions#readPage}. A page that reaches below the compacted revision is
+ * <p>Filled by {@link HistoryReads#readPage}. A page that reaches below the compacted revision is
  * still served: the caller checks the mark first (a watcher behind it gets EXPIRED), and the rows it
  * holds are the ones that were retained when it was read.
  *
@@ -21,18 +23,18 @@ import java.util.Map;
  * or eviction (a leaf: {@code SqliteRevisions.readLock} may be held when it is taken, never the
  * reverse).
  */
-final class HistoryPages {
-  static final int PAGE_SIZE = 256;
+public final class HistoryPages {
+  public static final int PAGE_SIZE = 256;
 
   /** A page's events, revisions {@code first + 1, first + 2, ...} without a gap. Immutable. */
-  record Page(long first, List<StoredEvent> events) {
+  public record Page(long first, List<StoredEvent> events) {
     /** The events after {@code after} (a view); {@code after} must be at or above {@code first}. */
-    List<StoredEvent> after(long after) {
+    public List<StoredEvent> after(long after) {
       int skip = (int) Math.min(events.size(), Math.max(0, after - first));
       return events.subList(skip, events.size());
     }
 
-    long bytes() {
+    public long bytes() {
       long b = 0;
       for (StoredEvent e : events) {
         b += e.retainedBytes();
@@ -47,7 +49,7 @@ final class HistoryPages {
 
   private record Sized(Page page, long bytes) {}
 
-  HistoryPages(long maxBytes) {
+  public HistoryPages(long maxBytes) {
     if (maxBytes < 0) {
       throw new IllegalArgumentException("history cache bytes < 0: " + maxBytes);
     }
@@ -55,33 +57,33 @@ final class HistoryPages {
   }
 
   /** The page that holds revision {@code after + 1}. */
-  static long pageOf(long after) {
+  public static long pageOf(long after) {
     return after / PAGE_SIZE;
   }
 
   /** The first revision page {@code page} may hold. */
-  static long first(long page) {
+  public static long first(long page) {
     return page * PAGE_SIZE + 1;
   }
 
   /** The last revision page {@code page} holds. */
-  static long last(long page) {
+  public static long last(long page) {
     return (page + 1) * PAGE_SIZE;
   }
 
   /** False if the cache keeps nothing ({@code maxBytes == 0}). */
-  boolean enabled() {
+  public boolean enabled() {
     return maxBytes > 0;
   }
 
   /** The page, if kept; marks it as recently used. */
-  synchronized Page get(long page) {
+  public synchronized Page get(long page) {
     Sized s = pages.get(page);
     return s == null ? null : s.page();
   }
 
   /** Keeps {@code p} as page {@code page}, then drops least recently used pages while over the budget. */
-  synchronized void put(long page, Page p) {
+  public synchronized void put(long page, Page p) {
     long size = p.bytes();
     if (!enabled() || size > maxBytes) {
       return;
@@ -100,12 +102,12 @@ final class HistoryPages {
   }
 
   /** Bytes held (for tests). */
-  synchronized long bytes() {
+  public synchronized long bytes() {
     return bytes;
   }
 
   /** Pages held (for tests). */
-  synchronized int size() {
+  public synchronized int size() {
     return pages.size();
   }
 }
