@@ -91,6 +91,28 @@ final class OpenApiSchemas {
     return m;
   }
 
+  /** The wire record of {@code k}'s objects. */
+  static Class<?> kindClass(ApiKind k) {
+    return switch (k) {
+      case DOMAINS -> Domain.class;
+      case NETWORKS -> Network.class;
+      case STORAGE_POOLS -> StoragePool.class;
+      case STORAGE_VOLUMES -> StorageVolume.class;
+      case DOMAIN_SNAPSHOTS -> DomainSnapshot.class;
+    };
+  }
+
+  /** The wire record of a list of {@code k}'s objects. */
+  static Class<?> listClass(ApiKind k) {
+    return switch (k) {
+      case DOMAINS -> DomainList.class;
+      case NETWORKS -> NetworkList.class;
+      case STORAGE_POOLS -> StoragePoolList.class;
+      case STORAGE_VOLUMES -> StorageVolumeList.class;
+      case DOMAIN_SNAPSHOTS -> DomainSnapshotList.class;
+    };
+  }
+
   /** The schema name of a model class. */
   static String name(Class<?> type) {
     String meta = META_NAMES.get(type);
