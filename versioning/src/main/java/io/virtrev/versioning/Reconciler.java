@@ -39,7 +39,13 @@ import org.slf4j.LoggerFactory;
  *       that finds nothing new consumes it, so no later revision ever carries it. Events of a family that
  *       changes nothing versioned ({@link LibvirtEvent#NOT_VERSIONED}: graphics, block-threshold, ...) are
  *       only counted.
- *   <li>Too many domains with pending events: the events are dropped and a resync is done instead.
+ *   <li>The other kinds ({@link KindSources}; {@link Kinds}) the same way: a network or storage pool
+ *       event re-reads that object (a pool's re-read also lists its volumes); every full resync lists,
+ *       after the domains, networks, pools, the volumes of active pools and every domain's snapshots, and
+ *       readiness waits for all of it; a domain re-read led by an event with detail {@code from_snapshot}
+ *       re-lists that domain's snapshots. Volumes and snapshots emit no events: resyncs and mutations
+ *       ({@link #afterMutation}) find their changes. A kind the driver does not support is skipped.
+ *   <li>Too many objects with pending events: the events are dropped and a resync is done instead.
  *   <li>A failed resync (a read error, or a commit the store could not make: a full disk) is retried
  *       after {@code retryDelay}, doubling with each failure in a row up to {@code maxRetryDelay}. Tasks
  *       and events are served meanwhile; only the resync waits. Not ready while the store cannot commit.
