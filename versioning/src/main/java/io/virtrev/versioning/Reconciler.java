@@ -400,7 +400,7 @@ public final class Reconciler implements SourceListener, AutoCloseable {
     try {
       read(initial, t0, all, reread);
       List<StoredEvent> committed = new ArrayList<>(store.resync(all, reread).get());
-      committed.addAll(resyncKinds(all));
+      committed.addAll(resyncKinds());
       long nanos = System.nanoTime() - t0;
       boolean nowReady;
       lock.lock();
@@ -459,12 +459,12 @@ public final class Reconciler implements SourceListener, AutoCloseable {
 
   /**
    * The rest of a full resync, after domains': networks, pools, the volumes of every active pool (an
-   * inactive pool's cannot be listed: the store then has none), the snapshots of every domain in
-   * {@code domains}. A kind the hypervisor does not support (libvirt's NO_SUPPORT and the like: any
+   * inactive pool's cannot be listed: the store then has none), the snapshots of every domain the store
+   * has (one {@code SnapshotSource.listAll}). A kind the hypervisor does not support (libvirt's NO_SUPPORT and the like: any
    * failure but CONNECTION of its first listing) is logged once and skipped from then on, so a driver
    * without networks or storage serves domains as ever.
    */
-  private List<StoredEvent> resyncKinds(List<DomainObservation> domains) throws InterruptedException,
+  private List<StoredEvent> resyncKinds() throws InterruptedException,
       ExecutionException {
     List<StoredEvent> out = new ArrayList<>();
     if (kinds.networks() != null && supported(Kind.NETWORKS, () -> kinds.networks().listAll()) instanceof List<?> l) {
@@ -482,10 +482,18 @@ public final class Reconciler implements SourceListener, AutoCloseable {
       }
       out.addAll(store.resync(Kinds.STORAGE_VOLUMES, vols, Set.of()).get());
     }
-    if (kinds.snapshots() != null && !unsupported.contains(Kind.DOMAIN_SNAPSHOTS)) {
+    if (kinds.snapshots() != null
+        && supported(Kind.DOMAIN_SNAPSHOTS, () -> kinds.snapshots().listAll()) instanceof List<?> l) {
+      // One listing of every domain's snapshots; only those of domains the store has (a domain defined
+      // since the domains were listed brings its snapshots with the next resync), so no snapshot is
+      // stored without its domain.
+      Snapshot now = store.snapshot();
       List<io.virtrev.api.source.SnapshotObservation> snaps = new ArrayList<>();
-      for (DomainObservation d : domains) {
-        snaps.addAll(snapshotsOf(d.uuid()));
+      for (Object o : l) {
+        var snap = (io.virtrev.api.source.SnapshotObservation) o;
+        if (now.byUuid(snap.domainUuid()).isPresent()) {
+          snaps.add(snap);
+        }
       }
       out.addAll(store.resync(Kinds.DOMAIN_SNAPSHOTS, snaps, Set.of()).get());
     }
