@@ -157,6 +157,30 @@ class KindsHttpTest {
         405, "MethodNotAllowed", "method PUT is not allowed on");
   }
 
+  /** What the API returns for every kind validates against the served OpenAPI v3 schema, every object schema closed. */
+  @Test
+  void servedObjectsOfEveryKindValidateAgainstTheServedSchema() throws Exception {
+    network(NET_A, "i13-khttp-a", true);
+    pool("running");
+    volume("v1.qcow2", 1L << 20);
+    snapshot("s1");
+    JsonNode doc = ok(d.api.get("/openapi/v3/apis/virtrev.io/v1"));
+    String[][] cases = {
+        {"NetworkList", V1 + "/networks"}, {"Network", V1 + "/networks/i13-khttp-a"},
+        {"StoragePoolList", V1 + "/storagepools"}, {"StoragePool", V1 + "/storagepools/i13-khttp-pool"},
+        {"StorageVolumeList", V1 + "/storagepools/i13-khttp-pool/volumes"},
+        {"StorageVolume", V1 + "/storagepools/i13-khttp-pool/volumes/v1.qcow2"},
+        {"DomainSnapshotList", V1 + "/domains/i13-khttp-vm/snapshots"},
+        {"DomainSnapshot", V1 + "/domains/i13-khttp-vm/snapshots/s1"},
+        {"DomainHistory", V1 + "/networks/i13-khttp-a/history"}};
+    for (String[] c : cases) {
+      JsonNode o = ok(d.api.get(c[1]));
+      assertThat(OpenApiHttpTest.errors(doc, "io.virtrev.v1." + c[0], o)).as(c[1] + ": " + o).isEmpty();
+    }
+    JsonNode all = ok(d.api.get(V1 + "/all"));
+    assertThat(OpenApiHttpTest.errors(doc, "io.virtrev.v1.AllList", all)).as(all.toString()).isEmpty();
+  }
+
   @Test
   void tablesHaveEachKindsColumns() throws Exception {
     network(NET_A, "i13-khttp-a", true);

@@ -253,7 +253,7 @@ class OpenApiHttpTest {
    * document, in the test's view: every object schema with properties is closed
    * ({@code additionalProperties: false}), so any field outside the schema is an error.
    */
-  private static Set<String> errors(JsonNode doc, String name, JsonNode instance) {
+  static Set<String> errors(JsonNode doc, String name, JsonNode instance) {
     ObjectNode components = doc.get("components").deepCopy();
     close(components);
     ObjectNode root = Json.mapper().createObjectNode();
