@@ -121,7 +121,8 @@ class OpenApiHttpTest {
           if (method.equals("parameters")) {
             continue;
           }
-          String url = path.replace("{name}", "no-such-domain");
+          String url = path.replace("{name}", "no-such-domain").replace("{pool}", "no-such-pool")
+              .replace("{domain}", "no-such-domain");
           ApiClient.Response r = d.api.send(method.toUpperCase(Locale.ROOT), url,
               method.equals("get") || method.equals("delete") ? null : method.equals("patch") ? "application/merge-patch+json"
               : "application/json", method.equals("get")
@@ -252,7 +253,7 @@ class OpenApiHttpTest {
    * document, in the test's view: every object schema with properties is closed
    * ({@code additionalProperties: false}), so any field outside the schema is an error.
    */
-  private static Set<String> errors(JsonNode doc, String name, JsonNode instance) {
+  static Set<String> errors(JsonNode doc, String name, JsonNode instance) {
     ObjectNode components = doc.get("components").deepCopy();
     close(components);
     ObjectNode root = Json.mapper().createObjectNode();

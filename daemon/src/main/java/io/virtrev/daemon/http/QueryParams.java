@@ -32,6 +32,8 @@ final class QueryParams {
       "allowWatchBookmarks", "timeoutSeconds", "sendInitialEvents", "fieldSelector", "labelSelector", "includeObject");
   /** GET of one domain (now, or at {@code resourceVersion}); {@code live} for its live XML. */
   static final Set<String> GET = Set.of(TIMEOUT, PRETTY, "resourceVersion", "live", "includeObject", "watch");
+  /** A list of every kind at one revision ({@code /apis/virtrev.io/v1/all} without watch). */
+  static final Set<String> ALL = Set.of(TIMEOUT, PRETTY, "resourceVersion", "resourceVersionMatch", "watch");
   static final Set<String> HISTORY = Set.of(TIMEOUT, PRETTY, "limit", "continue");
   static final Set<String> DIFF = Set.of(TIMEOUT, "from", "to");
   /** POST of a domain and PUT of one. */
@@ -48,6 +50,11 @@ final class QueryParams {
   static final Set<String> OPENAPI = Set.of(TIMEOUT);
   /** The group's OpenAPI v3 document: {@code hash} names its version (its ETag). */
   static final Set<String> OPENAPI_GROUP = Set.of(TIMEOUT, "hash");
+  /** DELETE of an object of another kind: DeleteOptions as query parameters (no libvirt flags). */
+  static final Set<String> KIND_DELETE = Set.of(TIMEOUT, PRETTY, "dryRun", "gracePeriodSeconds", "propagationPolicy",
+      "orphanDependents");
+  /** POST of another kind's action: {@code enabled} for autostart, {@code capacity} for resize. */
+  static final Set<String> KIND_ACTION = Set.of(TIMEOUT, PRETTY, "dryRun", "enabled", "capacity");
   /** POST of a lifecycle action. */
   static final Set<String> ACTION = Set.of(TIMEOUT, PRETTY, "dryRun");
 

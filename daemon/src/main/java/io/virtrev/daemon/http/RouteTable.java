@@ -4,10 +4,8 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.virtrev.api.ApiException;
-import io.virtrev.api.source.LifecycleAction;
 import io.virtrev.daemon.security.Identity;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -27,7 +25,7 @@ import java.util.Map;
  */
 final class RouteTable {
   /** The prefix whose rows may also be served under {@link ApiGroup#ALIAS_DOMAINS}. */
-  static final PathTemplate ALIASED = PathTemplate.of(ApiGroup.DOMAINS);
+  static final PathTemplate ALIASED = ApiKind.DOMAINS.collection();
 
   /** The API's routes. */
   static final RouteTable API = new RouteTable(rows());
@@ -185,8 +183,28 @@ final class RouteTable {
         op(QueryParams.DELETE, MutationRoutes::delete),
         op(QueryParams.HISTORY, HistoryRoutes::history),
         op(QueryParams.DIFF, HistoryRoutes::diff),
-        Arrays.stream(LifecycleAction.values()).map(LifecycleAction::wireName).toList(),
+        ApiKind.DOMAINS.actions(),
         op(QueryParams.ACTION, MutationRoutes::act)), true));
+    for (ApiKind k : ApiKind.values()) {
+      if (k != ApiKind.DOMAINS) {
+        // Volumes and snapshots cannot be redefined (a volume changes by resize): no PUT or PATCH, so 405.
+        boolean updatable = k == ApiKind.NETWORKS || k == ApiKind.STORAGE_POOLS;
+        rows.addAll(kind(k.collection(), new KindOps(
+            op(QueryParams.LIST, c -> ListRoutes.list(c, KindScope.of(k, c))),
+            op(QueryParams.WATCH, c -> WatchRoutes.watch(c, KindScope.of(k, c), null)),
+            op(QueryParams.WRITE, c -> MutationRoutes.create(c, KindScope.of(k, c))),
+            op(QueryParams.GET, c -> GetRoutes.get(c, KindScope.of(k, c))),
+            op(QueryParams.WATCH, c -> WatchRoutes.watch(c, KindScope.of(k, c), c.param("name"))),
+            updatable ? op(QueryParams.WRITE, c -> MutationRoutes.update(c, KindScope.of(k, c))) : null,
+            updatable ? op(QueryParams.PATCH, c -> MutationRoutes.patch(c, KindScope.of(k, c))) : null,
+            op(QueryParams.KIND_DELETE, c -> MutationRoutes.delete(c, KindScope.of(k, c))),
+            op(QueryParams.HISTORY, c -> HistoryRoutes.history(c, KindScope.of(k, c))),
+            op(QueryParams.DIFF, c -> HistoryRoutes.diff(c, KindScope.of(k, c))), k.actions(),
+            op(QueryParams.KIND_ACTION, c -> MutationRoutes.act(c, KindScope.of(k, c)))), false));
+      }
+    }
+    rows.add(Route.at(ApiGroup.ROOT + "/all").get(QueryParams.ALL, AllRoutes::list)
+        .watch(QueryParams.WATCH, c -> WatchRoutes.watch(c, null, null)));
     return rows;
   }
 }
