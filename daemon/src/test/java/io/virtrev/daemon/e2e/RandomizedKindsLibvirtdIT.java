@@ -186,7 +186,7 @@ class RandomizedKindsLibvirtdIT {
       String name = PREFIX + "d" + step;
       String uuid = UUID.randomUUID().toString();
       if (viaApi) {
-        expect(api.send("POST", G + "/domains", "application/xml", DomainXml.tiny(name, uuid, 32)), 201);
+        send(api, "POST", G + "/domains", "application/xml", DomainXml.tiny(name, uuid, 32), 201);
       } else {
         Host.defineTiny(name, uuid, 32);
       }
@@ -215,7 +215,7 @@ class RandomizedKindsLibvirtdIT {
       String xml = "<network>\n  <name>" + name + "</name>\n  <uuid>" + UUID.randomUUID() + "</uuid>\n  <bridge name='vrk"
           + UUID.randomUUID().toString().substring(0, 8) + "'/>\n  <dns enable='no'/>\n</network>\n";
       if (viaApi) {
-        expect(api.send("POST", G + "/networks", "application/xml", xml), 201);
+        send(api, "POST", G + "/networks", "application/xml", xml, 201);
       } else {
         Host.virsh("net-define", Host.writeTemp(name, xml).toString());
       }
@@ -230,7 +230,7 @@ class RandomizedKindsLibvirtdIT {
       case 1 -> {
         boolean on = rnd.nextBoolean();
         if (viaApi) {
-          expect(api.send("POST", G + "/networks/" + name + "/autostart?enabled=" + on, null, null), 200);
+          send(api, "POST", G + "/networks/" + name + "/autostart?enabled=" + on, null, null, 200);
         } else if (on) {
           Host.virsh("net-autostart", name);
         } else {
@@ -253,9 +253,9 @@ class RandomizedKindsLibvirtdIT {
       String name = PREFIX + "p" + step;
       if (viaApi) {
         String xml = StorageXml.dirPool(name, UUID.randomUUID().toString(), work.resolve(name).toString());
-        expect(api.send("POST", G + "/storagepools", "application/xml", xml), 201);
-        expect(api.send("POST", G + "/storagepools/" + name + "/build", null, null), 200);
-        expect(api.send("POST", G + "/storagepools/" + name + "/start", null, null), 200);
+        send(api, "POST", G + "/storagepools", "application/xml", xml, 201);
+        send(api, "POST", G + "/storagepools/" + name + "/build", null, null, 200);
+        send(api, "POST", G + "/storagepools/" + name + "/start", null, null, 200);
         pools.put(name, new TreeSet<>());
       } else {
         definePool(name);
@@ -292,8 +292,8 @@ class RandomizedKindsLibvirtdIT {
     if (vols.isEmpty() || vols.size() < 3 && rnd.nextInt(3) == 0) {
       String name = "v" + step;
       if (viaApi) {
-        expect(api.send("POST", G + "/storagepools/" + pool + "/volumes", "application/xml",
-            StorageXml.volume(name, StorageXml.MIB)), 201);
+        send(api, "POST", G + "/storagepools/" + pool + "/volumes", "application/xml",
+            StorageXml.volume(name, StorageXml.MIB), 201);
       } else {
         Host.virsh("vol-create-as", pool, name, "1M", "--format", "raw");
       }
@@ -307,15 +307,15 @@ class RandomizedKindsLibvirtdIT {
           .replaceAll("(?s).*Capacity:\\s+(\\d+).*", "$1"));
       if (capacity > now) {
         if (viaApi) {
-          expect(api.send("POST", G + "/storagepools/" + pool + "/volumes/" + name + "/resize", "application/json",
-              "{\"capacity\": " + capacity + "}"), 200);
+          send(api, "POST", G + "/storagepools/" + pool + "/volumes/" + name + "/resize", "application/json",
+              "{\"capacity\": " + capacity + "}", 200);
         } else {
           Host.virsh("vol-resize", "--pool", pool, name, Long.toString(capacity));
         }
       }
     } else {
       if (viaApi) {
-        expect(api.send("DELETE", G + "/storagepools/" + pool + "/volumes/" + name, null, null), 200);
+        send(api, "DELETE", G + "/storagepools/" + pool + "/volumes/" + name, null, null, 200);
       } else {
         Host.virsh("vol-delete", "--pool", pool, name);
       }
@@ -328,8 +328,8 @@ class RandomizedKindsLibvirtdIT {
     if (snapshots.isEmpty() || snapshots.size() < 3 && rnd.nextInt(3) == 0) {
       String name = "s" + step;
       if (viaApi) {
-        expect(api.send("POST", path, "application/xml", "<domainsnapshot><name>" + name
-            + "</name><description>step " + step + "</description></domainsnapshot>"), 201);
+        send(api, "POST", path, "application/xml", "<domainsnapshot><name>" + name
+            + "</name><description>step " + step + "</description></domainsnapshot>", 201);
       } else {
         Host.virsh("snapshot-create-as", SNAP_DOMAIN, name, "--description", "step " + step);
       }
@@ -339,13 +339,13 @@ class RandomizedKindsLibvirtdIT {
     String name = pick(rnd, snapshots);
     if (rnd.nextBoolean()) {
       if (viaApi) {
-        expect(api.send("POST", path + "/" + name + "/revert", null, null), 200);
+        send(api, "POST", path + "/" + name + "/revert", null, null, 200);
       } else {
         Host.virsh("snapshot-revert", SNAP_DOMAIN, name);
       }
     } else {
       if (viaApi) {
-        expect(api.send("DELETE", path + "/" + name, null, null), 200);
+        send(api, "DELETE", path + "/" + name, null, null, 200);
       } else {
         Host.virsh("snapshot-delete", SNAP_DOMAIN, name);
       }
@@ -356,7 +356,7 @@ class RandomizedKindsLibvirtdIT {
   /** {@code POST path/action} through the API, else {@code virsh verb name}. */
   private static void action(ApiClient api, boolean viaApi, String path, String action, String verb, String name) {
     if (viaApi) {
-      expect(api.send("POST", G + path + "/" + action, null, null), 200);
+      send(api, "POST", G + path + "/" + action, null, null, 200);
     } else {
       Host.virsh(verb, name);
     }
@@ -364,14 +364,20 @@ class RandomizedKindsLibvirtdIT {
 
   private static void remove(ApiClient api, boolean viaApi, String path, String verb, String name) {
     if (viaApi) {
-      expect(api.send("DELETE", G + path, null, null), 200);
+      send(api, "DELETE", G + path, null, null, 200);
     } else {
       Host.virsh(verb, name);
     }
   }
 
-  private static void expect(ApiClient.Response r, int status) {
-    assertThat(r.status()).as(r.body()).isEqualTo(status);
+  /**
+   * A request that must answer {@code status}; a 503 (the daemon not yet reconnected after libvirtd's
+   * restart, which changes nothing) is retried.
+   */
+  private static void send(ApiClient api, String method, String path, String contentType, String body, int status) {
+    ApiClient.Response[] r = new ApiClient.Response[1];
+    await().atMost(WAIT).until(() -> (r[0] = api.send(method, path, contentType, body)).status() != 503);
+    assertThat(r[0].status()).as(method + " " + path + ": " + r[0].body()).isEqualTo(status);
   }
 
   private static String pick(Random rnd, java.util.Collection<String> names) {
