@@ -30,10 +30,14 @@ public record NetworkStatus(
     @JsonPropertyDescription("Every libvirt event coalesced into this revision, oldest first (bounded);"
         + " omitted when none.")
     @JsonInclude(JsonInclude.Include.NON_EMPTY) List<LibvirtEvent> events,
+    @JsonPropertyDescription("How many older events that led to this revision are not listed in events; absent"
+        + " if none.")
+    Integer eventsOmitted,
     @JsonPropertyDescription("The API request that made this revision; absent if none did.")
     ApiRequest request) {
 
   public NetworkStatus {
     events = events == null ? List.of() : List.copyOf(events);
+    eventsOmitted = eventsOmitted == null || eventsOmitted == 0 ? null : eventsOmitted;
   }
 }

@@ -35,7 +35,7 @@ public record StoragePoolStatus(
         + " if none.")
     Integer eventsOmitted,
     @JsonPropertyDescription("The API request (method, path, user) that made this revision; absent if none did.")
-    MutationRequest request) {
+    ApiRequest request) {
 
   public StoragePoolStatus {
     events = events == null || events.isEmpty() ? null : List.copyOf(events);

@@ -35,7 +35,7 @@ class DomainSnapshotModelTest {
     DomainSnapshot s = DomainSnapshot.of(new DomainMeta("s1", uid, Revision.of(9), 1, Revision.of(9),
             Instant.parse("2026-12-02T01:07:00Z")),
         new DomainSnapshotSpec("<domainsnapshot/>"),
-        new DomainSnapshotStatus("web", DOMAIN, null, true, "running", CREATED, null, null,
+        new DomainSnapshotStatus("web", DOMAIN, null, true, "running", CREATED, null, null, null,
             new ApiRequest("POST", "/apis/virtrev.io/v1/domains/web/snapshots", "alice")));
     JsonNode json = Json.mapper().readTree(Json.bytes(s));
 
@@ -54,12 +54,12 @@ class DomainSnapshotModelTest {
   void eventsAreKeptOldestFirstAndCopied() throws Exception {
     List<LibvirtEvent> events = new java.util.ArrayList<>(List.of(DEFINED));
     DomainSnapshotStatus st = new DomainSnapshotStatus("web", DOMAIN, "s0", false, "running", CREATED, DEFINED,
-        events, null);
+        events, null, null);
     events.clear();
     assertThat(st.events()).containsExactly(DEFINED);
     assertThat(Json.mapper().readTree(Json.bytes(st)).at("/events/0/detail").asText()).isEqualTo("from_snapshot");
     assertThat(Json.mapper().readTree(Json.bytes(st)).path("parent").asText()).isEqualTo("s0");
-    assertThat(new DomainSnapshotStatus("web", DOMAIN, null, false, "running", CREATED, null, null, null).events())
+    assertThat(new DomainSnapshotStatus("web", DOMAIN, null, false, "running", CREATED, null, null, null, null).events())
         .isEmpty();
   }
 

@@ -23,7 +23,7 @@ class NetworkModelTest {
     Network n = Network.of(new DomainMeta("lan", "0b9c1f8e-1d2a-4a51-9a0e-3f1d1a2b3c4d", Revision.of(7), 1,
             Revision.of(5), Instant.parse("2026-12-01T10:00:00Z")),
         new NetworkSpec("<network/>", true),
-        new NetworkStatus(false, true, "virbr7", null, null, null, new ApiRequest("POST",
+        new NetworkStatus(false, true, "virbr7", null, null, null, null, new ApiRequest("POST",
             "/apis/virtrev.io/v1/networks/lan/destroy", null)));
     JsonNode json = Json.mapper().readTree(Json.bytes(n));
 
@@ -41,11 +41,11 @@ class NetworkModelTest {
   @Test
   void eventsAreKeptOldestFirstAndCopied() throws Exception {
     List<LibvirtEvent> events = new java.util.ArrayList<>(List.of(STARTED));
-    NetworkStatus s = new NetworkStatus(true, true, null, "<network/>", STARTED, events, null);
+    NetworkStatus s = new NetworkStatus(true, true, null, "<network/>", STARTED, events, null, null);
     events.clear();
     assertThat(s.events()).containsExactly(STARTED);
     assertThat(Json.mapper().readTree(Json.bytes(s)).at("/events/0/event").asText()).isEqualTo("started");
-    assertThat(new NetworkStatus(true, true, null, null, null, null, null).events()).isEmpty();
+    assertThat(new NetworkStatus(true, true, null, null, null, null, null, null).events()).isEmpty();
   }
 
   @Test

@@ -22,7 +22,7 @@ class StorageModelTest {
   void everyComponentOfTheWireRecordsIsDescribed() {
     for (Class<?> type : List.of(StoragePool.class, StoragePoolSpec.class, StoragePoolStatus.class,
         StoragePoolList.class, StorageVolume.class, StorageVolumeSpec.class, StorageVolumeStatus.class,
-        StorageVolumeList.class, MutationRequest.class)) {
+        StorageVolumeList.class, ApiRequest.class)) {
       for (RecordComponent c : type.getRecordComponents()) {
         JsonPropertyDescription d = c.getAccessor().getAnnotation(JsonPropertyDescription.class);
         JsonPropertyDescription onField = fieldAnnotation(type, c.getName());
@@ -35,7 +35,7 @@ class StorageModelTest {
   void aPoolRoundTripsAndOmitsWhatIsAbsent() throws Exception {
     StoragePool pool = StoragePool.of(META, new StoragePoolSpec("<pool type='dir'/>", true),
         new StoragePoolStatus("inactive", 0, 0, 0, true, null, STARTED, List.of(STARTED), 3,
-            new MutationRequest("POST", "/apis/virtrev.io/v1/storagepools/p1/start", null)));
+            new ApiRequest("POST", "/apis/virtrev.io/v1/storagepools/p1/start", null)));
     JsonNode json = Json.mapper().readTree(Json.bytes(pool));
     assertThat(json.at("/apiVersion").asText()).isEqualTo("virtrev.io/v1");
     assertThat(json.at("/kind").asText()).isEqualTo("StoragePool");
@@ -52,7 +52,7 @@ class StorageModelTest {
   void aVolumeNamesItsPoolAndOmitsNoEvents() throws Exception {
     StorageVolume volume = StorageVolume.of(META, new StorageVolumeSpec("<volume/>"),
         new StorageVolumeStatus("p1", META.uuid(), "/d/v1", "/d/v1", "file", 1048576, 4096, null, List.of(), 0,
-            new MutationRequest("POST", "/apis/virtrev.io/v1/storagepools/p1/volumes", "alice")));
+            new ApiRequest("POST", "/apis/virtrev.io/v1/storagepools/p1/volumes", "alice")));
     byte[] bytes = Json.bytes(volume);
     JsonNode json = Json.mapper().readTree(bytes);
     assertThat(json.at("/kind").asText()).isEqualTo("StorageVolume");

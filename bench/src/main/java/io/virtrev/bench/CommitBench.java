@@ -6,7 +6,7 @@ import io.etcd.jetcd.api.PutRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.virtrev.api.source.DomainObservation;
-import io.virtrev.versioning.DomainStore;
+import io.virtrev.versioning.VersionedStore;
 import io.virtrev.versioning.StoreConfig;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,7 +30,7 @@ final class CommitBench {
 
   static void run(Ctx c) throws Exception {
     Report r = c.report;
-    r.notes.add("Item 4: the store is `DomainStore` in the benchmark's JVM (`DomainStore.open`, default config: "
+    r.notes.add("Item 4: the store is `VersionedStore` in the benchmark's JVM (`VersionedStore.open`, default config: "
         + "WAL, synchronous=FULL; the writer applies batches of up to 256 queued commands while the sync thread "
         + "commits the batches applied meanwhile in one transaction); each writer owns one domain and "
         + "calls `observe(...).join()` with a changed config XML of the given size in a closed loop, so every "
@@ -59,7 +59,7 @@ final class CommitBench {
   }
 
   private static Result store(Ctx c, int writers, int size) throws Exception {
-    try (DomainStore store = DomainStore.open(StoreConfig.defaults(c.dir("store-commit")))) {
+    try (VersionedStore store = VersionedStore.open(StoreConfig.defaults(c.dir("store-commit")))) {
       String[] uuids = new String[writers];
       for (int i = 0; i < writers; i++) {
         uuids[i] = UUID.randomUUID().toString();

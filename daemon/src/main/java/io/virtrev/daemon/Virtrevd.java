@@ -11,7 +11,7 @@ import io.virtrev.daemon.security.Role;
 import io.virtrev.daemon.security.Security;
 import io.virtrev.daemon.security.TlsContexts;
 import io.virtrev.daemon.security.TokenFile;
-import io.virtrev.versioning.DomainStore;
+import io.virtrev.versioning.VersionedStore;
 import io.virtrev.versioning.Mutations;
 import io.virtrev.versioning.Reconciler;
 import java.io.IOException;
@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
 public final class Virtrevd implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Virtrevd.class);
 
-  private final DomainStore store;
+  private final VersionedStore store;
   private final Reconciler reconciler;
   private final ApiServer server;
   private final ExecutorService blocking;
@@ -44,7 +44,7 @@ public final class Virtrevd implements AutoCloseable {
   private final ServiceNotifier notifier;
   private final StartupNotifications notifications;
 
-  private Virtrevd(DomainStore store, Reconciler reconciler, ApiServer server, ExecutorService blocking,
+  private Virtrevd(VersionedStore store, Reconciler reconciler, ApiServer server, ExecutorService blocking,
       ScheduledExecutorService timers, TlsContexts tls, AuditLog audit, InetSocketAddress address,
       ServiceNotifier notifier, StartupNotifications notifications) {
     this.store = store;
@@ -87,7 +87,7 @@ public final class Virtrevd implements AutoCloseable {
     Security security = new Security(tokens, tls != null && tls.settings().verifiesClients(), access.metricsNeedAuth());
     checkExposure(config.listenHost(), tls, security, access.insecure());
 
-    DomainStore store = DomainStore.open(config.store());
+    VersionedStore store = VersionedStore.open(config.store());
     ExecutorService blocking = null;
     ScheduledExecutorService timers = null;
     ApiServer server = null;
@@ -200,7 +200,7 @@ public final class Virtrevd implements AutoCloseable {
     return address;
   }
 
-  public DomainStore store() {
+  public VersionedStore store() {
     return store;
   }
 

@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * from any thread (a volatile read).
  */
 final class CommitHealth {
-  private static final Logger LOG = LoggerFactory.getLogger(DomainStore.class);
+  private static final Logger LOG = LoggerFactory.getLogger(VersionedStore.class);
 
   private volatile String failure; // null while writes succeed
   private long failedWrites; // sync thread only: failed writes since the last that succeeded

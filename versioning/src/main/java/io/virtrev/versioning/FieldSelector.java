@@ -104,6 +104,11 @@ public final class FieldSelector {
     return matches(d.name(), d.uuid(), d.status().state()) && labels.matches(d.metadata().labels());
   }
 
+  /** Whether an object of any kind, as the store views it, matches (its name, uid, state and labels). */
+  public boolean matches(StoredObject o) {
+    return matches(o.name(), o.uid(), o.state()) && labels.matches(o.labels());
+  }
+
   public boolean matches(String name, String uuid, String state) {
     for (Requirement r : requirements) {
       if (!r.matches(name, uuid, state)) {

@@ -28,7 +28,7 @@ import java.util.function.Supplier;
  * libvirt or submits to the store while it runs, in this order:
  * <ol>
  *   <li>re-read the domain from libvirt and hand it to the writer with the precondition
- *       ({@link DomainStore#observeAndCheck}): a difference from the store (an out-of-band change) is
+ *       ({@link VersionedStore#observeAndCheck}): a difference from the store (an out-of-band change) is
  *       committed as its own revision first, and the precondition is then decided by the writer against
  *       the result, failing with the new RV if it moved; an update then reads the config XML with its
  *       secrets and carries those the client could not see into its XML ({@link ElidedSecrets});
@@ -50,7 +50,7 @@ import java.util.function.Supplier;
  * and step 2's call is overwritten: that window is one store round trip (no disk write unless an
  * out-of-band change was found). See docs/api.md.
  *
- * <p>While the store cannot commit (a full disk: {@link DomainStore#commitFailure}) a mutation is
+ * <p>While the store cannot commit (a full disk: {@link VersionedStore#commitFailure}) a mutation is
  * refused before libvirt is touched: 503 ServiceUnavailable, libvirt not changed. If the store fails
  * before the libvirt call (step 1) the answer is the same. If it fails after the libvirt call
  * succeeded (step 3), the answer is 500 InternalError, as Kubernetes answers a write its storage did
@@ -73,10 +73,10 @@ public final class Mutations {
   }
 
   private final DomainSource source;
-  private final DomainStore store;
+  private final VersionedStore store;
   private final Reconciler lane;
 
-  public Mutations(DomainSource source, DomainStore store, Reconciler lane) {
+  public Mutations(DomainSource source, VersionedStore store, Reconciler lane) {
     this.source = source;
     this.store = store;
     this.lane = lane;

@@ -53,41 +53,58 @@ public record Precondition(Revision resourceVersion, String uid, StoreException.
 
   /** Throws the mismatch error unless {@code current} satisfies this precondition. */
   public void check(Domain current) {
-    checkThis(current);
+    check(Kind.DOMAINS, current.metadata());
+  }
+
+  /** Throws the mismatch error unless the object of {@code kind} with metadata {@code current} satisfies this precondition. */
+  public void check(Kind kind, io.virtrev.api.DomainMeta current) {
+    checkThis(kind, current);
     if (also != null) {
-      also.check(current);
+      also.check(kind, current);
     }
   }
 
-  private void checkThis(Domain current) {
+  private void checkThis(Kind kind, io.virtrev.api.DomainMeta current) {
+    String noun = singular(kind);
     if (uid != null && !Uuids.normalize(uid).equals(current.uuid())) {
-      throw mismatch(current, "uid precondition failed: expected " + uid + ", the domain's uuid is "
+      throw mismatch(kind, current, "uid precondition failed: expected " + uid + ", the " + noun + "'s uid is "
           + current.uuid());
     }
     if (resourceVersion != null && !resourceVersion.equals(current.resourceVersion())) {
-      String verb = onMismatch == StoreException.Reason.CONFLICT ? "Operation cannot be fulfilled on domain"
-          : "precondition failed for domain";
-      throw mismatch(current, verb + " \"" + current.name() + "\": the object has been modified (resourceVersion "
+      String verb = onMismatch == StoreException.Reason.CONFLICT ? "Operation cannot be fulfilled on " + noun
+          : "precondition failed for " + noun;
+      throw mismatch(kind, current, verb + " \"" + current.name() + "\": the object has been modified (resourceVersion "
           + resourceVersion + " expected, current is " + current.resourceVersion()
           + "); read it again and retry with the new resourceVersion");
     }
-    if (generation != null && generation != current.metadata().generation()) {
-      throw mismatch(current, "Operation cannot be fulfilled on domain \"" + current.name() + "\": its XML changed"
-          + " since generation " + generation + " was read (now generation " + current.metadata().generation()
-          + ", resourceVersion " + current.resourceVersion() + "), by virsh or another client; nothing was"
-          + " changed. Read the domain again and re-apply your change (the <?virtrev-base?> line of spec.xml"
-          + " names the generation an edit is based on)");
+    if (generation != null && generation != current.generation()) {
+      throw mismatch(kind, current, "Operation cannot be fulfilled on " + noun + " \"" + current.name()
+          + "\": its XML changed since generation " + generation + " was read (now generation "
+          + current.generation() + ", resourceVersion " + current.resourceVersion() + "), by virsh or another"
+          + " client; nothing was changed. Read the " + noun + " again and re-apply your change (the"
+          + " <?virtrev-base?> line of spec.xml names the generation an edit is based on)");
     }
   }
 
-  private StoreException mismatch(Domain current, String message) {
+  /** How messages name one object of {@code kind}. */
+  static String singular(Kind kind) {
+    return switch (kind) {
+      case DOMAINS -> "domain";
+      case NETWORKS -> "network";
+      case STORAGE_POOLS -> "storage pool";
+      case STORAGE_VOLUMES -> "storage volume";
+      case DOMAIN_SNAPSHOTS -> "domain snapshot";
+    };
+  }
+
+  private StoreException mismatch(Kind kind, io.virtrev.api.DomainMeta current, String message) {
     Map<String, Object> details = new HashMap<>();
     details.put("name", current.name());
     details.put("uid", current.uuid());
-    details.put("kind", "domains");
+    details.put("kind", kind.key());
     details.put("currentResourceVersion", current.resourceVersion().toString());
     if (generation != null) {
-      details.put("currentGeneration", current.metadata().generation());
+      details.put("currentGeneration", current.generation());
     }
     return new StoreException(onMismatch, message, details, null);
   }

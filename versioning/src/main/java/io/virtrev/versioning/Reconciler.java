@@ -29,10 +29,10 @@ import org.slf4j.LoggerFactory;
  * source and submits the result to the store in read order, so a later read always wins.
  *
  * <ul>
- *   <li>On every (re)connect, and every {@code resyncPeriod}: list everything and {@link DomainStore#resync}.
+ *   <li>On every (re)connect, and every {@code resyncPeriod}: list everything and {@link VersionedStore#resync}.
  *       Until the first resync after a connect has committed, the daemon is not ready. The listing is
  *       read in steps; events that arrive meanwhile are served between steps.
- *   <li>On each event: re-read that domain and {@link DomainStore#observe} it. Events for a domain that
+ *   <li>On each event: re-read that domain and {@link VersionedStore#observe} it. Events for a domain that
  *       pile up while a read is in flight are coalesced into one read. Each event is taken by the first
  *       read of its domain that begins after it arrived (this thread's re-read, or a mutation's read,
  *       {@link #takeEvents}), and the revision that read makes, if any, carries it ({@link Cause}); a read
@@ -62,7 +62,7 @@ public final class Reconciler implements SourceListener, AutoCloseable {
   private static final long PROGRESS_LOG_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   private final DomainSource source;
-  private final DomainStore store;
+  private final VersionedStore store;
   private final ReconcilerConfig config;
   private final Thread thread;
   private final ReentrantLock lock = new ReentrantLock();
@@ -86,7 +86,7 @@ public final class Reconciler implements SourceListener, AutoCloseable {
   private volatile ResyncProgress progress; // the resync in flight, null between resyncs
   private volatile ReconcilerObserver observer = ReconcilerObserver.NONE;
 
-  public Reconciler(DomainSource source, DomainStore store, ReconcilerConfig config) {
+  public Reconciler(DomainSource source, VersionedStore store, ReconcilerConfig config) {
     this.source = source;
     this.store = store;
     this.config = config;

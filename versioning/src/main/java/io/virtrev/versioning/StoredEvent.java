@@ -39,10 +39,10 @@ public final class StoredEvent {
   private final String prevState;
   private final Map<String, String> labels; // metadata.labels after the change; empty for DELETED's last state too
   private final Map<String, String> prevLabels; // metadata.labels before the change; empty for ADDED
-  private final Domain object; // null: parsed from the line on demand (history rows, detached events)
+  private final Object object; // null: parsed from the line on demand (history rows, detached events)
 
   private StoredEvent(Revision revision, String type, Kind kind, String uuid, String ownerUid, String name,
-      String state, Domain object, Instant time, byte[] line, int headLength, String prevName, String prevState,
+      String state, Object object, Instant time, byte[] line, int headLength, String prevName, String prevState,
       Map<String, String> labels, Map<String, String> prevLabels) {
     this.kind = kind;
     this.ownerUid = ownerUid;
@@ -62,11 +62,11 @@ public final class StoredEvent {
   }
 
   /** An event with its object at hand (the writer's); {@code objectJson} is the object serialized. */
-  StoredEvent(Revision revision, String type, Domain object, Instant time, byte[] objectJson, String prevName,
-      String prevState, Map<String, String> prevLabels) {
-    this(revision, type, Kind.DOMAINS, object.uuid(), null, object.name(), object.status().state(),
-        check(revision, object), time,
-        lineOf(type, objectJson), headOf(type).length, prevName, prevState, object.metadata().labels(), prevLabels);
+  private StoredEvent(Revision revision, String type, StoredObject view, Object object, Instant time,
+      byte[] objectJson, String prevName, String prevState, Map<String, String> prevLabels) {
+    this(revision, type, view.kind(), view.uid(), view.ownerUid(), view.name(), view.state(),
+        check(revision, view.resourceVersion(), object), time,
+        lineOf(type, objectJson), headOf(type).length, prevName, prevState, view.labels(), prevLabels);
   }
 
   /**
@@ -81,17 +81,22 @@ public final class StoredEvent {
         headOf(type).length, prevName, prevState, labels, prevLabels);
   }
 
-  /** {@code previous}: the object before this revision, null for ADDED. */
+  /** A domain's event; {@code previous}: the domain before this revision, null for ADDED. */
   static StoredEvent of(String type, Domain object, Domain previous, Instant time) {
-    return new StoredEvent(object.resourceVersion(), type, object, time, Json.bytes(object),
-        previous == null ? null : previous.name(), previous == null ? null : previous.status().state(),
-        previous == null ? Map.of() : previous.metadata().labels());
+    return of(Kinds.DOMAINS, type, object, previous, time);
   }
 
-  private static Domain check(Revision revision, Domain object) {
-    if (!object.resourceVersion().equals(revision)) {
-      throw new IllegalStateException(
-          "event revision " + revision + " != object resourceVersion " + object.resourceVersion());
+  /** An event of {@code kind}; {@code previous}: the object before this revision, null for ADDED. */
+  static <T> StoredEvent of(KindModel<?, T> kind, String type, T object, T previous, Instant time) {
+    StoredObject view = kind.view(object);
+    StoredObject prev = previous == null ? null : kind.view(previous);
+    return new StoredEvent(view.resourceVersion(), type, view, object, time, Json.bytes(object),
+        prev == null ? null : prev.name(), prev == null ? null : prev.state(), prev == null ? Map.of() : prev.labels());
+  }
+
+  private static <T> T check(Revision revision, Revision objectRevision, T object) {
+    if (!objectRevision.equals(revision)) {
+      throw new IllegalStateException("event revision " + revision + " != object resourceVersion " + objectRevision);
     }
     return object;
   }
@@ -148,9 +153,31 @@ public final class StoredEvent {
    */
   public Domain object() {
     if (kind != Kind.DOMAINS) {
-      throw new IllegalStateException(kind + " are not domains: read their line() instead (" + this + ")");
+      throw new IllegalStateException(kind + " are not domains: use object(Class) (" + this + ")");
     }
-    return object != null ? object : check(revision, Json.read(line, headLength, objectLength(), Domain.class));
+    return object(Domain.class);
+  }
+
+  /**
+   * The object at this revision as {@code type} (the class of its kind's model, {@link KindModel#type()}),
+   * parsed from {@link #line()} if the event was read or kept without it: not for hot paths.
+   *
+   * @throws IllegalStateException if the object is not a {@code type}
+   */
+  public <T> T object(Class<T> type) {
+    if (!type.equals(Kinds.of(kind).type())) {
+      throw new IllegalStateException(kind + " are not " + type.getSimpleName() + " (" + this + ")");
+    }
+    if (object != null) {
+      return type.cast(object);
+    }
+    T o = Json.read(line, headLength, objectLength(), type);
+    return check(revision, metaOf(o), o);
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> Revision metaOf(T o) {
+    return ((KindModel<?, T>) Kinds.of(kind)).meta(o).resourceVersion();
   }
 
   /** The kind of the object this revision changed. */
@@ -178,9 +205,12 @@ public final class StoredEvent {
     return name;
   }
 
-  /** The domain's state at this revision ({@code status.state}); parses the object only for old rows. */
+  /**
+   * The object's state at this revision ({@code status.state}; null for kinds without one, volumes);
+   * parses the object only for domain rows written before the state column existed.
+   */
   public String state() {
-    return state != null ? state : object().status().state();
+    return state != null || kind != Kind.DOMAINS ? state : object().status().state();
   }
 
   /**

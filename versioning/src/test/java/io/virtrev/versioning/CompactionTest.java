@@ -39,7 +39,7 @@ class CompactionTest {
   @Test
   void compactionKeepsTheStateAtEveryRetainedRevisionReconstructable() throws Exception {
     StoreConfig cfg = StoreConfig.defaults(dir).withHistoryRetention(150).withCompactionChunk(7);
-    try (DomainStore s = DomainStore.open(cfg)) {
+    try (VersionedStore s = VersionedStore.open(cfg)) {
       Map<Long, List<Domain>> published = new HashMap<>();
       List<String> uuids = new ArrayList<>();
       for (int i = 0; i < 12; i++) {
@@ -104,7 +104,7 @@ class CompactionTest {
   @Test
   void compactionRunsBesideCommitsAndAWatcher() throws Exception {
     String u = UUID.randomUUID().toString();
-    try (DomainStore s = DomainStore.open(StoreConfig.defaults(dir))) {
+    try (VersionedStore s = VersionedStore.open(StoreConfig.defaults(dir))) {
       CompletableFuture<?> last = null;
       for (int i = 0; i < 6000; i++) {
         last = s.observe(u, obs(u, "bulk", 32 + i, "shutoff"), List.of());
@@ -113,7 +113,7 @@ class CompactionTest {
     }
     StoreConfig small = StoreConfig.defaults(dir).withHistoryRetention(100).withCompactionChunk(5)
         .withHistoryMaxAge(Duration.ZERO);
-    try (DomainStore s = DomainStore.open(small)) {
+    try (VersionedStore s = VersionedStore.open(small)) {
       long start = s.snapshot().revision().value();
       AtomicLong seen = new AtomicLong(start);
       AtomicReference<String> watchError = new AtomicReference<>();
@@ -166,7 +166,7 @@ class CompactionTest {
     MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
     StoreConfig cfg = StoreConfig.defaults(dir).withHistoryMaxAge(Duration.ofHours(1));
     String u = UUID.randomUUID().toString();
-    try (DomainStore s = DomainStore.open(cfg, clock)) {
+    try (VersionedStore s = VersionedStore.open(cfg, clock)) {
       for (int i = 0; i < 10; i++) {
         s.observe(u, obs(u, "a", 32 + i, "shutoff"), List.of()).get();
       }
@@ -191,7 +191,7 @@ class CompactionTest {
   void noAgeLimitWhenMaxAgeIsZero() throws Exception {
     MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
     String u = UUID.randomUUID().toString();
-    try (DomainStore s = DomainStore.open(StoreConfig.defaults(dir).withHistoryMaxAge(Duration.ZERO), clock)) {
+    try (VersionedStore s = VersionedStore.open(StoreConfig.defaults(dir).withHistoryMaxAge(Duration.ZERO), clock)) {
       for (int i = 0; i < 5; i++) {
         s.observe(u, obs(u, "a", 32 + i, "shutoff"), List.of()).get();
       }
@@ -206,14 +206,14 @@ class CompactionTest {
     String u = UUID.randomUUID().toString();
     StoreConfig cfg = StoreConfig.defaults(dir).withHistoryRetention(10);
     Revision c;
-    try (DomainStore s = DomainStore.open(cfg)) {
+    try (VersionedStore s = VersionedStore.open(cfg)) {
       for (int i = 0; i < 40; i++) {
         s.observe(u, obs(u, "a", 32 + i, "shutoff"), List.of()).get();
       }
       c = s.compactNow().get(10, TimeUnit.SECONDS);
       assertThat(c.value()).isEqualTo(31);
     }
-    try (DomainStore s = DomainStore.open(cfg)) {
+    try (VersionedStore s = VersionedStore.open(cfg)) {
       assertThat(s.compacted()).isEqualTo(c);
       assertThat(s.snapshot().compacted()).isEqualTo(c);
       assertThatThrownBy(() -> s.checkRetained(Revision.of(30))).isInstanceOf(StoreException.class);

@@ -32,7 +32,7 @@ class HistoryReadTest {
   @TempDir Path dir;
 
   /** Commits {@code n} changes of one domain as fast as the writer takes them; returns the last revision. */
-  private static long commit(DomainStore s, String uuid, int n, int memFrom) throws Exception {
+  private static long commit(VersionedStore s, String uuid, int n, int memFrom) throws Exception {
     CompletableFuture<?> last = null;
     for (int i = 0; i < n; i++) {
       last = s.observe(uuid, obs(uuid, "bulk", memFrom + i, "shutoff"), List.of());
@@ -42,7 +42,7 @@ class HistoryReadTest {
   }
 
   /** What one watcher reads from history, from {@code after} to {@code to}, {@code batch} at a time. */
-  private static List<Long> readAll(DomainStore s, long after, long to, int batch) {
+  private static List<Long> readAll(VersionedStore s, long after, long to, int batch) {
     List<Long> out = new ArrayList<>();
     long cursor = after;
     while (cursor < to) {
@@ -63,13 +63,13 @@ class HistoryReadTest {
   @Test
   void theEventLogsByteBudgetSendsReadersBehindItToHistory() throws Exception {
     long perEvent;
-    try (DomainStore probe = DomainStore.open(StoreConfig.defaults(dir.resolve("probe")))) {
+    try (VersionedStore probe = VersionedStore.open(StoreConfig.defaults(dir.resolve("probe")))) {
       probe.observe(U1, obs(U1, "bulk", 32, "shutoff"), List.of()).get();
       perEvent = probe.observe(U1, obs(U1, "bulk", 33, "shutoff"), List.of()).get().orElseThrow().retainedBytes();
     }
     // Room for 5 events of this size (the count limit stays far away).
     StoreConfig cfg = StoreConfig.defaults(dir.resolve("store")).withEventLogBytes(5 * perEvent + perEvent / 2);
-    try (DomainStore s = DomainStore.open(cfg)) {
+    try (VersionedStore s = VersionedStore.open(cfg)) {
       long last = commit(s, U1, 40, 32);
       assertThat(s.eventLog().size()).isEqualTo(5);
       assertThat(s.eventLog().bytes()).isLessThanOrEqualTo(cfg.eventLogBytes());
@@ -88,7 +88,7 @@ class HistoryReadTest {
   void watchersReadingTheSameRangeShareOneDatabaseReadPerPage() throws Exception {
     int watchers = 40;
     StoreConfig cfg = StoreConfig.defaults(dir).withEventLogCapacity(4);
-    try (DomainStore s = DomainStore.open(cfg)) {
+    try (VersionedStore s = VersionedStore.open(cfg)) {
       // Revisions 2..1024: pages (0,256], (256,512], (512,768], (768,1024], all full.
       long last = commit(s, U1, 1023, 32);
       assertThat(last).isEqualTo(4 * HistoryPages.PAGE_SIZE);
@@ -105,7 +105,7 @@ class HistoryReadTest {
   @Test
   void withoutThePageCacheEveryWatcherReadsForItself() throws Exception {
     StoreConfig cfg = StoreConfig.defaults(dir).withEventLogCapacity(4).withHistoryCacheBytes(0);
-    try (DomainStore s = DomainStore.open(cfg)) {
+    try (VersionedStore s = VersionedStore.open(cfg)) {
       long last = commit(s, U1, 1023, 32);
       for (List<Long> one : readConcurrently(s, 10, 1, last)) {
         assertThat(one).isEqualTo(range(2, last));
@@ -114,7 +114,7 @@ class HistoryReadTest {
     }
   }
 
-  private static List<List<Long>> readConcurrently(DomainStore s, int watchers, long after, long to)
+  private static List<List<Long>> readConcurrently(VersionedStore s, int watchers, long after, long to)
       throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(watchers);
     try {
@@ -141,7 +141,7 @@ class HistoryReadTest {
   @Test
   void thePageCacheKeepsTheMostRecentlyUsedPagesWithinItsBytes() throws Exception {
     StoreConfig cfg = StoreConfig.defaults(dir).withEventLogCapacity(4);
-    try (DomainStore s = DomainStore.open(cfg)) {
+    try (VersionedStore s = VersionedStore.open(cfg)) {
       commit(s, U1, 1023, 32);
       HistoryPages.Page page1 = page(s, 1);
       long pageBytes = page1.bytes();
@@ -163,7 +163,7 @@ class HistoryReadTest {
   }
 
   /** Page {@code k} as read from the store. */
-  private static HistoryPages.Page page(DomainStore s, long k) {
+  private static HistoryPages.Page page(VersionedStore s, long k) {
     long before = HistoryPages.first(k) - 1;
     List<StoredEvent> events = s.readHistory(Revision.of(before), HistoryPages.PAGE_SIZE);
     assertThat(events).hasSize(HistoryPages.PAGE_SIZE);
@@ -173,7 +173,7 @@ class HistoryReadTest {
   @Test
   void historyEventsCarryTheSameLineAndWhatFieldSelectorsNeed() throws Exception {
     StoreConfig cfg = StoreConfig.defaults(dir).withEventLogCapacity(1);
-    try (DomainStore s = DomainStore.open(cfg)) {
+    try (VersionedStore s = VersionedStore.open(cfg)) {
       Map<Long, StoredEvent> committed = new ConcurrentHashMap<>();
       for (String[] step : new String[][] {{U1, "running"}, {U2, "shutoff"}, {U1, "paused"}, {U1, "running"},
           {U2, "running"}, {U1, "shutoff"}}) {
@@ -212,7 +212,7 @@ class HistoryReadTest {
    */
   @Test
   void rowsWithoutTheStateColumnStillFilterByState() throws Exception {
-    try (DomainStore s = DomainStore.open(StoreConfig.defaults(dir))) {
+    try (VersionedStore s = VersionedStore.open(StoreConfig.defaults(dir))) {
       s.observe(U1, obs(U1, "a", 32, "running"), List.of()).get();
       s.observe(U1, obs(U1, "a", 32, "paused"), List.of()).get();
     }
@@ -220,7 +220,7 @@ class HistoryReadTest {
         var st = c.createStatement()) {
       st.executeUpdate("UPDATE history SET state = NULL"); // as rows of an older store have it
     }
-    try (DomainStore s = DomainStore.open(StoreConfig.defaults(dir).withEventLogCapacity(1))) {
+    try (VersionedStore s = VersionedStore.open(StoreConfig.defaults(dir).withEventLogCapacity(1))) {
       s.observe(U1, obs(U1, "a", 32, "running"), List.of()).get();
       List<StoredEvent> history = s.readHistory(Revision.of(1), 100);
       assertThat(history).extracting(StoredEvent::state).containsExactly("running", "paused", "running");
@@ -248,7 +248,7 @@ class HistoryReadTest {
   void theCompactedMarkHoldsForCachedPagesAndPagesThatBeginBelowIt() throws Exception {
     StoreConfig cfg = StoreConfig.defaults(dir).withEventLogCapacity(4).withHistoryRetention(600)
         .withCompactionChunk(7);
-    try (DomainStore s = DomainStore.open(cfg)) {
+    try (VersionedStore s = VersionedStore.open(cfg)) {
       long last = commit(s, U1, 511, 32); // revisions 2..512: pages 0 and 1
       assertThat(s.compacted().value()).as("not compacted yet").isEqualTo(1);
       assertThat(readAll(s, 10, last, 100)).isEqualTo(range(11, last));
@@ -264,7 +264,7 @@ class HistoryReadTest {
       assertThat(readAll(s, mark, last, 100)).isEqualTo(range(mark + 1, last));
     }
     // A new store on the same directory: nothing cached, page 0 begins below the mark (rows deleted).
-    try (DomainStore s = DomainStore.open(cfg)) {
+    try (VersionedStore s = VersionedStore.open(cfg)) {
       long mark = s.compacted().value();
       long last = s.snapshot().revision().value();
       assertThat(readAll(s, mark, last, 100)).isEqualTo(range(mark + 1, last));

@@ -34,7 +34,7 @@ class ObjectMetaStoreTest {
   @Test
   void labelsFromTheXmlAndAVirshMetadataEditIsARevisionThatKeepsTheGeneration() {
     FakeDomainSource source = new FakeDomainSource();
-    try (DomainStore store = DomainStore.open(StoreConfig.defaults(dir));
+    try (VersionedStore store = VersionedStore.open(StoreConfig.defaults(dir));
         Reconciler reconciler = new Reconciler(source, store, ReconcilerConfig.defaults())) {
       reconciler.start();
       await().atMost(Duration.ofSeconds(5)).until(() -> reconciler.readiness().ready());
@@ -77,10 +77,10 @@ class ObjectMetaStoreTest {
   void aLabelledDomainIsNoRevisionAfterARestart() throws Exception {
     String xml = labelled("a", U, "<virtrev:label key='tier'>web</virtrev:label>");
     DomainObservation running = new DomainObservation(U, "a", xml, xml, true, false, "running", "booted", 3);
-    try (DomainStore s = DomainStore.open(StoreConfig.defaults(dir))) {
+    try (VersionedStore s = VersionedStore.open(StoreConfig.defaults(dir))) {
       assertThat(s.observe(U, running, List.of()).get()).isPresent();
     }
-    try (DomainStore s = DomainStore.open(StoreConfig.defaults(dir))) {
+    try (VersionedStore s = VersionedStore.open(StoreConfig.defaults(dir))) {
       Domain stored = s.snapshot().byUuid(U).orElseThrow();
       assertThat(stored.spec().xml()).doesNotContain(ObjectMetaXml.NAMESPACE);
       assertThat(stored.metadata().labels()).containsExactly(Map.entry("tier", "web"));
@@ -96,7 +96,7 @@ class ObjectMetaStoreTest {
   @Test
   void creationTimestampIsTheCreationCommitsTimeKeptAcrossRestartsAndRestampedInAFreshStore() throws Exception {
     MutableClock clock = new MutableClock(Instant.parse("2026-12-01T22:10:53.750Z"));
-    try (DomainStore s = DomainStore.open(StoreConfig.defaults(dir.resolve("a")), clock)) {
+    try (VersionedStore s = VersionedStore.open(StoreConfig.defaults(dir.resolve("a")), clock)) {
       s.observe(U, StoreTestSupport.obs(U, "a", 32, "shutoff"), List.of()).get();
       clock.advance(Duration.ofHours(1));
       s.observe(U, StoreTestSupport.obs(U, "a", 64, "shutoff"), List.of()).get();
@@ -104,13 +104,13 @@ class ObjectMetaStoreTest {
           .isEqualTo(Instant.parse("2026-12-01T22:10:53Z"));
     }
     clock.advance(Duration.ofHours(1));
-    try (DomainStore s = DomainStore.open(StoreConfig.defaults(dir.resolve("a")), clock)) {
+    try (VersionedStore s = VersionedStore.open(StoreConfig.defaults(dir.resolve("a")), clock)) {
       Domain d = s.snapshot().byUuid(U).orElseThrow();
       assertThat(d.metadata().creationTimestamp()).isEqualTo(Instant.parse("2026-12-01T22:10:53Z"));
       assertThat(new String(io.virtrev.api.Json.bytes(d))).contains("\"creationTimestamp\":\"2026-12-01T22:10:53Z\"")
           .contains("\"uid\":\"" + U + "\"").doesNotContain("\"labels\"").doesNotContain("\"annotations\"");
     }
-    try (DomainStore s = DomainStore.open(StoreConfig.defaults(dir.resolve("fresh")), clock)) {
+    try (VersionedStore s = VersionedStore.open(StoreConfig.defaults(dir.resolve("fresh")), clock)) {
       s.observe(U, StoreTestSupport.obs(U, "a", 64, "shutoff"), List.of()).get();
       assertThat(s.snapshot().byUuid(U).orElseThrow().metadata().creationTimestamp())
           .as("a fresh data dir has no record of the first one").isEqualTo(Instant.parse("2026-12-02T00:10:53Z"));
@@ -122,7 +122,7 @@ class ObjectMetaStoreTest {
   void anObjectStoredWithoutCreationTimestampGetsItsCreationRowsTime() throws Exception {
     MutableClock clock = new MutableClock(Instant.parse("2026-11-30T08:00:00Z"));
     String other = "99999999-2222-3333-4444-555555555555";
-    try (DomainStore s = DomainStore.open(StoreConfig.defaults(dir), clock)) {
+    try (VersionedStore s = VersionedStore.open(StoreConfig.defaults(dir), clock)) {
       s.observe(U, StoreTestSupport.obs(U, "a", 32, "shutoff"), List.of()).get();
       s.observe(other, StoreTestSupport.obs(other, "b", 32, "shutoff"), List.of()).get();
       clock.advance(Duration.ofMinutes(5));
@@ -135,7 +135,7 @@ class ObjectMetaStoreTest {
           + " AS BLOB)");
       st.executeUpdate("DELETE FROM history WHERE uuid = '" + other + "'");
     }
-    try (DomainStore s = DomainStore.open(StoreConfig.defaults(dir), clock)) {
+    try (VersionedStore s = VersionedStore.open(StoreConfig.defaults(dir), clock)) {
       assertThat(s.snapshot().byUuid(U).orElseThrow().metadata().creationTimestamp())
           .isEqualTo(Instant.parse("2026-11-30T08:00:00Z"));
       assertThat(s.snapshot().byUuid(other).orElseThrow().metadata().creationTimestamp()).isNull();
@@ -145,7 +145,7 @@ class ObjectMetaStoreTest {
   @Test
   void eventsFromTheWriterAndFromHistoryCarryLabelsBeforeAndAfterForLabelSelectors() throws Exception {
     FieldSelector web = FieldSelector.parse(null, "tier=web");
-    try (DomainStore s = DomainStore.open(StoreConfig.defaults(dir).withEventLogCapacity(1))) {
+    try (VersionedStore s = VersionedStore.open(StoreConfig.defaults(dir).withEventLogCapacity(1))) {
       List<StoredEvent> committed = List.of(
           s.observe(U, obs("<virtrev:label key='tier'>db</virtrev:label>"), List.of()).get().orElseThrow(),
           s.observe(U, obs("<virtrev:label key='tier'>web</virtrev:label>"), List.of()).get().orElseThrow(),

@@ -32,12 +32,12 @@ class ProvenanceTest {
   private static final Duration WAIT = Duration.ofSeconds(5);
   @TempDir Path dir;
   private final FakeDomainSource source = new FakeDomainSource();
-  private DomainStore store;
+  private VersionedStore store;
   private Reconciler reconciler;
   private Mutations mutations;
 
   private void start(ReconcilerConfig cfg) {
-    store = DomainStore.open(StoreConfig.defaults(dir));
+    store = VersionedStore.open(StoreConfig.defaults(dir));
     reconciler = new Reconciler(source, store, cfg);
     reconciler.start();
     mutations = new Mutations(source, store, reconciler);
@@ -205,7 +205,7 @@ class ProvenanceTest {
   @Test
   void theStoreCopiesACauseIntoTheRevisionItMakesOnlyAndADeletionFoundByAResyncHasNone() throws Exception {
     String u = "11111111-1111-1111-1111-111111111111";
-    try (DomainStore s = DomainStore.open(StoreConfig.defaults(dir))) {
+    try (VersionedStore s = VersionedStore.open(StoreConfig.defaults(dir))) {
       LibvirtEvent started = new LibvirtEvent(LibvirtEvent.LIFECYCLE, "started", "booted", Instant.now());
       s.observe(u, obs(u, "a", 32, "shutoff"), List.of()).get();
       Domain up = s.observe(u, obs(u, "a", 32, "running"), Cause.of(List.of(started)).by(BY)).get().orElseThrow()

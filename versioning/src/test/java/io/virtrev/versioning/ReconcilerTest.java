@@ -24,11 +24,11 @@ import org.junit.jupiter.api.io.TempDir;
 class ReconcilerTest {
   @TempDir Path dir;
   private final FakeDomainSource source = new FakeDomainSource();
-  private DomainStore store;
+  private VersionedStore store;
   private Reconciler reconciler;
 
   private void start(ReconcilerConfig cfg) {
-    store = DomainStore.open(StoreConfig.defaults(dir));
+    store = VersionedStore.open(StoreConfig.defaults(dir));
     reconciler = new Reconciler(source, store, cfg);
     reconciler.start();
   }
@@ -175,7 +175,7 @@ class ReconcilerTest {
       }
     });
     List<ReconcilerObserver.ResyncResult> results = new java.util.concurrent.CopyOnWriteArrayList<>();
-    store = DomainStore.open(StoreConfig.defaults(dir));
+    store = VersionedStore.open(StoreConfig.defaults(dir));
     reconciler = new Reconciler(source, store, ReconcilerConfig.defaults().withResyncStep(2));
     reconciler.setObserver(results::add);
     reconciler.start();

@@ -25,7 +25,7 @@ class StoreCannotCommitTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
   @TempDir Path dir;
   private final FakeDomainSource source = new FakeDomainSource();
-  private DomainStore store;
+  private VersionedStore store;
   private Reconciler reconciler;
   private Mutations mutations;
 
@@ -45,7 +45,7 @@ class StoreCannotCommitTest {
 
   @Test
   void aMutationWhoseCommitFailsSaysLibvirtWasChangedAndItIsRecordedOnceTheStoreCanCommit() throws Exception {
-    store = DomainStore.open(StoreConfig.defaults(dir));
+    store = VersionedStore.open(StoreConfig.defaults(dir));
     reconciler = new Reconciler(source, store, new ReconcilerConfig(Duration.ofHours(1), Duration.ofMillis(50),
         100_000, ReconcilerConfig.DEFAULT_RESYNC_STEP, Duration.ofMillis(400)));
     reconciler.start();

@@ -26,7 +26,7 @@ class StoreFilesTest {
   @Test
   void anEmptyDatabaseFileIsRefusedAndLeftAsItIs() throws Exception {
     Path db = Files.createFile(dir.resolve("virtrev.db"));
-    assertThatThrownBy(() -> DomainStore.open(StoreConfig.defaults(dir))).isInstanceOf(StoreException.class)
+    assertThatThrownBy(() -> VersionedStore.open(StoreConfig.defaults(dir))).isInstanceOf(StoreException.class)
         .hasMessageContaining(db.toString()).hasMessageContaining("0 bytes").hasMessageContaining("--data-dir");
     assertThat(Files.size(db)).isZero();
     assertThat(Files.exists(dir.resolve("virtrev.db-wal"))).isFalse();
@@ -40,7 +40,7 @@ class StoreFilesTest {
       st.execute("INSERT INTO notes(text) VALUES ('keep me')");
     }
     byte[] before = Files.readAllBytes(db);
-    assertThatThrownBy(() -> DomainStore.open(StoreConfig.defaults(dir))).isInstanceOf(StoreException.class)
+    assertThatThrownBy(() -> VersionedStore.open(StoreConfig.defaults(dir))).isInstanceOf(StoreException.class)
         .hasMessageContaining(db.toString()).hasMessageContaining("notes").hasMessageContaining("Move it away");
     assertThat(Files.readAllBytes(db)).isEqualTo(before);
     assertThat(Files.exists(dir.resolve("virtrev.db-wal"))).as("not switched to WAL").isFalse();
@@ -54,14 +54,14 @@ class StoreFilesTest {
     }
     byte[] before = Files.readAllBytes(db);
     assertThat(before).isNotEmpty();
-    assertThatThrownBy(() -> DomainStore.open(StoreConfig.defaults(dir))).isInstanceOf(StoreException.class)
+    assertThatThrownBy(() -> VersionedStore.open(StoreConfig.defaults(dir))).isInstanceOf(StoreException.class)
         .hasMessageContaining("without virtrev's meta table");
     assertThat(Files.readAllBytes(db)).isEqualTo(before);
   }
 
   @Test
   void ourStoreWithATableWeDidNotCreateIsRefused() throws Exception {
-    try (DomainStore s = DomainStore.open(StoreConfig.defaults(dir))) {
+    try (VersionedStore s = VersionedStore.open(StoreConfig.defaults(dir))) {
       s.observe(U1, obs(U1, "a", 32, "shutoff"), List.of()).get(5, TimeUnit.SECONDS);
     }
     Path db = dir.resolve("virtrev.db");
@@ -69,7 +69,7 @@ class StoreFilesTest {
       st.execute("CREATE TABLE extra(x)");
     }
     byte[] before = Files.readAllBytes(db);
-    assertThatThrownBy(() -> DomainStore.open(StoreConfig.defaults(dir))).isInstanceOf(StoreException.class)
+    assertThatThrownBy(() -> VersionedStore.open(StoreConfig.defaults(dir))).isInstanceOf(StoreException.class)
         .hasMessageContaining("extra");
     assertThat(Files.readAllBytes(db)).isEqualTo(before);
   }
@@ -78,7 +78,7 @@ class StoreFilesTest {
   void aNewStoreIsCreatedOnlyInAnEmptyDirectory() throws Exception {
     Files.writeString(dir.resolve("notes.txt"), "someone else's");
     Files.writeString(dir.resolve("virtrev.db-wal"), "a store's WAL without its database");
-    assertThatThrownBy(() -> DomainStore.open(StoreConfig.defaults(dir))).isInstanceOf(StoreException.class)
+    assertThatThrownBy(() -> VersionedStore.open(StoreConfig.defaults(dir))).isInstanceOf(StoreException.class)
         .hasMessageContaining("not empty").hasMessageContaining("notes.txt, virtrev.db-wal")
         .hasMessageContaining("--data-dir");
     assertThat(Files.exists(dir.resolve("virtrev.db"))).isFalse();
@@ -89,7 +89,7 @@ class StoreFilesTest {
     Files.createFile(other.resolve("virtrev.lock"));
     Files.writeString(other.resolve("audit.jsonl"), "{}\n");
     Files.createDirectory(other.resolve("lost+found"));
-    try (DomainStore s = DomainStore.open(StoreConfig.defaults(other))) {
+    try (VersionedStore s = VersionedStore.open(StoreConfig.defaults(other))) {
       assertThat(s.snapshot().revision().value()).isEqualTo(1);
     }
   }
@@ -97,7 +97,7 @@ class StoreFilesTest {
   @Test
   void theDataDirectoryIsTheOwnersAloneAndSoAreTheDatabaseFiles() throws Exception {
     Path data = dir.resolve("new").resolve("data");
-    try (DomainStore s = DomainStore.open(StoreConfig.defaults(data))) {
+    try (VersionedStore s = VersionedStore.open(StoreConfig.defaults(data))) {
       s.observe(U1, obs(U1, "a", 32, "shutoff"), List.of()).get(5, TimeUnit.SECONDS);
       assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data))).isEqualTo("rwx------");
       for (String f : List.of("virtrev.db", "virtrev.db-wal", "virtrev.db-shm", "virtrev.lock")) {
@@ -109,7 +109,7 @@ class StoreFilesTest {
     for (String f : List.of("virtrev.db", "virtrev.lock")) {
       Files.setPosixFilePermissions(data.resolve(f), PosixFilePermissions.fromString("rw-r--r--"));
     }
-    try (DomainStore s = DomainStore.open(StoreConfig.defaults(data))) {
+    try (VersionedStore s = VersionedStore.open(StoreConfig.defaults(data))) {
       for (String f : List.of("virtrev.db", "virtrev.db-wal", "virtrev.db-shm", "virtrev.lock")) {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve(f)))).as(f)
             .isEqualTo("rw-------");
@@ -137,11 +137,11 @@ class StoreFilesTest {
         assertThat(full.getMessage()).contains("No space left");
       }
       Path data = mount.resolve("data");
-      assertThatThrownBy(() -> DomainStore.open(StoreConfig.defaults(data))).isInstanceOf(StoreException.class)
+      assertThatThrownBy(() -> VersionedStore.open(StoreConfig.defaults(data))).isInstanceOf(StoreException.class)
           .hasMessageContaining("cannot create a store").hasMessageContaining("full");
       assertThat(Files.exists(data.resolve("virtrev.db"))).isFalse();
       Files.delete(filler);
-      try (DomainStore s = DomainStore.open(StoreConfig.defaults(data))) {
+      try (VersionedStore s = VersionedStore.open(StoreConfig.defaults(data))) {
         assertThat(s.snapshot().revision().value()).isEqualTo(1);
       }
     } finally {
@@ -160,7 +160,7 @@ class StoreFilesTest {
   void aStoreLeftByACrashWithItsWalIsOpened() throws Exception {
     Path copy = Files.createDirectories(dir.resolve("copy"));
     String storeId;
-    try (DomainStore s = DomainStore.open(StoreConfig.defaults(dir.resolve("live")))) {
+    try (VersionedStore s = VersionedStore.open(StoreConfig.defaults(dir.resolve("live")))) {
       s.observe(U1, obs(U1, "a", 32, "shutoff"), List.of()).get(5, TimeUnit.SECONDS);
       storeId = s.snapshot().storeId();
       for (String f : List.of("virtrev.db", "virtrev.db-wal")) { // what a crash leaves: no clean close
@@ -168,7 +168,7 @@ class StoreFilesTest {
       }
     }
     assertThat(Files.size(copy.resolve("virtrev.db-wal"))).isPositive();
-    try (DomainStore s = DomainStore.open(StoreConfig.defaults(copy))) {
+    try (VersionedStore s = VersionedStore.open(StoreConfig.defaults(copy))) {
       assertThat(s.snapshot().storeId()).isEqualTo(storeId);
       assertThat(s.snapshot().revision().value()).isEqualTo(2);
     }

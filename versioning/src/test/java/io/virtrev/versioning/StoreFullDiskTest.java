@@ -33,7 +33,7 @@ class StoreFullDiskTest {
 
   @Test
   void aFailedCommitLeavesNoRowAndTheStoreRecoversWhenThereIsRoomAgain() throws Exception {
-    try (DomainStore s = DomainStore.open(StoreConfig.defaults(dir))) {
+    try (VersionedStore s = VersionedStore.open(StoreConfig.defaults(dir))) {
       s.observe(U1, obs(U1, "a", 32, "shutoff"), List.of()).get(5, TimeUnit.SECONDS);
       assertThat(s.commitFailure()).isEmpty();
 
@@ -60,7 +60,7 @@ class StoreFullDiskTest {
       assertThat(s.readHistory(Revision.of(1), 10)).extracting(e -> e.revision().value())
           .containsExactly(2L, 3L, 4L);
     }
-    try (DomainStore s = DomainStore.open(StoreConfig.defaults(dir))) {
+    try (VersionedStore s = VersionedStore.open(StoreConfig.defaults(dir))) {
       assertThat(s.snapshot().revision().value()).isEqualTo(4);
       assertThat(s.snapshot().size()).isEqualTo(2);
     }
@@ -68,7 +68,7 @@ class StoreFullDiskTest {
 
   @Test
   void aCommitThatFindsNothingToWriteStillTellsWhetherTheStoreCanCommitAgain() throws Exception {
-    try (DomainStore s = DomainStore.open(StoreConfig.defaults(dir))) {
+    try (VersionedStore s = VersionedStore.open(StoreConfig.defaults(dir))) {
       s.observe(U1, obs(U1, "a", 32, "shutoff"), List.of()).get(5, TimeUnit.SECONDS);
       s.limitDatabasePages(0);
       assertThatThrownBy(() -> s.observe(U2, bulky(U2, "b"), List.of()).get(5, TimeUnit.SECONDS))
@@ -89,7 +89,7 @@ class StoreFullDiskTest {
    */
   @Test
   void aRevisionTheFileHoldsButTheStoreDidNotPublishIsTakenFromTheFile() throws Exception {
-    try (DomainStore s = DomainStore.open(StoreConfig.defaults(dir))) {
+    try (VersionedStore s = VersionedStore.open(StoreConfig.defaults(dir))) {
       s.observe(U1, obs(U1, "a", 32, "shutoff"), List.of()).get(5, TimeUnit.SECONDS);
       copyRevisionAs(2, 3, "MODIFIED"); // revision 3 reached the file, unknown to the store
       // A commit of revision 3 fails (primary key); the store catches up with the file.

@@ -44,7 +44,7 @@ class StoreMigrationTest {
 
   @Test
   void everyObjectRevisionAndHistoryRowSurvivesAsKindDomains() throws Exception {
-    try (DomainStore s = DomainStore.open(config())) {
+    try (VersionedStore s = VersionedStore.open(config())) {
       Snapshot snap = s.snapshot();
       assertThat(snap.storeId()).isEqualTo(STORE_ID);
       assertThat(snap.revision()).isEqualTo(Revision.of(9));
@@ -84,7 +84,7 @@ class StoreMigrationTest {
   @Test
   void revisionsContinueAfterTheMigratedOnesAndSurviveARestart() throws Exception {
     String d = "dddddddd-0000-4000-8000-000000000004";
-    try (DomainStore s = DomainStore.open(config())) {
+    try (VersionedStore s = VersionedStore.open(config())) {
       StoredEvent added = s.observe(d, obs(d, "delta", 32, "shutoff"), List.of()).get().orElseThrow();
       assertThat(added.revision()).isEqualTo(Revision.of(10));
       StoredEvent mod = s.observe(B, obs(B, "beta", 64, "running"), List.of()).get().orElseThrow();
@@ -92,7 +92,7 @@ class StoreMigrationTest {
       assertThat(mod.object().metadata().generation()).as("the migrated object's generation goes on")
           .isEqualTo(s.versionAt(B, Revision.of(5)).orElseThrow().object().metadata().generation() + 1);
     }
-    try (DomainStore s = DomainStore.open(config())) {
+    try (VersionedStore s = VersionedStore.open(config())) {
       assertThat(s.snapshot().storeId()).isEqualTo(STORE_ID);
       assertThat(s.snapshot().revision()).isEqualTo(Revision.of(11));
       assertThat(s.snapshot().items()).extracting(Domain::name).containsExactly("alpha2", "beta", "delta");
@@ -104,11 +104,11 @@ class StoreMigrationTest {
 
   @Test
   void anotherKindsRowsWithTheSameUidAreNotADomainsButShareTheRevisionCounter() throws Exception {
-    try (DomainStore s = DomainStore.open(config())) {
+    try (VersionedStore s = VersionedStore.open(config())) {
       s.observe(B, obs(B, "beta", 32, "running"), List.of()).get(); // nothing changes: migrates only
     }
     addNetworkWithTheUidOfAlpha();
-    try (DomainStore s = DomainStore.open(config())) {
+    try (VersionedStore s = VersionedStore.open(config())) {
       assertThat(s.snapshot().revision()).isEqualTo(Revision.of(10));
       assertThat(s.snapshot().items()).extracting(Domain::name).containsExactly("alpha2", "beta");
       assertThat(s.history(A, Revision.of(10), null, 0).events()).extracting(e -> e.revision().value())
@@ -129,11 +129,11 @@ class StoreMigrationTest {
 
   @Test
   void compactionKeepsTheNewestRowOfEachKindOfAUidSharedAcrossKinds() throws Exception {
-    try (DomainStore s = DomainStore.open(config())) {
+    try (VersionedStore s = VersionedStore.open(config())) {
       assertThat(s.snapshot().revision()).isEqualTo(Revision.of(9)); // migrated
     }
     addNetworkWithTheUidOfAlpha();
-    try (DomainStore s = DomainStore.open(config().withHistoryRetention(1))) {
+    try (VersionedStore s = VersionedStore.open(config().withHistoryRetention(1))) {
       assertThat(s.observe(A, obs(A, "alpha2", 128, "shutoff"), List.of()).get().orElseThrow().revision())
           .isEqualTo(Revision.of(11));
       assertThat(s.compactNow().get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(Revision.of(10));

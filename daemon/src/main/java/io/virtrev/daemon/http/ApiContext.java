@@ -2,7 +2,7 @@ package io.virtrev.daemon.http;
 
 import io.virtrev.daemon.DaemonConfig;
 import io.virtrev.daemon.security.Security;
-import io.virtrev.versioning.DomainStore;
+import io.virtrev.versioning.VersionedStore;
 import io.virtrev.versioning.Mutations;
 import io.virtrev.versioning.Readiness;
 import java.util.concurrent.Executor;
@@ -23,12 +23,12 @@ import java.util.function.Supplier;
  * @param metrics the daemon's meters
  * @param wakers wakes the watch streams after each commit, one task per event loop
  */
-public record ApiContext(DomainStore store, Mutations mutations, Supplier<Readiness> readiness,
+public record ApiContext(VersionedStore store, Mutations mutations, Supplier<Readiness> readiness,
     DaemonConfig.HttpConfig http, Executor blocking, AtomicInteger watchers, Security security, AuditLog audit,
     HttpMetrics metrics, WatchWakers wakers) {
 
   /** Without {@code wakers}: made here, for {@code store}. */
-  public ApiContext(DomainStore store, Mutations mutations, Supplier<Readiness> readiness,
+  public ApiContext(VersionedStore store, Mutations mutations, Supplier<Readiness> readiness,
       DaemonConfig.HttpConfig http, Executor blocking, AtomicInteger watchers, Security security, AuditLog audit,
       HttpMetrics metrics) {
     this(store, mutations, readiness, http, blocking, watchers, security, audit, metrics, new WatchWakers(store));

@@ -1,6 +1,6 @@
 package io.virtrev.daemon.http;
 
-import io.virtrev.api.source.LifecycleAction;
+import io.netty.handler.codec.http.HttpMethod;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -14,8 +14,11 @@ import java.util.Locale;
  * asking for aggregated discovery ({@code application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList})
  * also accepts plain {@code application/json} and then reads these, group version by group version.
  *
- * <p>The verbs are exactly the methods the domain routes take ({@code patch}: merge patch and JSON Patch,
- * see {@link DomainPatch}). Subresources list every sub-path of a domain with the kind its answer has.
+ * <p>One resource per {@link ApiKind}; the verbs are exactly the methods its routes take ({@code patch}:
+ * merge patch and JSON Patch, see {@link DomainPatch}). Subresources list every sub-path of an object with
+ * the kind its answer has. A kind served under another's item (volumes under a pool, snapshots under a
+ * domain) is listed as that owner's subresource ({@code storagepools/volumes}, {@code domains/snapshots}):
+ * kubectl maps only names without a slash, so {@code kubectl get} never builds a path the server lacks.
  */
 final class Discovery {
   /** {@code GET /api}: the core group's versions. None: virtrevd serves no core resource. */
@@ -57,21 +60,68 @@ final class Discovery {
   }
 
   private static ApiResourceList resources() {
+    return resources(RouteTable.API);
+  }
+
+  /**
+   * The resources {@code table} serves: one per {@link ApiKind} that has rows there (its collection's and
+   * item's methods as verbs), then its objects' sub-paths (history, diff, each action) as subresources.
+   */
+  static ApiResourceList resources(RouteTable table) {
     List<ApiResource> out = new ArrayList<>();
-    // kubectl prints categories (api-resources -o wide) and expands "all" (get all): on a server that
-    // serves nothing but domains, "get all" lists them.
-    out.add(new ApiResource("domains", "domain", false, "Domain",
-        List.of("create", "delete", "get", "list", "patch", "update", "watch"), List.of("dom"), List.of("all")));
-    out.add(sub("domains/history", "DomainHistory", "get"));
-    out.add(sub("domains/diff", "Domain", "get"));
-    for (LifecycleAction a : LifecycleAction.values()) {
-      out.add(sub("domains/" + a.wireName(), "Domain", "create"));
+    for (ApiKind k : ApiKind.values()) {
+      PathTemplate one = k.collection().param("name");
+      Route collection = row(table, k.collection());
+      Route item = row(table, one);
+      if (collection == null || item == null) {
+        continue;
+      }
+      List<String> verbs = new ArrayList<>();
+      verb(verbs, collection, HttpMethod.POST, "create");
+      verb(verbs, item, HttpMethod.DELETE, "delete");
+      verb(verbs, item, HttpMethod.GET, "get");
+      verb(verbs, collection, HttpMethod.GET, "list");
+      verb(verbs, item, HttpMethod.PATCH, "patch");
+      verb(verbs, item, HttpMethod.PUT, "update");
+      if (collection.watch() != null) {
+        verbs.add("watch");
+      }
+      if (k.owner() == null) {
+        // kubectl prints categories (api-resources -o wide) and expands "all" (get all) to them.
+        out.add(new ApiResource(k.resource(), k.singular(), false, k.kind(), List.copyOf(verbs), k.shortNames(),
+            List.of("all")));
+      } else {
+        // Under its owner's item: named as a subresource, which kubectl does not map to a resource.
+        out.add(sub(k.discoveryName(), k.kind(), verbs));
+      }
+      String base = k.discoveryName();
+      if (row(table, one.literal("history")) != null) {
+        out.add(sub(base + "/history", "DomainHistory", List.of("get")));
+      }
+      if (row(table, one.literal("diff")) != null) {
+        out.add(sub(base + "/diff", k.kind(), List.of("get")));
+      }
+      if (row(table, one.choice("action", k.actions())) != null) {
+        for (String a : k.actions()) {
+          out.add(sub(base + "/" + a, k.kind(), List.of("create")));
+        }
+      }
     }
     return new ApiResourceList("APIResourceList", "v1", ApiGroup.GROUP_VERSION, List.copyOf(out));
   }
 
-  private static ApiResource sub(String name, String kind, String verb) {
-    return new ApiResource(name, "", false, kind, List.of(verb), null, null);
+  private static Route row(RouteTable table, PathTemplate path) {
+    return table.routes().stream().filter(r -> r.path().equals(path)).findFirst().orElse(null);
+  }
+
+  private static void verb(List<String> verbs, Route r, HttpMethod m, String verb) {
+    if (r.operations().containsKey(m)) {
+      verbs.add(verb);
+    }
+  }
+
+  private static ApiResource sub(String name, String kind, List<String> verbs) {
+    return new ApiResource(name, "", false, kind, List.copyOf(verbs), null, null);
   }
 
   /**

@@ -1,14 +1,8 @@
 package io.virtrev.daemon.http;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import io.virtrev.api.Domain;
-import io.virtrev.api.Json;
 import io.virtrev.api.Revision;
 import io.virtrev.versioning.DomainSizing;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.List;
@@ -46,19 +40,21 @@ final class DomainTable {
     }
   }
 
-  private record Column(String name, String type, String format, String description, int priority) {}
-
-  private static final List<Column> COLUMNS = List.of(
-      new Column("Name", "string", "name", "The domain's name (metadata.name).", 0),
-      new Column("State", "string", "", "libvirt's state of the domain (status.state), e.g. running, shutoff.", 0),
-      new Column("VCPUs", "integer", "", "Virtual CPUs the domain starts with (<vcpu>, its current attribute"
-          + " if set).", 0),
-      new Column("Memory", "string", "", "Maximum memory of the domain (<memory>), as a quantity.", 0),
-      new Column("Persistent", "boolean", "", "Whether the domain has a persistent definition (spec.persistent).", 0),
-      new Column("Age", "date", "", "When the store first saw the domain (metadata.creationTimestamp).", 0),
-      new Column("UUID", "string", "", "The domain's libvirt UUID (metadata.uuid).", 1),
-      new Column("Autostart", "boolean", "", "Whether libvirt starts the domain at boot (spec.autostart).", 1),
-      new Column("Reason", "string", "", "libvirt's reason for the state (status.reason).", 1));
+  /** The domain columns and cells, written as every kind's Table is ({@link KindTable}). */
+  static final KindTable<Domain> TABLE = new KindTable<>(List.of(
+      new KindTable.Column("Name", "string", "name", "The domain's name (metadata.name).", 0),
+      new KindTable.Column("State", "string", "", "libvirt's state of the domain (status.state), e.g. running,"
+          + " shutoff.", 0),
+      new KindTable.Column("VCPUs", "integer", "", "Virtual CPUs the domain starts with (<vcpu>, its current"
+          + " attribute if set).", 0),
+      new KindTable.Column("Memory", "string", "", "Maximum memory of the domain (<memory>), as a quantity.", 0),
+      new KindTable.Column("Persistent", "boolean", "", "Whether the domain has a persistent definition"
+          + " (spec.persistent).", 0),
+      new KindTable.Column("Age", "date", "", "When the store first saw the domain (metadata.creationTimestamp).", 0),
+      new KindTable.Column("UUID", "string", "", "The domain's libvirt UUID (metadata.uuid).", 1),
+      new KindTable.Column("Autostart", "boolean", "", "Whether libvirt starts the domain at boot (spec.autostart).", 1),
+      new KindTable.Column("Reason", "string", "", "libvirt's reason for the state (status.reason).", 1)),
+      Domain::metadata, DomainTable::cells);
 
   /** Sizing by XML text; weak keys: an entry goes when no domain holds its XML. Guarded by itself. */
   private static final Map<String, DomainSizing> SIZING = Collections.synchronizedMap(new WeakHashMap<>());
@@ -97,95 +93,19 @@ final class DomainTable {
 
   /** As {@link #list(Options, Revision, String, Long, List)}, with ages as of {@code now}. */
   static byte[] list(Options o, Revision rv, String continueToken, Long remaining, List<Domain> items, Instant now) {
-    return write(o, rv, continueToken, remaining, items, true, now);
+    return TABLE.list(o, rv, continueToken, remaining, items, now);
   }
 
   /** One domain's Table (a get, or a watch event's object); {@code columns}: with the column definitions. */
   static byte[] one(Options o, Domain d, boolean columns) {
-    return write(o, d.resourceVersion(), null, null, List.of(d), columns, Instant.now());
+    return TABLE.one(o, d, columns);
   }
 
-  private static byte[] write(Options o, Revision rv, String cont, Long remaining, List<Domain> items,
-      boolean columns, Instant now) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256 + items.size() * 160);
-    try (JsonGenerator g = Json.mapper().getFactory().createGenerator(out)) {
-      g.writeStartObject();
-      g.writeStringField("kind", "Table");
-      g.writeStringField("apiVersion", o.version().tableApiVersion());
-      g.writeObjectFieldStart("metadata");
-      g.writeStringField("resourceVersion", rv.toString());
-      if (cont != null) {
-        g.writeStringField("continue", cont);
-      }
-      if (remaining != null) {
-        g.writeNumberField("remainingItemCount", remaining);
-      }
-      g.writeEndObject();
-      if (columns) {
-        g.writeArrayFieldStart("columnDefinitions");
-        for (Column c : COLUMNS) {
-          g.writeStartObject();
-          g.writeStringField("name", c.name());
-          g.writeStringField("type", c.type());
-          g.writeStringField("format", c.format());
-          g.writeStringField("description", c.description());
-          g.writeNumberField("priority", c.priority());
-          g.writeEndObject();
-        }
-        g.writeEndArray();
-      }
-      g.writeArrayFieldStart("rows");
-      for (Domain d : items) {
-        row(g, o, d, now);
-      }
-      g.writeEndArray();
-      g.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write a Table", e);
-    }
-    return out.toByteArray();
-  }
-
-  private static void row(JsonGenerator g, Options o, Domain d, Instant now) throws IOException {
+  private static List<Object> cells(Domain d, Instant now) {
     DomainSizing s = sizing(d);
-    g.writeStartObject();
-    g.writeArrayFieldStart("cells");
-    g.writeString(d.name());
-    g.writeString(d.status().state());
-    if (s.vcpus() == null) {
-      g.writeNull();
-    } else {
-      g.writeNumber(s.vcpus());
-    }
-    if (s.memoryBytes() == null) {
-      g.writeNull();
-    } else {
-      g.writeString(quantity(s.memoryBytes()));
-    }
-    g.writeBoolean(d.spec().persistent());
-    Instant created = d.metadata().creationTimestamp();
-    g.writeString(created == null ? "<unknown>" : HumanDuration.of(Duration.between(created, now)));
-    g.writeString(d.uuid());
-    g.writeBoolean(d.spec().autostart());
-    g.writeString(d.status().reason());
-    g.writeEndArray();
-    switch (o.include()) {
-      case OBJECT -> {
-        g.writeFieldName("object");
-        g.writeObject(d);
-      }
-      case METADATA -> {
-        g.writeObjectFieldStart("object");
-        g.writeStringField("kind", "PartialObjectMetadata");
-        g.writeStringField("apiVersion", o.version().tableApiVersion());
-        g.writeFieldName("metadata");
-        g.writeObject(d.metadata());
-        g.writeEndObject();
-      }
-      case NONE -> { }
-      default -> throw new IllegalStateException("unknown includeObject " + o.include());
-    }
-    g.writeEndObject();
+    return KindTable.cells(d.name(), d.status().state(), s.vcpus(),
+        s.memoryBytes() == null ? null : quantity(s.memoryBytes()), d.spec().persistent(),
+        KindTable.age(d.metadata(), now), d.uuid(), d.spec().autostart(), d.status().reason());
   }
 
   private static DomainSizing sizing(Domain d) {

@@ -10,7 +10,7 @@ import io.virtrev.api.ServedXml;
 import io.virtrev.api.ListMeta;
 import io.virtrev.api.Revision;
 import io.virtrev.api.WatchEvent;
-import io.virtrev.versioning.DomainStore;
+import io.virtrev.versioning.VersionedStore;
 import io.virtrev.versioning.HistoryPage;
 import io.virtrev.versioning.Snapshot;
 import io.virtrev.versioning.StoredEvent;
@@ -41,7 +41,7 @@ final class HistoryRoutes {
     String id = c.param("name");
     int limit = ListRoutes.limit(query);
     Optional<String> cont = query.get("continue").filter(s -> !s.isEmpty());
-    DomainStore store = api.store();
+    VersionedStore store = api.store();
     Snapshot snap = store.snapshot();
     Optional<ContinueToken> token = cont.map(t -> ContinueToken.decode(t, ContinueToken.HISTORY, snap.storeId()));
     token.ifPresent(t -> checkAgainstStore(t, snap, store.compacted()));
@@ -118,7 +118,7 @@ final class HistoryRoutes {
     if (from.isPresent() && to.isPresent() && from.get().isAfter(to.get())) {
       throw Query.bad("from=" + from.get() + " is after to=" + to.get() + ": from must be at or before to");
     }
-    DomainStore store = api.store();
+    VersionedStore store = api.store();
     Optional<Revision> wait = to.isPresent() ? to : from;
     return RevisionWait.atRevision(c.req(), api, wait, snap -> {
       Revision toRev = to.orElse(snap.revision());
@@ -162,7 +162,7 @@ final class HistoryRoutes {
     Representation rep = Representation.negotiate(c.req(), Representation.GET);
     boolean xml = rep == Representation.XML;
     DomainTable.Options table = rep.isTable() ? DomainTable.Options.of(rep, c.query()) : null;
-    DomainStore store = api.store();
+    VersionedStore store = api.store();
     store.checkRetained(rv);
     return RevisionWait.atRevision(c.req(), api, Optional.of(rv), snap -> Blocking.reply(api, () -> {
       Domain d = at(store, snap, id, rv);
@@ -185,7 +185,7 @@ final class HistoryRoutes {
     }));
   }
 
-  private static Domain at(DomainStore store, Snapshot snap, String id, Revision rv) {
+  private static Domain at(VersionedStore store, Snapshot snap, String id, Revision rv) {
     if (Uuids.looksLikeUuid(id)) {
       Optional<StoredEvent> e = store.versionAt(Uuids.normalize(id), rv);
       if (e.isPresent() && !e.get().type().equals(WatchEvent.DELETED)) {
@@ -203,7 +203,7 @@ final class HistoryRoutes {
   }
 
   /** A current domain's uuid, else a uuid as given, else the uuid that last had this name. */
-  private static String resolve(DomainStore store, Snapshot snap, String id) {
+  private static String resolve(VersionedStore store, Snapshot snap, String id) {
     Optional<Domain> now = snap.find(id);
     if (now.isPresent()) {
       return now.get().uuid();

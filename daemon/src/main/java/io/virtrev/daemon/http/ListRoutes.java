@@ -7,7 +7,7 @@ import io.virtrev.api.DomainList;
 import io.virtrev.api.Json;
 import io.virtrev.api.ListMeta;
 import io.virtrev.api.Revision;
-import io.virtrev.versioning.DomainStore;
+import io.virtrev.versioning.VersionedStore;
 import io.virtrev.versioning.FieldSelector;
 import io.virtrev.versioning.ListKey;
 import io.virtrev.versioning.StoreException;
@@ -110,7 +110,7 @@ final class ListRoutes {
 
   private static Reply continued(ApiContext api, DomainTable.Options table, String text,
       Optional<String> selectorText, Optional<String> labelText, FieldSelector selector, int limit) {
-    DomainStore store = api.store();
+    VersionedStore store = api.store();
     Snapshot snap = store.snapshot();
     ContinueToken t = ContinueToken.decode(text, ContinueToken.LIST, snap.storeId());
     FieldSelector fromToken = FieldSelector.parse(t.selector(), t.labelSelector());

@@ -9,6 +9,7 @@ import io.virtrev.api.DomainList;
 import io.virtrev.api.Status;
 import io.virtrev.api.WatchEvent;
 import io.virtrev.api.source.LifecycleAction;
+import io.netty.handler.codec.http.HttpMethod;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -151,6 +152,125 @@ final class OpenApiPaths {
           new Op("post", "create" + "VirtrevIoV1Domain" + verb, "post", a.wireName() + " the specified Domain",
               concat(COMMON, List.of(DRY_RUN, IF_MATCH)), null, List.of(ok("200", domainOut), ok("202", domainOut)),
               Domain.class))));
+    }
+    for (ApiKind k : ApiKind.values()) {
+      if (k != ApiKind.DOMAINS) {
+        out.addAll(kindItems(k, RouteTable.API));
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  /** Every query parameter a route of a kind other than domains may take, described once. */
+  private static final java.util.Map<String, Param> KIND_PARAMS = kindParams();
+
+  private static java.util.Map<String, Param> kindParams() {
+    java.util.Map<String, Param> m = new java.util.LinkedHashMap<>();
+    for (Param p : concat(concat(COMMON, LIST_PARAMS), concat(WATCH_PARAMS, concat(WRITE_PARAMS,
+        List.of(INCLUDE_OBJECT, DRY_RUN))))) {
+      m.putIfAbsent(p.name(), p);
+    }
+    m.put("labelSelector", query("labelSelector", "string", "Only objects whose labels match this selector."));
+    m.put("fieldSelector", query("fieldSelector", "string", "Only objects whose fields match (metadata.name,"
+        + " metadata.uid and the kind's status field, with =, == or !=; docs/api.md)."));
+    m.put("force", query("force", "boolean", "Server-side apply's; accepted and without effect."));
+    m.put("gracePeriodSeconds", query("gracePeriodSeconds", "integer", "DeleteOptions'; accepted and without effect."));
+    m.put("propagationPolicy", query("propagationPolicy", "string", "DeleteOptions'; accepted and without effect."));
+    m.put("orphanDependents", query("orphanDependents", "boolean", "DeleteOptions' (deprecated); accepted and"
+        + " without effect."));
+    m.put("from", query("from", "string", "The older revision (default: the previous change of spec.xml)."));
+    m.put("to", query("to", "string", "The newer revision (default: the current one)."));
+    m.put("enabled", query("enabled", "boolean", "autostart: true to start the object when libvirtd starts, false"
+        + " not to."));
+    m.put("live", query("live", "boolean", "With Accept: application/xml, the live XML of an active network or"
+        + " pool."));
+    m.put("children", query("children", "boolean", "Delete the snapshot's descendants too."));
+    return m;
+  }
+
+  /**
+   * The path items of {@code k}'s rows in {@code table} (none for a kind without rows): the same operations
+   * as a domain's where the kind has them, each with exactly the query parameters its route takes.
+   */
+  static List<PathItem> kindItems(ApiKind k, RouteTable table) {
+    Class<?> object = OpenApiSchemas.kindClass(k);
+    Class<?> list = OpenApiSchemas.listClass(k);
+    String id = "VirtrevIoV1" + k.kind();
+    List<Media> in = List.of(new Media(Reply.JSON, object), new Media(Reply.XML, String.class));
+    List<Media> out = List.of(new Media(Reply.JSON, object));
+    List<Param> owner = k.ownerParam() == null ? List.of()
+        : List.of(new Param(k.ownerParam(), "path", "string", "name or uuid of the " + k.owner().kind()));
+    List<Param> named = concat(owner, List.of(new Param("name", "path", "string", "name of the " + k.kind())));
+    PathTemplate one = k.collection().param("name");
+    List<PathItem> items = new ArrayList<>();
+    for (Route r : table.routes()) {
+      List<Op> ops = new ArrayList<>();
+      List<Param> pathParams = named;
+      if (r.path().equals(k.collection())) {
+        pathParams = owner;
+        ops.add(new Op("get", "list" + id, "list", "list or watch " + k.kind() + "s", params(r, HttpMethod.GET), null,
+            List.of(ok("200", List.of(new Media(Reply.JSON, list), new Media(WATCH_JSON, WatchEvent.class)))), object));
+        op(ops, r, HttpMethod.POST, "post", "create" + id, "post", "create a " + k.kind() + " (spec.xml, or the XML"
+            + " itself)", in, List.of(ok("201", out)), object);
+      } else if (r.path().equals(one)) {
+        ops.add(new Op("get", "read" + id, "get", "read the specified " + k.kind() + ", or watch it",
+            params(r, HttpMethod.GET), null, List.of(ok("200", List.of(new Media(Reply.JSON, object),
+                new Media(Reply.XML, String.class), new Media(WATCH_JSON, WatchEvent.class)))), object));
+        op(ops, r, HttpMethod.PUT, "put", "replace" + id, "put", "replace the specified " + k.kind()
+            + "'s XML (conditional on metadata.resourceVersion or If-Match)", in, List.of(ok("200", out)), object);
+        op(ops, r, HttpMethod.PATCH, "patch", "patch" + id, "patch", "partially update the specified " + k.kind(),
+            List.of(new Media(JSON_PATCH, null), new Media(MERGE_PATCH, null)), List.of(ok("200", out)), object);
+        op(ops, r, HttpMethod.DELETE, "delete", "delete" + id, "delete", "delete the specified " + k.kind(),
+            List.of(new Media(Reply.JSON, DeleteOptions.class)), List.of(ok("200", out)), object);
+      } else if (r.path().equals(one.literal("history"))) {
+        ops.add(new Op("get", "read" + id + "History", "get", "the retained revisions of the specified " + k.kind()
+            + ", newest first", params(r, HttpMethod.GET), null,
+            List.of(ok("200", List.of(new Media(Reply.JSON, DomainHistory.class)))), DomainHistory.class));
+      } else if (r.path().equals(one.literal("diff"))) {
+        ops.add(new Op("get", "read" + id + "Diff", "get", "a unified diff of the specified " + k.kind() + "'s XML"
+            + " between two revisions", params(r, HttpMethod.GET), null,
+            List.of(ok("200", List.of(new Media("text/plain", String.class)))), object));
+      } else if (r.path().equals(one.choice("action", k.actions()))) {
+        for (String a : k.actions()) {
+          String verb = Character.toUpperCase(a.charAt(0)) + a.substring(1);
+          items.add(new PathItem(one.literal(a).openApiPaths().get(0), named, List.of(new Op("post", "create" + id
+              + verb, "post", a + " the specified " + k.kind(), params(r, HttpMethod.POST), null,
+              List.of(ok("200", out), ok("202", out)), object))));
+        }
+        continue;
+      } else {
+        continue;
+      }
+      items.add(new PathItem(r.path().openApiPaths().get(0), pathParams, List.copyOf(ops)));
+    }
+    return items;
+  }
+
+  private static void op(List<Op> ops, Route r, HttpMethod m, String method, String operationId, String action,
+      String description, List<Media> body, List<Response> responses, Class<?> kind) {
+    if (r.operations().containsKey(m)) {
+      ops.add(new Op(method, operationId, action, description, params(r, m), body, responses, kind));
+    }
+  }
+
+  /** The described query parameters of {@code r}'s {@code m} (and its watch's, for a GET), sorted by name. */
+  private static List<Param> params(Route r, HttpMethod m) {
+    java.util.SortedSet<String> names = new java.util.TreeSet<>(r.operations().get(m).params());
+    if (m.equals(HttpMethod.GET) && r.watch() != null) {
+      names.addAll(r.watch().params());
+    }
+    List<Param> out = new ArrayList<>();
+    for (String n : names) {
+      Param p = KIND_PARAMS.get(n);
+      if (p == null) {
+        throw new IllegalStateException("query parameter " + n + " of " + r.path() + " has no description");
+      }
+      out.add(p);
+    }
+    boolean action = r.path().segments().get(r.path().segments().size() - 1) instanceof PathTemplate.Choice;
+    if (m.equals(HttpMethod.PUT) || m.equals(HttpMethod.PATCH) || m.equals(HttpMethod.DELETE)
+        || m.equals(HttpMethod.POST) && action) {
+      out.add(IF_MATCH); // a header: the object's ETag
     }
     return List.copyOf(out);
   }

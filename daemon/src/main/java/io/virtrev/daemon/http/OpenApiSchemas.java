@@ -20,6 +20,14 @@ import com.github.victools.jsonschema.module.jackson.JacksonOption;
 import io.virtrev.api.DeleteOptions;
 import io.virtrev.api.Domain;
 import io.virtrev.api.DomainList;
+import io.virtrev.api.DomainSnapshot;
+import io.virtrev.api.DomainSnapshotList;
+import io.virtrev.api.Network;
+import io.virtrev.api.NetworkList;
+import io.virtrev.api.StoragePool;
+import io.virtrev.api.StoragePoolList;
+import io.virtrev.api.StorageVolume;
+import io.virtrev.api.StorageVolumeList;
 import io.virtrev.api.Status;
 import io.virtrev.api.WatchEvent;
 import java.lang.reflect.Method;
@@ -70,12 +78,39 @@ final class OpenApiSchemas {
     m.put(Domain.class, List.of(new Gvk(ApiGroup.GROUP, ApiGroup.VERSION, Domain.KIND)));
     m.put(DomainList.class, List.of(new Gvk(ApiGroup.GROUP, ApiGroup.VERSION, "DomainList")));
     m.put(DomainHistory.class, List.of(new Gvk(ApiGroup.GROUP, ApiGroup.VERSION, "DomainHistory")));
+    // The other kinds and their lists (ApiKinds: the same routes as domains).
+    for (Class<?> k : List.of(Network.class, NetworkList.class, StoragePool.class, StoragePoolList.class,
+        StorageVolume.class, StorageVolumeList.class, DomainSnapshot.class, DomainSnapshotList.class)) {
+      m.put(k, List.of(new Gvk(ApiGroup.GROUP, ApiGroup.VERSION, k.getSimpleName())));
+    }
     m.put(Status.class, List.of(new Gvk("", "v1", "Status")));
     m.put(DeleteOptions.class, List.of(new Gvk("", "v1", "DeleteOptions"),
         new Gvk(ApiGroup.GROUP, ApiGroup.VERSION, "DeleteOptions")));
     m.put(WatchEvent.class, List.of(new Gvk("", "v1", "WatchEvent"),
         new Gvk(ApiGroup.GROUP, ApiGroup.VERSION, "WatchEvent")));
     return m;
+  }
+
+  /** The wire record of {@code k}'s objects. */
+  static Class<?> kindClass(ApiKind k) {
+    return switch (k) {
+      case DOMAINS -> Domain.class;
+      case NETWORKS -> Network.class;
+      case STORAGE_POOLS -> StoragePool.class;
+      case STORAGE_VOLUMES -> StorageVolume.class;
+      case DOMAIN_SNAPSHOTS -> DomainSnapshot.class;
+    };
+  }
+
+  /** The wire record of a list of {@code k}'s objects. */
+  static Class<?> listClass(ApiKind k) {
+    return switch (k) {
+      case DOMAINS -> DomainList.class;
+      case NETWORKS -> NetworkList.class;
+      case STORAGE_POOLS -> StoragePoolList.class;
+      case STORAGE_VOLUMES -> StorageVolumeList.class;
+      case DOMAIN_SNAPSHOTS -> DomainSnapshotList.class;
+    };
   }
 
   /** The schema name of a model class. */

@@ -4,10 +4,8 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.virtrev.api.ApiException;
-import io.virtrev.api.source.LifecycleAction;
 import io.virtrev.daemon.security.Identity;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -27,7 +25,7 @@ import java.util.Map;
  */
 final class RouteTable {
   /** The prefix whose rows may also be served under {@link ApiGroup#ALIAS_DOMAINS}. */
-  static final PathTemplate ALIASED = PathTemplate.of(ApiGroup.DOMAINS);
+  static final PathTemplate ALIASED = ApiKind.DOMAINS.collection();
 
   /** The API's routes. */
   static final RouteTable API = new RouteTable(rows());
@@ -185,7 +183,7 @@ final class RouteTable {
         op(QueryParams.DELETE, MutationRoutes::delete),
         op(QueryParams.HISTORY, HistoryRoutes::history),
         op(QueryParams.DIFF, HistoryRoutes::diff),
-        Arrays.stream(LifecycleAction.values()).map(LifecycleAction::wireName).toList(),
+        ApiKind.DOMAINS.actions(),
         op(QueryParams.ACTION, MutationRoutes::act)), true));
     return rows;
   }

@@ -16,7 +16,7 @@ import io.virtrev.api.Domain;
 import io.virtrev.api.Json;
 import io.virtrev.api.Revision;
 import io.virtrev.api.WatchEvent;
-import io.virtrev.versioning.DomainStore;
+import io.virtrev.versioning.VersionedStore;
 import io.virtrev.versioning.Kind;
 import io.virtrev.versioning.StoreException;
 import io.virtrev.versioning.StoredEvent;
@@ -51,7 +51,7 @@ final class WatchStream {
   private static final Logger LOG = LoggerFactory.getLogger(WatchStream.class);
 
   private final Channel channel;
-  private final DomainStore store;
+  private final VersionedStore store;
   private final Executor blocking;
   private final int batch;
   private final WatchRequest request;

@@ -1,7 +1,7 @@
 package io.virtrev.daemon.http;
 
 import io.netty.channel.EventLoop;
-import io.virtrev.versioning.DomainStore;
+import io.virtrev.versioning.VersionedStore;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,10 +18,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * its loop and lives as long as the server (there are as many as event loops).
  */
 final class WatchWakers {
-  private final DomainStore store;
+  private final VersionedStore store;
   private final ConcurrentHashMap<EventLoop, Group> groups = new ConcurrentHashMap<>();
 
-  WatchWakers(DomainStore store) {
+  WatchWakers(VersionedStore store) {
     this.store = store;
   }
 

@@ -18,7 +18,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.virtrev.api.Domain;
 import io.virtrev.api.LibvirtEvent;
 import io.virtrev.daemon.http.HttpMetrics;
-import io.virtrev.versioning.DomainStore;
+import io.virtrev.versioning.VersionedStore;
 import io.virtrev.versioning.Reconciler;
 import io.virtrev.versioning.ReconcilerObserver;
 import io.virtrev.versioning.StoreObserver;
@@ -59,7 +59,7 @@ public final class DaemonMetrics implements HttpMetrics, StoreObserver, Reconcil
   private final Timer resync;
 
   /** {@code version}: this build's version, exposed as {@code virtrev_build_info{version=...} 1}. */
-  public DaemonMetrics(DomainStore store, Reconciler reconciler, AtomicInteger watchers, String version) {
+  public DaemonMetrics(VersionedStore store, Reconciler reconciler, AtomicInteger watchers, String version) {
     // promtool's lint refuses two of ProcessorMetrics' names: process_cpu_time_ns_total (unit "ns") is
     // replaced by the conventional process_cpu_seconds_total, system_cpu_count ("_count" on a gauge) renamed.
     registry.config().meterFilter(MeterFilter.denyNameStartsWith("process.cpu.time"));

@@ -93,6 +93,70 @@ class OpenApiSchemasTest {
   }
 
   /**
+   * Every kind besides domains is a schema root with its group-version-kind, and an object of each with
+   * every status field set (events, request) validates against its generated schema with every object
+   * schema closed: a field the object has and the schema lacks fails.
+   */
+  @Test
+  void theOtherKindsAreRootsAndTheirObjectsValidateAgainstTheirSchemas() throws Exception {
+    JsonNode v3 = Json.mapper().readTree(DOCS.v3Group().json()).get("components").get("schemas");
+    io.virtrev.api.LibvirtEvent ev = new io.virtrev.api.LibvirtEvent("network", "started", null,
+        java.time.Instant.parse("2026-12-02T09:59:00Z"));
+    io.virtrev.api.ApiRequest req = new io.virtrev.api.ApiRequest("POST", "/apis/virtrev.io/v1/networks", "alice");
+    io.virtrev.api.Network n = KindTableTest.network();
+    n = io.virtrev.api.Network.of(n.metadata(), n.spec(), new io.virtrev.api.NetworkStatus(true, true, "virbr7",
+        "<network/>", ev, List.of(ev), req));
+    io.virtrev.api.DomainSnapshot s = KindTableTest.snapshot();
+    s = io.virtrev.api.DomainSnapshot.of(s.metadata(), s.spec(), new io.virtrev.api.DomainSnapshotStatus("vm1",
+        s.status().domainUid(), null, false, "shutoff", s.status().creationTime(), ev, List.of(ev), req));
+    io.virtrev.api.StoragePool p = KindTableTest.pool();
+    p = io.virtrev.api.StoragePool.of(p.metadata(), p.spec(), new io.virtrev.api.StoragePoolStatus("running", 1, 1, 0,
+        true, "<pool/>", ev, List.of(ev), 2, new io.virtrev.api.MutationRequest("PUT", "/apis/virtrev.io/v1/storagepools/p", null)));
+    Object[][] cases = {
+        {"Network", n}, {"NetworkList", io.virtrev.api.NetworkList.of(listMeta(), List.of(n))},
+        {"StoragePool", p}, {"StoragePoolList", io.virtrev.api.StoragePoolList.of(listMeta(), List.of(p))},
+        {"StorageVolume", KindTableTest.volume()},
+        {"StorageVolumeList", io.virtrev.api.StorageVolumeList.of(listMeta(), List.of(KindTableTest.volume()))},
+        {"DomainSnapshot", s}, {"DomainSnapshotList", io.virtrev.api.DomainSnapshotList.of(listMeta(), List.of(s))}};
+    for (Object[] c : cases) {
+      String name = OpenApiSchemas.GROUP_PREFIX + c[0];
+      assertThat(v3.at("/" + name + "/x-kubernetes-group-version-kind/0").toString()).as(name)
+          .isEqualTo("{\"group\":\"virtrev.io\",\"kind\":\"" + c[0] + "\",\"version\":\"v1\"}");
+      JsonNode instance = Json.mapper().valueToTree(c[1]);
+      assertThat(instance.path("kind").asText()).isEqualTo(c[0]);
+      assertThat(closedErrors(v3, name, instance)).as(name + ": " + instance).isEmpty();
+    }
+    // The check can fail: a field outside the schema is an error.
+    JsonNode extra = ((com.fasterxml.jackson.databind.node.ObjectNode) Json.mapper().valueToTree(n)).put("colour", "red");
+    assertThat(closedErrors(v3, OpenApiSchemas.GROUP_PREFIX + "Network", extra)).isNotEmpty();
+  }
+
+  private static io.virtrev.api.ListMeta listMeta() {
+    return new io.virtrev.api.ListMeta(io.virtrev.api.Revision.of(12), "store", io.virtrev.api.Revision.of(3));
+  }
+
+  /** What the validator finds wrong with {@code instance} as {@code name}, every object schema closed. */
+  static Set<String> closedErrors(JsonNode schemas, String name, JsonNode instance) {
+    com.fasterxml.jackson.databind.node.ObjectNode components = Json.mapper().createObjectNode();
+    components.set("schemas", schemas.deepCopy());
+    close(components);
+    com.fasterxml.jackson.databind.node.ObjectNode root = Json.mapper().createObjectNode();
+    root.putArray("allOf").addObject().put("$ref", "#/components/schemas/" + name);
+    root.set("components", components);
+    return com.networknt.schema.JsonSchemaFactory.getInstance(com.networknt.schema.SpecVersion.VersionFlag.V7)
+        .getSchema(root).validate(instance).stream().map(com.networknt.schema.ValidationMessage::getMessage)
+        .collect(java.util.stream.Collectors.toSet());
+  }
+
+  private static void close(JsonNode n) {
+    if (n instanceof com.fasterxml.jackson.databind.node.ObjectNode o && o.has("properties")
+        && !o.has("additionalProperties")) {
+      o.put("additionalProperties", false);
+    }
+    n.forEach(OpenApiSchemasTest::close);
+  }
+
+  /**
    * The operations the documents describe are exactly the route table's under the group (GET, HEAD's
    * twin, not listed; a choice segment as one path per value), each with exactly the query parameters its
    * route takes (the read's and, for a GET that can watch, the watch's).

@@ -48,7 +48,14 @@ public final class Queries {
    *
    * @throws StoreException COMPACTED if {@code at} is below the compacted revision
    */
-  public ListPage stateAt(Kind kind, long at, ListKey after, FieldSelector selector, int limit) {
+  public ListPage<io.virtrev.api.Domain> stateAt(Kind kind, long at, ListKey after, FieldSelector selector, int limit) {
+    return stateAt(io.virtrev.versioning.Kinds.DOMAINS, null, at, after, selector, limit);
+  }
+
+  /** As {@link #stateAt(Kind, long, ListKey, FieldSelector, int)}, for any kind, of {@code ownerUid}'s objects only unless it is null. */
+  public <T> ListPage<T> stateAt(io.virtrev.versioning.KindModel<?, T> model, String ownerUid, long at, ListKey after,
+      FieldSelector selector, int limit) {
+    Kind kind = model.kind();
     return read("the state at revision " + at, (c, compacted) -> {
       if (at < compacted) {
         throw StoreException.compacted(at, compacted);
@@ -56,9 +63,13 @@ public final class Queries {
       List<ListPage.Head> heads = new ArrayList<>();
       try (PreparedStatement st = c.prepareStatement(
           "SELECT h.revision, h.uuid, h.name FROM history h JOIN (SELECT MAX(revision) AS r FROM history"
-              + " WHERE kind = ? AND revision <= ? GROUP BY uuid) m ON h.revision = m.r WHERE h.type != 'DELETED'")) {
+              + " WHERE kind = ? AND revision <= ? GROUP BY uuid) m ON h.revision = m.r WHERE h.type != 'DELETED'"
+              + (ownerUid == null ? "" : " AND h.owner = ?"))) {
         st.setString(1, kind.key());
         st.setLong(2, at);
+        if (ownerUid != null) {
+          st.setString(3, ownerUid);
+        }
         try (ResultSet rs = st.executeQuery()) {
           while (rs.next()) {
             heads.add(new ListPage.Head(new ListKey(rs.getString(3), rs.getString(2)), rs.getLong(1)));
@@ -67,10 +78,10 @@ public final class Queries {
       }
       heads.sort((a, b) -> a.key().compareTo(b.key()));
       try (PreparedStatement one = c.prepareStatement("SELECT json FROM history WHERE revision = ?")) {
-        return ListPage.cut(Revision.of(at), heads, after, selector, limit, hs -> {
-          List<Domain> out = new ArrayList<>(hs.size());
+        return ListPage.cut(Revision.of(at), heads, after, selector, limit, model, hs -> {
+          List<T> out = new ArrayList<>(hs.size());
           for (ListPage.Head h : hs) {
-            out.add(Json.read(jsonAt(one, h.revision()), Domain.class));
+            out.add(Json.read(jsonAt(one, h.revision()), model.type()));
           }
           return out;
         });
@@ -143,16 +154,30 @@ public final class Queries {
    * @throws StoreException COMPACTED if {@code at} is below the compacted revision
    */
   public Optional<String> uuidNamedAt(Kind kind, String name, long at) {
+    return uidNamedAt(kind, null, name, at);
+  }
+
+  /**
+   * The uid of the object of {@code kind} named {@code name} within {@code ownerUid} (null: a kind that
+   * belongs to nothing) at revision {@code at} (not deleted then), if any.
+   *
+   * @throws StoreException COMPACTED if {@code at} is below the compacted revision
+   */
+  public Optional<String> uidNamedAt(Kind kind, String ownerUid, String name, long at) {
     return read("the object of " + kind + " named " + name + " at revision " + at, (c, compacted) -> {
       if (at < compacted) {
         throw StoreException.compacted(at, compacted);
       }
       List<String> candidates = new ArrayList<>();
       try (PreparedStatement st = c.prepareStatement(
-          "SELECT DISTINCT uuid FROM history WHERE kind = ? AND name = ? AND revision <= ?")) {
+          "SELECT DISTINCT uuid FROM history WHERE kind = ? AND name = ? AND revision <= ?"
+              + (ownerUid == null ? "" : " AND owner = ?"))) {
         st.setString(1, kind.key());
         st.setString(2, name);
         st.setLong(3, at);
+        if (ownerUid != null) {
+          st.setString(4, ownerUid);
+        }
         try (ResultSet rs = st.executeQuery()) {
           while (rs.next()) {
             candidates.add(rs.getString(1));
@@ -171,11 +196,20 @@ public final class Queries {
 
   /** The uuid of the newest history row with {@code name} (a deleted or renamed domain), if any. */
   public Optional<String> lastUuidNamed(Kind kind, String name) {
+    return lastUidNamed(kind, null, name);
+  }
+
+  /** The uid of the newest history row of {@code kind} named {@code name} within {@code ownerUid} (null: any), if any. */
+  public Optional<String> lastUidNamed(Kind kind, String ownerUid, String name) {
     return read("the last object of " + kind + " named " + name, (c, compacted) -> {
       try (PreparedStatement st = c.prepareStatement(
-          "SELECT uuid FROM history WHERE kind = ? AND name = ? ORDER BY revision DESC LIMIT 1")) {
+          "SELECT uuid FROM history WHERE kind = ? AND name = ?" + (ownerUid == null ? "" : " AND owner = ?")
+              + " ORDER BY revision DESC LIMIT 1")) {
         st.setString(1, kind.key());
         st.setString(2, name);
+        if (ownerUid != null) {
+          st.setString(3, ownerUid);
+        }
         try (ResultSet rs = st.executeQuery()) {
           return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
         }

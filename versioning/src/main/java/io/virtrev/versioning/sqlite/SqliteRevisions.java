@@ -46,7 +46,8 @@ public final class SqliteRevisions implements AutoCloseable {
   static final String LOCK_FILE = "virtrev.lock";
 
   /** What {@link #load} found on disk. */
-  public record Loaded(String storeId, Revision revision, Revision compacted, List<Domain> objects, boolean created) {}
+  /** What {@link #load} found on disk: the current objects of every kind (each its kind's {@link io.virtrev.versioning.KindModel#type()}). */
+  public record Loaded(String storeId, Revision revision, Revision compacted, List<Object> objects, boolean created) {}
 
   private final Path dir;
   private final FileChannel lockChannel;
@@ -206,19 +207,20 @@ public final class SqliteRevisions implements AutoCloseable {
       Map<String, String> meta = readMeta();
       Revision revision = Revision.of(parseLong(meta, "revision"));
       Revision compacted = Revision.of(parseLong(meta, "compacted"));
-      List<Domain> objects = new ArrayList<>();
+      List<Object> objects = new ArrayList<>();
       try (Statement st = writer.createStatement();
-          ResultSet rs = st.executeQuery("SELECT revision, json FROM objects WHERE kind = '" + Kind.DOMAINS.key() + "'")) {
+          ResultSet rs = st.executeQuery("SELECT revision, json, kind FROM objects")) {
         while (rs.next()) {
-          Domain d = Json.read(rs.getBytes(2), Domain.class);
-          if (d.resourceVersion().value() != rs.getLong(1) || d.resourceVersion().isAfter(revision)) {
-            throw new StoreException("store " + dir + " is inconsistent: object " + d.uuid() + " at revision "
-                + d.resourceVersion() + " but store revision is " + revision);
+          io.virtrev.versioning.KindModel<?, ?> model = io.virtrev.versioning.Kinds.of(Kind.of(rs.getString(3)));
+          Object o = Json.read(rs.getBytes(2), model.type());
+          DomainMeta m = meta(model, o);
+          if (m.resourceVersion().value() != rs.getLong(1) || m.resourceVersion().isAfter(revision)) {
+            throw new StoreException("store " + dir + " is inconsistent: object " + model.kind() + "/" + m.uuid()
+                + " at revision " + m.resourceVersion() + " but store revision is " + revision);
           }
-          objects.add(d);
+          objects.add(o instanceof Domain d ? withCreationTimestamp(d) : o);
         }
       }
-      objects.replaceAll(this::withCreationTimestamp);
       writer.commit();
       // From here on every write transaction is explicit (BEGIN IMMEDIATE ... COMMIT, see commit).
       writer.setAutoCommit(true);
@@ -234,6 +236,11 @@ public final class SqliteRevisions implements AutoCloseable {
       }
       throw created ? cannotCreate(dir, e) : unreadable(dir, e);
     }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> DomainMeta meta(io.virtrev.versioning.KindModel<?, T> model, Object o) {
+    return model.meta((T) o);
   }
 
   /**

@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class DomainStoreTest {
+class VersionedStoreTest {
   @TempDir Path dir;
 
   private static final String U1 = "11111111-1111-1111-1111-111111111111";
@@ -33,7 +33,7 @@ class DomainStoreTest {
 
   @Test
   void eachObservedChangeGetsTheNextRevisionAndNoChangeGetsNone() throws Exception {
-    try (DomainStore s = DomainStore.open(StoreConfig.defaults(dir))) {
+    try (VersionedStore s = VersionedStore.open(StoreConfig.defaults(dir))) {
       assertThat(s.snapshot().revision()).as("a new store is at revision 1, never 0").isEqualTo(Revision.of(1));
       var added = s.observe(U1, obs(U1, "a", 32, "shutoff"), List.of()).get().orElseThrow();
       assertThat(added.type()).isEqualTo("ADDED");
@@ -78,7 +78,7 @@ class DomainStoreTest {
 
   @Test
   void renameKeepsIdentityAndNameIndex() throws Exception {
-    try (DomainStore s = DomainStore.open(StoreConfig.defaults(dir))) {
+    try (VersionedStore s = VersionedStore.open(StoreConfig.defaults(dir))) {
       s.observe(U1, obs(U1, "old", 32, "shutoff"), List.of()).get();
       s.observe(U1, obs(U1, "new", 32, "shutoff"), List.of()).get();
       assertThat(s.snapshot().byName("old")).isEmpty();
@@ -89,7 +89,7 @@ class DomainStoreTest {
 
   @Test
   void resyncDeletesFirstThenAddsAndModifies() throws Exception {
-    try (DomainStore s = DomainStore.open(StoreConfig.defaults(dir))) {
+    try (VersionedStore s = VersionedStore.open(StoreConfig.defaults(dir))) {
       s.observe(U1, obs(U1, "x", 32, "shutoff"), List.of()).get();
       // U1 is gone; U2 now has the name "x".
       List<StoredEvent> events = s.resync(List.of(obs(U2, "x", 32, "running"))).get();
@@ -103,13 +103,13 @@ class DomainStoreTest {
   @Test
   void revisionsAndObjectsSurviveRestartAndContinue() throws Exception {
     String storeId;
-    try (DomainStore s = DomainStore.open(StoreConfig.defaults(dir))) {
+    try (VersionedStore s = VersionedStore.open(StoreConfig.defaults(dir))) {
       s.observe(U1, obs(U1, "a", 32, "shutoff"), List.of()).get();
       s.observe(U2, obs(U2, "b", 32, "running"), List.of()).get();
       s.observe(U1, null, List.of()).get();
       storeId = s.snapshot().storeId();
     }
-    try (DomainStore s = DomainStore.open(StoreConfig.defaults(dir))) {
+    try (VersionedStore s = VersionedStore.open(StoreConfig.defaults(dir))) {
       assertThat(s.snapshot().storeId()).isEqualTo(storeId);
       assertThat(s.snapshot().revision().value()).isEqualTo(4);
       assertThat(s.snapshot().items()).extracting(Domain::name).containsExactly("b");
@@ -129,14 +129,14 @@ class DomainStoreTest {
   @Test
   void theEditBaseMarkerIsOnTheWireOnlyAlsoAfterARestart() throws Exception {
     DomainObservation b = obs(U2, "b", 32, "running");
-    try (DomainStore s = DomainStore.open(StoreConfig.defaults(dir))) {
+    try (VersionedStore s = VersionedStore.open(StoreConfig.defaults(dir))) {
       StoredEvent e = s.observe(U2, b, List.of()).get().orElseThrow();
       assertThat(new String(e.objectJson(), java.nio.charset.StandardCharsets.UTF_8))
           .contains("\"xml\":\"<?virtrev-base generation=\\\"1\\\"?>\\n<domain");
       assertThat(e.object().spec().xml()).isEqualTo(b.configXml());
       assertThat(e.detached().object().spec().xml()).as("parsed from the line").isEqualTo(b.configXml());
     }
-    try (DomainStore s = DomainStore.open(StoreConfig.defaults(dir))) {
+    try (VersionedStore s = VersionedStore.open(StoreConfig.defaults(dir))) {
       assertThat(s.snapshot().byUuid(U2).orElseThrow().spec().xml()).isEqualTo(b.configXml());
       assertThat(s.readHistory(Revision.of(1), 10)).singleElement()
           .satisfies(h -> assertThat(h.object().spec().xml()).isEqualTo(b.configXml()));
@@ -147,25 +147,25 @@ class DomainStoreTest {
   @Test
   void aWipedStoreGetsANewId() throws Exception {
     String first;
-    try (DomainStore s = DomainStore.open(StoreConfig.defaults(dir))) {
+    try (VersionedStore s = VersionedStore.open(StoreConfig.defaults(dir))) {
       first = s.snapshot().storeId();
     }
-    try (DomainStore s = DomainStore.open(StoreConfig.defaults(Files.createDirectories(dir.resolve("other"))))) {
+    try (VersionedStore s = VersionedStore.open(StoreConfig.defaults(Files.createDirectories(dir.resolve("other"))))) {
       assertThat(s.snapshot().storeId()).isNotEqualTo(first);
     }
   }
 
   @Test
   void secondOpenOfTheSameStoreIsRefused() {
-    try (DomainStore s = DomainStore.open(StoreConfig.defaults(dir))) {
-      assertThatThrownBy(() -> DomainStore.open(StoreConfig.defaults(dir)))
+    try (VersionedStore s = VersionedStore.open(StoreConfig.defaults(dir))) {
+      assertThatThrownBy(() -> VersionedStore.open(StoreConfig.defaults(dir)))
           .isInstanceOf(StoreException.class).hasMessageContaining("in use");
     }
   }
 
   @Test
   void newerSchemaAndGarbageAreRefusedWithoutTouchingTheFile() throws Exception {
-    try (DomainStore s = DomainStore.open(StoreConfig.defaults(dir))) {
+    try (VersionedStore s = VersionedStore.open(StoreConfig.defaults(dir))) {
       s.observe(U1, obs(U1, "a", 32, "shutoff"), List.of()).get();
     }
     try (var c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("virtrev.db"));
@@ -173,20 +173,20 @@ class DomainStoreTest {
       st.executeUpdate("UPDATE meta SET value = '99' WHERE key = 'schema_version'");
     }
     byte[] before = Files.readAllBytes(dir.resolve("virtrev.db"));
-    assertThatThrownBy(() -> DomainStore.open(StoreConfig.defaults(dir)))
+    assertThatThrownBy(() -> VersionedStore.open(StoreConfig.defaults(dir)))
         .isInstanceOf(StoreException.class).hasMessageContaining("newer virtrevd");
     assertThat(Files.readAllBytes(dir.resolve("virtrev.db"))).isEqualTo(before);
 
     Path junk = Files.createDirectories(dir.resolve("junk"));
     Files.writeString(junk.resolve("virtrev.db"), "this is not a database, just text that is long enough".repeat(50));
-    assertThatThrownBy(() -> DomainStore.open(StoreConfig.defaults(junk)))
+    assertThatThrownBy(() -> VersionedStore.open(StoreConfig.defaults(junk)))
         .isInstanceOf(StoreException.class).hasMessageContaining("not a readable virtrev store");
   }
 
   @Test
   void eventsBeyondTheMemoryLogComeFromHistoryAndCompactedOnesAreExpired() throws Exception {
     StoreConfig cfg = StoreConfig.defaults(dir).withEventLogCapacity(4).withHistoryRetention(20);
-    try (DomainStore s = DomainStore.open(cfg)) {
+    try (VersionedStore s = VersionedStore.open(cfg)) {
       for (int i = 0; i < 50; i++) {
         s.observe(U1, obs(U1, "a", 32 + i, "shutoff"), List.of()).get();
       }
@@ -211,7 +211,7 @@ class DomainStoreTest {
 
   @Test
   void awaitRevisionCompletesWhenReached() throws Exception {
-    try (DomainStore s = DomainStore.open(StoreConfig.defaults(dir))) {
+    try (VersionedStore s = VersionedStore.open(StoreConfig.defaults(dir))) {
       var f = s.awaitRevision(Revision.of(3));
       s.observe(U1, obs(U1, "a", 32, "shutoff"), List.of()).get();
       assertThat(f).isNotDone();
@@ -223,7 +223,7 @@ class DomainStoreTest {
 
   @Test
   void concurrentSubmittersGetDenseUniqueRevisions() throws Exception {
-    try (DomainStore s = DomainStore.open(StoreConfig.defaults(dir))) {
+    try (VersionedStore s = VersionedStore.open(StoreConfig.defaults(dir))) {
       List<Thread> threads = new ArrayList<>();
       List<CompletableFuture<?>> all = Collections.synchronizedList(new ArrayList<>());
       for (int t = 0; t < 8; t++) {
@@ -260,14 +260,14 @@ class DomainStoreTest {
     return c;
   }
 
-  private static void awaitApplied(DomainStore s, long revision) {
+  private static void awaitApplied(VersionedStore s, long revision) {
     await().atMost(Duration.ofSeconds(5))
         .until(() -> s.appliedRevision() == revision);
   }
 
   @Test
   void batchesAppliedWhileACommitWaitsAreCommittedTogetherAndPublishedInOrder() throws Exception {
-    try (DomainStore s = DomainStore.open(StoreConfig.defaults(dir))) {
+    try (VersionedStore s = VersionedStore.open(StoreConfig.defaults(dir))) {
       List<Integer> commits = Collections.synchronizedList(new ArrayList<>());
       s.setObserver((revisions, nanos) -> commits.add(revisions));
       s.observe(U1, obs(U1, "a", 32, "shutoff"), List.of()).get(5, TimeUnit.SECONDS);
@@ -300,7 +300,7 @@ class DomainStoreTest {
 
   @Test
   void aFailedCommitFailsWhatWasAppliedOnTopOfItAndItsRevisionsAreReused() throws Exception {
-    try (DomainStore s = DomainStore.open(StoreConfig.defaults(dir))) {
+    try (VersionedStore s = VersionedStore.open(StoreConfig.defaults(dir))) {
       s.observe(U1, obs(U1, "a", 32, "shutoff"), List.of()).get(5, TimeUnit.SECONDS);
       CompletableFuture<?> poisoned;
       CompletableFuture<?> onTop;
@@ -331,7 +331,7 @@ class DomainStoreTest {
       assertThat(again.type()).isEqualTo("MODIFIED");
       assertThat(s.readHistory(Revision.of(1), 10)).extracting(e -> e.revision().value()).containsExactly(2L, 3L);
     }
-    try (DomainStore s = DomainStore.open(StoreConfig.defaults(dir))) {
+    try (VersionedStore s = VersionedStore.open(StoreConfig.defaults(dir))) {
       assertThat(s.snapshot().revision().value()).isEqualTo(3);
       assertThat(s.snapshot().find(U2)).isEmpty();
     }

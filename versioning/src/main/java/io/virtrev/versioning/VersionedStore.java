@@ -23,7 +23,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The versioned store of domains, written by a two-stage pipeline. The writer thread
+ * The versioned store of every kind ({@link Kind}: domains, networks, storage pools and volumes, domain
+ * snapshots) on one revision counter, written by a two-stage pipeline. A kind plugs in through its
+ * {@link KindModel} ({@link Kinds}); the domain methods without a model argument are shorthands for
+ * {@link Kinds#DOMAINS}. The writer thread
  * ({@code store-writer}) applies commands in submission order, in batches: it assigns each observed
  * change the next revision and decides every precondition, on top of the state the previous batch left
  * (applied, maybe not yet durable). The sync thread ({@code store-sync}) commits each applied batch
@@ -56,16 +59,18 @@ import org.slf4j.LoggerFactory;
  * <p>Reads of the past ({@link #list}, {@link #versionAt}, {@link #history}, ...) block on SQLite: not
  * for event-loop threads. Each is one read transaction that checks the compacted mark it sees.
  */
-public final class DomainStore implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(DomainStore.class);
+public final class VersionedStore implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(VersionedStore.class);
 
   private sealed interface Command permits Observe, Resync, Compacted, Stop {}
 
   /** Applies an observation, then (if {@code pre} is given) checks the precondition against the result. */
-  private record Observe(String uuid, DomainObservation observed, Cause cause, Precondition pre, CompletableFuture<Optional<StoredEvent>> done) implements Command {}
+  private record Observe(KindModel<?, ?> model, String uuid, Object observed, Cause cause, Precondition pre,
+      CompletableFuture<Optional<StoredEvent>> done) implements Command {}
 
-  private record Resync(List<DomainObservation> all, Set<String> keep, CompletableFuture<List<StoredEvent>> done)
-      implements Command {}
+  /** Makes the objects of a kind ({@code owned}: only those of {@code ownerUid}) equal to {@code all}. */
+  private record Resync(KindModel<?, ?> model, boolean owned, String ownerUid, List<?> all, Set<String> keep,
+      CompletableFuture<List<StoredEvent>> done) implements Command {}
 
   /** The compactor committed a new mark: publish a snapshot carrying it. */
   private record Compacted(Revision upTo) implements Command {}
@@ -123,19 +128,13 @@ public final class DomainStore implements AutoCloseable {
   private volatile boolean closed; // written under submitLock
   private final Object submitLock = new Object(); // makes "not closed, enqueue" atomic with close's Stop
 
-  private DomainStore(StoreConfig config, SqliteRevisions db, SqliteRevisions.Loaded loaded, Clock clock) {
+  private VersionedStore(StoreConfig config, SqliteRevisions db, SqliteRevisions.Loaded loaded, Clock clock) {
     this.config = config;
     this.db = db;
     this.clock = clock;
     this.log = new EventLog(config.eventLogCapacity(), config.eventLogBytes(), loaded.revision());
     this.pages = new HistoryPages(config.historyCacheBytes());
-    Map<String, Domain> byUuid = new java.util.HashMap<>();
-    Map<String, String> byName = new java.util.HashMap<>();
-    for (Domain d : loaded.objects()) {
-      byUuid.put(d.uuid(), d);
-      byName.put(d.name(), d.uuid());
-    }
-    this.snapshot = new Snapshot(loaded.storeId(), loaded.revision(), loaded.compacted(), byUuid, byName);
+    this.snapshot = Snapshot.of(loaded.storeId(), loaded.revision(), loaded.compacted(), loaded.objects());
     this.compacted = new java.util.concurrent.atomic.AtomicReference<>(loaded.compacted());
     this.appliedRevision = loaded.revision().value();
     this.writer = new Thread(this::runWriter, "store-writer");
@@ -147,18 +146,18 @@ public final class DomainStore implements AutoCloseable {
   }
 
   /** Opens (creating if needed) the store in {@code config.dataDir()} and starts its writer. */
-  public static DomainStore open(StoreConfig config) {
+  public static VersionedStore open(StoreConfig config) {
     return open(config, Clock.systemUTC());
   }
 
-  static DomainStore open(StoreConfig config, Clock clock) {
+  static VersionedStore open(StoreConfig config, Clock clock) {
     SqliteRevisions db = SqliteRevisions.open(config.dataDir());
     try {
       SqliteRevisions.Loaded loaded = db.load();
-      LOG.info("store {} {} at {}: revision {}, {} domains, compacted {}", loaded.storeId(),
+      LOG.info("store {} {} at {}: revision {}, {} objects, compacted {}", loaded.storeId(),
           loaded.created() ? "created" : "opened", config.dataDir(), loaded.revision(),
           loaded.objects().size(), loaded.compacted());
-      DomainStore store = new DomainStore(config, db, loaded, clock);
+      VersionedStore store = new VersionedStore(config, db, loaded, clock);
       store.syncer.start();
       store.writer.start();
       store.compactor.start();
@@ -193,8 +192,34 @@ public final class DomainStore implements AutoCloseable {
    * makes (if any) carries {@code cause} in its status, and no later revision does.
    */
   public CompletableFuture<Optional<StoredEvent>> observe(String uuid, DomainObservation observed, Cause cause) {
+    return observe(Kinds.DOMAINS, uuid, observed, cause);
+  }
+
+  /**
+   * Records what the source reports for the object of {@code kind} with {@code uid} ({@code observed ==
+   * null}: the source has no such object; then what belongs to it is deleted first, each its own
+   * revision: a domain's snapshots, a pool's volumes). The revision it makes, if any, carries
+   * {@code cause}. Completes with the committed event of that object, or empty if nothing observable
+   * changed. Never blocks.
+   */
+  public <O> CompletableFuture<Optional<StoredEvent>> observe(KindModel<O, ?> kind, String uid, O observed,
+      Cause cause) {
     CompletableFuture<Optional<StoredEvent>> f = new CompletableFuture<>();
-    submit(new Observe(uuid, observed, cause, null, f), f);
+    submit(new Observe(kind, uid, observed, cause, null, f), f);
+    return f;
+  }
+
+  /**
+   * Compare-and-swap's check for any kind, decided by the writer, as
+   * {@link #observeAndCheck(String, DomainObservation, Cause, Precondition)} is for domains: applies
+   * {@code observed} (an out-of-band change is committed as its own revision), then checks {@code pre}
+   * against the resulting object; fails with the precondition's mismatch, or NOT_FOUND if the object does
+   * not exist (any more).
+   */
+  public <O> CompletableFuture<Optional<StoredEvent>> observeAndCheck(KindModel<O, ?> kind, String uid, O observed,
+      Cause cause, Precondition pre) {
+    CompletableFuture<Optional<StoredEvent>> f = new CompletableFuture<>();
+    submit(new Observe(kind, uid, observed, cause, pre, f), f);
     return f;
   }
 
@@ -213,9 +238,7 @@ public final class DomainStore implements AutoCloseable {
   /** As {@link #observeAndCheck(String, DomainObservation, Precondition)}, the read led to by {@code cause}. */
   public CompletableFuture<Optional<StoredEvent>> observeAndCheck(String uuid, DomainObservation observed, Cause cause,
       Precondition pre) {
-    CompletableFuture<Optional<StoredEvent>> f = new CompletableFuture<>();
-    submit(new Observe(uuid, observed, cause, pre, f), f);
-    return f;
+    return observeAndCheck(Kinds.DOMAINS, uuid, observed, cause, pre);
   }
 
   /**
@@ -233,8 +256,32 @@ public final class DomainStore implements AutoCloseable {
    * steps serves events meanwhile), so what the store has for them is at least as new.
    */
   public CompletableFuture<List<StoredEvent>> resync(List<DomainObservation> all, Set<String> keep) {
+    return resync(Kinds.DOMAINS, all, keep);
+  }
+
+  /**
+   * Makes the objects of {@code kind} equal to {@code all}, the source's complete listing of that kind:
+   * DELETED first for every stored object of the kind not in it (and, before each, what belongs to it),
+   * then ADDED or MODIFIED for every difference; the objects in {@code keep} (uids read again since the
+   * listing began) are left as they are. Completes with the committed events.
+   */
+  public <O> CompletableFuture<List<StoredEvent>> resync(KindModel<O, ?> kind, List<O> all, Set<String> keep) {
     CompletableFuture<List<StoredEvent>> f = new CompletableFuture<>();
-    submit(new Resync(List.copyOf(all), Set.copyOf(keep), f), f);
+    submit(new Resync(kind, false, null, List.copyOf(all), Set.copyOf(keep), f), f);
+    return f;
+  }
+
+  /**
+   * As {@link #resync(KindModel, List, Set)}, for the objects that belong to {@code ownerUid} only (a
+   * pool's volumes, a domain's snapshots): {@code all} is the source's complete listing of them; objects
+   * of other owners are not touched.
+   */
+  public <O> CompletableFuture<List<StoredEvent>> resyncOwned(KindModel<O, ?> kind, String ownerUid, List<O> all) {
+    if (ownerUid == null) {
+      throw new IllegalArgumentException("resyncOwned of " + kind.kind() + " needs an owner");
+    }
+    CompletableFuture<List<StoredEvent>> f = new CompletableFuture<>();
+    submit(new Resync(kind, true, ownerUid, List.copyOf(all), Set.of(), f), f);
     return f;
   }
 
@@ -343,16 +390,30 @@ public final class DomainStore implements AutoCloseable {
    * @throws StoreException COMPACTED if {@code at} is below the compacted revision
    * @throws StoreException TOO_NEW if {@code at} is beyond the last committed revision
    */
-  public ListPage list(Revision at, ListKey after, FieldSelector selector, int limit) {
+  public ListPage<Domain> list(Revision at, ListKey after, FieldSelector selector, int limit) {
+    return list(Kinds.DOMAINS, null, at, after, selector, limit);
+  }
+
+  /**
+   * As {@link #list(Revision, ListKey, FieldSelector, int)} for the objects of {@code kind}, of
+   * {@code ownerUid}'s only unless it is null (a pool's volumes, a domain's snapshots; null lists every
+   * owner's). The selector reads each object's name, uid, {@code status.state} and labels
+   * ({@link KindModel#view}).
+   *
+   * @throws StoreException COMPACTED if {@code at} is below the compacted revision
+   * @throws StoreException TOO_NEW if {@code at} is beyond the last committed revision
+   */
+  public <T> ListPage<T> list(KindModel<?, T> kind, String ownerUid, Revision at, ListKey after,
+      FieldSelector selector, int limit) {
     Snapshot s = snapshot;
     if (at.isAfter(s.revision())) {
       throw StoreException.tooNew(at, s.revision());
     }
     checkRetained(at);
     if (at.equals(s.revision())) {
-      return ListPage.of(s, after, selector, limit);
+      return ListPage.of(s, kind, ownerUid, after, selector, limit);
     }
-    return db.queries().stateAt(Kind.DOMAINS, at.value(), after, selector, limit);
+    return db.queries().stateAt(kind, ownerUid, at.value(), after, selector, limit);
   }
 
   /**
@@ -363,7 +424,12 @@ public final class DomainStore implements AutoCloseable {
    * @throws StoreException COMPACTED if {@code at} is below the compacted revision
    */
   public Optional<StoredEvent> versionAt(String uuid, Revision at) {
-    return db.queries().versionAt(Kind.DOMAINS, uuid, at.value());
+    return versionAt(Kind.DOMAINS, uuid, at);
+  }
+
+  /** As {@link #versionAt(String, Revision)} for the object of {@code kind} with {@code uid}. */
+  public Optional<StoredEvent> versionAt(Kind kind, String uid, Revision at) {
+    return db.queries().versionAt(kind, uid, at.value());
   }
 
   /**
@@ -373,7 +439,12 @@ public final class DomainStore implements AutoCloseable {
    * @throws StoreException COMPACTED if {@code version} is at or below the compacted revision
    */
   public Optional<StoredEvent> versionBefore(String uuid, Revision version) {
-    return db.queries().versionBefore(Kind.DOMAINS, uuid, version.value());
+    return versionBefore(Kind.DOMAINS, uuid, version);
+  }
+
+  /** As {@link #versionBefore(String, Revision)} for the object of {@code kind} with {@code uid}. */
+  public Optional<StoredEvent> versionBefore(Kind kind, String uid, Revision version) {
+    return db.queries().versionBefore(kind, uid, version.value());
   }
 
   /**
@@ -382,12 +453,27 @@ public final class DomainStore implements AutoCloseable {
    * @throws StoreException COMPACTED if {@code at} is below the compacted revision
    */
   public Optional<String> uuidNamedAt(String name, Revision at) {
-    return db.queries().uuidNamedAt(Kind.DOMAINS, name, at.value());
+    return uidNamedAt(Kind.DOMAINS, null, name, at);
+  }
+
+  /**
+   * The uid of the object of {@code kind} named {@code name} within {@code ownerUid} (null for kinds
+   * that belong to nothing) at revision {@code at}. Blocks on SQLite.
+   *
+   * @throws StoreException COMPACTED if {@code at} is below the compacted revision
+   */
+  public Optional<String> uidNamedAt(Kind kind, String ownerUid, String name, Revision at) {
+    return db.queries().uidNamedAt(kind, ownerUid, name, at.value());
   }
 
   /** The uuid of the domain that last had {@code name} in retained history. Blocks on SQLite. */
   public Optional<String> lastUuidNamed(String name) {
-    return db.queries().lastUuidNamed(Kind.DOMAINS, name);
+    return lastUidNamed(Kind.DOMAINS, null, name);
+  }
+
+  /** The uid of the object of {@code kind} (within {@code ownerUid}) that last had {@code name} in retained history. */
+  public Optional<String> lastUidNamed(Kind kind, String ownerUid, String name) {
+    return db.queries().lastUidNamed(kind, ownerUid, name);
   }
 
   /**
@@ -395,7 +481,12 @@ public final class DomainStore implements AutoCloseable {
    * bound), newest first, at most {@code limit} ({@code <= 0}: all). Blocks on SQLite.
    */
   public HistoryPage history(String uuid, Revision at, Revision before, int limit) {
-    return db.queries().historyOf(Kind.DOMAINS, uuid, at.value(), before == null ? Long.MAX_VALUE : before.value(), limit);
+    return history(Kind.DOMAINS, uuid, at, before, limit);
+  }
+
+  /** As {@link #history(String, Revision, Revision, int)} for the object of {@code kind} with {@code uid}. */
+  public HistoryPage history(Kind kind, String uid, Revision at, Revision before, int limit) {
+    return db.queries().historyOf(kind, uid, at.value(), before == null ? Long.MAX_VALUE : before.value(), limit);
   }
 
   /**
@@ -680,15 +771,15 @@ public final class DomainStore implements AutoCloseable {
 
   private Runnable apply(WorkingState w, Command c) {
     if (c instanceof Observe o) {
-      StoredEvent e = w.observe(o.uuid(), o.observed(), o.cause());
+      StoredEvent e = observe(w, o.model(), o.uuid(), o.observed(), o.cause());
       if (o.pre() != null) {
-        Domain now = w.get(o.uuid());
+        Object now = w.get(o.model(), o.uuid());
         try {
           if (now == null) {
-            throw new StoreException(StoreException.Reason.NOT_FOUND, "domain " + o.uuid() + " not found",
-                Map.of("uid", o.uuid(), "kind", "domains"), null);
+            throw new StoreException(StoreException.Reason.NOT_FOUND, Precondition.singular(o.model().kind()) + " "
+                + o.uuid() + " not found", Map.of("uid", o.uuid(), "kind", o.model().kind().key()), null);
           }
-          o.pre().check(now);
+          o.pre().check(o.model().kind(), meta(o.model(), now));
         } catch (StoreException mismatch) {
           return () -> o.done().completeExceptionally(mismatch);
         }
@@ -698,22 +789,41 @@ public final class DomainStore implements AutoCloseable {
     if (c instanceof Resync r) {
       List<StoredEvent> out = new ArrayList<>();
       Set<String> present = new HashSet<>();
-      for (DomainObservation d : r.all()) {
-        present.add(d.uuid());
+      for (Object d : r.all()) {
+        present.add(uid(r.model(), d));
       }
-      for (String uuid : w.uuids()) {
-        if (!present.contains(uuid) && !r.keep().contains(uuid)) {
-          add(out, w.observe(uuid, null, Cause.NONE));
+      for (String uid : w.uids(r.model(), r.ownerUid())) {
+        if (!present.contains(uid) && !r.keep().contains(uid)) {
+          int from = w.events().size();
+          observe(w, r.model(), uid, null, Cause.NONE);
+          out.addAll(w.events().subList(from, w.events().size()));
         }
       }
-      for (DomainObservation d : r.all()) {
-        if (!r.keep().contains(d.uuid())) {
-          add(out, w.observe(d.uuid(), d, Cause.NONE));
+      for (Object d : r.all()) {
+        String uid = uid(r.model(), d);
+        if (!r.keep().contains(uid)) {
+          add(out, observe(w, r.model(), uid, d, Cause.NONE));
         }
       }
       return () -> r.done().complete(out);
     }
     return () -> { };
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <O> StoredEvent observe(WorkingState w, KindModel<O, ?> model, String uid, Object observed,
+      Cause cause) {
+    return w.observe(model, uid, (O) observed, cause);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <O> String uid(KindModel<O, ?> model, Object observed) {
+    return model.uid((O) observed);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> io.virtrev.api.DomainMeta meta(KindModel<?, T> model, Object object) {
+    return model.meta((T) object);
   }
 
   private static void add(List<StoredEvent> out, StoredEvent e) {
