@@ -13,7 +13,10 @@ import io.virtrev.daemon.security.TlsContexts;
 import io.virtrev.daemon.security.TokenFile;
 import io.virtrev.versioning.VersionedStore;
 import io.virtrev.versioning.Mutations;
+import io.virtrev.versioning.KindSources;
 import io.virtrev.versioning.Reconciler;
+import io.virtrev.versioning.ServedKinds;
+import io.virtrev.libvirt.LibvirtDomainSource;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -77,6 +80,25 @@ public final class Virtrevd implements AutoCloseable {
    */
   static Virtrevd start(DaemonConfig config, DomainSource source, ServiceNotifier notifier)
       throws InterruptedException, IOException {
+    return start(config, source, kindsOf(source), notifier);
+  }
+
+  /**
+   * The sources of the other kinds on {@code source}'s connection: libvirt's networks, storage and
+   * snapshots for a {@link LibvirtDomainSource} (a driver without some of them is found out by the
+   * reconciler's first listing, which then skips that kind); none for any other source.
+   */
+  static KindSources kindsOf(DomainSource source) {
+    return source instanceof LibvirtDomainSource l ? new KindSources(l.networks(), l.storage(), l.snapshots())
+        : KindSources.NONE;
+  }
+
+  /**
+   * {@link #start(DaemonConfig, DomainSource)} serving the kinds {@code kinds} has sources for beside
+   * domains (their events must reach {@code source}'s listener: they share its connection).
+   */
+  public static Virtrevd start(DaemonConfig config, DomainSource source, KindSources kinds, ServiceNotifier notifier)
+      throws InterruptedException, IOException {
     AccessConfig access = config.access();
     TokenFile tokens = access.tokensFile() == null ? null : TokenFile.load(access.tokensFile());
     if (tokens != null && tokens.size() == 0) {
@@ -95,7 +117,7 @@ public final class Virtrevd implements AutoCloseable {
     try {
       audit = access.auditFile() == null ? AuditLog.none(access.auditRefusedInterval())
           : AuditLog.toFile(access.auditFile(), access.auditRefusedInterval());
-      Reconciler reconciler = new Reconciler(source, store, config.reconciler());
+      Reconciler reconciler = new Reconciler(source, kinds, store, config.reconciler());
       StartupNotifications notifications = new StartupNotifications(notifier, reconciler::readiness);
       AtomicInteger n = new AtomicInteger();
       blocking = Executors.newFixedThreadPool(2, r -> daemonThread(r, "history-reader-" + n.incrementAndGet()));
@@ -121,7 +143,7 @@ public final class Virtrevd implements AutoCloseable {
       }
       Mutations mutations = new Mutations(source, store, reconciler);
       ApiContext ctx = new ApiContext(store, mutations, reconciler::readiness, config.http(), blocking, watchers,
-          security, audit, metrics);
+          security, audit, metrics, ServedKinds.of(kinds, store, reconciler));
       server = new ApiServer(ctx, Math.max(2, Runtime.getRuntime().availableProcessors()), tls);
       InetSocketAddress addr = server.bind(config.listenHost(), config.listenPort());
       if (access.unixSocket() != null) {

@@ -121,7 +121,8 @@ class OpenApiHttpTest {
           if (method.equals("parameters")) {
             continue;
           }
-          String url = path.replace("{name}", "no-such-domain");
+          String url = path.replace("{name}", "no-such-domain").replace("{pool}", "no-such-pool")
+              .replace("{domain}", "no-such-domain");
           ApiClient.Response r = d.api.send(method.toUpperCase(Locale.ROOT), url,
               method.equals("get") || method.equals("delete") ? null : method.equals("patch") ? "application/merge-patch+json"
               : "application/json", method.equals("get")

@@ -40,17 +40,29 @@ public final class DomainXmlInspector {
    *     {@code <name>}, a {@code <uuid>} that is not a uuid
    */
   public static Identity inspect(String xml) {
+    return inspect(xml, "domain", "a domain definition", true);
+  }
+
+  /**
+   * As {@link #inspect(String)} for the definition of any kind: its root must be {@code <rootTag>}
+   * ({@code network}, {@code pool}, {@code volume}, {@code domainsnapshot}); a {@code <name>} is required
+   * only if {@code nameRequired} (libvirt names a snapshot without one); {@code name} is then null.
+   */
+  public static Identity inspect(String xml, String rootTag, String what, boolean nameRequired) {
+    if (xml == null || xml.isBlank()) {
+      throw bad(what + " needs XML; the body has none");
+    }
     if (DECLARATION.matcher(xml).find()) {
-      throw bad("XML with a DOCTYPE or ENTITY declaration is not accepted (domain XML needs neither;"
+      throw bad("XML with a DOCTYPE or ENTITY declaration is not accepted (libvirt's XML needs neither;"
           + " entities are never expanded)");
     }
     Element root = parse(xml).getDocumentElement();
-    if (!root.getTagName().equals("domain")) {
-      throw bad("the root element is <" + root.getTagName() + ">; a domain definition starts with <domain>");
+    if (!root.getTagName().equals(rootTag)) {
+      throw bad("the root element is <" + root.getTagName() + ">; " + what + " starts with <" + rootTag + ">");
     }
     String name = childText(root, "name");
-    if (name == null || name.isEmpty()) {
-      throw bad("the domain XML has no <name>");
+    if (nameRequired && (name == null || name.isEmpty())) {
+      throw bad("the <" + rootTag + "> XML has no <name>");
     }
     String uuid = childText(root, "uuid");
     if (uuid != null) {

@@ -62,6 +62,10 @@ public final class Reconciler implements SourceListener, AutoCloseable {
   private static final long PROGRESS_LOG_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   private final DomainSource source;
+  private final KindSources kinds;
+  // Kinds whose listing the hypervisor does not support (a driver without networks or storage): skipped
+  // from then on; reconciler thread only.
+  private final Set<Kind> unsupported = java.util.EnumSet.noneOf(Kind.class);
   private final VersionedStore store;
   private final ReconcilerConfig config;
   private final Thread thread;
@@ -87,7 +91,16 @@ public final class Reconciler implements SourceListener, AutoCloseable {
   private volatile ReconcilerObserver observer = ReconcilerObserver.NONE;
 
   public Reconciler(DomainSource source, VersionedStore store, ReconcilerConfig config) {
+    this(source, KindSources.NONE, store, config);
+  }
+
+  /**
+   * A reconciler of domains and of the kinds {@code kinds} has sources for: their events (networks,
+   * storage pools) are re-read as domains' are, and every resync lists them too.
+   */
+  public Reconciler(DomainSource source, KindSources kinds, VersionedStore store, ReconcilerConfig config) {
     this.source = source;
+    this.kinds = kinds;
     this.store = store;
     this.config = config;
     this.thread = new Thread(this::run, "reconciler");
@@ -192,20 +205,29 @@ public final class Reconciler implements SourceListener, AutoCloseable {
     }
   }
 
-  /** Events of other kinds than domains (networks) are ignored until the store keeps those kinds. */
+  /**
+   * Records an event for a re-read. Network and storage pool events are keyed {@code kind/uid} (a domain's
+   * by its uuid alone); events of a kind this reconciler has no source for are ignored.
+   */
   @Override
   public void onEvent(SourceEvent event) {
-    if (!SourceEvent.DOMAINS.equals(event.kind())) {
+    String key;
+    if (SourceEvent.DOMAINS.equals(event.kind())) {
+      key = event.uuid();
+    } else if (SourceEvent.NETWORKS.equals(event.kind()) && kinds.networks() != null
+        || SourceEvent.STORAGE_POOLS.equals(event.kind()) && kinds.storage() != null) {
+      key = event.kind() + "/" + event.uid();
+    } else {
       return;
     }
     eventsByType.computeIfAbsent(event.event().type(), t -> new java.util.concurrent.atomic.LongAdder()).increment();
-    if (!LibvirtEvent.leadsToReread(event.event().type())) {
+    if (key.equals(event.uuid()) && !LibvirtEvent.leadsToReread(event.event().type())) {
       LOG.debug("{} ({}): nothing versioned, no re-read", event.event(), event.name());
       return;
     }
     lock.lock();
     try {
-      Cause.Pending list = pending.get(event.uuid());
+      Cause.Pending list = pending.get(key);
       if (list == null) {
         if (pending.size() >= config.maxPendingDomains()) {
           LOG.warn("{} domains have pending events; dropping them and resyncing instead", pending.size());
@@ -215,7 +237,7 @@ public final class Reconciler implements SourceListener, AutoCloseable {
           return;
         }
         list = new Cause.Pending();
-        pending.put(event.uuid(), list);
+        pending.put(key, list);
       }
       list.add(event.event());
       work.signal();
@@ -371,7 +393,8 @@ public final class Reconciler implements SourceListener, AutoCloseable {
     Set<String> reread = new HashSet<>();
     try {
       read(initial, t0, all, reread);
-      var committed = store.resync(all, reread).get();
+      List<StoredEvent> committed = new ArrayList<>(store.resync(all, reread).get());
+      committed.addAll(resyncKinds(all));
       long nanos = System.nanoTime() - t0;
       boolean nowReady;
       lock.lock();
@@ -428,6 +451,86 @@ public final class Reconciler implements SourceListener, AutoCloseable {
     }
   }
 
+  /**
+   * The rest of a full resync, after domains': networks, pools, the volumes of every active pool (an
+   * inactive pool's cannot be listed: the store then has none), the snapshots of every domain in
+   * {@code domains}. A kind the hypervisor does not support (libvirt's NO_SUPPORT and the like: any
+   * failure but CONNECTION of its first listing) is logged once and skipped from then on, so a driver
+   * without networks or storage serves domains as ever.
+   */
+  private List<StoredEvent> resyncKinds(List<DomainObservation> domains) throws InterruptedException,
+      ExecutionException {
+    List<StoredEvent> out = new ArrayList<>();
+    if (kinds.networks() != null && supported(Kind.NETWORKS, () -> kinds.networks().listAll()) instanceof List<?> l) {
+      @SuppressWarnings("unchecked")
+      List<io.virtrev.api.source.NetworkObservation> nets = (List<io.virtrev.api.source.NetworkObservation>) l;
+      out.addAll(store.resync(Kinds.NETWORKS, nets, Set.of()).get());
+    }
+    if (kinds.storage() != null && supported(Kind.STORAGE_POOLS, () -> kinds.storage().listPools()) instanceof List<?> l) {
+      @SuppressWarnings("unchecked")
+      List<io.virtrev.api.source.StoragePoolObservation> pools = (List<io.virtrev.api.source.StoragePoolObservation>) l;
+      out.addAll(store.resync(Kinds.STORAGE_POOLS, pools, Set.of()).get());
+      List<io.virtrev.api.source.StorageVolumeObservation> vols = new ArrayList<>();
+      for (var p : pools) {
+        vols.addAll(volumesOf(p.uuid(), p.active()));
+      }
+      out.addAll(store.resync(Kinds.STORAGE_VOLUMES, vols, Set.of()).get());
+    }
+    if (kinds.snapshots() != null && !unsupported.contains(Kind.DOMAIN_SNAPSHOTS)) {
+      List<io.virtrev.api.source.SnapshotObservation> snaps = new ArrayList<>();
+      for (DomainObservation d : domains) {
+        snaps.addAll(snapshotsOf(d.uuid()));
+      }
+      out.addAll(store.resync(Kinds.DOMAIN_SNAPSHOTS, snaps, Set.of()).get());
+    }
+    return out;
+  }
+
+  /** {@code listing}'s result, or null (the kind marked unsupported) if it fails other than by the connection. */
+  private Object supported(Kind kind, Supplier<List<?>> listing) {
+    if (unsupported.contains(kind)) {
+      return null;
+    }
+    try {
+      return listing.get();
+    } catch (SourceException e) {
+      if (e.kind() == SourceException.Kind.CONNECTION) {
+        throw e;
+      }
+      unsupported.add(kind);
+      LOG.warn("{} cannot list {} ({}: {}); {} are not served on this connection", source.describe(), kind,
+          e.kind(), e.getMessage(), kind);
+      return null;
+    }
+  }
+
+  /** The volumes of a pool as libvirt lists them now; none if it is inactive or gone (then the store drops them). */
+  private List<io.virtrev.api.source.StorageVolumeObservation> volumesOf(String poolUuid, boolean active) {
+    if (!active) {
+      return List.of();
+    }
+    try {
+      return kinds.storage().listVolumes(poolUuid);
+    } catch (SourceException e) {
+      if (e.kind() == SourceException.Kind.CONNECTION) {
+        throw e;
+      }
+      return List.of(); // stopped or removed meanwhile: its event re-reads it
+    }
+  }
+
+  /** The snapshots of a domain as libvirt lists them now; none if the domain is gone. */
+  private List<io.virtrev.api.source.SnapshotObservation> snapshotsOf(String domainUuid) {
+    try {
+      return kinds.snapshots().list(domainUuid);
+    } catch (SourceException e) {
+      if (e.kind() == SourceException.Kind.CONNECTION) {
+        throw e;
+      }
+      return List.of();
+    }
+  }
+
   /** During a resync: re-reads the domains with pending events, adding their uuids to {@code reread}. */
   private void serveEvents(Set<String> reread) {
     reread.addAll(rereadAll(takeAll()));
@@ -457,6 +560,15 @@ public final class Reconciler implements SourceListener, AutoCloseable {
    * {@link Cause#NONE} if there are none.
    */
   Cause takeEvents(String uuid) {
+    return take(uuid);
+  }
+
+  /** As {@link #takeEvents(String)} for the object of {@code kind} with {@code uid} (a domain's events by its uuid). */
+  Cause takeEvents(Kind kind, String uid) {
+    return take(kind == Kind.DOMAINS ? uid : kind.key() + "/" + uid);
+  }
+
+  private Cause take(String uuid) {
     lock.lock();
     try {
       Cause.Pending p = pending.remove(uuid);
@@ -481,6 +593,11 @@ public final class Reconciler implements SourceListener, AutoCloseable {
    * the uuids read.
    */
   private List<String> reread(String uuid, Cause cause) {
+    int slash = uuid.indexOf('/');
+    if (slash >= 0) {
+      rereadOther(Kind.of(uuid.substring(0, slash)), uuid.substring(slash + 1), cause);
+      return List.of();
+    }
     Optional<DomainObservation> obs = source.get(uuid);
     // An event that arrived during the read may announce what the read already saw (libvirt sends a
     // destroy's stopped/destroyed after the domain is shut off, while the read that shutdown/host led to
@@ -504,7 +621,59 @@ public final class Reconciler implements SourceListener, AutoCloseable {
       }
     }
     resyncOnFailure(store.observe(uuid, obs.orElse(null), cause));
+    if (kinds.snapshots() != null && !unsupported.contains(Kind.DOMAIN_SNAPSHOTS) && obs.isPresent()
+        && cause.events().stream().anyMatch(e -> "from_snapshot".equals(e.detail()))) {
+      // A revert (by virsh too) changes which snapshot is current: re-list the domain's snapshots.
+      resyncOnFailure(store.resyncOwned(Kinds.DOMAIN_SNAPSHOTS, uuid, snapshotsOf(uuid)));
+    }
     return read;
+  }
+
+  /**
+   * On the lane, after a mutation of {@code kind} committed its object (for owned kinds {@code uid} is the
+   * owner's): commits what the change may have changed beside it, and waits for those commits. A pool's
+   * action re-lists its volumes; a volume's change re-reads its pool (allocation); a snapshot's change
+   * re-lists the domain's snapshots (which one is current) and re-reads the domain (a revert changes it).
+   */
+  void afterMutation(Kind kind, String uid) {
+    try {
+      switch (kind) {
+        case STORAGE_POOLS -> {
+          Optional<io.virtrev.api.source.StoragePoolObservation> p = kinds.storage().getPool(uid);
+          if (p.isPresent()) {
+            store.resyncOwned(Kinds.STORAGE_VOLUMES, uid, volumesOf(uid, p.get().active())).get();
+          }
+        }
+        case STORAGE_VOLUMES -> store.observe(Kinds.STORAGE_POOLS, uid, kinds.storage().getPool(uid).orElse(null),
+            takeEvents(Kind.STORAGE_POOLS, uid)).get();
+        case DOMAIN_SNAPSHOTS -> {
+          store.resyncOwned(Kinds.DOMAIN_SNAPSHOTS, uid, snapshotsOf(uid)).get();
+          store.observe(uid, source.get(uid).orElse(null), takeEvents(uid)).get();
+        }
+        default -> { }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | SourceException e) {
+      LOG.warn("re-reading what a change of {} {} affected failed ({}); resyncing", kind, uid, e.toString());
+      requestResync();
+    }
+  }
+
+  /**
+   * Re-reads a network or a storage pool after its events; a pool's volumes are listed again with it
+   * (a refresh, start or stop changes them, and volumes have no events of their own).
+   */
+  private void rereadOther(Kind kind, String uid, Cause cause) {
+    if (kind == Kind.NETWORKS) {
+      resyncOnFailure(store.observe(Kinds.NETWORKS, uid, kinds.networks().get(uid).orElse(null), cause));
+    } else if (kind == Kind.STORAGE_POOLS) {
+      Optional<io.virtrev.api.source.StoragePoolObservation> p = kinds.storage().getPool(uid);
+      resyncOnFailure(store.observe(Kinds.STORAGE_POOLS, uid, p.orElse(null), cause));
+      if (p.isPresent()) {
+        resyncOnFailure(store.resyncOwned(Kinds.STORAGE_VOLUMES, uid, volumesOf(uid, p.get().active())));
+      }
+    }
   }
 
   /** A commit that failed (disk full, say) lost an observation: the next resync restores it. */

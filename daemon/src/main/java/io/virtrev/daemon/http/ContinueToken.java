@@ -26,7 +26,8 @@ import java.util.zip.CRC32;
  *     have dropped revisions the next pages would show: 410)
  * @param after list only: the last key served
  * @param before history only: the last revision served; the next page is older
- * @param uuid history only: the domain
+ * @param uuid history: the object's uid; list: the collection's scope ({@link KindScope#tokenScope}), null
+ *     for domains
  * @param selector list only: the field selector, as text (applies to every page)
  * @param labelSelector list only: the label selector, as text (applies to every page); null or empty: none
  */
@@ -36,7 +37,13 @@ record ContinueToken(String kind, String storeId, Revision revision, Revision co
   static final String HISTORY = "history";
 
   static ContinueToken list(String storeId, Revision at, ListKey after, String selector, String labelSelector) {
-    return new ContinueToken(LIST, storeId, at, null, after, null, null, selector, labelSelector);
+    return list(storeId, at, after, selector, labelSelector, null);
+  }
+
+  /** A list token of a collection other than domains: {@code scope} ({@link KindScope#tokenScope}) in {@code uuid}. */
+  static ContinueToken list(String storeId, Revision at, ListKey after, String selector, String labelSelector,
+      String scope) {
+    return new ContinueToken(LIST, storeId, at, null, after, null, scope, selector, labelSelector);
   }
 
   static ContinueToken history(String storeId, Revision at, Revision compacted, String uuid, Revision before) {

@@ -19,6 +19,57 @@ import java.util.Optional;
 final class GetRoutes {
   private GetRoutes() {}
 
+  /**
+   * GET of one object of {@code scope}'s kind other than domains: as a domain's, where {@code live=true}
+   * asks for the live XML of an active network or pool (409 for an inactive one, 400 for a kind without one).
+   */
+  static <T> Reply get(Call c, KindScope<T> scope) {
+    if (scope.api() == ApiKind.DOMAINS) {
+      return get(c);
+    }
+    Representation rep = Representation.negotiate(c.req(), Representation.GET);
+    DomainTable.Options table = rep.isTable() ? DomainTable.Options.of(rep, c.query()) : null;
+    String id = c.param("name");
+    boolean live = c.query().flag("live");
+    if (live && scope.api() != ApiKind.NETWORKS && scope.api() != ApiKind.STORAGE_POOLS) {
+      throw Query.bad("live=true: a " + scope.api().kind() + " has no live XML (only domains, networks and storage"
+          + " pools do)");
+    }
+    Optional<Revision> at = c.query().revision("resourceVersion");
+    if (at.isPresent()) {
+      c.api().store().checkRetained(at.get());
+      return RevisionWait.atRevision(c.req(), c.api(), at, snap -> Blocking.reply(c.api(), () ->
+          one(c, scope, rep, table, live, scope.at(c.api().store(), snap, id, at.get()), snap.storeId())));
+    }
+    Snapshot snap = c.api().store().snapshot();
+    T o = scope.find(snap, id);
+    String etag = scope.model().meta(o).resourceVersion().toString();
+    if (ReplyWriter.matches(c.req().headers().get(HttpHeaderNames.IF_NONE_MATCH), etag)) {
+      return Reply.notModified().withEtag(etag).withStoreId(snap.storeId());
+    }
+    return one(c, scope, rep, table, live, o, snap.storeId());
+  }
+
+  private static <T> Reply one(Call c, KindScope<T> scope, Representation rep, DomainTable.Options table, boolean live,
+      T o, String storeId) {
+    io.virtrev.api.DomainMeta m = scope.model().meta(o);
+    Reply.Full body;
+    if (table != null) {
+      body = Reply.bytes(HttpResponseStatus.OK, scope.table().one(table, o, true), rep.mediaType());
+    } else if (rep == Representation.XML) {
+      String xml = live ? KindScope.liveXml(o) : KindScope.specXml(o);
+      if (xml == null) {
+        throw new ApiException(ApiException.Reason.CONFLICT, scope.api().singular() + " \"" + m.name()
+            + "\" is not active: it has no live XML", Map.of("name", m.name(), "uid", m.uuid(),
+            "kind", scope.api().resource()), null);
+      }
+      body = Reply.text(xml, Reply.XML + "; charset=utf-8");
+    } else {
+      body = Reply.json(o);
+    }
+    return body.withEtag(m.resourceVersion().toString()).withStoreId(storeId);
+  }
+
   static Reply get(Call c) {
     Representation rep = Representation.negotiate(c.req(), Representation.GET);
     DomainTable.Options table = rep.isTable() ? DomainTable.Options.of(rep, c.query()) : null;

@@ -41,6 +41,11 @@ final class ListRoutes {
   private ListRoutes() {}
 
   static Reply list(Call c) {
+    return list(c, KindScope.DOMAINS);
+  }
+
+  /** A list of {@code scope}'s objects (a kind, of one owner for volumes and snapshots). */
+  static <T> Reply list(Call c, KindScope<T> scope) {
     FullHttpRequest req = c.req();
     ApiContext api = c.api();
     Query query = c.query();
@@ -66,7 +71,7 @@ final class ListRoutes {
       if (match.isPresent()) {
         throw Query.bad("resourceVersionMatch is forbidden when continue is provided");
       }
-      return continued(api, table, cont.get(), selectorText, labelText, selector, limit);
+      return continued(api, scope, table, cont.get(), selectorText, labelText, selector, limit);
     }
     if (match.isPresent() && rv.isEmpty()) {
       throw Query.bad("resourceVersionMatch is forbidden unless resourceVersion is provided");
@@ -77,16 +82,17 @@ final class ListRoutes {
         throw Query.bad("resourceVersionMatch \"Exact\" is forbidden for resourceVersion \"0\"");
       }
       api.store().checkRetained(at);
-      return RevisionWait.atRevision(req, api, rv, snap -> page(api, table, at, null, selector, limit));
+      return RevisionWait.atRevision(req, api, rv, snap -> page(api, scope, table, at, null, selector, limit));
     }
     return RevisionWait.atRevision(req, api, rv, snap -> {
       if (selector.isEverything() && limit <= 0 && table != null) {
         // The whole current list as a Table: rendered (and gzipped) once per snapshot and options.
         // Per second too: the Age cells are ages as of the second the body was rendered in.
         java.time.Instant now = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-        java.util.List<Object> key = java.util.List.of(snap.storeId(), snap.revision(), table, now);
-        byte[] body = DomainTable.memoized(key, () -> DomainTable.list(table, snap.revision(), null, null,
-            snap.items(), now));
+        java.util.List<Object> key = java.util.List.of(snap.storeId(), snap.revision(), table, now,
+            java.util.Objects.toString(scope.tokenScope()));
+        byte[] body = DomainTable.memoized(key, () -> scope.table().list(table, snap.revision(), null, null,
+            snap.items(scope.model(), scope.ownerUid()), now));
         Reply.Full answer = Gzip.wanted(req, body.length)
             ? Reply.gzipped(DomainTable.memoized(java.util.List.of(key, "gzip"), () -> Gzip.compress(body)),
                 table.version().mediaType())
@@ -96,23 +102,30 @@ final class ListRoutes {
       if (selector.isEverything() && limit <= 0 && table == null) {
         // The whole current list: serialized once per snapshot (and compacted mark), then reused.
         Revision compacted = api.store().compacted();
-        byte[] body = snap.bodyFor(compacted, () -> Json.bytes(DomainList.of(
-            new ListMeta(snap.revision(), snap.storeId(), compacted, null, null), snap.items())));
+        Object bodyKey = scope.tokenScope() == null ? compacted : java.util.List.of(scope.tokenScope(), compacted);
+        byte[] body = snap.bodyFor(bodyKey, () -> Json.bytes(scope.list(
+            new ListMeta(snap.revision(), snap.storeId(), compacted, null, null),
+            snap.items(scope.model(), scope.ownerUid()))));
         Reply.Full answer = Gzip.wanted(req, body.length) // compressed once per snapshot too
-            ? Reply.gzipped(snap.bodyFor(java.util.List.of("gzip", compacted), () -> Gzip.compress(body)), Reply.JSON)
+            ? Reply.gzipped(snap.bodyFor(java.util.List.of("gzip", bodyKey), () -> Gzip.compress(body)), Reply.JSON)
             : Reply.bytes(HttpResponseStatus.OK, body, Reply.JSON);
         return answer.withStoreId(snap.storeId());
       }
-      ListPage p = ListPage.of(snap, null, selector, limit);
-      return answer(api, table, snap.storeId(), p, selector);
+      ListPage<T> p = ListPage.of(snap, scope.model(), scope.ownerUid(), null, selector, limit);
+      return answer(api, scope, table, snap.storeId(), p, selector);
     });
   }
 
-  private static Reply continued(ApiContext api, DomainTable.Options table, String text,
+  private static <T> Reply continued(ApiContext api, KindScope<T> scope, DomainTable.Options table, String text,
       Optional<String> selectorText, Optional<String> labelText, FieldSelector selector, int limit) {
     VersionedStore store = api.store();
     Snapshot snap = store.snapshot();
     ContinueToken t = ContinueToken.decode(text, ContinueToken.LIST, snap.storeId());
+    if (!java.util.Objects.equals(t.uuid(), scope.tokenScope())) {
+      throw Query.bad("continue token is for the list of " + (t.uuid() == null ? "domains" : t.uuid())
+          + ", not of " + (scope.tokenScope() == null ? "domains" : scope.tokenScope())
+          + "; use it with the list that issued it");
+    }
     FieldSelector fromToken = FieldSelector.parse(t.selector(), t.labelSelector());
     if (selectorText.isPresent() && !selector.toString().equals(fromToken.toString())) {
       throw Query.bad("fieldSelector \"" + selectorText.get() + "\" differs from the one the list started with (\""
@@ -129,42 +142,43 @@ final class ListRoutes {
     if (t.revision().compareTo(store.compacted()) < 0) {
       throw tooOld(t.revision(), store.compacted());
     }
-    return page(api, table, t.revision(), t.after(), fromToken, limit);
+    return page(api, scope, table, t.revision(), t.after(), fromToken, limit);
   }
 
   /** A page at {@code at}: from memory if it is the current snapshot, else from history off the loop. */
-  private static Reply page(ApiContext api, DomainTable.Options table, Revision at, ListKey after,
-      FieldSelector selector, int limit) {
+  private static <T> Reply page(ApiContext api, KindScope<T> scope, DomainTable.Options table, Revision at,
+      ListKey after, FieldSelector selector, int limit) {
     Snapshot snap = api.store().snapshot();
     if (at.equals(snap.revision())) {
-      return answer(api, table, snap.storeId(), ListPage.of(snap, after, selector, limit), selector);
+      return answer(api, scope, table, snap.storeId(),
+          ListPage.of(snap, scope.model(), scope.ownerUid(), after, selector, limit), selector);
     }
     return Blocking.reply(api, () -> {
-      ListPage p;
+      ListPage<T> p;
       try {
-        p = api.store().list(at, after, selector, limit);
+        p = api.store().list(scope.model(), scope.ownerUid(), at, after, selector, limit);
       } catch (StoreException e) {
         if (e.reason() == StoreException.Reason.COMPACTED && after != null) {
           throw tooOld(at, api.store().compacted());
         }
         throw e;
       }
-      return answer(api, table, snap.storeId(), p, selector);
+      return answer(api, scope, table, snap.storeId(), p, selector);
     });
   }
 
   /** A page as a DomainList, or ({@code table} not null) as a Table of the same items and list metadata. */
-  private static Reply answer(ApiContext api, DomainTable.Options table, String storeId, ListPage p,
-      FieldSelector selector) {
+  private static <T> Reply answer(ApiContext api, KindScope<T> scope, DomainTable.Options table, String storeId,
+      ListPage<T> p, FieldSelector selector) {
     String token = p.next() == null ? null
-        : ContinueToken.list(storeId, p.revision(), p.next(), selector.toString(), selector.labels().toString())
-            .encode();
+        : ContinueToken.list(storeId, p.revision(), p.next(), selector.toString(), selector.labels().toString(),
+            scope.tokenScope()).encode();
     if (table != null) {
-      byte[] body = DomainTable.list(table, p.revision(), token, p.remaining(), p.items());
+      byte[] body = scope.table().list(table, p.revision(), token, p.remaining(), p.items(), java.time.Instant.now());
       return Reply.bytes(HttpResponseStatus.OK, body, table.version().mediaType()).withStoreId(storeId);
     }
     ListMeta meta = new ListMeta(p.revision(), storeId, api.store().compacted(), token, p.remaining());
-    return Reply.json(DomainList.of(meta, p.items())).withStoreId(storeId);
+    return Reply.json(scope.list(meta, p.items())).withStoreId(storeId);
   }
 
   static ApiException tooOld(Revision at, Revision compacted) {

@@ -87,7 +87,6 @@ final class OpenApiPaths {
       query("resourceVersionMatch", "string", "NotOlderThan or Exact: how resourceVersion is matched.")));
   private static final List<Param> WRITE_PARAMS = List.of(DRY_RUN, FIELD_MANAGER, FIELD_VALIDATION);
 
-  static final List<PathItem> ITEMS = items();
 
   private OpenApiPaths() {}
 
@@ -158,11 +157,21 @@ final class OpenApiPaths {
         out.addAll(kindItems(k, RouteTable.API));
       }
     }
+    out.add(new PathItem(ApiGroup.ROOT + "/all", List.of(), List.of(new Op("get", "listVirtrevIoV1All", "list",
+        "list or watch the objects of every kind at one revision; watch events carry each object's kind",
+        concat(concat(COMMON, List.of(RESOURCE_VERSION, query("resourceVersionMatch", "string", "NotOlderThan (the"
+            + " only match taken)."), KIND_PARAMS.get("labelSelector"), KIND_PARAMS.get("fieldSelector"),
+            INCLUDE_OBJECT)), WATCH_PARAMS),
+        null, List.of(ok("200", List.of(new Media(Reply.JSON, AllList.class), new Media(WATCH_JSON, WatchEvent.class)))),
+        AllList.class))));
     return List.copyOf(out);
   }
 
   /** Every query parameter a route of a kind other than domains may take, described once. */
   private static final java.util.Map<String, Param> KIND_PARAMS = kindParams();
+
+  /** Every path the group's routes serve (after what {@link #items} reads). */
+  static final List<PathItem> ITEMS = items();
 
   private static java.util.Map<String, Param> kindParams() {
     java.util.Map<String, Param> m = new java.util.LinkedHashMap<>();

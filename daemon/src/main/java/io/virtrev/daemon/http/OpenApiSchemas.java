@@ -83,6 +83,7 @@ final class OpenApiSchemas {
         StorageVolume.class, StorageVolumeList.class, DomainSnapshot.class, DomainSnapshotList.class)) {
       m.put(k, List.of(new Gvk(ApiGroup.GROUP, ApiGroup.VERSION, k.getSimpleName())));
     }
+    m.put(AllList.class, List.of(new Gvk("", "v1", "List")));
     m.put(Status.class, List.of(new Gvk("", "v1", "Status")));
     m.put(DeleteOptions.class, List.of(new Gvk("", "v1", "DeleteOptions"),
         new Gvk(ApiGroup.GROUP, ApiGroup.VERSION, "DeleteOptions")));

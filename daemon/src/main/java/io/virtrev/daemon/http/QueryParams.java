@@ -32,6 +32,8 @@ final class QueryParams {
       "allowWatchBookmarks", "timeoutSeconds", "sendInitialEvents", "fieldSelector", "labelSelector", "includeObject");
   /** GET of one domain (now, or at {@code resourceVersion}); {@code live} for its live XML. */
   static final Set<String> GET = Set.of(TIMEOUT, PRETTY, "resourceVersion", "live", "includeObject", "watch");
+  /** A list of every kind at one revision ({@code /apis/virtrev.io/v1/all} without watch). */
+  static final Set<String> ALL = Set.of(TIMEOUT, PRETTY, "resourceVersion", "resourceVersionMatch", "watch");
   static final Set<String> HISTORY = Set.of(TIMEOUT, PRETTY, "limit", "continue");
   static final Set<String> DIFF = Set.of(TIMEOUT, "from", "to");
   /** POST of a domain and PUT of one. */

@@ -185,6 +185,19 @@ final class RouteTable {
         op(QueryParams.DIFF, HistoryRoutes::diff),
         ApiKind.DOMAINS.actions(),
         op(QueryParams.ACTION, MutationRoutes::act)), true));
+    for (ApiKind k : ApiKind.values()) {
+      if (k != ApiKind.DOMAINS) {
+        rows.addAll(kind(k.collection(), new KindOps(
+            op(QueryParams.LIST, c -> ListRoutes.list(c, KindScope.of(k, c))),
+            op(QueryParams.WATCH, c -> WatchRoutes.watch(c, KindScope.of(k, c), null)),
+            null,
+            op(QueryParams.GET, c -> GetRoutes.get(c, KindScope.of(k, c))),
+            op(QueryParams.WATCH, c -> WatchRoutes.watch(c, KindScope.of(k, c), c.param("name"))),
+            null, null, null, null, null, k.actions(), null), false));
+      }
+    }
+    rows.add(Route.at(ApiGroup.ROOT + "/all").get(QueryParams.ALL, AllRoutes::list)
+        .watch(QueryParams.WATCH, c -> WatchRoutes.watch(c, null, null)));
     return rows;
   }
 }

@@ -25,14 +25,25 @@ import java.util.concurrent.TimeUnit;
  * @param table null: events carry domains; else each ADDED/MODIFIED/DELETED object is a one-row Table
  *     (JSON lines only), the first of the stream with the column definitions, later ones without (as the
  *     apiserver does; kubectl reuses the columns it has)
+ * @param scope the kind (and owner) watched; null: every kind ({@code /apis/virtrev.io/v1/all}), whose events
+ *     each carry their object's {@code kind}
  */
 record WatchRequest(Optional<Revision> resourceVersion, boolean sendInitialEvents, boolean bookmarks,
-    FieldSelector selector, Duration timeout, WatchFormat format, DomainTable.Options table) {
+    FieldSelector selector, Duration timeout, WatchFormat format, DomainTable.Options table, KindScope<?> scope) {
 
   static final String LAST_EVENT_ID = "Last-Event-ID";
 
   static WatchRequest parse(FullHttpRequest req, Query query, ApiContext api, String domain) {
+    return parse(req, query, api, KindScope.DOMAINS, domain);
+  }
+
+  /** A watch of {@code scope}'s kind (null: of every kind), or of one object of it ({@code name} not null). */
+  static WatchRequest parse(FullHttpRequest req, Query query, ApiContext api, KindScope<?> scope, String name) {
     Representation rep = Representation.negotiate(req, Representation.WATCH);
+    if (scope == null && rep.isTable()) {
+      throw new ApiException(ApiException.Reason.NOT_ACCEPTABLE, "a watch of every kind has no Table (its events"
+          + " are of several kinds); ask for application/json");
+    }
     WatchFormat format = rep == Representation.EVENT_STREAM ? WatchFormat.SSE : WatchFormat.JSON_LINES;
     DomainTable.Options table = rep.isTable() ? DomainTable.Options.of(rep, query) : null;
     Optional<Revision> rv = query.revision("resourceVersion").filter(r -> r.value() != 0);
@@ -62,19 +73,26 @@ record WatchRequest(Optional<Revision> resourceVersion, boolean sendInitialEvent
     }
     FieldSelector selector = FieldSelector.parse(query.get("fieldSelector").orElse(null),
         query.get("labelSelector").orElse(null));
-    if (domain != null) {
-      selector = oneDomain(selector, api.store().snapshot(), domain);
+    if (name != null) {
+      selector = oneObject(selector, api.store().snapshot(), scope, name);
     }
-    return new WatchRequest(rv, initial, bookmarks, selector, timeout(query, api), format, table);
+    return new WatchRequest(rv, initial, bookmarks, selector, timeout(query, api), format, table, scope);
   }
 
-  /** Watching one domain's URL: by uuid if it is one or names an existing domain, else by name. */
-  private static FieldSelector oneDomain(FieldSelector selector, Snapshot snap, String id) {
+  /** Watching one object's URL: by uid if it is one or names an existing object, else by name. */
+  private static <T> FieldSelector oneObject(FieldSelector selector, Snapshot snap, KindScope<T> scope, String id) {
     if (Uuids.looksLikeUuid(id)) {
       return selector.and("metadata.uuid", Uuids.normalize(id));
     }
-    return snap.byName(id).map(d -> selector.and("metadata.uuid", d.uuid()))
+    return snap.byName(scope.model(), scope.ownerUid(), id)
+        .map(o -> selector.and("metadata.uuid", scope.model().meta(o).uuid()))
         .orElseGet(() -> selector.and("metadata.name", id));
+  }
+
+  /** Whether a stored event of {@code kind} owned by {@code ownerUid} belongs on this stream. */
+  boolean covers(io.virtrev.versioning.Kind kind, String ownerUid) {
+    return scope == null || scope.model().kind() == kind
+        && (scope.ownerUid() == null || scope.ownerUid().equals(ownerUid));
   }
 
   /** timeoutSeconds if given (capped by the server maximum), else a random time in [max/2, max]. */

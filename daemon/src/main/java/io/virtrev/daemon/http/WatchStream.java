@@ -17,7 +17,6 @@ import io.virtrev.api.Json;
 import io.virtrev.api.Revision;
 import io.virtrev.api.WatchEvent;
 import io.virtrev.versioning.VersionedStore;
-import io.virtrev.versioning.Kind;
 import io.virtrev.versioning.StoreException;
 import io.virtrev.versioning.StoredEvent;
 import java.time.Duration;
@@ -67,8 +66,8 @@ final class WatchStream {
   private ScheduledFuture<?> timeoutTask;
   private ScheduledFuture<?> idleTask;
   private boolean slotHeld = true;
-  private final List<Domain> startState; // the synthetic ADDED to write first, given at construction
-  private List<Domain> initial; // synthetic ADDED still to write from nextInitial on; null once written
+  private final List<?> startState; // the synthetic ADDED to write first, given at construction
+  private List<?> initial; // synthetic ADDED still to write from nextInitial on; null once written
   private int nextInitial;
   private boolean columnsSent; // a Table watch: the column definitions went with the first event
 
@@ -77,7 +76,7 @@ final class WatchStream {
    * revision, already filtered, sent as synthetic ADDED first. {@code onEnd} runs once when the stream ends,
    * for any reason (releases its watcher slot).
    */
-  WatchStream(Channel channel, ApiContext api, WatchRequest request, Revision start, List<Domain> initial,
+  WatchStream(Channel channel, ApiContext api, WatchRequest request, Revision start, List<?> initial,
       Runnable onEnd) {
     this.channel = channel;
     this.store = api.store();
@@ -236,7 +235,7 @@ final class WatchStream {
           throw new IllegalStateException("watch gap: after " + cursor + " came " + e.revision());
         }
         cursor = e.revision();
-        if (e.kind() != Kind.DOMAINS) {
+        if (!request.covers(e.kind(), e.ownerUid())) {
           continue; // one revision counter for every kind: another kind's revision moves the cursor only
         }
         String type = request.selector().typeThrough(e);
@@ -251,7 +250,7 @@ final class WatchStream {
         if (request.table() == null) {
           request.format().append(out, type, e);
         } else {
-          request.format().append(out, type, e.revision(), objectJson(e.object()));
+          request.format().append(out, type, e.revision(), objectJson(e.object(request.scope().model().type())));
         }
         n++;
       }
@@ -269,12 +268,13 @@ final class WatchStream {
     return true;
   }
 
-  /** An event's object: the domain, or for a Table watch its one-row Table (columns on the first only). */
-  private byte[] objectJson(Domain d) {
+  /** An event's object: itself, or for a Table watch its one-row Table (columns on the first only). */
+  @SuppressWarnings("unchecked")
+  private byte[] objectJson(Object o) {
     if (request.table() == null) {
-      return Json.bytes(d);
+      return Json.bytes(o);
     }
-    byte[] t = DomainTable.one(request.table(), d, !columnsSent);
+    byte[] t = ((KindTable<Object>) request.scope().table()).one(request.table(), o, !columnsSent);
     columnsSent = true;
     return t;
   }
@@ -315,7 +315,9 @@ final class WatchStream {
       meta.put("annotations", Map.of("k8s.io/initial-events-end", "true"));
     }
     Map<String, Object> obj = new LinkedHashMap<>();
-    obj.put("kind", Domain.KIND);
+    if (request.scope() != null) { // a watch of every kind: no one kind to name
+      obj.put("kind", request.scope().api().kind());
+    }
     obj.put("apiVersion", Domain.API_VERSION);
     obj.put("metadata", meta);
     send(request.format().event(WatchEvent.BOOKMARK, cursor, Json.bytes(obj)));

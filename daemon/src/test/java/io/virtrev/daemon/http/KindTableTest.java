@@ -34,7 +34,7 @@ class KindTableTest {
 
   static Network network() {
     return Network.of(meta("net1", "11111111-1111-1111-1111-111111111111", 7),
-        new NetworkSpec("<network/>", true), new NetworkStatus(true, true, "virbr7", "<network/>", null, null, null));
+        new NetworkSpec("<network/>", true), new NetworkStatus(true, true, "virbr7", "<network/>", null, null, null, null));
   }
 
   static StoragePool pool() {
@@ -52,7 +52,7 @@ class KindTableTest {
     return DomainSnapshot.of(meta("s2", "44444444-4444-4444-4444-444444444444", 10),
         new DomainSnapshotSpec("<domainsnapshot/>"), new DomainSnapshotStatus("vm1",
             "55555555-5555-5555-5555-555555555555", "s1", true, "running", Instant.parse("2026-12-02T09:00:00Z"),
-            null, null, null));
+            null, null, null, null));
   }
 
   @Test

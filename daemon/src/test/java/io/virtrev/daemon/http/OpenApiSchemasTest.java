@@ -105,13 +105,13 @@ class OpenApiSchemasTest {
     io.virtrev.api.ApiRequest req = new io.virtrev.api.ApiRequest("POST", "/apis/virtrev.io/v1/networks", "alice");
     io.virtrev.api.Network n = KindTableTest.network();
     n = io.virtrev.api.Network.of(n.metadata(), n.spec(), new io.virtrev.api.NetworkStatus(true, true, "virbr7",
-        "<network/>", ev, List.of(ev), req));
+        "<network/>", ev, List.of(ev), 3, req));
     io.virtrev.api.DomainSnapshot s = KindTableTest.snapshot();
     s = io.virtrev.api.DomainSnapshot.of(s.metadata(), s.spec(), new io.virtrev.api.DomainSnapshotStatus("vm1",
-        s.status().domainUid(), null, false, "shutoff", s.status().creationTime(), ev, List.of(ev), req));
+        s.status().domainUid(), null, false, "shutoff", s.status().creationTime(), ev, List.of(ev), 1, req));
     io.virtrev.api.StoragePool p = KindTableTest.pool();
     p = io.virtrev.api.StoragePool.of(p.metadata(), p.spec(), new io.virtrev.api.StoragePoolStatus("running", 1, 1, 0,
-        true, "<pool/>", ev, List.of(ev), 2, new io.virtrev.api.MutationRequest("PUT", "/apis/virtrev.io/v1/storagepools/p", null)));
+        true, "<pool/>", ev, List.of(ev), 2, new io.virtrev.api.ApiRequest("PUT", "/apis/virtrev.io/v1/storagepools/p", null)));
     Object[][] cases = {
         {"Network", n}, {"NetworkList", io.virtrev.api.NetworkList.of(listMeta(), List.of(n))},
         {"StoragePool", p}, {"StoragePoolList", io.virtrev.api.StoragePoolList.of(listMeta(), List.of(p))},
