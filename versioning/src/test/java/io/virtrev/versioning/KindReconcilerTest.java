@@ -93,6 +93,28 @@ class KindReconcilerTest {
     assertThat(store.snapshot().byUid(Kinds.NETWORKS, NET_UUID).orElseThrow().metadata().generation()).isEqualTo(2);
   }
 
+  /** A driver without networks (libvirt's NO_SUPPORT for every call) serves domains as ever. */
+  @Test
+  void aKindTheDriverDoesNotSupportIsSkippedAndDomainsAreServed() {
+    io.virtrev.api.source.NetworkSource unsupported = (io.virtrev.api.source.NetworkSource)
+        java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+            new Class<?>[] {io.virtrev.api.source.NetworkSource.class}, (proxy, m, args) -> {
+              throw new io.virtrev.api.source.SourceException(io.virtrev.api.source.SourceException.Kind.OTHER, 3,
+                  "this function is not supported by the connection driver: virConnectListAllNetworks", null);
+            });
+    String d = domains.defineTiny("only-domains");
+    store = VersionedStore.open(StoreConfig.defaults(dir));
+    reconciler = new Reconciler(domains, new KindSources(unsupported, null, null), store, ReconcilerConfig.defaults());
+    reconciler.start();
+    await().atMost(Duration.ofSeconds(5)).until(() -> reconciler.readiness().ready());
+    assertThat(store.snapshot().byUuid(d)).isPresent();
+    long resyncs = reconciler.resyncCount();
+    reconciler.requestResync();
+    await().atMost(Duration.ofSeconds(5)).until(() -> reconciler.resyncCount() > resyncs);
+    assertThat(reconciler.readiness().ready()).isTrue();
+    assertThat(store.snapshot().size(Kind.NETWORKS)).isZero();
+  }
+
   @Test
   void sixteenConcurrentUpdatesWithOneResourceVersionExactlyOneWins() throws Exception {
     start();
