@@ -166,43 +166,49 @@ final class KindBenches {
   }
 
   static void run(Ctx c) throws Exception {
-    int n = c.quick ? 10 : 100;
-    Path pools = c.dir("pools");
     try (RawLibvirt raw = new RawLibvirt(QemuBenches.URI_QEMU)) {
       Networks networks = new Networks();
-      Pools poolKind = new Pools();
+      Pools pools = new Pools();
       cleanup(raw.conn, networks);
-      cleanup(raw.conn, poolKind);
-      String bridge = "vrb" + UUID.randomUUID().toString().substring(0, 6);
-      IntFunction<String> netCas = mtu -> network(RawLibvirt.PREFIX + "ncas", RawLibvirt.uuid("ncas"), bridge + "c",
-          mtu);
-      IntFunction<String> poolCas = mode -> pool(RawLibvirt.PREFIX + "pcas", RawLibvirt.uuid("pcas"),
-          pools.resolve("cas"), mode);
-      // Item 5's baselines first, with no daemon watching the host.
-      Stats rawNet = rawDefines(c, raw.conn, networks, i -> netCas.apply(i % 2 == 0 ? 1400 : 1500));
-      Stats rawPool = rawDefines(c, raw.conn, poolKind, i -> poolCas.apply(i % 2 == 0 ? 0711 : 0755));
-      StoragePool casPool = raw.conn.storagePoolLookupByName(RawLibvirt.PREFIX + "pcas");
-      casPool.build(0); // its directory, so it can start
-      casPool.free();
-      for (int i = 0; i < n; i++) {
-        String num = String.format("%03d", i);
-        networks.define(raw.conn, network(RawLibvirt.PREFIX + "n" + num, RawLibvirt.uuid("n" + num),
-            bridge + num, 1500));
-        poolKind.define(raw.conn, pool(RawLibvirt.PREFIX + "p" + num, RawLibvirt.uuid("p" + num),
-            pools.resolve(num), 0755));
+      cleanup(raw.conn, pools);
+      try {
+        measure(c, raw.conn, networks, pools);
+      } finally {
+        cleanup(raw.conn, networks);
+        cleanup(raw.conn, pools);
       }
-      try (DaemonProcess d = c.daemon(QemuBenches.URI_QEMU, "daemon-kinds")) {
-        for (RawKind k : List.of(networks, poolKind)) {
-          awaitItems(c, d.port, k.resource(), k.names(raw.conn).size(), Duration.ofMinutes(2));
-          list(c, d, raw.conn, k);
-        }
-        watch(c, d, raw.conn, networks, RawLibvirt.PREFIX + "ncas", "/status/active", "true", "false");
-        watch(c, d, raw.conn, poolKind, RawLibvirt.PREFIX + "pcas", "/status/state", "running", "inactive");
-        cas(c, d, networks, RawLibvirt.PREFIX + "ncas", i -> netCas.apply(i % 2 == 0 ? 1400 : 1500), rawNet);
-        cas(c, d, poolKind, RawLibvirt.PREFIX + "pcas", i -> poolCas.apply(i % 2 == 0 ? 0711 : 0755), rawPool);
+    }
+  }
+
+  private static void measure(Ctx c, Connect conn, Networks networks, Pools pools) throws Exception {
+    int n = c.quick ? 10 : 100;
+    Path dirs = c.dir("pools");
+    String bridge = "vrb" + UUID.randomUUID().toString().substring(0, 6);
+    String netCas = RawLibvirt.PREFIX + "ncas";
+    String poolCas = RawLibvirt.PREFIX + "pcas";
+    IntFunction<String> netXml = i -> network(netCas, RawLibvirt.uuid(netCas), bridge + "c", i % 2 == 0 ? 1400 : 1500);
+    IntFunction<String> poolXml = i -> pool(poolCas, RawLibvirt.uuid(poolCas), dirs.resolve("cas"),
+        i % 2 == 0 ? 0711 : 0755);
+    // Item 5's baselines first, with no daemon watching the host.
+    Stats rawNet = rawDefines(c, conn, networks, netXml);
+    Stats rawPool = rawDefines(c, conn, pools, poolXml);
+    StoragePool casPool = conn.storagePoolLookupByName(poolCas);
+    casPool.build(0); // its directory, so it can start
+    casPool.free();
+    for (int i = 0; i < n; i++) {
+      String num = String.format("%03d", i);
+      networks.define(conn, network(RawLibvirt.PREFIX + "n" + num, RawLibvirt.uuid("n" + num), bridge + num, 1500));
+      pools.define(conn, pool(RawLibvirt.PREFIX + "p" + num, RawLibvirt.uuid("p" + num), dirs.resolve(num), 0755));
+    }
+    try (DaemonProcess d = c.daemon(QemuBenches.URI_QEMU, "daemon-kinds")) {
+      for (RawKind k : List.of(networks, pools)) {
+        awaitItems(c, d.port, k.resource(), k.names(conn).size(), Duration.ofMinutes(2));
+        list(c, d, conn, k);
       }
-      cleanup(raw.conn, networks);
-      cleanup(raw.conn, poolKind);
+      watch(c, d, conn, networks, netCas, "/status/active", "true", "false");
+      watch(c, d, conn, pools, poolCas, "/status/state", "running", "inactive");
+      cas(c, d, networks, netCas, netXml, rawNet);
+      cas(c, d, pools, poolCas, poolXml, rawPool);
     }
   }
 
@@ -299,6 +305,7 @@ final class KindBenches {
     reader.start();
     LongList watched = new LongList();
     LongList calls = new LongList();
+    LongList added = new LongList(); // after the call returned
     int iterations = c.sizes.latencyMutations();
     try {
       for (int i = 0; i < iterations + 2; i++) {
@@ -325,6 +332,7 @@ final class KindBenches {
         if (i >= 2) {
           watched.add(got);
           calls.add(call);
+          added.add(Math.max(0, got - call));
         }
         Ctx.sleep(20);
       }
@@ -333,11 +341,14 @@ final class KindBenches {
     }
     Stats ws = Stats.ofNanos(watched.toArray());
     Stats cs = Stats.ofNanos(calls.toArray());
+    Stats as = Stats.ofNanos(added.toArray());
     c.report.raw("watch." + k.resource() + ".watcher", ws);
     c.report.raw("watch." + k.resource() + ".libvirtCall", cs);
+    c.report.raw("watch." + k.resource() + ".addedAfterCall", as);
     c.report.row("2", "change → watcher, " + k.resource() + ": start/destroy with libvirt, seen on `GET " + path
             + "?watch=true` (" + field.substring(field.lastIndexOf('/') + 1) + " " + on + "/" + off + ")",
-        "p50 " + Report.num(ws.p50()) + " ms, p99 " + Report.num(ws.p99()) + " ms",
+        "p50 " + Report.num(ws.p50()) + " ms, p99 " + Report.num(ws.p99()) + " ms (after the call returned: p50 "
+            + Report.num(as.p50()) + ", p99 " + Report.num(as.p99()) + " ms)",
         "the libvirt call itself (create/destroy): p50 " + Report.num(cs.p50()) + " ms, p99 " + Report.num(cs.p99())
             + " ms", Report.ratio(ws.p50() / cs.p50()), "—", "",
         ws.n() + " changes, alternating, one watcher; from the call's start to the watch line");

@@ -172,6 +172,9 @@ class RandomizedKindsLibvirtdIT {
         assertThat(replay(items(first, s), upTo(seen, endRv))).as("%s replayed = final list, %s", s.label(), because)
             .isEqualTo(versions(items(end, s)));
       }
+      System.out.println("RandomizedKindsLibvirtdIT seed " + seed + ": revisions " + start + ".." + endRv + " by kind "
+          + allSeen.stream().collect(java.util.stream.Collectors.groupingBy(e -> json(e.objectJson()).get("kind").asText(),
+              TreeMap::new, java.util.stream.Collectors.counting())));
       assertThat(allSeen).as("every kind was changed, %s", because).extracting(e -> json(e.objectJson()).get("kind")
           .asText()).contains("Domain", "Network", "StoragePool", "StorageVolume", "DomainSnapshot");
     } finally {
