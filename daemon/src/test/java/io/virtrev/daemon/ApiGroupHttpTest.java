@@ -74,8 +74,11 @@ class ApiGroupHttpTest {
           "domains/history:get", "domains/diff:get", "domains/start:create", "domains/shutdown:create",
           "domains/destroy:create", "domains/suspend:create", "domains/resume:create", "domains/reboot:create",
           "domains/reset:create");
-      assertThat(subresources).as("the other kinds, as far as they are routed").contains("networks:get,list,watch",
-          "storagepools:get,list,watch", "storagepools/volumes:get,list,watch", "domains/snapshots:get,list,watch");
+      assertThat(subresources).as("the other kinds, with the verbs their routes take").contains(
+          "networks:create,delete,get,list,patch,update,watch", "networks/start:create", "networks/autostart:create",
+          "storagepools:create,delete,get,list,patch,update,watch", "storagepools/refresh:create",
+          "storagepools/volumes:create,delete,get,list,watch", "storagepools/volumes/resize:create",
+          "domains/snapshots:create,delete,get,list,watch", "domains/snapshots/revert:create");
 
       JsonNode version = d.api.get("/version").json();
       assertThat(version.get("major").asText()).matches("[0-9]+");

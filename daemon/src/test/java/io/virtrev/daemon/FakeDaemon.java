@@ -37,6 +37,20 @@ final class FakeDaemon implements AutoCloseable {
     return d;
   }
 
+  /** A daemon serving every kind from the fakes in {@code kinds} (their events reach its reconciler). */
+  static FakeDaemon startWithKinds(Path dir, io.virtrev.fixtures.FakeNetworkSource networks,
+      io.virtrev.fixtures.FakeStorageSource storage, io.virtrev.fixtures.FakeSnapshotSource snapshots) throws Exception {
+    DaemonConfig cfg = DaemonConfig.defaults("fake:///", dir).withListen("127.0.0.1", 0);
+    FakeDomainSource source = new FakeDomainSource();
+    FakeDaemon d = new FakeDaemon(source, Virtrevd.start(cfg, source,
+        new io.virtrev.versioning.KindSources(networks, storage, snapshots), ServiceNotifier.NONE), "http");
+    networks.listen(d.daemon.reconciler());
+    storage.listen(d.daemon.reconciler());
+    snapshots.listen(d.daemon.reconciler());
+    await().atMost(Duration.ofSeconds(10)).until(() -> d.daemon.reconciler().readiness().ready());
+    return d;
+  }
+
   /** Waits until the store has committed at least {@code rev}. */
   void awaitRevision(long rev) {
     await().atMost(Duration.ofSeconds(10)).until(() -> daemon.store().snapshot().revision().value() >= rev);

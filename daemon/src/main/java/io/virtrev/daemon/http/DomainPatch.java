@@ -107,21 +107,31 @@ final class DomainPatch {
    *     (what else a PUT ignores, {@code status} and the server-set metadata, is ignored here too)
    */
   String applyTo(Domain current) {
+    return applyToObject(current);
+  }
+
+  /**
+   * As {@link #applyTo(Domain)} for an object of any kind (its {@code kind} names it in messages):
+   * {@code spec.autostart} is not writable either (POST .../autostart sets it).
+   */
+  String applyToObject(Object current) {
     JsonObject before = read(Json.bytes(current)).asJsonObject();
+    String kind = before.getString("kind", "Domain");
+    String name = member(before.get("metadata"), "name") instanceof jakarta.json.JsonString js ? js.getString() : "";
     JsonValue after;
     try {
       after = merge != null ? jakarta.json.Json.createMergePatch(merge).apply(before) : patch.apply(before);
     } catch (JsonException | IllegalArgumentException | ClassCastException e) {
       throw new ApiException(ApiException.Reason.INVALID, (merge != null ? "the merge patch" : "the JSON Patch")
           + " cannot be applied: " + e.getMessage(),
-          Map.of("name", current.name(), "kind", "domains"), null);
+          Map.of("name", name, "kind", kind), null);
     }
     if (after.equals(before)) {
       return null;
     }
     if (after.getValueType() != JsonValue.ValueType.OBJECT) {
       throw new ApiException(ApiException.Reason.INVALID, "the patched object is " + typeOf(after)
-          + ", not a Domain object");
+          + ", not a " + kind + " object");
     }
     JsonObject o = after.asJsonObject();
     immutable(before, o, "apiVersion", null);
@@ -131,7 +141,8 @@ final class DomainPatch {
     // Only spec.xml is written (as by a PUT); these would be silently lost.
     notWritable(before, o, "persistent", "it follows from libvirt (define makes a domain persistent, undefine of a"
         + " running one transient)");
-    notWritable(before, o, "autostart", "set it with virsh autostart");
+    notWritable(before, o, "autostart", kind.equals("Domain") ? "set it with virsh autostart"
+        : "set it with POST .../autostart?enabled=true|false");
     return o.toString();
   }
 

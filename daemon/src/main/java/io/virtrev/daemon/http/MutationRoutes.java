@@ -15,6 +15,10 @@ import io.virtrev.api.Revision;
 import io.virtrev.versioning.DomainXmlInspector;
 import io.virtrev.versioning.DryRun;
 import io.virtrev.versioning.FieldValidation;
+import io.virtrev.versioning.KindMutations;
+import io.virtrev.versioning.KindResult;
+import io.virtrev.versioning.Kinds;
+import io.virtrev.versioning.ObjectAction;
 import io.virtrev.versioning.Mutations;
 import io.virtrev.versioning.Precondition;
 import java.util.LinkedHashMap;
@@ -35,8 +39,17 @@ final class MutationRoutes {
 
   private MutationRoutes() {}
 
-  /** What to answer for a successful mutation. */
-  private record Answer(HttpResponseStatus status, Domain object, Map<String, String> headers) {}
+  /** What to answer for a successful mutation: {@code object} is a Domain or any other kind's object. */
+  private record Answer(HttpResponseStatus status, Object object, Map<String, String> headers) {
+    io.virtrev.api.DomainMeta meta() {
+      return object instanceof Domain d ? d.metadata() : meta(Kinds.ofType(object.getClass()), object);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> io.virtrev.api.DomainMeta meta(io.virtrev.versioning.KindModel<?, T> m, Object o) {
+      return m.meta((T) o);
+    }
+  }
 
   /**
    * POST /apis/virtrev.io/v1/domains: 201 with Location (the name percent-encoded) and ETag; a name the API could not
@@ -274,6 +287,12 @@ final class MutationRoutes {
    */
   private static Reply respond(FullHttpRequest req, ApiContext api, Identity who, DryRun dryRun,
       CompletableFuture<Mutations.Result> f, Function<Mutations.Result, Answer> answer) {
+    return respond(req, api, who, dryRun, f, answer, Mutations.Result::warnings);
+  }
+
+  /** As above, for any mutation's result {@code R} with its {@code warnings}. */
+  private static <R> Reply respond(FullHttpRequest req, ApiContext api, Identity who, DryRun dryRun,
+      CompletableFuture<R> f, Function<R, Answer> answer, Function<R, java.util.List<String>> warningsOf) {
     java.time.Duration limit = Query.bound(req, api.http().mutationTimeout());
     String method = req.method().name();
     String uri = req.uri();
@@ -290,20 +309,190 @@ final class MutationRoutes {
         } else if (cause instanceof TimeoutException) {
           throw new ApiException(ApiException.Reason.TIMEOUT, "the mutation did not"
               + " complete within " + limit + "; it may still take effect: watch"
-              + " the domain");
+              + " the object");
         }
         throw new CompletionException(cause);
       }
       Answer a = answer.apply(r);
-      Revision rv = a.object().resourceVersion(); // null only for a dry-run create (none assigned yet)
-      api.audit().record(who, method, uri, dryRun.isDry(), a.status().code(), a.object().name(),
-          a.object().uuid(), rv == null ? null : rv.toString(), null);
+      io.virtrev.api.DomainMeta m = a.meta();
+      Revision rv = m.resourceVersion(); // null only for a dry-run create (none assigned yet)
+      api.audit().record(who, method, uri, dryRun.isDry(), a.status().code(), m.name(),
+          m.uuid(), rv == null ? null : rv.toString(), null);
       Reply.Full reply = Reply.json(a.status(), a.object()).withHeaders(a.headers());
-      if (!r.warnings().isEmpty()) { // one Warning header per RFC 7234 warning, as Kubernetes sends them
+      java.util.List<String> warnings = warningsOf.apply(r);
+      if (!warnings.isEmpty()) { // one Warning header per RFC 7234 warning, as Kubernetes sends them
         reply = reply.withHeader("Warning", a.headers().containsKey("Warning")
-            ? a.headers().get("Warning") + ", " + warningValue(r.warnings()) : warningValue(r.warnings()));
+            ? a.headers().get("Warning") + ", " + warningValue(warnings) : warningValue(warnings));
       }
       return reply.withEtag(rv).withStoreId(api.store().snapshot().storeId());
     });
+  }
+
+  // ---- Every other kind: the same steps as a domain's, on its KindMutations ----
+
+  /** The mutations of {@code scope}'s kind; a kind without a source here answers 404 as an unknown resource. */
+  @SuppressWarnings("unchecked")
+  private static <T> KindMutations<T> mutations(Call c, KindScope<T> scope) {
+    KindMutations<T> m = (KindMutations<T>) c.api().kinds().of(scope.model().kind());
+    if (m == null) {
+      throw new ApiException(ApiException.Reason.NOT_FOUND, "this daemon's libvirt connection serves no "
+          + scope.api().resource() + " (the driver has none): they cannot be changed", Map.of("kind",
+          scope.api().resource()), null);
+    }
+    return m;
+  }
+
+  /** The owner's name or uid as in the path (a volume's pool, a snapshot's domain), null for a top-level kind. */
+  private static String owner(Call c, KindScope<?> scope) {
+    return scope.api().ownerParam() == null ? null : c.param(scope.api().ownerParam());
+  }
+
+  /** POST to a kind's collection: 201 with Location and ETag. */
+  static <T> Reply create(Call c, KindScope<T> scope) {
+    FullHttpRequest req = c.req();
+    Representation.negotiate(req, Representation.JSON_ONLY);
+    String inm = req.headers().get(HttpHeaderNames.IF_NONE_MATCH);
+    if (inm != null && !inm.trim().equals("*")) {
+      throw new ApiException(ApiException.Reason.BAD_REQUEST, "If-None-Match on create only takes *, meaning: only"
+          + " if no such " + scope.api().singular() + " exists (always the case)");
+    }
+    if (req.headers().contains(HttpHeaderNames.IF_MATCH)) {
+      throw new ApiException(ApiException.Reason.BAD_REQUEST, "If-Match on create names a version of a "
+          + scope.api().singular() + " that does not exist yet; use If-None-Match: *");
+    }
+    FieldValidation validation = fieldValidation(c.api(), c.query());
+    DryRun dryRun = MutationParams.dryRun(c.query());
+    MutationParams.checkFieldManager(c.query());
+    KindMutations<T> m = mutations(c, scope);
+    RequestBodies.Definition def = RequestBodies.definition(req);
+    Map<String, String> unknown = warnings(UnknownFields.judge(def.object(), UnknownFields.mode(c.query())));
+    String collection = new QueryStringDecoder(req.uri()).path();
+    return respond(req, c.api(), c.identity(), dryRun, m.create(owner(c, scope), def.xml(), validation, dryRun,
+        madeBy(req, c.identity())), r -> new Answer(HttpResponseStatus.CREATED, r.object(), with(unknown,
+        HttpHeaderNames.LOCATION.toString(), ApiGroup.canonical(collection.endsWith("/") ? collection
+            : collection + "/") + DomainPaths.segment(scope.model().meta(r.object()).name()))), KindResult::warnings);
+  }
+
+  /** PUT of one object: 405 for a kind that cannot be redefined (volumes: resize; snapshots). */
+  static <T> Reply update(Call c, KindScope<T> scope) {
+    FullHttpRequest req = c.req();
+    KindMutations<T> m = mutations(c, scope);
+    notUpdatable(c, scope, m);
+    Replacing params = Replacing.read(req, c.api(), c.query());
+    RequestBodies.Definition def = RequestBodies.definition(req);
+    Map<String, String> unknown = warnings(UnknownFields.judge(def.object(), UnknownFields.mode(c.query())));
+    return respond(req, c.api(), c.identity(), params.dryRun(), m.update(owner(c, scope), c.param("name"), def.xml(),
+        params.ifMatch().and(def.pre()), params.validation(), params.dryRun(), madeBy(req, c.identity())),
+        r -> new Answer(HttpResponseStatus.OK, r.object(), unknown), KindResult::warnings);
+  }
+
+  /**
+   * PATCH of one object: the patch applied to the object as served now, then the same update as a PUT of
+   * the result (its {@code metadata.resourceVersion} a precondition). A patch that changes nothing answers
+   * the current object and makes no revision.
+   */
+  static <T> Reply patch(Call c, KindScope<T> scope) {
+    FullHttpRequest req = c.req();
+    KindMutations<T> m = mutations(c, scope);
+    notUpdatable(c, scope, m);
+    Replacing params = Replacing.read(req, c.api(), c.query());
+    c.query().flag("force");
+    byte[] body = new byte[req.content().readableBytes()];
+    req.content().getBytes(req.content().readerIndex(), body);
+    DomainPatch patch = DomainPatch.parse(RequestBodies.mediaType(req), body);
+    T current = scope.find(c.api().store().snapshot(), c.param("name"));
+    String patched = patch.applyToObject(current);
+    if (patched == null) {
+      return Reply.json(current).withEtag(scope.model().meta(current).resourceVersion().toString());
+    }
+    RequestBodies.Definition def = RequestBodies.definition("application/json", patched);
+    Map<String, String> unknown = warnings(UnknownFields.judge(def.object(), UnknownFields.mode(c.query())));
+    Precondition pre = params.ifMatch().and(def.pre()).and(new Precondition(scope.model().meta(current)
+        .resourceVersion(), null, io.virtrev.versioning.StoreException.Reason.CONFLICT));
+    return respond(req, c.api(), c.identity(), params.dryRun(), m.update(owner(c, scope), c.param("name"), def.xml(),
+        pre, params.validation(), params.dryRun(), madeBy(req, c.identity())),
+        r -> new Answer(HttpResponseStatus.OK, r.object(), unknown), KindResult::warnings);
+  }
+
+  private static void notUpdatable(Call c, KindScope<?> scope, KindMutations<?> m) {
+    if (!m.updatable()) {
+      String how = scope.api() == ApiKind.STORAGE_VOLUMES ? "; change its capacity with POST .../resize" : "";
+      throw new ApiException(ApiException.Reason.METHOD_NOT_ALLOWED, "a " + scope.api().kind() + " cannot be"
+          + " updated (libvirt cannot redefine it)" + how, Map.of("allow", "GET, HEAD, DELETE"), null);
+    }
+  }
+
+  /** DELETE of one object, conditional on If-Match or DeleteOptions' preconditions; {@code children} for a snapshot. */
+  static <T> Reply delete(Call c, KindScope<T> scope) {
+    FullHttpRequest req = c.req();
+    Representation.negotiate(req, Representation.JSON_ONLY);
+    DryRun queryDryRun = MutationParams.dryRun(c.query());
+    KindMutations<T> m = mutations(c, scope);
+    RequestBodies.DeleteOptions body = RequestBodies.deleteOptions(req);
+    DryRun dryRun = queryDryRun.isDry() || body.dryRun().isDry() ? DryRun.ALL : DryRun.NONE;
+    Precondition pre = RequestBodies.ifMatch(req).and(body.pre());
+    return respond(req, c.api(), c.identity(), dryRun, m.delete(owner(c, scope), c.param("name"), pre, dryRun,
+        madeBy(req, c.identity())), r -> new Answer(HttpResponseStatus.OK, r.object(), Map.of()), KindResult::warnings);
+  }
+
+  /**
+   * POST .../{name}/{action}: {@code autostart} takes {@code enabled} (query, or body {"enabled": bool}),
+   * {@code resize} takes {@code capacity} (query, or body {"capacity": bytes}); the rest take nothing.
+   */
+  static <T> Reply act(Call c, KindScope<T> scope) {
+    FullHttpRequest req = c.req();
+    Representation.negotiate(req, Representation.JSON_ONLY);
+    DryRun dryRun = MutationParams.dryRun(c.query());
+    KindMutations<T> m = mutations(c, scope);
+    String verb = c.param("action");
+    com.fasterxml.jackson.databind.JsonNode body = actionBody(req);
+    Boolean enabled = null;
+    Long capacity = null;
+    if (verb.equals(ObjectAction.AUTOSTART)) {
+      if (c.query().get("enabled").isPresent()) {
+        enabled = c.query().flag("enabled");
+      } else if (body.path("enabled").isBoolean()) {
+        enabled = body.path("enabled").asBoolean();
+      }
+      if (enabled == null) {
+        throw new ApiException(ApiException.Reason.BAD_REQUEST, "autostart needs enabled=true or enabled=false"
+            + " (query parameter, or {\"enabled\": true} as the body)");
+      }
+    } else if (verb.equals(ObjectAction.RESIZE)) {
+      if (c.query().get("capacity").isPresent()) {
+        capacity = c.query().positiveLong("capacity").orElseThrow();
+      } else if (body.path("capacity").canConvertToLong() && body.path("capacity").asLong() >= 0) {
+        capacity = body.path("capacity").asLong();
+      }
+      if (capacity == null) {
+        throw new ApiException(ApiException.Reason.BAD_REQUEST, "resize needs a capacity in bytes, a number >= 0"
+            + " (query parameter capacity, or {\"capacity\": bytes} as the body); got "
+            + (body.has("capacity") ? body.get("capacity").toString() : "none"));
+      }
+    } else if (c.query().get("enabled").isPresent() || c.query().get("capacity").isPresent()) {
+      throw new ApiException(ApiException.Reason.BAD_REQUEST, verb + " takes no enabled or capacity parameter");
+    }
+    ObjectAction action = new ObjectAction(verb, enabled, capacity);
+    return respond(req, c.api(), c.identity(), dryRun, m.act(owner(c, scope), c.param("name"), action,
+        RequestBodies.ifMatch(req), dryRun, madeBy(req, c.identity())),
+        r -> new Answer(HttpResponseStatus.OK, r.object(), Map.of()), KindResult::warnings);
+  }
+
+  /** An action's JSON body (empty: none); anything but a JSON object is 400. */
+  private static com.fasterxml.jackson.databind.JsonNode actionBody(FullHttpRequest req) {
+    String text = req.content().toString(java.nio.charset.StandardCharsets.UTF_8);
+    if (text.isBlank()) {
+      return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+    }
+    try {
+      com.fasterxml.jackson.databind.JsonNode j = io.virtrev.api.Json.mapper().readTree(text);
+      if (j == null || !j.isObject()) {
+        throw new IllegalArgumentException("not an object");
+      }
+      return j;
+    } catch (Exception e) {
+      throw new ApiException(ApiException.Reason.BAD_REQUEST, "an action's body must be a JSON object such as"
+          + " {\"enabled\": true} or {\"capacity\": 1073741824}");
+    }
   }
 }

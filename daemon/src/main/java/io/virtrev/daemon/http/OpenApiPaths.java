@@ -193,7 +193,7 @@ final class OpenApiPaths {
         + " not to."));
     m.put("live", query("live", "boolean", "With Accept: application/xml, the live XML of an active network or"
         + " pool."));
-    m.put("children", query("children", "boolean", "Delete the snapshot's descendants too."));
+    m.put("capacity", query("capacity", "integer", "resize: the volume's new capacity in bytes."));
     return m;
   }
 

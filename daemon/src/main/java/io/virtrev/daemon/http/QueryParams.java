@@ -50,6 +50,11 @@ final class QueryParams {
   static final Set<String> OPENAPI = Set.of(TIMEOUT);
   /** The group's OpenAPI v3 document: {@code hash} names its version (its ETag). */
   static final Set<String> OPENAPI_GROUP = Set.of(TIMEOUT, "hash");
+  /** DELETE of an object of another kind: DeleteOptions as query parameters (no libvirt flags). */
+  static final Set<String> KIND_DELETE = Set.of(TIMEOUT, PRETTY, "dryRun", "gracePeriodSeconds", "propagationPolicy",
+      "orphanDependents");
+  /** POST of another kind's action: {@code enabled} for autostart, {@code capacity} for resize. */
+  static final Set<String> KIND_ACTION = Set.of(TIMEOUT, PRETTY, "dryRun", "enabled", "capacity");
   /** POST of a lifecycle action. */
   static final Set<String> ACTION = Set.of(TIMEOUT, PRETTY, "dryRun");
 

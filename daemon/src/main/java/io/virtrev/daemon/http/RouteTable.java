@@ -187,13 +187,19 @@ final class RouteTable {
         op(QueryParams.ACTION, MutationRoutes::act)), true));
     for (ApiKind k : ApiKind.values()) {
       if (k != ApiKind.DOMAINS) {
+        // Volumes and snapshots cannot be redefined (a volume changes by resize): no PUT or PATCH, so 405.
+        boolean updatable = k == ApiKind.NETWORKS || k == ApiKind.STORAGE_POOLS;
         rows.addAll(kind(k.collection(), new KindOps(
             op(QueryParams.LIST, c -> ListRoutes.list(c, KindScope.of(k, c))),
             op(QueryParams.WATCH, c -> WatchRoutes.watch(c, KindScope.of(k, c), null)),
-            null,
+            op(QueryParams.WRITE, c -> MutationRoutes.create(c, KindScope.of(k, c))),
             op(QueryParams.GET, c -> GetRoutes.get(c, KindScope.of(k, c))),
             op(QueryParams.WATCH, c -> WatchRoutes.watch(c, KindScope.of(k, c), c.param("name"))),
-            null, null, null, null, null, k.actions(), null), false));
+            updatable ? op(QueryParams.WRITE, c -> MutationRoutes.update(c, KindScope.of(k, c))) : null,
+            updatable ? op(QueryParams.PATCH, c -> MutationRoutes.patch(c, KindScope.of(k, c))) : null,
+            op(QueryParams.KIND_DELETE, c -> MutationRoutes.delete(c, KindScope.of(k, c))),
+            null, null, k.actions(),
+            op(QueryParams.KIND_ACTION, c -> MutationRoutes.act(c, KindScope.of(k, c)))), false));
       }
     }
     rows.add(Route.at(ApiGroup.ROOT + "/all").get(QueryParams.ALL, AllRoutes::list)
