@@ -152,13 +152,23 @@ class StoreMigrationTest {
    * (migrated, closed) store file: what a later phase's network kind commits.
    */
   private void addNetworkWithTheUidOfAlpha() throws Exception {
+    String xml = "<network><name>alpha2</name><uuid>" + A + "</uuid></network>";
+    String json = new String(io.virtrev.api.Json.bytes(Kinds.NETWORKS.next(null,
+        new io.virtrev.api.source.NetworkObservation(A, "alpha2", xml, xml, true, true, false), Cause.NONE,
+        Revision.of(10), java.time.Instant.now()).object()), java.nio.charset.StandardCharsets.UTF_8);
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("virtrev.db"));
+        java.sql.PreparedStatement h = c.prepareStatement("INSERT INTO history(revision, kind, uuid, name, type,"
+            + " time_ms, json, state) VALUES (10, 'networks', ?, 'alpha2', 'ADDED', ?, ?, 'active')");
+        java.sql.PreparedStatement o = c.prepareStatement(
+            "INSERT INTO objects(kind, uuid, revision, json) VALUES ('networks', ?, 10, ?)");
         Statement st = c.createStatement()) {
-      st.executeUpdate("INSERT INTO history(revision, kind, uuid, name, type, time_ms, json, state)"
-          + " VALUES (10, 'networks', '" + A + "', 'alpha2', 'ADDED', " + System.currentTimeMillis()
-          + ", '{\"kind\":\"Network\"}', 'active')");
-      st.executeUpdate("INSERT INTO objects(kind, uuid, revision, json) VALUES ('networks', '" + A + "', 10,"
-          + " '{\"kind\":\"Network\"}')");
+      h.setString(1, A);
+      h.setLong(2, System.currentTimeMillis());
+      h.setBytes(3, json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      h.executeUpdate();
+      o.setString(1, A);
+      o.setBytes(2, json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      o.executeUpdate();
       st.executeUpdate("UPDATE meta SET value = '10' WHERE key = 'revision'");
     }
   }
