@@ -166,6 +166,13 @@ final class KindBenches {
   }
 
   static void run(Ctx c) throws Exception {
+    c.report.notes.add("Networks and storage pools (items 1, 2, 5 for the new kinds): the packaged daemon (own JVM,"
+        + " default config) on qemu:///system beside libvirt-java in the benchmark's JVM, on the same libvirtd."
+        + " " + (c.quick ? 10 : 100) + " isolated networks (a bridge, an MTU, no address, so no dnsmasq) and as many"
+        + " `dir` pools are defined and left inactive (plus what the host already has); the watch rows start and"
+        + " destroy one more of each with libvirt-java (a network's start creates its bridge, which is most of its"
+        + " time); the CAS rows alternate the network's MTU and the pool's target mode, raw defines measured"
+        + " before the daemon started. `KindBenches`; `scripts/bench.sh --only kinds` runs this section alone.");
     try (RawLibvirt raw = new RawLibvirt(QemuBenches.URI_QEMU)) {
       Networks networks = new Networks();
       Pools pools = new Pools();
