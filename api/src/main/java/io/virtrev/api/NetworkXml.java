@@ -1,7 +1,5 @@
 package io.virtrev.api;
 
-import java.io.StringReader;
-import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
@@ -11,8 +9,6 @@ import javax.xml.stream.XMLStreamReader;
  * document's first two levels, no DOM, no DTDs or external entities. Stateless and thread-safe.
  */
 public final class NetworkXml {
-  private static final XMLInputFactory FACTORY = factory();
-
   private NetworkXml() {}
 
   /**
@@ -26,7 +22,7 @@ public final class NetworkXml {
     }
     XMLStreamReader r = null;
     try {
-      r = FACTORY.createXMLStreamReader(new StringReader(xml));
+      r = StaxReaders.open(xml);
       int depth = 0;
       while (r.hasNext()) {
         int e = r.next();
@@ -47,24 +43,7 @@ public final class NetworkXml {
     } catch (XMLStreamException e) {
       return null;
     } finally {
-      close(r);
+      StaxReaders.close(r);
     }
-  }
-
-  private static void close(XMLStreamReader r) {
-    if (r != null) {
-      try {
-        r.close();
-      } catch (XMLStreamException e) {
-        // nothing held
-      }
-    }
-  }
-
-  private static XMLInputFactory factory() {
-    XMLInputFactory f = XMLInputFactory.newFactory();
-    f.setProperty(XMLInputFactory.SUPPORT_DTD, false);
-    f.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
-    return f;
   }
 }

@@ -1,8 +1,6 @@
 package io.virtrev.api;
 
-import java.io.StringReader;
 import java.time.Instant;
-import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
@@ -15,8 +13,6 @@ import javax.xml.stream.XMLStreamReader;
  * external entities. Stateless and thread-safe.
  */
 public final class SnapshotXml {
-  private static final XMLInputFactory FACTORY = factory();
-
   /** The fields read; any may be null when the document lacks it. */
   public record Fields(String name, String state, Instant creationTime, String parent) {}
 
@@ -38,7 +34,7 @@ public final class SnapshotXml {
     Instant created = null;
     String parent = null;
     try {
-      r = FACTORY.createXMLStreamReader(new StringReader(xml));
+      r = StaxReaders.open(xml);
       int depth = 0;
       String parentElement = null;
       while (r.hasNext()) {
@@ -75,7 +71,7 @@ public final class SnapshotXml {
     } catch (XMLStreamException e) {
       throw new IllegalArgumentException("malformed snapshot XML: " + e.getMessage(), e);
     } finally {
-      close(r);
+      StaxReaders.close(r);
     }
   }
 
@@ -85,22 +81,5 @@ public final class SnapshotXml {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("creationTime is not a number of seconds: '" + text + "'", e);
     }
-  }
-
-  private static void close(XMLStreamReader r) {
-    if (r != null) {
-      try {
-        r.close();
-      } catch (XMLStreamException e) {
-        // nothing held
-      }
-    }
-  }
-
-  private static XMLInputFactory factory() {
-    XMLInputFactory f = XMLInputFactory.newFactory();
-    f.setProperty(XMLInputFactory.SUPPORT_DTD, false);
-    f.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
-    return f;
   }
 }

@@ -29,5 +29,8 @@ class NetworkXmlTest {
     assertThat(NetworkXml.bridge("<network><bridge name='br0'")).isNull();
     assertThat(NetworkXml.bridge("<!DOCTYPE network [<!ENTITY b SYSTEM 'file:///etc/hostname'>]>"
         + "<network><bridge name='&b;'/></network>")).isNull();
+    assertThat(NetworkXml.bridge("<!DOCTYPE network [<!ENTITY b 'br-from-dtd'>]>"
+        + "<network><bridge name='&b;'/></network>"))
+        .as("a DTD's entities are not expanded").isNull();
   }
 }

@@ -6,7 +6,6 @@ import io.virtrev.api.source.SourceException;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
@@ -36,17 +35,10 @@ public final class LibvirtNetworkSource implements NetworkSource {
   /** Also empty for a string that is not a uuid: no network can have it. */
   @Override
   public Optional<NetworkObservation> get(String uuid) {
-    if (!isUuid(uuid)) {
+    if (!SourceCalls.isUuid(uuid)) {
       return Optional.empty();
     }
-    try {
-      return Optional.of(session.get().call(connect -> NetworkReader.lookupAndRead(connect, uuid)));
-    } catch (SourceException e) {
-      if (e.kind() == SourceException.Kind.NOT_FOUND) {
-        return Optional.empty();
-      }
-      throw e;
-    }
+    return SourceCalls.unlessNotFound(() -> session.get().call(connect -> NetworkReader.lookupAndRead(connect, uuid)));
   }
 
   @Override
@@ -64,48 +56,28 @@ public final class LibvirtNetworkSource implements NetworkSource {
 
   @Override
   public void undefine(String uuid) {
-    write(uuid, connect -> {
-      NetworkWriter.undefine(connect, uuid);
-      return null;
-    });
+    write(uuid, connect -> NetworkWriter.undefine(connect, uuid));
   }
 
   @Override
   public void start(String uuid) {
-    write(uuid, connect -> {
-      NetworkWriter.start(connect, uuid);
-      return null;
-    });
+    write(uuid, connect -> NetworkWriter.start(connect, uuid));
   }
 
   @Override
   public void destroy(String uuid) {
-    write(uuid, connect -> {
-      NetworkWriter.destroy(connect, uuid);
-      return null;
-    });
+    write(uuid, connect -> NetworkWriter.destroy(connect, uuid));
   }
 
   @Override
   public void setAutostart(String uuid, boolean autostart) {
-    write(uuid, connect -> {
-      NetworkWriter.setAutostart(connect, uuid, autostart);
-      return null;
-    });
+    write(uuid, connect -> NetworkWriter.setAutostart(connect, uuid, autostart));
   }
 
-  private void write(String uuid, Session.Call<Void> call) {
-    if (!isUuid(uuid)) {
+  private void write(String uuid, SourceCalls.Action call) {
+    if (!SourceCalls.isUuid(uuid)) {
       throw new SourceException(SourceException.Kind.NOT_FOUND, "not a network uuid: '" + uuid + "'");
     }
-    session.get().call(call);
-  }
-
-  private static boolean isUuid(String uuid) {
-    try {
-      return uuid != null && UUID.fromString(uuid).toString().equalsIgnoreCase(uuid);
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
+    session.get().call(SourceCalls.noAnswer(call));
   }
 }

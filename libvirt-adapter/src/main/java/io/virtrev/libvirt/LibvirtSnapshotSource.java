@@ -6,7 +6,6 @@ import io.virtrev.api.source.SourceException;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
@@ -43,17 +42,11 @@ public final class LibvirtSnapshotSource implements SnapshotSource {
   @Override
   public Optional<SnapshotObservation> get(String domainUuid, String name) {
     Objects.requireNonNull(name, "name");
-    if (!isUuid(domainUuid)) {
+    if (!SourceCalls.isUuid(domainUuid)) {
       return Optional.empty();
     }
-    try {
-      return Optional.of(session.get().call(connect -> SnapshotReader.lookupAndRead(connect, domainUuid, name)));
-    } catch (SourceException e) {
-      if (e.kind() == SourceException.Kind.NOT_FOUND) {
-        return Optional.empty();
-      }
-      throw e;
-    }
+    return SourceCalls.unlessNotFound(
+        () -> session.get().call(connect -> SnapshotReader.lookupAndRead(connect, domainUuid, name)));
   }
 
   @Override
@@ -80,33 +73,20 @@ public final class LibvirtSnapshotSource implements SnapshotSource {
   public void revert(String domainUuid, String name) {
     Objects.requireNonNull(name, "name");
     requireUuid(domainUuid);
-    session.get().call(connect -> {
-      SnapshotWriter.revert(connect, domainUuid, name);
-      return null;
-    });
+    session.get().call(SourceCalls.noAnswer(connect -> SnapshotWriter.revert(connect, domainUuid, name)));
   }
 
   @Override
   public void delete(String domainUuid, String name, boolean children) {
     Objects.requireNonNull(name, "name");
     requireUuid(domainUuid);
-    session.get().call(connect -> {
-      SnapshotWriter.delete(connect, domainUuid, name, children);
-      return null;
-    });
+    session.get().call(
+        SourceCalls.noAnswer(connect -> SnapshotWriter.delete(connect, domainUuid, name, children)));
   }
 
   private static void requireUuid(String domainUuid) {
-    if (!isUuid(domainUuid)) {
+    if (!SourceCalls.isUuid(domainUuid)) {
       throw new SourceException(SourceException.Kind.NOT_FOUND, "not a domain uuid: '" + domainUuid + "'");
-    }
-  }
-
-  private static boolean isUuid(String uuid) {
-    try {
-      return uuid != null && UUID.fromString(uuid).toString().equalsIgnoreCase(uuid);
-    } catch (IllegalArgumentException e) {
-      return false;
     }
   }
 }

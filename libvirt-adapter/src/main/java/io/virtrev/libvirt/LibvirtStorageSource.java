@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
@@ -46,17 +45,10 @@ final class LibvirtStorageSource implements StorageSource {
 
   @Override
   public Optional<StoragePoolObservation> getPool(String uuid) {
-    if (!isUuid(uuid)) {
+    if (!SourceCalls.isUuid(uuid)) {
       return Optional.empty();
     }
-    try {
-      return Optional.of(session.get().call(c -> StoragePools.lookupAndRead(c, lower(uuid))));
-    } catch (SourceException e) {
-      if (e.kind() == SourceException.Kind.NOT_FOUND) {
-        return Optional.empty();
-      }
-      throw e;
-    }
+    return SourceCalls.unlessNotFound(() -> session.get().call(c -> StoragePools.lookupAndRead(c, lower(uuid))));
   }
 
   @Override
@@ -147,10 +139,7 @@ final class LibvirtStorageSource implements StorageSource {
   public void deleteVolume(String poolUuid, String name) {
     Objects.requireNonNull(name, "name");
     String pool = requirePool(poolUuid);
-    session.get().call(c -> {
-      StorageVolumes.delete(c, pool, name);
-      return null;
-    });
+    session.get().call(SourceCalls.noAnswer(c -> StorageVolumes.delete(c, pool, name)));
   }
 
   @Override
@@ -160,23 +149,17 @@ final class LibvirtStorageSource implements StorageSource {
       throw new IllegalArgumentException("capacityBytes < 0: " + capacityBytes);
     }
     String pool = requirePool(poolUuid);
-    session.get().call(c -> {
-      StorageVolumes.resize(c, pool, name, capacityBytes);
-      return null;
-    });
+    session.get().call(SourceCalls.noAnswer(c -> StorageVolumes.resize(c, pool, name, capacityBytes)));
   }
 
   private void act(String uuid, String name, StoragePools.PoolCall call) {
     String pool = requirePool(uuid);
-    session.get().call(c -> {
-      StoragePools.act(c, pool, name, call);
-      return null;
-    });
+    session.get().call(SourceCalls.noAnswer(c -> StoragePools.act(c, pool, name, call)));
   }
 
   /** A string that is not a uuid names no pool: NOT_FOUND, as {@link #getPool} is empty for it. */
   private static String requirePool(String uuid) {
-    if (!isUuid(uuid)) {
+    if (!SourceCalls.isUuid(uuid)) {
       throw new SourceException(SourceException.Kind.NOT_FOUND, LibvirtErrors.NO_STORAGE_POOL,
           "not a storage pool uuid: '" + uuid + "'", null);
     }
@@ -185,13 +168,5 @@ final class LibvirtStorageSource implements StorageSource {
 
   private static String lower(String uuid) {
     return uuid.toLowerCase(Locale.ROOT);
-  }
-
-  private static boolean isUuid(String uuid) {
-    try {
-      return uuid != null && UUID.fromString(uuid).toString().equalsIgnoreCase(uuid);
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
   }
 }

@@ -1,7 +1,6 @@
 package io.virtrev.libvirt;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.virtrev.api.NetworkXml;
 import io.virtrev.api.source.NetworkObservation;
@@ -11,10 +10,8 @@ import io.virtrev.fixtures.Host;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The network contract against the real libvirtd ({@code qemu:///system}): bridges really created and
@@ -24,38 +21,17 @@ import org.junit.jupiter.api.Test;
  */
 class QemuNetworkContractTest extends NetworkSourceContract {
   private static final Duration WAIT = Duration.ofSeconds(20);
-  private static LibvirtDomainSource domains;
-  private static RecordingListener listener;
-
-  @BeforeAll
-  static void connect() {
-    Host.requireLibvirtd();
-    domains = new LibvirtDomainSource(LibvirtSourceConfig.defaults(Host.URI)
-        .withBackoff(Duration.ofMillis(50), Duration.ofSeconds(1)));
-    listener = new RecordingListener();
-    domains.start(listener);
-  }
-
-  @AfterAll
-  static void disconnect() {
-    if (domains != null) {
-      domains.close();
-    }
-  }
-
-  @BeforeEach
-  void awaitConnected() {
-    await().atMost(WAIT).until(domains::isConnected);
-  }
+  @RegisterExtension
+  static final QemuSession QEMU = new QemuSession(WAIT);
 
   @Override
   NetworkSource source() {
-    return domains.networks();
+    return QEMU.source().networks();
   }
 
   @Override
   List<SourceEvent> events() {
-    return listener.events;
+    return QEMU.listener().events;
   }
 
   @Override

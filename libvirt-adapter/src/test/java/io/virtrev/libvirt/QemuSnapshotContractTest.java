@@ -20,10 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The snapshot contract against the real libvirtd ({@code qemu:///system}): internal snapshots (memory and
@@ -34,41 +32,20 @@ import org.junit.jupiter.api.Test;
  */
 class QemuSnapshotContractTest extends SnapshotSourceContract {
   private static final Duration WAIT = Duration.ofSeconds(30);
-  private static LibvirtDomainSource domains;
-  private static RecordingListener listener;
+  @RegisterExtension
+  static final QemuSession QEMU = new QemuSession(WAIT);
   /** Each domain's name and temporary directory, by uuid. */
   private final Map<String, String> names = new ConcurrentHashMap<>();
   private final Map<String, Path> dirs = new ConcurrentHashMap<>();
 
-  @BeforeAll
-  static void connect() {
-    Host.requireLibvirtd();
-    domains = new LibvirtDomainSource(LibvirtSourceConfig.defaults(Host.URI)
-        .withBackoff(Duration.ofMillis(50), Duration.ofSeconds(1)));
-    listener = new RecordingListener();
-    domains.start(listener);
-  }
-
-  @AfterAll
-  static void disconnect() {
-    if (domains != null) {
-      domains.close();
-    }
-  }
-
-  @BeforeEach
-  void awaitConnected() {
-    await().atMost(WAIT).until(domains::isConnected);
-  }
-
   @Override
   SnapshotSource source() {
-    return domains.snapshots();
+    return QEMU.source().snapshots();
   }
 
   @Override
   List<SourceEvent> events() {
-    return listener.events;
+    return QEMU.listener().events;
   }
 
   @Override
@@ -87,14 +64,14 @@ class QemuSnapshotContractTest extends SnapshotSourceContract {
     dirs.put(uuid, dir);
     Host.virsh("define", Host.writeTemp(name, withDisk(DomainXml.tiny(name, uuid, 40), disk)).toString());
     Host.virsh("start", name);
-    await().atMost(WAIT).until(() -> listener.eventsFor(uuid).contains("lifecycle/started/booted"));
+    await().atMost(WAIT).until(() -> QEMU.listener().eventsFor(uuid).contains("lifecycle/started/booted"));
     return uuid;
   }
 
   @Override
   void stopDomain(String uuid) {
     Host.virsh("destroy", names.get(uuid));
-    await().atMost(WAIT).until(() -> listener.eventsFor(uuid).contains("lifecycle/stopped/destroyed"));
+    await().atMost(WAIT).until(() -> QEMU.listener().eventsFor(uuid).contains("lifecycle/stopped/destroyed"));
   }
 
   @Override

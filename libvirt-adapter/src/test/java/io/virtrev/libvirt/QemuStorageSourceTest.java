@@ -12,15 +12,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The storage contract against the real libvirtd ({@code qemu:///system}) with {@code dir} pools named
@@ -28,40 +26,23 @@ import org.junit.jupiter.api.Test;
  * or fail. Skipped when libvirtd does not answer, unless {@code VIRTREV_REQUIRE_LIBVIRTD=true}.
  */
 class QemuStorageSourceTest extends StorageSourceContract {
-  private static LibvirtDomainSource connection;
-  private static RecordingListener listener;
+  @RegisterExtension
+  static final QemuSession QEMU = new QemuSession(WAIT);
   private Path root;
 
-  @BeforeAll
-  static void connect() {
-    Host.requireLibvirtd();
-    connection = new LibvirtDomainSource(LibvirtSourceConfig.defaults(Host.URI)
-        .withBackoff(Duration.ofMillis(50), Duration.ofSeconds(1)));
-    listener = new RecordingListener();
-    connection.start(listener);
-  }
-
-  @AfterAll
-  static void close() {
-    if (connection != null) {
-      connection.close();
-    }
-  }
-
   @BeforeEach
-  void awaitConnectedAndMakeRoot() throws IOException {
-    await().atMost(WAIT).until(connection::isConnected);
+  void makeRoot() throws IOException {
     root = Files.createTempDirectory(Path.of("/var/tmp"), "i13-storage-");
   }
 
   @Override
   StorageSource source() {
-    return connection.storage();
+    return QEMU.source().storage();
   }
 
   @Override
   List<String> poolEvents(String uuid) {
-    return poolEventsOf(listener.events, uuid);
+    return poolEventsOf(QEMU.listener().events, uuid);
   }
 
   @Override
@@ -109,12 +90,12 @@ class QemuStorageSourceTest extends StorageSourceContract {
     Host.virsh("pool-undefine", name);
     awaitEvents(uuid, "lifecycle/defined/null", "lifecycle/created/null", "lifecycle/started/null",
         "refresh/null/null", "lifecycle/stopped/null", "lifecycle/undefined/null");
-    List<SourceEvent> mine = listener.events.stream().filter(e -> e.uuid().equals(uuid)).toList();
+    List<SourceEvent> mine = QEMU.listener().events.stream().filter(e -> e.uuid().equals(uuid)).toList();
     assertThat(mine).allSatisfy(e -> {
       assertThat(e.kind()).isEqualTo(StorageSource.POOLS);
       assertThat(e.name()).isEqualTo(name);
     });
-    assertThat(listener.threads).allMatch(t -> t.equals("libvirt-event-loop"));
+    assertThat(QEMU.listener().threads).allMatch(t -> t.equals("libvirt-event-loop"));
     assertThat(source().getPool(uuid)).isEmpty();
   }
 

@@ -53,6 +53,11 @@ public final class ObjectMutations<O, T> implements KindMutations<T> {
 
     void act(String ownerUid, String uid, String name, ObjectAction action);
 
+    /** {@code o} with {@code xml} as its definition: what a dry-run update answers (updatable kinds only). */
+    default O withXml(O o, String xml) {
+      throw new UnsupportedOperationException();
+    }
+
     /** What a dry-run create answers with (no revision): the object as far as the XML says. */
     O planned(String ownerUid, String ownerName, DomainXmlInspector.Identity id, String xml);
   }
@@ -116,6 +121,10 @@ public final class ObjectMutations<O, T> implements KindMutations<T> {
         }
       }
 
+      public NetworkObservation withXml(NetworkObservation o, String xml) {
+        return new NetworkObservation(o.uuid(), o.name(), xml, o.liveXml(), o.active(), true, o.autostart());
+      }
+
       public NetworkObservation planned(String owner, String ownerName, DomainXmlInspector.Identity id, String xml) {
         return new NetworkObservation(id.uuid() != null ? id.uuid() : UUID.randomUUID().toString(), id.name(), xml,
             null, false, true, false);
@@ -171,6 +180,11 @@ public final class ObjectMutations<O, T> implements KindMutations<T> {
           case ObjectAction.BUILD -> src.build(uid);
           default -> src.setAutostart(uid, a.enabled());
         }
+      }
+
+      public StoragePoolObservation withXml(StoragePoolObservation o, String xml) {
+        return new StoragePoolObservation(o.uuid(), o.name(), xml, o.liveXml(), o.state(), true, o.autostart(),
+            o.capacity(), o.allocation(), o.available());
       }
 
       public StoragePoolObservation planned(String owner, String ownerName, DomainXmlInspector.Identity id,
@@ -365,10 +379,15 @@ public final class ObjectMutations<O, T> implements KindMutations<T> {
         throw bad("the XML names the " + noun() + " \"" + id.name() + "\" but it is \"" + cur.name()
             + "\": renaming through an update is not supported");
       }
-      reobserve(o, cur, pre);
+      Optional<O> now = reobserve(o, cur, pre);
       if (dryRun.isDry()) {
         validate(xml, validation);
-        return new KindResult<>(current(o, cur.uid()), false, List.of());
+        T at = current(o, cur.uid()); // after step 1, which may have recorded an out-of-band change
+        // The object as the define would leave it, its resourceVersion unchanged (the generation moves if
+        // the XML does); nothing committed.
+        KindModel.Change<T> c = now.isEmpty() ? null : kind.next(at, ops.withXml(now.get(), xml), Cause.NONE.by(by),
+            kind.meta(at).resourceVersion(), null);
+        return new KindResult<>(c == null ? at : c.object(), false, List.of());
       }
       Cause cause = lane.takeEvents(kind.kind(), cur.uid()).by(by);
       O stored = call(() -> ops.create(o.uid(), xml, validation != FieldValidation.IGNORE));
@@ -450,10 +469,11 @@ public final class ObjectMutations<O, T> implements KindMutations<T> {
   }
 
   /** Step 1: re-read, commit an out-of-band change, let the writer decide the precondition. */
-  private void reobserve(Owner o, StoredObject cur, Precondition pre) {
+  private Optional<O> reobserve(Owner o, StoredObject cur, Precondition pre) {
     Cause pending = lane.takeEvents(kind.kind(), cur.uid());
     Optional<O> now = call(() -> ops.get(o.uid(), cur.uid(), cur.name()));
     beforeLibvirt(store.observeAndCheck(kind, cur.uid(), now.orElse(null), pending, pre));
+    return now;
   }
 
   /** Step 3 after a delete or an action: read the object back and commit it, made by {@code by}. */

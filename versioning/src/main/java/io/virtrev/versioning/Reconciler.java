@@ -39,7 +39,13 @@ import org.slf4j.LoggerFactory;
  *       that finds nothing new consumes it, so no later revision ever carries it. Events of a family that
  *       changes nothing versioned ({@link LibvirtEvent#NOT_VERSIONED}: graphics, block-threshold, ...) are
  *       only counted.
- *   <li>Too many domains with pending events: the events are dropped and a resync is done instead.
+ *   <li>The other kinds ({@link KindSources}; {@link Kinds}) the same way: a network or storage pool
+ *       event re-reads that object (a pool's re-read also lists its volumes); every full resync lists,
+ *       after the domains, networks, pools, the volumes of active pools and every domain's snapshots, and
+ *       readiness waits for all of it; a domain re-read led by an event with detail {@code from_snapshot}
+ *       re-lists that domain's snapshots. Volumes and snapshots emit no events: resyncs and mutations
+ *       ({@link #afterMutation}) find their changes. A kind the driver does not support is skipped.
+ *   <li>Too many objects with pending events: the events are dropped and a resync is done instead.
  *   <li>A failed resync (a read error, or a commit the store could not make: a full disk) is retried
  *       after {@code retryDelay}, doubling with each failure in a row up to {@code maxRetryDelay}. Tasks
  *       and events are served meanwhile; only the resync waits. Not ready while the store cannot commit.
@@ -394,7 +400,7 @@ public final class Reconciler implements SourceListener, AutoCloseable {
     try {
       read(initial, t0, all, reread);
       List<StoredEvent> committed = new ArrayList<>(store.resync(all, reread).get());
-      committed.addAll(resyncKinds(all));
+      committed.addAll(resyncKinds());
       long nanos = System.nanoTime() - t0;
       boolean nowReady;
       lock.lock();
@@ -453,12 +459,12 @@ public final class Reconciler implements SourceListener, AutoCloseable {
 
   /**
    * The rest of a full resync, after domains': networks, pools, the volumes of every active pool (an
-   * inactive pool's cannot be listed: the store then has none), the snapshots of every domain in
-   * {@code domains}. A kind the hypervisor does not support (libvirt's NO_SUPPORT and the like: any
+   * inactive pool's cannot be listed: the store then has none), the snapshots of every domain the store
+   * has (one {@code SnapshotSource.listAll}). A kind the hypervisor does not support (libvirt's NO_SUPPORT and the like: any
    * failure but CONNECTION of its first listing) is logged once and skipped from then on, so a driver
    * without networks or storage serves domains as ever.
    */
-  private List<StoredEvent> resyncKinds(List<DomainObservation> domains) throws InterruptedException,
+  private List<StoredEvent> resyncKinds() throws InterruptedException,
       ExecutionException {
     List<StoredEvent> out = new ArrayList<>();
     if (kinds.networks() != null && supported(Kind.NETWORKS, () -> kinds.networks().listAll()) instanceof List<?> l) {
@@ -476,10 +482,18 @@ public final class Reconciler implements SourceListener, AutoCloseable {
       }
       out.addAll(store.resync(Kinds.STORAGE_VOLUMES, vols, Set.of()).get());
     }
-    if (kinds.snapshots() != null && !unsupported.contains(Kind.DOMAIN_SNAPSHOTS)) {
+    if (kinds.snapshots() != null
+        && supported(Kind.DOMAIN_SNAPSHOTS, () -> kinds.snapshots().listAll()) instanceof List<?> l) {
+      // One listing of every domain's snapshots; only those of domains the store has (a domain defined
+      // since the domains were listed brings its snapshots with the next resync), so no snapshot is
+      // stored without its domain.
+      Snapshot now = store.snapshot();
       List<io.virtrev.api.source.SnapshotObservation> snaps = new ArrayList<>();
-      for (DomainObservation d : domains) {
-        snaps.addAll(snapshotsOf(d.uuid()));
+      for (Object o : l) {
+        var snap = (io.virtrev.api.source.SnapshotObservation) o;
+        if (now.byUuid(snap.domainUuid()).isPresent()) {
+          snaps.add(snap);
+        }
       }
       out.addAll(store.resync(Kinds.DOMAIN_SNAPSHOTS, snaps, Set.of()).get());
     }

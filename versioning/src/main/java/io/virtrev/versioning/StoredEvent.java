@@ -195,6 +195,14 @@ public final class StoredEvent {
     return ownerUid;
   }
 
+  /**
+   * Whether this revision changed an object of {@code kind} belonging to {@code ownerUid} (null: of any
+   * owner): what a watch of one kind (of one owner's objects) delivers; a watch of every kind delivers all.
+   */
+  public boolean isOf(Kind kind, String ownerUid) {
+    return this.kind == kind && (ownerUid == null || ownerUid.equals(this.ownerUid));
+  }
+
   /** The object as the store keys and selects it (its state after this revision; without parsing it). */
   public StoredObject stored() {
     return new StoredObject(kind, uuid, name, ownerUid, revision, state, labels);

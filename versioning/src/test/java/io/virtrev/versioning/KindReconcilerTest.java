@@ -154,6 +154,42 @@ class KindReconcilerTest {
     assertThat(store.snapshot().revision().value()).isEqualTo(before);
   }
 
+  /** A dry run validates through the source, answers the object as it would be, and commits nothing. */
+  @Test
+  void dryRunsValidateAndChangeNothing() throws Exception {
+    start();
+    long before = store.snapshot().revision().value();
+    KindResult<Network> planned = served.networks().create(null, netXml("dry", ""), FieldValidation.STRICT,
+        DryRun.ALL, BY).get();
+    assertThat(planned.changed()).isFalse();
+    assertThat(planned.object().metadata().name()).isEqualTo("dry");
+    assertThat(planned.object().metadata().resourceVersion()).isNull();
+    assertThat(networks.listAll()).isEmpty();
+    // libvirt's schema refuses an unknown element (the fake's <bogus/>): INVALID, nothing defined.
+    assertThatThrownBy(() -> served.networks().create(null, netXml("dry", "<bogus/>"), FieldValidation.STRICT,
+        DryRun.ALL, BY).join()).cause().isInstanceOfSatisfying(StoreException.class, x -> {
+          assertThat(x.reason()).isEqualTo(StoreException.Reason.INVALID);
+          assertThat(x.getMessage()).contains("bogus");
+        });
+    // Without validation it would be defined (libvirt drops what it does not know): the dry run passes.
+    assertThat(served.networks().create(null, netXml("dry", "<bogus/>"), FieldValidation.IGNORE, DryRun.ALL, BY)
+        .get().changed()).isFalse();
+    Network real = served.networks().create(null, netXml("dry", ""), FieldValidation.STRICT, DryRun.NONE, BY).get()
+        .object();
+    long afterCreate = store.snapshot().revision().value();
+    assertThat(afterCreate).isEqualTo(before + 1);
+    KindResult<Network> dryUpdate = served.networks().update(null, "dry", netXml("dry", "<domain name='d'/>"),
+        Precondition.NONE, FieldValidation.STRICT, DryRun.ALL, BY).get();
+    assertThat(dryUpdate.object().spec().xml()).contains("<domain name='d'/>");
+    assertThat(dryUpdate.object().metadata().resourceVersion()).isEqualTo(real.metadata().resourceVersion());
+    assertThat(dryUpdate.object().metadata().generation()).isEqualTo(2);
+    assertThat(store.snapshot().byUid(Kinds.NETWORKS, NET_UUID)).contains(real);
+    served.networks().delete(null, "dry", Precondition.NONE, DryRun.ALL, BY).get();
+    served.networks().act(null, "dry", ObjectAction.of(ObjectAction.START), Precondition.NONE, DryRun.ALL, BY).get();
+    assertThat(store.snapshot().revision().value()).isEqualTo(afterCreate);
+    assertThat(networks.get(NET_UUID).orElseThrow().active()).isFalse();
+  }
+
   @Test
   void volumesAndSnapshotsChangeThroughMutationsAndTheirOwnersDeleteThem() throws Exception {
     start();

@@ -106,6 +106,10 @@ class KindStoreTest {
       List<StoredEvent> vols = s.resyncOwned(Kinds.STORAGE_VOLUMES, POOL, List.of(vol("a", 1), vol("b", 2))).get();
       assertThat(vols).extracting(StoredEvent::type).containsExactly("ADDED", "ADDED");
       assertThat(vols.get(0).ownerUid()).isEqualTo(POOL);
+      assertThat(vols.get(0).isOf(Kind.STORAGE_VOLUMES, POOL)).isTrue();
+      assertThat(vols.get(0).isOf(Kind.STORAGE_VOLUMES, null)).isTrue();
+      assertThat(vols.get(0).isOf(Kind.STORAGE_VOLUMES, DOM)).isFalse();
+      assertThat(vols.get(0).isOf(Kind.STORAGE_POOLS, null)).isFalse();
       assertThat(vols.get(0).uuid()).isEqualTo(Uids.storageVolume(POOL, "a"));
       afterVolumes = s.snapshot().revision().value();
 

@@ -62,8 +62,9 @@ class ReconcilerTest {
   }
 
   /**
-   * A network event reaches the same listener as domain events; until the store keeps networks the
-   * reconciler ignores it: no domain read, not counted, even when its uid equals a domain's uuid.
+   * A network event reaches the same listener as domain events; a reconciler without a network source
+   * ({@link KindSources#NONE}) ignores it: no domain read, not counted, even when its uid equals a domain's
+   * uuid.
    */
   @Test
   void eventsOfOtherKindsThanDomainsAreIgnored() {

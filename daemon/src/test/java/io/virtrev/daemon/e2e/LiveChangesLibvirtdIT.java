@@ -12,10 +12,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -32,17 +31,7 @@ class LiveChangesLibvirtdIT {
   private static final Duration REREAD = Duration.ofSeconds(10);
   private static final String RESYNC = "10m";
   @TempDir Path dir;
-
-  @BeforeEach
-  void requireLibvirtd() {
-    Host.requireLibvirtd();
-    Host.cleanUp(PREFIX);
-  }
-
-  @AfterEach
-  void cleanUp() {
-    Host.cleanUp(PREFIX);
-  }
+  @RegisterExtension final LibvirtdPrefix libvirtd = new LibvirtdPrefix(PREFIX);
 
   @Test
   void liveChangesMadeWithVirshAreRevisionsWithinTheReReadLatency() throws Exception {

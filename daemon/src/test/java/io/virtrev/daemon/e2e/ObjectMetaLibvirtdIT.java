@@ -14,9 +14,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,17 +30,7 @@ class ObjectMetaLibvirtdIT {
   private static final String NS = "https://virtrev.io/xmlns/domain/v1";
   private static final Duration WAIT = Duration.ofSeconds(60);
   @TempDir Path dir;
-
-  @BeforeEach
-  void requireLibvirtd() {
-    Host.requireLibvirtd();
-    Host.cleanUp(PREFIX);
-  }
-
-  @AfterEach
-  void cleanUp() {
-    Host.cleanUp(PREFIX);
-  }
+  @RegisterExtension final LibvirtdPrefix libvirtd = new LibvirtdPrefix(PREFIX);
 
   @Test
   void labelsSetByPutLiveInLibvirtSurviveAnEmptyDataDirAndVirshMetadataIsARevision() throws Exception {

@@ -18,9 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,17 +34,7 @@ class ProvenanceLibvirtdIT {
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final String[] AUTH = {"Authorization", "Bearer w-secret"};
   @TempDir Path dir;
-
-  @BeforeEach
-  void requireLibvirtd() {
-    Host.requireLibvirtd();
-    Host.cleanUp(PREFIX);
-  }
-
-  @AfterEach
-  void cleanUp() {
-    Host.cleanUp(PREFIX);
-  }
+  @RegisterExtension final LibvirtdPrefix libvirtd = new LibvirtdPrefix(PREFIX);
 
   @Test
   void aStartByRequestNamesItAndItsCallerAndAVirshDestroyCarriesItsOwnEvent() throws Exception {

@@ -13,9 +13,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,17 +27,7 @@ class SeedGuaranteeIT {
   private static final String PREFIX = "vrt-e2e-seed-";
   private static final Duration WAIT = Duration.ofSeconds(60);
   @TempDir Path dataDir;
-
-  @BeforeEach
-  void requireLibvirtd() {
-    Host.requireLibvirtd();
-    Host.cleanUp(PREFIX);
-  }
-
-  @AfterEach
-  void cleanUp() {
-    Host.cleanUp(PREFIX);
-  }
+  @RegisterExtension final LibvirtdPrefix libvirtd = new LibvirtdPrefix(PREFIX);
 
   @Test
   void listThenWatchSeesEveryChangeMadeBehindItsBack() {
