@@ -96,6 +96,15 @@ class KindsMutationHttpTest {
     assertThat(updated.at("/spec/xml").asText()).contains("virbr78");
     assertThat(updated.at("/metadata/generation").asLong()).isEqualTo(2);
 
+    JsonNode history = ok(d.api.get(V1 + "/networks/i13-khttp-net/history"), 200);
+    assertThat(history.path("items")).extracting(i -> i.at("/object/metadata/resourceVersion").asText())
+        .startsWith(updated.at("/metadata/resourceVersion").asText()).contains(rv);
+    assertThat(history.at("/items/0/object/kind").asText()).isEqualTo("Network");
+    String diff = d.api.get(V1 + "/networks/i13-khttp-net/diff", "Accept", "text/plain").body();
+    assertThat(diff).contains("-<network><name>i13-khttp-net</name>").contains("virbr78");
+    assertStatus(d.api.get(V1 + "/networks/nope/history"), 404, "NotFound",
+        "network \"nope\" not found in the current state or the retained history");
+
     JsonNode deleted = ok(d.api.send("DELETE", V1 + "/networks/i13-khttp-net", null, null, "If-Match",
         "\"" + updated.at("/metadata/resourceVersion").asText() + "\""), 200);
     assertThat(deleted.at("/metadata/name").asText()).isEqualTo("i13-khttp-net");

@@ -28,8 +28,9 @@ record DomainHistory(
       String type,
       @JsonPropertyDescription("When the revision was committed (RFC 3339).")
       Instant time,
-      @JsonPropertyDescription("The domain as it was at this revision.")
-      Domain object) {}
+      @JsonPropertyDescription("The object as it was at this revision (a Domain in a domain's history, a Network"
+          + " in a network's, ...).")
+      Object object) {}
 
   static DomainHistory of(ListMeta metadata, List<Item> items) {
     return new DomainHistory(Domain.API_VERSION, "DomainHistory", metadata, List.copyOf(items));

@@ -35,6 +35,11 @@ final class HistoryRoutes {
 
   /** GET /apis/virtrev.io/v1/domains/{id}/history[?limit=L&continue=T]. */
   static Reply history(Call c) {
+    return history(c, KindScope.DOMAINS);
+  }
+
+  /** The history of one object of {@code scope}'s kind, as a domain's ({@link DomainHistory} either way). */
+  static <T> Reply history(Call c, KindScope<T> scope) {
     Representation.negotiate(c.req(), Representation.JSON_ONLY);
     ApiContext api = c.api();
     Query query = c.query();
@@ -46,28 +51,28 @@ final class HistoryRoutes {
     Optional<ContinueToken> token = cont.map(t -> ContinueToken.decode(t, ContinueToken.HISTORY, snap.storeId()));
     token.ifPresent(t -> checkAgainstStore(t, snap, store.compacted()));
     return Blocking.reply(api, () -> {
-      String uuid = resolve(store, snap, id);
+      String uuid = resolve(scope, store, snap, id);
       Revision at = snap.revision();
       Revision before = null;
       if (token.isPresent()) {
         ContinueToken t = token.get();
         if (!t.uuid().equals(uuid)) {
-          throw Query.bad("continue token is for the history of domain " + t.uuid() + ", not of \"" + id + "\" ("
-              + uuid + ")");
+          throw Query.bad("continue token is for the history of " + scope.api().singular() + " " + t.uuid()
+              + ", not of \"" + id + "\" (" + uuid + ")");
         }
         at = t.revision();
         before = t.before();
       }
-      HistoryPage page = store.history(uuid, at, before, limit);
+      HistoryPage page = store.history(scope.model().kind(), uuid, at, before, limit);
       if (token.isPresent() && page.compacted().isAfter(token.get().compacted())) {
         throw compactedSince(token.get(), page.compacted());
       }
       if (token.isEmpty() && page.events().isEmpty()) {
-        throw notFound(id, "in the current state or the retained history");
+        throw notFound(scope, id, "in the current state or the retained history");
       }
       List<DomainHistory.Item> items = new ArrayList<>(page.events().size());
       for (StoredEvent e : page.events()) {
-        items.add(new DomainHistory.Item(e.type(), e.time(), e.object()));
+        items.add(new DomainHistory.Item(e.type(), e.time(), e.object(scope.model().type())));
       }
       Revision c0 = token.map(ContinueToken::compacted).orElse(page.compacted());
       String next = page.more()
@@ -109,6 +114,11 @@ final class HistoryRoutes {
 
   /** GET /apis/virtrev.io/v1/domains/{id}/diff[?from=A][&to=B]: unified diff of spec.xml. */
   static Reply diff(Call c) {
+    return diff(c, KindScope.DOMAINS);
+  }
+
+  /** The diff of one object of {@code scope}'s kind: its {@code spec.xml} between two revisions. */
+  static <T> Reply diff(Call c, KindScope<T> scope) {
     Representation.negotiate(c.req(), Representation.TEXT_ONLY);
     ApiContext api = c.api();
     Query query = c.query();
@@ -127,29 +137,30 @@ final class HistoryRoutes {
       }
       store.checkRetained(from.orElse(toRev));
       return Blocking.reply(api, () -> {
-        String uuid = resolve(store, snap, id);
-        StoredEvent newer = existing(store.versionAt(uuid, toRev), id, toRev);
+        String uuid = resolve(scope, store, snap, id);
+        io.virtrev.versioning.Kind kind = scope.model().kind();
+        StoredEvent newer = existing(scope, store.versionAt(kind, uuid, toRev), id, toRev);
         String oldText;
         Revision fromRev;
         if (from.isPresent()) {
           fromRev = from.get();
-          oldText = existing(store.versionAt(uuid, fromRev), id, fromRev).object().spec().xml();
+          oldText = xml(scope, existing(scope, store.versionAt(kind, uuid, fromRev), id, fromRev));
         } else if (newer.type().equals(WatchEvent.ADDED)) {
           fromRev = Revision.of(newer.revision().value() - 1); // it did not exist then
           oldText = "";
         } else {
-          Optional<StoredEvent> prev = store.versionBefore(uuid, newer.revision());
+          Optional<StoredEvent> prev = store.versionBefore(kind, uuid, newer.revision());
           if (prev.isEmpty() || prev.get().type().equals(WatchEvent.DELETED)) {
             fromRev = Revision.of(newer.revision().value() - 1);
             oldText = "";
           } else {
             fromRev = prev.get().revision();
-            oldText = prev.get().object().spec().xml();
+            oldText = xml(scope, prev.get());
           }
         }
         // The served form on both sides: labels and annotations are metadata, not in the diffed XML.
         String text = unifiedDiff(ServedXml.withoutObjectMeta(oldText),
-            ServedXml.withoutObjectMeta(newer.object().spec().xml()), fromRev, toRev);
+            ServedXml.withoutObjectMeta(xml(scope, newer)), fromRev, toRev);
         return Reply.text(text, Reply.TEXT).withStoreId(snap.storeId());
       });
     });
@@ -202,23 +213,29 @@ final class HistoryRoutes {
     throw notFound(id, "at revision " + rv);
   }
 
-  /** A current domain's uuid, else a uuid as given, else the uuid that last had this name. */
-  private static String resolve(VersionedStore store, Snapshot snap, String id) {
-    Optional<Domain> now = snap.find(id);
+  /** A current object's uid, else a uid as given, else the uid that last had this name (within the owner). */
+  private static <T> String resolve(KindScope<T> scope, VersionedStore store, Snapshot snap, String id) {
+    Optional<T> now = snap.find(scope.model(), scope.ownerUid(), id);
     if (now.isPresent()) {
-      return now.get().uuid();
+      return scope.model().meta(now.get()).uuid();
     }
     if (Uuids.looksLikeUuid(id)) {
       return Uuids.normalize(id);
     }
-    return store.lastUuidNamed(id).orElseThrow(() -> notFound(id, "in the current state or the retained history"));
+    return store.lastUidNamed(scope.model().kind(), scope.ownerUid(), id)
+        .orElseThrow(() -> notFound(scope, id, "in the current state or the retained history"));
   }
 
-  private static StoredEvent existing(Optional<StoredEvent> e, String id, Revision rv) {
+  private static StoredEvent existing(KindScope<?> scope, Optional<StoredEvent> e, String id, Revision rv) {
     if (e.isEmpty() || e.get().type().equals(WatchEvent.DELETED)) {
-      throw notFound(id, "at revision " + rv);
+      throw notFound(scope, id, "at revision " + rv);
     }
     return e.get();
+  }
+
+  /** The spec XML a stored version of {@code scope}'s kind holds. */
+  private static String xml(KindScope<?> scope, StoredEvent e) {
+    return KindScope.specXml(e.object(scope.model().type()));
   }
 
   static String unifiedDiff(String oldText, String newText, Revision from, Revision to) {
@@ -233,8 +250,12 @@ final class HistoryRoutes {
   }
 
   private static ApiException notFound(String id, String where) {
-    return new ApiException(ApiException.Reason.NOT_FOUND, "domain \"" + id + "\" not found " + where,
-        Map.of("name", id, "kind", "domains"), null);
+    return notFound(KindScope.DOMAINS, id, where);
+  }
+
+  private static ApiException notFound(KindScope<?> scope, String id, String where) {
+    return new ApiException(ApiException.Reason.NOT_FOUND, scope.api().singular() + " \"" + id + "\" not found "
+        + where, Map.of("name", id, "kind", scope.api().resource()), null);
   }
 
 }

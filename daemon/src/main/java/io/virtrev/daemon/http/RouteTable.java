@@ -198,7 +198,8 @@ final class RouteTable {
             updatable ? op(QueryParams.WRITE, c -> MutationRoutes.update(c, KindScope.of(k, c))) : null,
             updatable ? op(QueryParams.PATCH, c -> MutationRoutes.patch(c, KindScope.of(k, c))) : null,
             op(QueryParams.KIND_DELETE, c -> MutationRoutes.delete(c, KindScope.of(k, c))),
-            null, null, k.actions(),
+            op(QueryParams.HISTORY, c -> HistoryRoutes.history(c, KindScope.of(k, c))),
+            op(QueryParams.DIFF, c -> HistoryRoutes.diff(c, KindScope.of(k, c))), k.actions(),
             op(QueryParams.KIND_ACTION, c -> MutationRoutes.act(c, KindScope.of(k, c)))), false));
       }
     }
