@@ -85,6 +85,10 @@ class KindsMutationHttpTest {
         "{\"spec\":{\"autostart\":false}}"), 422, "Invalid", "POST .../autostart?enabled=true|false");
     assertStatus(d.api.send("POST", V1 + "/networks", "application/json", body("<network><bogus/>")), 400,
         "BadRequest", "");
+    assertStatus(d.api.send("POST", V1 + "/networks", "application/json", "{\"spec\":{}}"), 400,
+        "BadRequest", "the object has no spec.xml (its libvirt XML)");
+    assertStatus(d.api.send("POST", V1 + "/networks", "application/json", " "), 400,
+        "BadRequest", "the object's libvirt XML (application/xml) or the object as JSON");
     ok(d.api.send("DELETE", V1 + "/networks/i13-khttp-net?dryRun=All", null, null), 200);
     assertThat(d.revision()).as("refusals and a dry run commit nothing").isEqualTo(before);
     assertThat(networks.listAll()).hasSize(1);

@@ -56,8 +56,8 @@ final class RequestBodies {
   /** As {@link #definition(FullHttpRequest)}, from a body of media type {@code type} (also a patched object). */
   static Definition definition(String type, String body) {
     if (body.isBlank()) {
-      throw bad("a request body is required: the domain XML (application/xml) or a Domain object"
-          + " (application/json)");
+      throw bad("a request body is required: the object's libvirt XML (application/xml) or the object"
+          + " as JSON (application/json)");
     }
     switch (type) {
       case "application/xml", "text/xml" -> {
@@ -70,7 +70,7 @@ final class RequestBodies {
         JsonNode j = json(body);
         JsonNode xml = j.at("/spec/xml");
         if (!xml.isTextual() || xml.asText().isBlank()) {
-          throw bad("the Domain object has no spec.xml");
+          throw bad("the object has no spec.xml (its libvirt XML)");
         }
         String rv = revisionText(j.at("/metadata/resourceVersion"), "metadata.resourceVersion");
         Precondition pre = Precondition.NONE;

@@ -75,8 +75,8 @@ class RouteTableHttpTest {
   void pathsNoRowServesAre404UnderLabelOtherWhateverTheMethod() throws Exception {
     try (Virtrevd d = start()) {
       ApiClient api = client(d);
-      List<String> unknown = List.of("/apis/virtrev.io/v1/networks", "/apis/virtrev.io/v1/storagepools/p/volumes/v",
-          "/apis/virtrev.io/v1/domains/d/snapshots", "/apis/virtrev.io/v1/domains/d/history/more",
+      List<String> unknown = List.of("/apis/virtrev.io/v1/networkz", "/apis/virtrev.io/v1/storagepools/p/volumes/v/x",
+          "/apis/virtrev.io/v1/domains/d/snapshots/s/x", "/api/v1/networks", "/apis/virtrev.io/v1/domains/d/history/more",
           "/api/v1/domains/d/abcdefgh", "/apis/virtrev.io/v1/domains//history");
       for (String p : unknown) {
         for (String m : List.of("GET", "POST", "DELETE")) {
