@@ -471,4 +471,76 @@ class FleetGatewayTest {
       assertThat(list.header("Retry-After")).isEqualTo("1");
     }
   }
+
+  @Test
+  void underConcurrentHostsAWatchAndAResumedWatchSeeExactlyTheCommittedRevisions() throws Exception {
+    String c = "hc" + counter + "-" + Long.toHexString(System.nanoTime() & 0xffff);
+    List<String> hosts = List.of(a, b, c);
+    long start = bed.put(a, FleetTestBed.domain("seed", uuid(), 1, "running", Map.of()));
+    String sel = "&labelSelector=" + q("virtrev.io/host in (" + a + "," + b + "," + c + ")");
+    List<Long> committed = java.util.Collections.synchronizedList(new ArrayList<>());
+    try (WatchClient whole = WatchClient.open(api, G + "/domains?watch=true&resourceVersion=" + start + sel)) {
+      List<Thread> writers = new ArrayList<>();
+      for (String h : hosts) {
+        Thread t = new Thread(() -> {
+          List<String> uids = new ArrayList<>();
+          for (int i = 0; i < 40; i++) {
+            if (i % 5 == 4 && !uids.isEmpty()) {
+              committed.add(bed.delete(h, uids.remove(0), i + 1));
+            } else {
+              String u = i % 3 == 0 || uids.isEmpty() ? uuid() : uids.get(uids.size() - 1);
+              if (!uids.contains(u)) {
+                uids.add(u);
+              }
+              committed.add(bed.put(h, FleetTestBed.domain("vm-" + u.substring(0, 8), u, i + 1,
+                  i % 2 == 0 ? "running" : "paused", Map.of())));
+            }
+          }
+        });
+        writers.add(t);
+        t.start();
+      }
+      // A client that moves on after every 15 events, resuming from the last resourceVersion it saw.
+      List<SeenEvent> resumed = new ArrayList<>();
+      long from = start;
+      while (resumed.size() < 120) {
+        long at = from;
+        try (WatchClient part = WatchClient.open(api, G + "/domains?watch=true&resourceVersion=" + at + sel)) {
+          int want = Math.min(15, 120 - resumed.size());
+          await().atMost(WAIT).until(() -> part.events().stream().filter(e -> !e.type().equals("BOOKMARK")).count()
+              >= want);
+          List<SeenEvent> got = part.events().stream().filter(e -> !e.type().equals("BOOKMARK")).limit(want).toList();
+          resumed.addAll(got);
+          from = got.get(got.size() - 1).resourceVersion();
+        }
+      }
+      for (Thread t : writers) {
+        t.join(60_000);
+      }
+      await().atMost(WAIT).until(() -> fleetEvents(whole).size() >= 120);
+      List<Long> expected = committed.stream().sorted().toList();
+      List<Long> seen = whole.events().stream().filter(e -> !e.type().equals("BOOKMARK"))
+          .map(SeenEvent::resourceVersion).toList();
+      assertThat(seen).as("every committed revision once, in etcd order").containsExactlyElementsOf(expected);
+      assertThat(resumed.stream().map(e -> e.type() + e.name() + e.resourceVersion()).toList())
+          .as("a client resuming from its last resourceVersion misses nothing and repeats nothing")
+          .containsExactlyElementsOf(whole.events().stream().filter(e -> !e.type().equals("BOOKMARK"))
+              .map(e -> e.type() + e.name() + e.resourceVersion()).toList());
+      // The list at the end is what the events add up to.
+      Map<String, Long> folded = new TreeMap<>();
+      for (SeenEvent e : whole.events()) {
+        if (e.type().equals("DELETED")) {
+          folded.remove(e.name());
+        } else if (!e.type().equals("BOOKMARK")) {
+          folded.put(e.name(), e.resourceVersion());
+        }
+      }
+      folded.put(a + ".seed", start);
+      JsonNode now = api.get(G + "/domains?" + sel.substring(1)).json();
+      Map<String, Long> listed = new TreeMap<>();
+      now.get("items").forEach(i -> listed.put(i.get("metadata").get("name").asText(),
+          Long.parseLong(i.get("metadata").get("resourceVersion").asText())));
+      assertThat(listed).isEqualTo(folded);
+    }
+  }
 }
