@@ -41,8 +41,8 @@ final class FleetRoutes {
    * The fleet's reads and their limits.
    *
    * @param view etcd reads
-   * @param watchQueue most events a watch holds for a client that does not read; past it the stream ends
-   *     (the client resumes from the last resourceVersion it saw)
+   * @param watchQueue most events a watch holds for a client that does not keep up; past it the watch stops
+   *     reading etcd until they are written, then goes on after the last one
    */
   record Fleet(FleetView view, int watchQueue) {}
 
@@ -158,16 +158,19 @@ final class FleetRoutes {
     FleetSelector sel = selector;
     long floor = notOlderThan;
     boolean continued = cont.isPresent();
-    return Reply.after(fleet.view().list(k.resource(), host, at, after, sel, limit), page -> {
+    io.netty.handler.codec.http.FullHttpRequest req = c.req();
+    // Encoded (and gzipped) off the event loops and off jetcd's threads: a fleet list can be large.
+    return Reply.after(fleet.view().list(k.resource(), host, at, after, sel, limit).thenApplyAsync(page -> {
       if (page.revision() < floor) {
         throw new ApiException(ApiException.Reason.TIMEOUT, "Too large resource version: " + floor
             + ", current: " + page.revision(), Map.of("retryAfterSeconds", 1), null);
       }
-      return answer(k, table, page);
-    });
+      Reply.Full r = answer(k, table, page);
+      return Gzip.wanted(req, r.body().length) ? Reply.gzipped(Gzip.compress(r.body()), r.contentType()) : r;
+    }, c.api().blocking()), r -> r);
   }
 
-  private static Reply answer(ApiKind k, DomainTable.Options table, FleetPage page) {
+  private static Reply.Full answer(ApiKind k, DomainTable.Options table, FleetPage page) {
     String token = page.next() == null ? null : page.next().encode();
     if (table != null) {
       return Reply.bytes(HttpResponseStatus.OK, FleetTable.list(k, table, page.revision(), token, page.remaining(),
