@@ -600,4 +600,25 @@ class FleetGatewayTest {
         new java.io.ByteArrayInputStream(r.body())));
     assertThat(list.get("items")).hasSize(20);
   }
+
+  @Test
+  void theGatewayChecksCallersAsAHostDoes() throws Exception {
+    java.nio.file.Path tokens = java.nio.file.Files.createTempFile("fleet-tokens", "");
+    String token = "fleet-reader-" + uuid();
+    java.nio.file.Files.writeString(tokens, "reader read " + io.virtrev.daemon.security.TokenFile.hashLine(token) + "\n");
+    bed.put(a, FleetTestBed.domain("web", uuid(), 1, "running", Map.of()));
+    try (FleetGateway g = FleetGateway.start(new FleetGateway.Config(EtcdSettings.of(etcd.endpoints()), "127.0.0.1", 0,
+        DaemonConfig.HttpConfig.defaults(), AccessConfig.defaults().withTokens(tokens), 100))) {
+      ApiClient c = new ApiClient("http://127.0.0.1:" + g.address().getPort());
+      ApiClient.Response anonymous = c.get(G + "/domains/" + a + ".web");
+      assertThat(anonymous.status()).isEqualTo(401);
+      assertThat(anonymous.json().get("kind").asText()).isEqualTo("Status");
+      assertThat(c.get(G + "/domains/" + a + ".web", "Authorization", "Bearer wrong").status()).isEqualTo(401);
+      ApiClient.Response reader = c.get(G + "/domains/" + a + ".web", "Authorization", "Bearer " + token);
+      assertThat(reader.status()).as(reader.body()).isEqualTo(200);
+      assertThat(c.get("/healthz").status()).isEqualTo(200);
+    } finally {
+      java.nio.file.Files.deleteIfExists(tokens);
+    }
+  }
 }
