@@ -66,6 +66,8 @@ final class FleetRoutes {
     for (ApiKind k : KINDS) {
       rows.addAll(RouteTable.kind(k.collection(), kindOps(k, fleet), false));
     }
+    rows.add(Route.at(ApiGroup.ROOT + "/all").get(QueryParams.ALL, c -> all(c, fleet))
+        .watch(QueryParams.WATCH, c -> watch(c, null, fleet, null)));
     RouteTable t = new RouteTable(rows);
     self.set(t);
     return t;
@@ -195,6 +197,39 @@ final class FleetRoutes {
   }
 
   /**
+   * {@code GET /apis/virtrev.io/v1/all}: every object of every kind at one etcd revision (the current one, or
+   * R exactly), kind by kind in key order, each with its own kind; a watch of every kind from its
+   * resourceVersion misses nothing. JSON only.
+   */
+  static Reply all(Call c, Fleet fleet) {
+    Representation.negotiate(c.req(), Representation.JSON_ONLY);
+    Optional<String> match = c.query().get("resourceVersionMatch").filter(s -> !s.isEmpty());
+    if (match.isPresent() && !match.get().equals(ListRoutes.NOT_OLDER_THAN) && !match.get().equals(ListRoutes.EXACT)) {
+      throw Query.bad("resourceVersionMatch: Unsupported value: \"" + LogSafe.value(match.get())
+          + "\": supported values: \"" + ListRoutes.EXACT + "\", \"" + ListRoutes.NOT_OLDER_THAN + "\"");
+    }
+    long rv = c.query().revision("resourceVersion").map(Revision::value).orElse(0L);
+    boolean notOlder = match.isPresent() && match.get().equals(ListRoutes.NOT_OLDER_THAN);
+    long at = notOlder ? 0 : rv;
+    io.netty.handler.codec.http.FullHttpRequest req = c.req();
+    return Reply.after(fleet.view().list(null, null, at, null, FleetSelector.EVERYTHING, 0).thenApplyAsync(page -> {
+      if (notOlder && page.revision() < rv) {
+        throw new ApiException(ApiException.Reason.TIMEOUT, "Too large resource version: " + rv
+            + ", current: " + page.revision(), Map.of("retryAfterSeconds", 1), null);
+      }
+      ObjectNode list = Json.mapper().createObjectNode();
+      list.put("apiVersion", "v1");
+      list.put("kind", "List");
+      list.putObject("metadata").put("resourceVersion", Long.toString(page.revision()));
+      ArrayNode items = list.putArray("items");
+      page.items().forEach(o -> items.add(o.fleetObject()));
+      byte[] body = Json.bytes(list);
+      return Gzip.wanted(req, body.length) ? Reply.gzipped(Gzip.compress(body), Reply.JSON)
+          : Reply.bytes(HttpResponseStatus.OK, body, Reply.JSON);
+    }, c.api().blocking()), r -> r);
+  }
+
+  /**
    * GET of {@code <host>.<name>}: now, or at {@code resourceVersion} (the object as it was at that etcd
    * revision). JSON, a one-row Table, or (Accept: application/xml) its spec.xml. ETag: its resourceVersion.
    */
@@ -229,7 +264,7 @@ final class FleetRoutes {
   }
 
   /**
-   * A watch of {@code k} (of one object if {@code name} is not null): from {@code resourceVersion} R (etcd
+   * A watch of {@code k} (null: of every kind; of one object if {@code name} is not null): from {@code resourceVersion} R (etcd
    * watch after R), or without one (or "0", or {@code sendInitialEvents}) the current state as ADDED first.
    */
   static Reply watch(Call c, ApiKind k, Fleet fleet, String name) {
@@ -238,6 +273,10 @@ final class FleetRoutes {
     }
     Query query = c.query();
     Representation rep = Representation.negotiate(c.req(), Representation.WATCH);
+    if (k == null && rep.isTable()) {
+      throw new ApiException(ApiException.Reason.NOT_ACCEPTABLE, "a watch of every kind has no Table (its events"
+          + " are of several kinds); ask for application/json");
+    }
     WatchFormat format = rep == Representation.EVENT_STREAM ? WatchFormat.SSE : WatchFormat.JSON_LINES;
     DomainTable.Options table = rep.isTable() ? DomainTable.Options.of(rep, query) : null;
     Optional<Revision> rv = query.revision("resourceVersion").filter(r -> r.value() != 0);
@@ -278,7 +317,7 @@ final class FleetRoutes {
     }
     FleetSelector sel = selector;
     long floor = rv.map(Revision::value).orElse(0L);
-    return Reply.after(fleet.view().list(k.resource(), w.host(), 0, null, sel, 0), page -> {
+    return Reply.after(fleet.view().list(k == null ? null : k.resource(), w.host(), 0, null, sel, 0), page -> {
       if (page.revision() < floor) {
         throw new ApiException(ApiException.Reason.TIMEOUT, "Too large resource version: " + floor
             + ", current: " + page.revision(), Map.of("retryAfterSeconds", 1), null);

@@ -48,7 +48,7 @@ final class FleetWatchStream implements ConnectionStream {
   /**
    * A fleet watch request.
    *
-   * @param kind the kind watched
+   * @param kind the kind watched; null: every kind ({@code /apis/virtrev.io/v1/all})
    * @param host the one host watched (its etcd sub-prefix), or null for all
    * @param selector field and label selectors
    * @param bookmarks {@code allowWatchBookmarks}
@@ -132,7 +132,8 @@ final class FleetWatchStream implements ConnectionStream {
   /** The etcd watch of the kind after {@code after}; its listener hops to the event loop. */
   private FleetView.Handle watchEtcd(long after, boolean isResume) {
     int gen = ++generation; // what a closed watch still delivers is dropped
-    return view.watch(request.kind().resource(), request.host(), after, isResume, request.selector(),
+    return view.watch(request.kind() == null ? null : request.kind().resource(), request.host(), after, isResume,
+        request.selector(),
         new FleetView.Listener() {
           @Override
           public void events(List<FleetEvent> events) {
@@ -252,7 +253,9 @@ final class FleetWatchStream implements ConnectionStream {
       meta.put("annotations", Map.of("k8s.io/initial-events-end", "true"));
     }
     Map<String, Object> obj = new LinkedHashMap<>();
-    obj.put("kind", request.kind().kind());
+    if (request.kind() != null) { // a watch of every kind: no one kind to name
+      obj.put("kind", request.kind().kind());
+    }
     obj.put("apiVersion", Domain.API_VERSION);
     obj.put("metadata", meta);
     send(request.format().event(WatchEvent.BOOKMARK, Revision.of(cursor), Json.bytes(obj)));

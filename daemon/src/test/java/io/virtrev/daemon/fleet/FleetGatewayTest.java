@@ -621,4 +621,32 @@ class FleetGatewayTest {
       java.nio.file.Files.deleteIfExists(tokens);
     }
   }
+
+  @Test
+  void allListsAndWatchesEveryKindInEtcdOrder() {
+    String net = uuid();
+    long r1 = bed.put(a, FleetTestBed.network("default", net, 1, true));
+    long r2 = bed.put(a, FleetTestBed.domain("web", uuid(), 2, "running", Map.of()));
+    JsonNode all = api.get(G + "/all").json();
+    assertThat(all.get("kind").asText()).isEqualTo("List");
+    Map<String, String> kinds = new TreeMap<>();
+    all.get("items").forEach(i -> kinds.put(i.get("metadata").get("name").asText(), i.get("kind").asText()));
+    assertThat(kinds).containsEntry(a + ".default", "Network").containsEntry(a + ".web", "Domain");
+    assertThat(rv(all)).isGreaterThanOrEqualTo(r2);
+    JsonNode nets = api.get(G + "/networks?labelSelector=" + q("virtrev.io/host=" + a)).json();
+    assertThat(names(nets)).containsExactly(a + ".default@" + r1);
+    assertThat(api.get(G + "/networks/" + a + ".default").json().get("status").get("bridge").asText()).isEqualTo("virbr9");
+
+    try (WatchClient w = WatchClient.open(api, G + "/all?watch=true&resourceVersion=" + r2 + "&fieldSelector="
+        + q("status.host=" + a))) {
+      long r3 = bed.put(a, FleetTestBed.network("default", net, 3, false));
+      long r4 = bed.put(b, FleetTestBed.domain("db", uuid(), 1, "running", Map.of())); // another host
+      long r5 = bed.put(a, FleetTestBed.domain("api", uuid(), 4, "running", Map.of()));
+      await().atMost(WAIT).until(() -> fleetEvents(w).size() >= 2);
+      assertThat(r4).isBetween(r3, r5);
+      assertThat(fleetEvents(w)).containsExactly("MODIFIED " + a + ".default@" + r3, "ADDED " + a + ".api@" + r5);
+    }
+    ApiClient.Response table = api.get(G + "/all?watch=true", "Accept", "application/json;as=Table;v=v1;g=meta.k8s.io");
+    assertThat(table.status()).isEqualTo(406);
+  }
 }
