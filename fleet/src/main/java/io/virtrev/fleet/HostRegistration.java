@@ -80,12 +80,24 @@ final class HostRegistration {
     }
     List<KeyValue> kvs = EtcdCall.await(etcd.getKVClient().get(key), settings.callTimeout(), "registration read")
         .getKvs();
+    boolean put = false;
     if (kvs.isEmpty()) {
       TxnResponse r = EtcdCall.await(etcd.getKVClient().txn().If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0)))
-          .Then(Op.put(key, EtcdCall.bytes(value), PutOption.builder().withLeaseId(leaseId).build())).commit(),
-          settings.callTimeout(), "registration put");
-      registered = r.isSucceeded(); // else someone registered meanwhile: looked at on the next check
+          .Then(Op.put(key, EtcdCall.bytes(value), PutOption.builder().withLeaseId(leaseId).build()))
+          .Else(Op.get(key, io.etcd.jetcd.options.GetOption.DEFAULT)).commit(), settings.callTimeout(),
+          "registration put");
+      put = r.isSucceeded();
+      if (!put) { // someone registered meanwhile: judge that registration now
+        kvs = r.getGetResponses().get(0).getKvs();
+      }
+    }
+    if (put) {
+      registered = true;
       conflict = null;
+    } else if (kvs.isEmpty()) { // registered and gone again meanwhile: check again at once
+      registered = false;
+      nextCheckNanos = 0;
+      return;
     } else {
       KeyValue kv = kvs.get(0);
       String other = storeIdOf(kv.getValue().getBytes());
