@@ -24,10 +24,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The fleet gateway's route table (docs/fleet.md, "Gateway"): health, metrics, discovery, version, OpenAPI,
- * and per kind (domains, networks, storage pools; volumes and snapshots under their qualified owner) list, get and
- * watch over etcd ({@link FleetView}). Objects
- * are named {@code <host>.<name>}; resourceVersion is etcd's revision. Stateless: every answer is read from
- * etcd.
+ * and per kind (domains, networks, storage pools; volumes and snapshots under their qualified owner) list, get
+ * and watch over etcd ({@link FleetView}), and {@code /all}. Objects are named {@code <host>.<name>};
+ * resourceVersion is etcd's revision. Stateless: every answer is read from etcd.
  *
  * <p>Mutations are not here yet: {@link #kindOps} leaves create, update, patch, delete and the actions null
  * (405); the write side fills them in the same {@link RouteTable.KindOps}.

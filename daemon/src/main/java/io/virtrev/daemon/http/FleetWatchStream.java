@@ -75,6 +75,8 @@ final class FleetWatchStream implements ConnectionStream {
   private long cursor;
   private long lastWriteNanos = System.nanoTime();
   private boolean progressAsked;
+  private int nextInitial; // the next initial ADDED to write
+  private boolean initialDone; // every initial ADDED (and the line closing them) is written
   private boolean paused; // the etcd watch is closed until the queue is written (a slow client)
   private int generation; // of the current etcd watch: callbacks of an earlier one are ignored
   private boolean finished;
@@ -113,20 +115,35 @@ final class FleetWatchStream implements ConnectionStream {
     head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     channel.write(head);
     send(request.format().preamble());
-    for (FleetObject o : initial) {
-      send(request.format().event(WatchEvent.ADDED, null, objectJson(o)));
-    }
-    if (request.sendInitialEvents()) {
-      bookmark(true);
-    } else if (!initial.isEmpty() || !resumed) {
-      send(request.format().position(Revision.of(cursor)));
-    }
     channel.flush();
     channel.closeFuture().addListener(f -> onLoop(this::closed));
     timeoutTask = channel.eventLoop().schedule(this::finish, request.timeout().toMillis(), TimeUnit.MILLISECONDS);
     long every = Math.max(1, idle.toMillis() / 2);
     idleTask = channel.eventLoop().scheduleAtFixedRate(this::onIdleCheck, every, every, TimeUnit.MILLISECONDS);
     handle = watchEtcd(start, resumed);
+    pump();
+  }
+
+  /**
+   * Writes the initial ADDED events while the channel is writable (a client that does not read holds at most the
+   * buffer plus one), then the line that closes them. True once all are written.
+   */
+  private boolean writeInitial() {
+    while (nextInitial < initial.size() && channel.isWritable()) {
+      send(request.format().event(WatchEvent.ADDED, null, objectJson(initial.get(nextInitial++))));
+    }
+    if (nextInitial < initial.size()) {
+      channel.flush();
+      return false;
+    }
+    initialDone = true;
+    if (request.sendInitialEvents()) {
+      bookmark(true);
+    } else if (!initial.isEmpty() || !resumed) {
+      send(request.format().position(Revision.of(cursor)));
+    }
+    channel.flush();
+    return true;
   }
 
   /** The etcd watch of the kind after {@code after}; its listener hops to the event loop. */
@@ -185,7 +202,7 @@ final class FleetWatchStream implements ConnectionStream {
   private void progressed(long revision) {
     progressAsked = false;
     boolean idleLong = System.nanoTime() - lastWriteNanos >= idle.toNanos();
-    if (finished || !queue.isEmpty() || revision < cursor || revision == cursor && !idleLong) {
+    if (finished || !initialDone || !queue.isEmpty() || revision < cursor || revision == cursor && !idleLong) {
       return; // a BOOKMARK at the cursor only when the stream has been idle for the bookmark interval
     }
     cursor = revision;
@@ -197,7 +214,7 @@ final class FleetWatchStream implements ConnectionStream {
 
   @Override
   public void pump() {
-    if (finished) {
+    if (finished || !initialDone && !writeInitial()) {
       return;
     }
     int n = 0;
@@ -232,7 +249,8 @@ final class FleetWatchStream implements ConnectionStream {
 
   /** Idle for the bookmark interval: ask etcd for a progress notification (a BOOKMARK), or an SSE heartbeat. */
   private void onIdleCheck() {
-    if (finished || paused || System.nanoTime() - lastWriteNanos < idle.toNanos() || !channel.isWritable()) {
+    if (finished || paused || !initialDone || System.nanoTime() - lastWriteNanos < idle.toNanos()
+        || !channel.isWritable()) {
       return;
     }
     if (request.bookmarks()) {
@@ -272,7 +290,7 @@ final class FleetWatchStream implements ConnectionStream {
     if (finished) {
       return;
     }
-    pump(); // what etcd delivered before the failure goes first
+    pump(); // what etcd delivered before the failure goes first (as far as the client reads)
     send(request.format().event(WatchEvent.ERROR, null, Json.bytes(e.toStatus())));
     if (e.reason() == ApiException.Reason.EXPIRED) {
       metrics.watcherExpired();
@@ -285,8 +303,8 @@ final class FleetWatchStream implements ConnectionStream {
     if (finished) {
       return;
     }
-    if (request.bookmarks() && queue.isEmpty()) {
-      bookmark(false);
+    if (request.bookmarks() && queue.isEmpty() && initialDone) {
+      bookmark(false); // not while initial events are left: it would promise them
     }
     end();
   }
