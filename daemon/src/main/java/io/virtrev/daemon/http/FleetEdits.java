@@ -329,7 +329,7 @@ final class FleetEdits {
       }
       return j;
     } catch (IOException e) {
-      throw bad("the body is not JSON: " + e.getOriginalMessage());
+      throw bad("the body is not JSON: " + e.getMessage());
     }
   }
 

@@ -96,7 +96,7 @@ final class WatchStream implements ConnectionStream {
    * streams every revision after the start. Called once, on the channel's event loop.
    */
   @Override
-  publicvoid begin() {
+  public void begin() {
     HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
     head.headers().set(HttpHeaderNames.CONTENT_TYPE,
         request.table() == null ? request.format().contentType() : request.table().version().mediaType());
@@ -121,7 +121,7 @@ final class WatchStream implements ConnectionStream {
 
   /** The channel became writable again, or a commit arrived: write what there is to write. */
   @Override
-  publicvoid pump() {
+  public void pump() {
     if (finished || historyInFlight) {
       return;
     }
@@ -346,7 +346,7 @@ final class WatchStream implements ConnectionStream {
 
   /** The server ends the stream (timeout, shutdown): a last BOOKMARK if allowed, so the client resumes. */
   @Override
-  publicvoid finish() {
+  public void finish() {
     if (finished) {
       return;
     }
@@ -366,7 +366,7 @@ final class WatchStream implements ConnectionStream {
 
   /** The connection went away. */
   @Override
-  publicvoid closed() {
+  public void closed() {
     finished = true;
     release();
   }
