@@ -46,8 +46,13 @@ final class FleetRoutes {
    */
   record Fleet(FleetView view, int watchQueue) {}
 
-  /** The gateway's routes. */
+  /** The gateway's routes, reads only (every mutation 405). */
   static RouteTable table(Fleet fleet) {
+    return table(fleet, null);
+  }
+
+  /** The gateway's routes; with {@code writes}, mutations are forwarded to the hosts ({@link FleetMutations}). */
+  static RouteTable table(Fleet fleet, FleetMutations.Writes writes) {
     AtomicReference<RouteTable> self = new AtomicReference<>();
     List<Route> rows = new ArrayList<>();
     rows.add(Route.at("/healthz").get(QueryParams.PLAIN, HealthRoutes::healthz));
@@ -64,7 +69,7 @@ final class FleetRoutes {
     rows.add(Route.at(OpenApiDocuments.V3_GROUP_PATH).get(QueryParams.OPENAPI_GROUP,
         c -> OpenApiRoutes.serve(c, OpenApiDocuments.V3_GROUP_PATH)));
     for (ApiKind k : KINDS) {
-      rows.addAll(RouteTable.kind(k.collection(), kindOps(k, fleet), false));
+      rows.addAll(RouteTable.kind(k.collection(), kindOps(k, fleet, writes), false));
     }
     RouteTable t = new RouteTable(rows);
     self.set(t);
@@ -73,6 +78,31 @@ final class FleetRoutes {
 
   /** A kind's operations on the gateway: reads only (the writes are null: 405). */
   static RouteTable.KindOps kindOps(ApiKind k, Fleet fleet) {
+    return kindOps(k, fleet, null);
+  }
+
+  /**
+   * A kind's operations on the gateway: the reads, and with {@code writes} create, update, patch, delete and
+   * the actions forwarded to the owning host ({@link FleetMutations}).
+   */
+  static RouteTable.KindOps kindOps(ApiKind k, Fleet fleet, FleetMutations.Writes writes) {
+    if (writes != null) {
+      // Volumes and snapshots (not served by the gateway yet) could not be updated: PUT and PATCH as on a host.
+      boolean updatable = k == ApiKind.DOMAINS || k == ApiKind.NETWORKS || k == ApiKind.STORAGE_POOLS;
+      return new RouteTable.KindOps(
+          new Route.Operation(QueryParams.LIST, c -> list(c, k, fleet)),
+          new Route.Operation(QueryParams.WATCH, c -> watch(c, k, fleet, null)),
+          new Route.Operation(QueryParams.WRITE, c -> FleetMutations.create(c, k, writes)),
+          new Route.Operation(QueryParams.GET, c -> get(c, k, fleet)),
+          new Route.Operation(QueryParams.WATCH, c -> watch(c, k, fleet, c.param("name"))),
+          updatable ? new Route.Operation(QueryParams.WRITE, c -> FleetMutations.update(c, k, writes)) : null,
+          updatable ? new Route.Operation(QueryParams.PATCH, c -> FleetMutations.patch(c, k, writes)) : null,
+          new Route.Operation(k == ApiKind.DOMAINS ? QueryParams.DELETE : QueryParams.KIND_DELETE,
+              c -> FleetMutations.delete(c, k, writes)),
+          null, null, k.actions(),
+          new Route.Operation(k == ApiKind.DOMAINS ? QueryParams.ACTION : QueryParams.KIND_ACTION,
+              c -> FleetMutations.act(c, k, writes)));
+    }
     return new RouteTable.KindOps(
         new Route.Operation(QueryParams.LIST, c -> list(c, k, fleet)),
         new Route.Operation(QueryParams.WATCH, c -> watch(c, k, fleet, null)),
