@@ -158,8 +158,9 @@ final class FleetWatchStream implements ConnectionStream {
 
   private void progressed(long revision) {
     progressAsked = false;
-    if (finished || !queue.isEmpty() || revision <= cursor) {
-      return;
+    boolean idleLong = System.nanoTime() - lastWriteNanos >= idle.toNanos();
+    if (finished || !queue.isEmpty() || revision < cursor || revision == cursor && !idleLong) {
+      return; // a BOOKMARK at the cursor only when the stream has been idle for the bookmark interval
     }
     cursor = revision;
     if (request.bookmarks()) {
