@@ -64,6 +64,9 @@ class FleetMutationsTest {
   private static ApiClient fleet;
   private static ApiClient direct;
   private static Path hostAudit;
+  private static String hostUrl;
+  private static FleetView view;
+  private static ApiContext gatewayContext;
 
   @BeforeAll
   static void start() throws Exception {
@@ -77,18 +80,18 @@ class FleetMutationsTest {
     source = new FakeDomainSource();
     host = Virtrevd.start(cfg, source);
     await().atMost(Duration.ofSeconds(10)).until(() -> host.reconciler().readiness().ready());
-    String hostUrl = "http://127.0.0.1:" + host.address().getPort();
+    hostUrl = "http://127.0.0.1:" + host.address().getPort();
     direct = new ApiClient(hostUrl);
     mirror = FleetMirror.start(client, host.store(), MirrorSettings.of(HOST, hostUrl, "test"));
 
     Path gwTokens = Files.writeString(dir.resolve("gw-tokens"), "alice write " + TokenFile.hashLine("a-secret")
         + "\nbob read " + TokenFile.hashLine("b-secret") + "\n");
     Path gwOwn = Files.writeString(dir.resolve("gw.token"), "gw-secret\n");
-    FleetView view = new FleetView(client, Duration.ofSeconds(5));
+    view = new FleetView(client, Duration.ofSeconds(5));
     FleetMutations.Writes writes = new FleetMutations.Writes(view, new FleetHosts(client, Duration.ofSeconds(5)),
         new HostClient(new HostCredentials(gwOwn, null, null, null), Duration.ofSeconds(30)), Duration.ofSeconds(10));
     ExecutorService blocking = Executors.newSingleThreadExecutor();
-    ApiContext ctx = new ApiContext(null, null, Readiness::ok, cfg.http(), blocking, new AtomicInteger(),
+    ApiContext ctx = gatewayContext = new ApiContext(null, null, Readiness::ok, cfg.http(), blocking, new AtomicInteger(),
         new Security(TokenFile.load(gwTokens), false, false), AuditLog.none(), HttpMetrics.NONE, null, ServedKinds.NONE);
     gateway = new ApiServer(ctx, FleetRoutes.table(new FleetRoutes.Fleet(view, 1000), writes), 2, null);
     InetSocketAddress addr = gateway.bind("127.0.0.1", 0);
@@ -326,5 +329,65 @@ class FleetMutationsTest {
       assertThat(l.path("via").asText()).isEqualTo("token:fleet-gw");
       assertThat(l.path("status").asInt()).isEqualTo(200);
     });
+  }
+
+  /**
+   * A second fleet host "h2" whose keys hold a copy of one of h1's domains, registered at h1's daemon, and
+   * whose mirror never moves: the gateway's precondition check passes on h2's stale key, so the host's own
+   * CAS is what refuses a change made on the host meanwhile (its 409 passes through); and a change the
+   * host makes but h2's mirror never publishes answers 504 after the mirror wait, naming the host revision.
+   */
+  @Test
+  void theHostsCasCatchesWhatTheFleetHasNotSeenAndAnUnpublishedChangeIs504() throws Exception {
+    defined("stuck");
+    io.etcd.jetcd.KeyValue kv = client.getKVClient().get(bytes(io.virtrev.fleet.FleetKeys.kindOnHost("domains", HOST)),
+        io.etcd.jetcd.options.GetOption.builder().isPrefix(true).build()).get().getKvs().stream()
+        .filter(k -> k.getValue().toString(java.nio.charset.StandardCharsets.UTF_8).contains("\"name\":\"stuck\""))
+        .findFirst().orElseThrow();
+    JsonNode value = JSON.readTree(kv.getValue().getBytes());
+    String uid = value.at("/metadata/uid").asText(value.at("/metadata/uuid").asText());
+    long hostRv = value.at("/metadata/resourceVersion").asLong();
+    client.getKVClient().txn().Then(
+        io.etcd.jetcd.op.Op.put(bytes(io.virtrev.fleet.FleetKeys.object("domains", "h2", uid)), kv.getValue(),
+            io.etcd.jetcd.options.PutOption.DEFAULT),
+        io.etcd.jetcd.op.Op.put(bytes(io.virtrev.fleet.FleetKeys.progress("h2")),
+            bytes("{\"storeId\":\"copy\",\"revision\":" + hostRv + "}"), io.etcd.jetcd.options.PutOption.DEFAULT),
+        io.etcd.jetcd.op.Op.put(bytes(io.virtrev.fleet.FleetKeys.registration("h2")),
+            bytes("{\"host\":\"h2\",\"apiUrl\":\"" + hostUrl + "\"}"), io.etcd.jetcd.options.PutOption.DEFAULT))
+        .commit().get();
+    JsonNode stale = fleet.get(DOMAINS + "/h2.stuck", auth("a-secret")).json();
+    ApiClient.Response onHost = direct.send("PATCH", DOMAINS + "/stuck", "application/merge-patch+json",
+        "{\"metadata\":{\"labels\":{\"by\":\"host\"}}}", auth("ops-secret"));
+    assertThat(onHost.status()).as(onHost.body()).isEqualTo(200);
+    long hostAfter = hostRevision();
+    ApiClient.Response refused = fleet.send("PATCH", DOMAINS + "/h2.stuck", "application/merge-patch+json",
+        "{\"metadata\":{\"resourceVersion\":\"" + rv(stale) + "\",\"labels\":{\"by\":\"fleet\"}}}",
+        auth("a-secret"));
+    assertThat(refused.status()).as(refused.body()).isEqualTo(409);
+    assertThat(refused.json().path("message").asText()).as("the host's refusal, passed through")
+        .doesNotContain("was sent, the fleet's is");
+    assertThat(hostRevision()).isEqualTo(hostAfter);
+
+    FleetMutations.Writes quick = new FleetMutations.Writes(view, new FleetHosts(client, Duration.ofSeconds(5)),
+        new HostClient(new HostCredentials(dir.resolve("gw.token"), null, null, null), Duration.ofSeconds(30)),
+        Duration.ofMillis(500));
+    ApiServer impatient = new ApiServer(gatewayContext, FleetRoutes.table(new FleetRoutes.Fleet(view, 1000), quick), 1,
+        null);
+    try {
+      ApiClient other = new ApiClient("http://127.0.0.1:" + impatient.bind("127.0.0.1", 0).getPort());
+      ApiClient.Response late = other.send("PATCH", DOMAINS + "/h2.stuck", "application/merge-patch+json",
+          "{\"metadata\":{\"labels\":{\"by\":\"fleet\"}}}", auth("a-secret"));
+      assertThat(late.status()).as(late.body()).isEqualTo(504);
+      assertThat(late.json().path("message").asText()).contains("the change was made on host h2 (its revision "
+          + (hostAfter + 1) + "), but its mirror has not published it into the fleet within PT0.5S");
+      assertThat(late.json().at("/details/hostResourceVersion").asText()).isEqualTo(Long.toString(hostAfter + 1));
+      assertThat(hostRevision()).as("the change is made").isEqualTo(hostAfter + 1);
+    } finally {
+      impatient.close();
+    }
+  }
+
+  private static io.etcd.jetcd.ByteSequence bytes(String s) {
+    return io.etcd.jetcd.ByteSequence.from(s, java.nio.charset.StandardCharsets.UTF_8);
   }
 }
