@@ -11,8 +11,6 @@ import io.virtrev.fixtures.EtcdCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,7 +39,8 @@ class FleetKubectlEditIT {
         DaemonProcess host = DaemonProcess.startOn("test:///default", dir.resolve("host"), "--fleet-etcd",
             etcd.endpointsCsv(), "--host-name", HOST, "--tokens-file", hostTokens.toString(), "--audit-log",
             hostAudit.toString());
-        Gateway gw = Gateway.start(dir, "--etcd", etcd.endpointsCsv(), "--host-token-file", gwToken.toString())) {
+        DaemonProcess gw = DaemonProcess.startFleetGateway(etcd.endpointsCsv(), "--host-token-file",
+            gwToken.toString())) {
       String fleetName = HOST + ".test";
       await().atMost(Duration.ofSeconds(30)).until(() -> gw.api.get(G + "/" + fleetName).status() == 200);
       JsonNode before = gw.api.get(G + "/" + fleetName).json();
@@ -69,57 +68,6 @@ class FleetKubectlEditIT {
           .isEqualTo(after.at("/metadata/annotations/virtrev.io~1host-resource-version").asText());
       assertThat(Files.readString(hostAudit)).contains("\"who\":\"token:fleet-gw\"").contains("\"uri\":\"" + G
           + "/test?fieldManager=kubectl-edit").contains("\"method\":\"PATCH\"");
-    }
-  }
-
-  /** The packaged jar as {@code virtrevd fleet} on a free port; closing it kills it. */
-  private static final class Gateway implements AutoCloseable {
-    final Process process;
-    final Path log;
-    final int port;
-    final ApiClient api;
-
-    private Gateway(Process process, Path log, int port) {
-      this.process = process;
-      this.log = log;
-      this.port = port;
-      this.api = new ApiClient("http://127.0.0.1:" + port);
-    }
-
-    static Gateway start(Path dir, String... args) throws Exception {
-      int port = DaemonProcess.freePort();
-      Path log = Files.createTempFile(dir, "gateway-", ".log");
-      List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-jar", System.getProperty("virtrev.jar", "target/virtrevd.jar"), "fleet", "--listen", "127.0.0.1:" + port));
-      cmd.addAll(List.of(args));
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-      Gateway g = new Gateway(p, log, port);
-      try {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
-          if (!p.isAlive()) {
-            throw new AssertionError("virtrevd fleet exited with " + p.exitValue() + ":\n" + Files.readString(log));
-          }
-          try {
-            return g.api.get("/readyz").status() == 200;
-          } catch (RuntimeException e) {
-            return false;
-          }
-        });
-        return g;
-      } catch (RuntimeException | AssertionError e) {
-        g.close();
-        throw e;
-      }
-    }
-
-    @Override
-    public void close() {
-      process.destroyForcibly();
-      try {
-        process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
     }
   }
 }
