@@ -87,15 +87,26 @@ public final class FleetHosts {
     if (since.hostRevision() >= hostRevision) {
       return CompletableFuture.completedFuture(0L);
     }
-    CompletableFuture<Long> done = new CompletableFuture<>();
-    ByteSequence key = bytes(FleetKeys.progress(host));
-    Watch.Watcher w = client.getWatchClient().watch(key,
+    return firstEvent(FleetKeys.progress(host), since, bound,
+        e -> e.getEventType() == WatchEvent.EventType.PUT && hostRevision(e.getKeyValue()) >= hostRevision,
+        "the change was made on host " + host + " (its revision " + hostRevision + ")",
+        Map.of("hostResourceVersion", Long.toString(hostRevision), "retryAfterSeconds", 1));
+  }
+
+  /**
+   * The mod revision of the first change of {@code key} after {@code since} that {@code wanted} accepts;
+   * the etcd watch is closed when it completes, fails or times out.
+   */
+  private CompletableFuture<Long> firstEvent(String key, Progress since, Duration bound,
+      java.util.function.Predicate<WatchEvent> wanted, String done, Map<String, Object> details) {
+    CompletableFuture<Long> found = new CompletableFuture<>();
+    Watch.Watcher w = client.getWatchClient().watch(bytes(key),
         WatchOption.builder().withRevision(since.etcdRevision() + 1).build(), new Watch.Listener() {
           @Override
           public void onNext(WatchResponse r) {
             for (WatchEvent e : r.getEvents()) {
-              if (e.getEventType() == WatchEvent.EventType.PUT && hostRevision(e.getKeyValue()) >= hostRevision) {
-                done.complete(e.getKeyValue().getModRevision());
+              if (wanted.test(e)) {
+                found.complete(e.getKeyValue().getModRevision());
                 return;
               }
             }
@@ -103,9 +114,9 @@ public final class FleetHosts {
 
           @Override
           public void onError(Throwable t) {
-            done.completeExceptionally(new ApiException(ApiException.Reason.SERVICE_UNAVAILABLE, "the change was"
-                + " made on host " + host + " (its revision " + hostRevision + "), but watching its mirror in etcd"
-                + " failed: " + t.getMessage(), Map.of("retryAfterSeconds", 1), null));
+            found.completeExceptionally(new ApiException(ApiException.Reason.SERVICE_UNAVAILABLE, done
+                + ", but watching its mirror in etcd failed: " + t.getMessage(), Map.of("retryAfterSeconds", 1),
+                null));
           }
 
           @Override
@@ -113,17 +124,16 @@ public final class FleetHosts {
             onError(new IllegalStateException("etcd ended the watch"));
           }
         });
-    return done.orTimeout(bound.toMillis(), TimeUnit.MILLISECONDS).handle((rev, t) -> {
+    return found.orTimeout(bound.toMillis(), TimeUnit.MILLISECONDS).handle((rev, t) -> {
       w.close();
       if (t == null) {
         return rev;
       }
       Throwable c = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
       if (c instanceof TimeoutException) {
-        throw new ApiException(ApiException.Reason.TIMEOUT, "the change was made on host " + host + " (its revision "
-            + hostRevision + "), but its mirror has not published it into the fleet within " + bound
-            + "; it will appear in the fleet once the host's mirror catches up: watch the object",
-            Map.of("hostResourceVersion", Long.toString(hostRevision), "retryAfterSeconds", 1), null);
+        throw new ApiException(ApiException.Reason.TIMEOUT, done + ", but its mirror has not published it into"
+            + " the fleet within " + bound + "; it will appear in the fleet once the host's mirror catches up:"
+            + " watch the object", details, null);
       }
       throw c instanceof ApiException a ? a : new CompletionException(c);
     });
