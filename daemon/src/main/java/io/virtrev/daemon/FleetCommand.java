@@ -55,8 +55,8 @@ final class FleetCommand implements Callable<Integer> {
   Duration etcdTimeout;
 
   @Option(names = "--watch-queue-events", paramLabel = "N", defaultValue = "10000",
-      description = "most events a watch holds for a client that does not read; past it the stream ends and the"
-          + " client resumes from its last resourceVersion (default: ${DEFAULT-VALUE})")
+      description = "most events a watch holds for a client that does not keep up; past it the watch stops reading"
+          + " etcd until they are written, then goes on after the last one (default: ${DEFAULT-VALUE})")
   int watchQueue;
 
   @Option(names = "--host-token-file", paramLabel = "FILE",

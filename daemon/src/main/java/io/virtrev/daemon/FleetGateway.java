@@ -42,7 +42,7 @@ public final class FleetGateway implements AutoCloseable {
    * @param listenPort port (0: any free one)
    * @param http HTTP limits (watch timeout, bookmark interval, max watchers, connections)
    * @param access tokens, TLS, client DNs, metrics, audit (UNIX sockets are not served)
-   * @param watchQueue most events a watch holds for a client that does not read before the stream ends
+   * @param watchQueue most events a watch holds for a client that does not keep up before its etcd watch pauses
    */
   public record Config(EtcdSettings etcd, String listenHost, int listenPort, DaemonConfig.HttpConfig http,
       AccessConfig access, int watchQueue, Forwarding forwarding) {
@@ -113,7 +113,9 @@ public final class FleetGateway implements AutoCloseable {
       audit = access.auditFile() == null ? AuditLog.none(access.auditRefusedInterval())
           : AuditLog.toFile(access.auditFile(), access.auditRefusedInterval());
       AtomicInteger n = new AtomicInteger();
-      blocking = Executors.newFixedThreadPool(1, r -> daemonThread(r, "fleet-blocking-" + n.incrementAndGet()));
+      // Lists are encoded and gzipped here (and the OpenAPI documents built once): CPU only.
+      blocking = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
+          r -> daemonThread(r, "fleet-blocking-" + n.incrementAndGet()));
       timers = new ScheduledThreadPoolExecutor(1, r -> daemonThread(r, "daemon-timers"));
       timers.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
       timers.setRemoveOnCancelPolicy(true);

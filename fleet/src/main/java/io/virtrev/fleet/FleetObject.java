@@ -27,6 +27,8 @@ public record FleetObject(String kind, String host, String key, long revision, O
     ObjectNode fleetObject) {
   /** Label and {@code status.host}: the owning host. */
   public static final String HOST_LABEL = "virtrev.io/host";
+  /** Kinds whose objects are named under an owner's item (volumes under a pool, snapshots under a domain). */
+  public static final java.util.Set<String> OWNED = java.util.Set.of("storagevolumes", "domainsnapshots");
   /** Annotation: the host's own resourceVersion of the object. */
   public static final String HOST_RV_ANNOTATION = "virtrev.io/host-resource-version";
 
@@ -59,7 +61,9 @@ public record FleetObject(String kind, String host, String key, long revision, O
     String hostUid = meta.hasNonNull("uid") ? meta.get("uid").asText() : meta.path("uuid").asText(k.uid());
     String hostRv = meta.path("resourceVersion").asText("");
     String fleetUid = FleetKeys.fleetUid(k.host(), k.kind(), hostUid);
-    meta.put("name", FleetKeys.fleetName(k.host(), name));
+    if (!OWNED.contains(k.kind())) {
+      meta.put("name", FleetKeys.fleetName(k.host(), name)); // an owned object keeps its name under its owner
+    }
     meta.put("uid", fleetUid);
     if (meta.has("uuid")) {
       meta.put("uuid", hostUid); // libvirt's UUID stays what it is: it addresses the object on its host
@@ -76,9 +80,9 @@ public record FleetObject(String kind, String host, String key, long revision, O
     return hostObject.path("metadata").path("name").asText("");
   }
 
-  /** {@code <host>.<name>}. */
+  /** {@code <host>.<name>}; an owned object's own name ({@link #OWNED}). */
   public String fleetName() {
-    return FleetKeys.fleetName(host, hostName());
+    return OWNED.contains(kind) ? hostName() : FleetKeys.fleetName(host, hostName());
   }
 
   /** The fleet uid. */

@@ -45,9 +45,12 @@ public final class FleetView {
     this.timeout = timeout;
   }
 
-  /** The etcd prefix of {@code kind}, of one host's objects if {@code host} is not null. */
+  /**
+   * The etcd prefix of {@code kind}, of one host's objects if {@code host} is not null; {@code kind} null: every
+   * object of every kind ({@code host} then narrows nothing: the layout is by kind first).
+   */
   public static String prefix(String kind, String host) {
-    return host == null ? FleetKeys.kind(kind) : FleetKeys.kindOnHost(kind, host);
+    return kind == null ? FleetKeys.allObjects() : host == null ? FleetKeys.kind(kind) : FleetKeys.kindOnHost(kind, host);
   }
 
   /** etcd's current revision (a count-only range, linearizable): what /readyz checks. */

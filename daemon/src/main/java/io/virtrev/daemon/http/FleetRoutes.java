@@ -41,8 +41,8 @@ final class FleetRoutes {
    * The fleet's reads and their limits.
    *
    * @param view etcd reads
-   * @param watchQueue most events a watch holds for a client that does not read; past it the stream ends
-   *     (the client resumes from the last resourceVersion it saw)
+   * @param watchQueue most events a watch holds for a client that does not keep up; past it the watch stops
+   *     reading etcd until they are written, then goes on after the last one
    */
   record Fleet(FleetView view, int watchQueue) {}
 
@@ -71,6 +71,8 @@ final class FleetRoutes {
     for (ApiKind k : KINDS) {
       rows.addAll(RouteTable.kind(k.collection(), kindOps(k, fleet, writes), false));
     }
+    rows.add(Route.at(ApiGroup.ROOT + "/all").get(QueryParams.ALL, c -> all(c, fleet))
+        .watch(QueryParams.WATCH, c -> watch(c, null, fleet, null)));
     RouteTable t = new RouteTable(rows);
     self.set(t);
     return t;
@@ -188,16 +190,19 @@ final class FleetRoutes {
     FleetSelector sel = selector;
     long floor = notOlderThan;
     boolean continued = cont.isPresent();
-    return Reply.after(fleet.view().list(k.resource(), host, at, after, sel, limit), page -> {
+    io.netty.handler.codec.http.FullHttpRequest req = c.req();
+    // Encoded (and gzipped) off the event loops and off jetcd's threads: a fleet list can be large.
+    return Reply.after(fleet.view().list(k.resource(), host, at, after, sel, limit).thenApplyAsync(page -> {
       if (page.revision() < floor) {
         throw new ApiException(ApiException.Reason.TIMEOUT, "Too large resource version: " + floor
             + ", current: " + page.revision(), Map.of("retryAfterSeconds", 1), null);
       }
-      return answer(k, table, page);
-    });
+      Reply.Full r = answer(k, table, page);
+      return Gzip.wanted(req, r.body().length) ? Reply.gzipped(Gzip.compress(r.body()), r.contentType()) : r;
+    }, c.api().blocking()), r -> r);
   }
 
-  private static Reply answer(ApiKind k, DomainTable.Options table, FleetPage page) {
+  private static Reply.Full answer(ApiKind k, DomainTable.Options table, FleetPage page) {
     String token = page.next() == null ? null : page.next().encode();
     if (table != null) {
       return Reply.bytes(HttpResponseStatus.OK, FleetTable.list(k, table, page.revision(), token, page.remaining(),
@@ -219,6 +224,39 @@ final class FleetRoutes {
       items.add(o.fleetObject());
     }
     return Reply.bytes(HttpResponseStatus.OK, Json.bytes(list), Reply.JSON);
+  }
+
+  /**
+   * {@code GET /apis/virtrev.io/v1/all}: every object of every kind at one etcd revision (the current one, or
+   * R exactly), kind by kind in key order, each with its own kind; a watch of every kind from its
+   * resourceVersion misses nothing. JSON only.
+   */
+  static Reply all(Call c, Fleet fleet) {
+    Representation.negotiate(c.req(), Representation.JSON_ONLY);
+    Optional<String> match = c.query().get("resourceVersionMatch").filter(s -> !s.isEmpty());
+    if (match.isPresent() && !match.get().equals(ListRoutes.NOT_OLDER_THAN) && !match.get().equals(ListRoutes.EXACT)) {
+      throw Query.bad("resourceVersionMatch: Unsupported value: \"" + LogSafe.value(match.get())
+          + "\": supported values: \"" + ListRoutes.EXACT + "\", \"" + ListRoutes.NOT_OLDER_THAN + "\"");
+    }
+    long rv = c.query().revision("resourceVersion").map(Revision::value).orElse(0L);
+    boolean notOlder = match.isPresent() && match.get().equals(ListRoutes.NOT_OLDER_THAN);
+    long at = notOlder ? 0 : rv;
+    io.netty.handler.codec.http.FullHttpRequest req = c.req();
+    return Reply.after(fleet.view().list(null, null, at, null, FleetSelector.EVERYTHING, 0).thenApplyAsync(page -> {
+      if (notOlder && page.revision() < rv) {
+        throw new ApiException(ApiException.Reason.TIMEOUT, "Too large resource version: " + rv
+            + ", current: " + page.revision(), Map.of("retryAfterSeconds", 1), null);
+      }
+      ObjectNode list = Json.mapper().createObjectNode();
+      list.put("apiVersion", "v1");
+      list.put("kind", "List");
+      list.putObject("metadata").put("resourceVersion", Long.toString(page.revision()));
+      ArrayNode items = list.putArray("items");
+      page.items().forEach(o -> items.add(o.fleetObject()));
+      byte[] body = Json.bytes(list);
+      return Gzip.wanted(req, body.length) ? Reply.gzipped(Gzip.compress(body), Reply.JSON)
+          : Reply.bytes(HttpResponseStatus.OK, body, Reply.JSON);
+    }, c.api().blocking()), r -> r);
   }
 
   /**
@@ -256,7 +294,7 @@ final class FleetRoutes {
   }
 
   /**
-   * A watch of {@code k} (of one object if {@code name} is not null): from {@code resourceVersion} R (etcd
+   * A watch of {@code k} (null: of every kind; of one object if {@code name} is not null): from {@code resourceVersion} R (etcd
    * watch after R), or without one (or "0", or {@code sendInitialEvents}) the current state as ADDED first.
    */
   static Reply watch(Call c, ApiKind k, Fleet fleet, String name) {
@@ -265,6 +303,10 @@ final class FleetRoutes {
     }
     Query query = c.query();
     Representation rep = Representation.negotiate(c.req(), Representation.WATCH);
+    if (k == null && rep.isTable()) {
+      throw new ApiException(ApiException.Reason.NOT_ACCEPTABLE, "a watch of every kind has no Table (its events"
+          + " are of several kinds); ask for application/json");
+    }
     WatchFormat format = rep == Representation.EVENT_STREAM ? WatchFormat.SSE : WatchFormat.JSON_LINES;
     DomainTable.Options table = rep.isTable() ? DomainTable.Options.of(rep, query) : null;
     Optional<Revision> rv = query.revision("resourceVersion").filter(r -> r.value() != 0);
@@ -305,7 +347,7 @@ final class FleetRoutes {
     }
     FleetSelector sel = selector;
     long floor = rv.map(Revision::value).orElse(0L);
-    return Reply.after(fleet.view().list(k.resource(), w.host(), 0, null, sel, 0), page -> {
+    return Reply.after(fleet.view().list(k == null ? null : k.resource(), w.host(), 0, null, sel, 0), page -> {
       if (page.revision() < floor) {
         throw new ApiException(ApiException.Reason.TIMEOUT, "Too large resource version: " + floor
             + ", current: " + page.revision(), Map.of("retryAfterSeconds", 1), null);

@@ -12,7 +12,7 @@ public final class FleetServer {
    *
    * @param api the HTTP limits, security, audit and metrics ({@code store}, {@code mutations} and
    *     {@code wakers} null: the gateway has no store)
-   * @param watchQueue most events a watch holds for a client that does not read
+   * @param watchQueue most events a watch holds for a client that does not keep up before its etcd watch pauses
    */
   public static ApiServer create(ApiContext api, FleetView view, int watchQueue, int workerThreads,
       TlsContexts tls) {

@@ -35,10 +35,11 @@ import java.util.concurrent.TimeUnit;
  * write the stream asks etcd for one, and etcd answers once it has sent every change up to the revision it
  * names, so a BOOKMARK promises that nothing up to it is left out.
  *
- * <p>etcd pushes: its events are queued (on the event loop) and written while the channel is writable. A
- * client that does not read holds at most {@code watchQueue} events; past that the stream ends (cleanly; the
- * client resumes from the last resourceVersion it saw). A compacted start or an etcd failure ends the stream
- * with an ERROR event (410 Expired: the client relists).
+ * <p>etcd pushes: its events are queued (on the event loop) and written while the channel is writable. Past
+ * {@code watchQueue} queued events (a client that does not keep up) the etcd watch is closed; once the queue is
+ * written it is opened again after the last revision written, so a slow client costs about {@code watchQueue}
+ * events of memory and misses nothing. A compacted start (also on such a resume) or an etcd failure ends the
+ * stream with an ERROR event (410 Expired: the client relists).
  *
  * <p>Threads: jetcd calls the listener on its threads; each call hops to the channel's event loop, to which
  * every field is confined.
@@ -47,7 +48,7 @@ final class FleetWatchStream implements ConnectionStream {
   /**
    * A fleet watch request.
    *
-   * @param kind the kind watched
+   * @param kind the kind watched; null: every kind ({@code /apis/virtrev.io/v1/all})
    * @param host the one host watched (its etcd sub-prefix), or null for all
    * @param selector field and label selectors
    * @param bookmarks {@code allowWatchBookmarks}
@@ -55,7 +56,7 @@ final class FleetWatchStream implements ConnectionStream {
    * @param timeout when the server ends the stream
    * @param format JSON lines or SSE
    * @param table null, or the Table each event's object is
-   * @param watchQueue most events held for a slow client
+   * @param watchQueue most events held for a slow client before the etcd watch pauses
    */
   record Request(ApiKind kind, String host, FleetSelector selector, boolean bookmarks, boolean sendInitialEvents,
       Duration timeout, WatchFormat format, DomainTable.Options table, int watchQueue) {}
@@ -74,6 +75,8 @@ final class FleetWatchStream implements ConnectionStream {
   private long cursor;
   private long lastWriteNanos = System.nanoTime();
   private boolean progressAsked;
+  private boolean paused; // the etcd watch is closed until the queue is written (a slow client)
+  private int generation; // of the current etcd watch: callbacks of an earlier one are ignored
   private boolean finished;
   private boolean columnsSent;
   private boolean slotHeld = true;
@@ -123,23 +126,42 @@ final class FleetWatchStream implements ConnectionStream {
     timeoutTask = channel.eventLoop().schedule(this::finish, request.timeout().toMillis(), TimeUnit.MILLISECONDS);
     long every = Math.max(1, idle.toMillis() / 2);
     idleTask = channel.eventLoop().scheduleAtFixedRate(this::onIdleCheck, every, every, TimeUnit.MILLISECONDS);
-    handle = view.watch(request.kind().resource(), request.host(), start, resumed, request.selector(),
+    handle = watchEtcd(start, resumed);
+  }
+
+  /** The etcd watch of the kind after {@code after}; its listener hops to the event loop. */
+  private FleetView.Handle watchEtcd(long after, boolean isResume) {
+    int gen = ++generation; // what a closed watch still delivers is dropped
+    return view.watch(request.kind() == null ? null : request.kind().resource(), request.host(), after, isResume,
+        request.selector(),
         new FleetView.Listener() {
           @Override
           public void events(List<FleetEvent> events) {
             if (!events.isEmpty()) {
-              onLoop(() -> arrived(events));
+              onLoop(() -> {
+                if (gen == generation) {
+                  arrived(events);
+                }
+              });
             }
           }
 
           @Override
           public void progress(long revision) {
-            onLoop(() -> progressed(revision));
+            onLoop(() -> {
+              if (gen == generation) {
+                progressed(revision);
+              }
+            });
           }
 
           @Override
           public void failed(ApiException e) {
-            onLoop(() -> fail(e));
+            onLoop(() -> {
+              if (gen == generation) {
+                fail(e);
+              }
+            });
           }
         });
   }
@@ -149,11 +171,15 @@ final class FleetWatchStream implements ConnectionStream {
       return;
     }
     queue.addAll(events);
-    if (queue.size() > request.watchQueue()) {
-      end(); // a client that does not read: it resumes from the last resourceVersion it saw
-      return;
-    }
     pump();
+    if (queue.size() > request.watchQueue()) {
+      // A client that does not keep up: stop reading etcd for it; pump() resumes from the cursor once the
+      // queue is written, so it holds at most about watchQueue events plus one etcd response.
+      handle.close();
+      handle = null;
+      generation++;
+      paused = true;
+    }
   }
 
   private void progressed(long revision) {
@@ -177,8 +203,8 @@ final class FleetWatchStream implements ConnectionStream {
     int n = 0;
     while (!queue.isEmpty() && channel.isWritable()) {
       FleetEvent e = queue.poll();
-      if (e.revision() <= cursor) {
-        continue; // never twice, nor out of order
+      if (e.revision() < cursor) {
+        continue; // never out of order (one revision may change several objects: a host's re-mirror)
       }
       cursor = e.revision();
       send(request.format().event(e.type(), Revision.of(e.revision()), objectJson(e.object())));
@@ -187,6 +213,11 @@ final class FleetWatchStream implements ConnectionStream {
     if (n > 0) {
       channel.flush();
       metrics.eventsSent(n);
+    }
+    if (paused && queue.isEmpty()) {
+      // Everything etcd delivered up to the cursor is written (the queue held whole revisions): go on after it.
+      paused = false;
+      handle = watchEtcd(cursor, false);
     }
   }
 
@@ -201,7 +232,7 @@ final class FleetWatchStream implements ConnectionStream {
 
   /** Idle for the bookmark interval: ask etcd for a progress notification (a BOOKMARK), or an SSE heartbeat. */
   private void onIdleCheck() {
-    if (finished || System.nanoTime() - lastWriteNanos < idle.toNanos() || !channel.isWritable()) {
+    if (finished || paused || System.nanoTime() - lastWriteNanos < idle.toNanos() || !channel.isWritable()) {
       return;
     }
     if (request.bookmarks()) {
@@ -222,7 +253,9 @@ final class FleetWatchStream implements ConnectionStream {
       meta.put("annotations", Map.of("k8s.io/initial-events-end", "true"));
     }
     Map<String, Object> obj = new LinkedHashMap<>();
-    obj.put("kind", request.kind().kind());
+    if (request.kind() != null) { // a watch of every kind: no one kind to name
+      obj.put("kind", request.kind().kind());
+    }
     obj.put("apiVersion", Domain.API_VERSION);
     obj.put("metadata", meta);
     send(request.format().event(WatchEvent.BOOKMARK, Revision.of(cursor), Json.bytes(obj)));

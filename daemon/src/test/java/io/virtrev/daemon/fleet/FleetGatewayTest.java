@@ -392,6 +392,17 @@ class FleetGatewayTest {
       assertThat(w.errors().get(0).get("code").asInt()).isEqualTo(410);
       assertThat(w.errors().get(0).get("message").asText()).contains("changed 2 objects");
     }
+    // A watch open while the re-mirror commits gets every object of it, at the one revision.
+    long single = bed.put(b, FleetTestBed.domain("one", uuid(), 1, "running", Map.of()));
+    try (WatchClient live = WatchClient.open(api, G + "/domains?watch=true&resourceVersion=" + single
+        + "&labelSelector=" + q("virtrev.io/host=" + b))) {
+      long again = bed.putAll(b, FleetTestBed.domain("s", uuid(), 1, "running", Map.of()),
+          FleetTestBed.domain("t", uuid(), 1, "running", Map.of()), FleetTestBed.domain("u", uuid(), 1, "running",
+              Map.of()));
+      await().atMost(WAIT).until(() -> fleetEvents(live).size() >= 3);
+      assertThat(fleetEvents(live)).containsExactlyInAnyOrder("ADDED " + b + ".s@" + again,
+          "ADDED " + b + ".t@" + again, "ADDED " + b + ".u@" + again);
+    }
     // Without a resourceVersion the state at the revision comes first: no 410.
     try (WatchClient w = WatchClient.open(api, G + "/domains?watch=true&labelSelector=" + q("virtrev.io/host=" + a))) {
       await().atMost(WAIT).until(() -> fleetEvents(w).size() >= 2);
@@ -547,5 +558,100 @@ class FleetGatewayTest {
           Long.parseLong(i.get("metadata").get("resourceVersion").asText())));
       assertThat(listed).isEqualTo(folded);
     }
+  }
+
+  @Test
+  void aClientThatDoesNotKeepUpPausesItsEtcdWatchAndStillGetsEveryEventInOrder() throws Exception {
+    try (FleetGateway g = FleetGateway.start(new FleetGateway.Config(EtcdSettings.of(etcd.endpoints()), "127.0.0.1", 0,
+        DaemonConfig.HttpConfig.defaults().withBookmarkInterval(Duration.ofMillis(400)), AccessConfig.defaults(), 5));
+        java.net.Socket sock = new java.net.Socket()) {
+      long start = bed.put(a, FleetTestBed.domain("seed", uuid(), 1, "running", Map.of()));
+      sock.setReceiveBufferSize(4096);
+      sock.connect(new java.net.InetSocketAddress("127.0.0.1", g.address().getPort()));
+      sock.getOutputStream().write(("GET " + G + "/domains?watch=true&resourceVersion=" + start + "&labelSelector="
+          + q("virtrev.io/host=" + a) + " HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      String pad = "x".repeat(60_000);
+      List<Long> written = new ArrayList<>();
+      for (int i = 0; i < 120; i++) { // ~7 MB the client does not read meanwhile; the gateway holds ~5 events
+        written.add(bed.put(a, FleetTestBed.domain("big" + i, uuid(), i + 2, "running", Map.of("pad", pad))));
+      }
+      // Now it reads: every event, in order, exactly once (the etcd watch paused and went on after the cursor).
+      sock.setSoTimeout((int) WAIT.toMillis());
+      java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(sock.getInputStream(),
+          StandardCharsets.UTF_8), 1 << 16);
+      List<Long> got = new ArrayList<>();
+      String line;
+      while (got.size() < written.size() && (line = in.readLine()) != null) {
+        int i = line.indexOf("\"resourceVersion\":\"");
+        assertThat(line).doesNotContain("\"type\":\"ERROR\"");
+        if (line.contains("\"type\":\"ADDED\"") && i > 0) {
+          got.add(Long.parseLong(line.substring(i + 19, line.indexOf('"', i + 19))));
+        }
+      }
+      assertThat(got).containsExactlyElementsOf(written);
+    }
+  }
+
+  @Test
+  void aLargeListIsGzippedWhenTheClientAcceptsIt() throws Exception {
+    for (int i = 0; i < 20; i++) { // past the 128 KiB below which nothing is compressed
+      bed.put(a, FleetTestBed.domain("vm" + i, uuid(), i + 1, "running", Map.of("pad", "y".repeat(8000))));
+    }
+    java.net.http.HttpResponse<byte[]> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+        .newBuilder(api.base().resolve(G + "/domains?labelSelector=" + q("virtrev.io/host=" + a)))
+        .header("Accept-Encoding", "gzip").build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(r.headers().firstValue("Content-Encoding")).contains("gzip");
+    JsonNode list = io.virtrev.api.Json.mapper().readTree(new java.util.zip.GZIPInputStream(
+        new java.io.ByteArrayInputStream(r.body())));
+    assertThat(list.get("items")).hasSize(20);
+  }
+
+  @Test
+  void theGatewayChecksCallersAsAHostDoes() throws Exception {
+    java.nio.file.Path tokens = java.nio.file.Files.createTempFile("fleet-tokens", "");
+    String token = "fleet-reader-" + uuid();
+    java.nio.file.Files.writeString(tokens, "reader read " + io.virtrev.daemon.security.TokenFile.hashLine(token) + "\n");
+    bed.put(a, FleetTestBed.domain("web", uuid(), 1, "running", Map.of()));
+    try (FleetGateway g = FleetGateway.start(new FleetGateway.Config(EtcdSettings.of(etcd.endpoints()), "127.0.0.1", 0,
+        DaemonConfig.HttpConfig.defaults(), AccessConfig.defaults().withTokens(tokens), 100))) {
+      ApiClient c = new ApiClient("http://127.0.0.1:" + g.address().getPort());
+      ApiClient.Response anonymous = c.get(G + "/domains/" + a + ".web");
+      assertThat(anonymous.status()).isEqualTo(401);
+      assertThat(anonymous.json().get("kind").asText()).isEqualTo("Status");
+      assertThat(c.get(G + "/domains/" + a + ".web", "Authorization", "Bearer wrong").status()).isEqualTo(401);
+      ApiClient.Response reader = c.get(G + "/domains/" + a + ".web", "Authorization", "Bearer " + token);
+      assertThat(reader.status()).as(reader.body()).isEqualTo(200);
+      assertThat(c.get("/healthz").status()).isEqualTo(200);
+    } finally {
+      java.nio.file.Files.deleteIfExists(tokens);
+    }
+  }
+
+  @Test
+  void allListsAndWatchesEveryKindInEtcdOrder() {
+    String net = uuid();
+    long r1 = bed.put(a, FleetTestBed.network("default", net, 1, true));
+    long r2 = bed.put(a, FleetTestBed.domain("web", uuid(), 2, "running", Map.of()));
+    JsonNode all = api.get(G + "/all").json();
+    assertThat(all.get("kind").asText()).isEqualTo("List");
+    Map<String, String> kinds = new TreeMap<>();
+    all.get("items").forEach(i -> kinds.put(i.get("metadata").get("name").asText(), i.get("kind").asText()));
+    assertThat(kinds).containsEntry(a + ".default", "Network").containsEntry(a + ".web", "Domain");
+    assertThat(rv(all)).isGreaterThanOrEqualTo(r2);
+    JsonNode nets = api.get(G + "/networks?labelSelector=" + q("virtrev.io/host=" + a)).json();
+    assertThat(names(nets)).containsExactly(a + ".default@" + r1);
+    assertThat(api.get(G + "/networks/" + a + ".default").json().get("status").get("bridge").asText()).isEqualTo("virbr9");
+
+    try (WatchClient w = WatchClient.open(api, G + "/all?watch=true&resourceVersion=" + r2 + "&fieldSelector="
+        + q("status.host=" + a))) {
+      long r3 = bed.put(a, FleetTestBed.network("default", net, 3, false));
+      long r4 = bed.put(b, FleetTestBed.domain("db", uuid(), 1, "running", Map.of())); // another host
+      long r5 = bed.put(a, FleetTestBed.domain("api", uuid(), 4, "running", Map.of()));
+      await().atMost(WAIT).until(() -> fleetEvents(w).size() >= 2);
+      assertThat(r4).isBetween(r3, r5);
+      assertThat(fleetEvents(w)).containsExactly("MODIFIED " + a + ".default@" + r3, "ADDED " + a + ".api@" + r5);
+    }
+    ApiClient.Response table = api.get(G + "/all?watch=true", "Accept", "application/json;as=Table;v=v1;g=meta.k8s.io");
+    assertThat(table.status()).isEqualTo(406);
   }
 }

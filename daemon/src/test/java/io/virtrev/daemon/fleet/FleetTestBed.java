@@ -38,6 +38,19 @@ public final class FleetTestBed {
         new DomainStatus(state, "unknown", null, null));
   }
 
+  /** A network as host {@code host} serves it at host revision {@code hostRv}. */
+  public static io.virtrev.api.Network network(String name, String uuid, long hostRv, boolean active) {
+    DomainMeta meta = new DomainMeta(name, uuid, Revision.of(hostRv), 1, Revision.of(1),
+        Instant.parse("2026-12-01T00:00:00Z"), Map.of(), Map.of());
+    return io.virtrev.api.Network.of(meta, new io.virtrev.api.NetworkSpec("<network><name>" + name + "</name></network>",
+        false), new io.virtrev.api.NetworkStatus(active, true, "virbr9", null, null, null, null, null));
+  }
+
+  /** Puts network {@code n} on {@code host} as one mirror transaction; returns the etcd revision. */
+  public long put(String host, io.virtrev.api.Network n) {
+    return put(host, "networks", n.metadata().uuid(), Json.bytes(n), n.metadata().resourceVersion().value());
+  }
+
   /** Puts {@code d} on {@code host} as one mirror transaction; returns the etcd revision it made. */
   public long put(String host, Domain d) {
     return put(host, "domains", d.uuid(), Json.bytes(d), d.resourceVersion().value());
