@@ -50,6 +50,9 @@ class FleetKindsMutationsTest {
             new FleetGateway.Forwarding(HostCredentials.NONE, Duration.ofSeconds(10), Duration.ofSeconds(10))))) {
       ApiClient fleet = new ApiClient("http://127.0.0.1:" + gw.address().getPort());
       await().atMost(Duration.ofSeconds(10)).until(() -> fleet.get("/readyz").status() == 200);
+      await().atMost(Duration.ofSeconds(10)).until(() -> !client.getKVClient().get(io.etcd.jetcd.ByteSequence.from(
+          io.virtrev.fleet.FleetKeys.registration("h1"), java.nio.charset.StandardCharsets.UTF_8)).get().getKvs()
+          .isEmpty()); // the mirror registers the host asynchronously
 
       ObjectNode body = Json.mapper().createObjectNode();
       body.putObject("spec").put("xml", NET_XML);

@@ -83,6 +83,8 @@ class FleetMutationsTest {
     hostUrl = "http://127.0.0.1:" + host.address().getPort();
     direct = new ApiClient(hostUrl);
     mirror = FleetMirror.start(client, host.store(), MirrorSettings.of(HOST, hostUrl, "test"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> !client.getKVClient().get(bytes(
+        io.virtrev.fleet.FleetKeys.registration(HOST))).get().getKvs().isEmpty()); // registered asynchronously
 
     Path gwTokens = Files.writeString(dir.resolve("gw-tokens"), "alice write " + TokenFile.hashLine("a-secret")
         + "\nbob read " + TokenFile.hashLine("b-secret") + "\n");
