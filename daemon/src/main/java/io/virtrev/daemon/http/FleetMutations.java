@@ -196,7 +196,8 @@ final class FleetMutations {
               ObjectNode object = hostObject(answer, host);
               String uid = object.path("metadata").path("uid").asText(
                   object.path("metadata").path("uuid").asText(""));
-              String key = FleetKeys.object(k.resource(), host, uid);
+              // A dry-run create may answer without a uid (nothing was made): its key is only a name here.
+              String key = FleetKeys.object(k.resource(), host, uid.isEmpty() ? "dry-run" : uid);
               long hostRv = object.path("metadata").path("resourceVersion").asLong(0);
               if (dry || f.dry()) {
                 long rv = cur == null ? 0 : cur.revision();

@@ -269,6 +269,13 @@ class FleetMutationsTest {
   @Test
   void createActionAndDeleteThroughTheGatewayAnswerWithTheirFleetRevision() {
     String uuid = UUID.randomUUID().toString();
+    long hostBefore = hostRevision();
+    ApiClient.Response dry = fleet.send("POST", DOMAINS + "?dryRun=All", "application/xml",
+        DomainXml.tiny("h1.made", uuid, 32), auth("a-secret"));
+    assertThat(dry.status()).as(dry.body()).isEqualTo(201);
+    assertThat(dry.json().at("/metadata/name").asText()).isEqualTo("h1.made");
+    assertThat(hostRevision()).as("a dry run makes nothing").isEqualTo(hostBefore);
+    assertThat(direct.get(DOMAINS + "/made", auth("ops-secret")).status()).isEqualTo(404);
     ApiClient.Response created = fleet.send("POST", DOMAINS, "application/xml", DomainXml.tiny("h1.made", uuid, 32),
         auth("a-secret"));
     assertThat(created.status()).as(created.body()).isEqualTo(201);
