@@ -262,6 +262,10 @@ public final class FleetMirror implements AutoCloseable {
     MirrorProgress next = MirrorProgress.of(snap.storeId(), snap.revision().value());
     String was = progressAbsent ? "no progress" : "progress " + progress;
     if (commit(plan.ops(), next, "full re-mirror")) {
+      // Seal: one more revision that changes no object, so that a list read after the re-mirror has a
+      // resourceVersion past it, and a watch from that list is not refused as "inside a re-mirror"
+      // (docs/fleet.md, "Watch"). Best effort: if it fails, the next revision of the host seals it.
+      commit(List.of(), next, "seal after the full re-mirror");
       fullMirrors.increment();
       LOG.info("fleet mirror of host {}: full re-mirror at revision {} ({}): {} puts, {} deletes", settings.host(),
           snap.revision(), was, plan.puts(), plan.deletes());

@@ -25,7 +25,9 @@ final class EtcdRecorder implements AutoCloseable {
   record Change(long etcdRevision, String key, boolean delete, byte[] value) {}
 
   /** What {@link #check} found: the host revisions applied one by one, and the full re-mirrors. */
-  record Checked(List<Long> incremental, List<Long> fullMirrorRevisions, List<String> fullMirrorStores) {}
+  /** Host revisions mirrored one by one, re-mirrored whole (and by which store), and re-mirrors sealed. */
+  record Checked(List<Long> incremental, List<Long> fullMirrorRevisions, List<String> fullMirrorStores,
+      List<Long> seals) {}
 
   private final ConcurrentLinkedQueue<Change> changes = new ConcurrentLinkedQueue<>();
   private final Watch.Watcher watcher;
@@ -68,6 +70,7 @@ final class EtcdRecorder implements AutoCloseable {
     List<Long> incremental = new ArrayList<>();
     List<Long> full = new ArrayList<>();
     List<String> fullStores = new ArrayList<>();
+    List<Long> seals = new ArrayList<>();
     MirrorProgress prev = null;
     for (Map.Entry<Long, List<Change>> g : byRevision.entrySet()) {
       List<Change> progressPuts = g.getValue().stream().filter(c -> c.key().equals(FleetKeys.progress(host))).toList();
@@ -75,6 +78,10 @@ final class EtcdRecorder implements AutoCloseable {
           .hasSize(1);
       MirrorProgress p = MirrorProgress.parse(progressPuts.get(0).value());
       List<Change> objects = g.getValue().stream().filter(c -> !c.key().equals(FleetKeys.progress(host))).toList();
+      if (objects.isEmpty() && p.equals(prev)) {
+        seals.add(p.revision()); // the progress put that seals a full re-mirror (FleetMirror.fullMirror)
+        continue;
+      }
       boolean next = prev != null && prev.storeId().equals(p.storeId()) && p.revision() == prev.revision() + 1;
       if (prev != null && prev.storeId().equals(p.storeId())) {
         assertThat(p.revision()).as("progress of one store only moves forward (etcd revision %s)", g.getKey())
@@ -101,7 +108,7 @@ final class EtcdRecorder implements AutoCloseable {
       }
       prev = p;
     }
-    return new Checked(incremental, full, fullStores);
+    return new Checked(incremental, full, fullStores, seals);
   }
 
   @Override

@@ -236,6 +236,7 @@ class FleetMirrorTest {
         }
         EtcdRecorder.Checked c = rec.check(host, s);
         assertThat(c.fullMirrorRevisions()).as("the first mirror, then one re-mirror").containsExactly(start, n);
+        assertThat(c.seals()).as("each re-mirror sealed by a revision that changes no object").containsExactly(start, n);
         assertConverged(host, s);
         List<KeyValue> left = client.getKVClient().get(EtcdCall.bytes(FleetKeys.kindOnHost("domains", host)),
             GetOption.builder().isPrefix(true).build()).get(10, TimeUnit.SECONDS).getKvs();
