@@ -25,7 +25,8 @@ public final class FleetSelector {
         case "metadata.name" -> o.fleetName();
         case "metadata.uid" -> o.fleetUid();
         case "status.host" -> o.host();
-        default -> o.state();
+        case "status.state" -> o.state();
+        default -> o.hostObject().path("status").path(field.substring("status.".length())).asText(null);
       };
       return equal == value.equals(actual);
     }
@@ -68,13 +69,13 @@ public final class FleetSelector {
         String field = (equal ? p.substring(0, eq) : p.substring(0, ne)).strip();
         String value = (equal ? p.substring(p.startsWith("==", eq) ? eq + 2 : eq + 1) : p.substring(ne + 2)).strip();
         switch (field) {
-          case "metadata.name", "status.state", "status.host" -> { }
+          case "metadata.name", "status.state", "status.host", "status.pool", "status.domain" -> { }
           case "metadata.uid", "metadata.uuid" -> {
             field = "metadata.uid";
             value = value.toLowerCase(Locale.ROOT);
           }
           default -> throw bad("fieldSelector field \"" + field + "\" is not supported: use metadata.name,"
-              + " metadata.uid, status.state or status.host");
+              + " metadata.uid, status.state, status.host (or a volume's status.pool, a snapshot's status.domain)");
         }
         out.add(new Requirement(field, equal, value));
       }
@@ -88,6 +89,18 @@ public final class FleetSelector {
       parts.add(r.field() + (r.equal() ? "=" : "!=") + r.value());
     }
     return String.join(",", parts);
+  }
+
+  /**
+   * This selector and the object's owner on its host: {@code host}, and {@code ownerField} (a status field
+   * of the host's object: {@code status.pool} of a volume, {@code status.domain} of a snapshot) equal to
+   * {@code ownerName}.
+   */
+  public FleetSelector withOwner(String host, String ownerField, String ownerName) {
+    List<Requirement> rs = new ArrayList<>(requirements);
+    rs.add(0, new Requirement("status.host", true, host)); // first: host() narrows the etcd range to it
+    rs.add(new Requirement(ownerField, true, ownerName));
+    return new FleetSelector(List.copyOf(rs), labels, canonical(rs), labelText);
   }
 
   /** This selector and {@code metadata.name=name} (a watch of one object's URL). */

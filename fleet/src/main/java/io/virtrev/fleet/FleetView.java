@@ -121,6 +121,15 @@ public final class FleetView {
           + fleetName + "\" not found: a fleet name is <host>.<name>", Map.of("name", fleetName, "kind", kind),
           null));
     }
+    return get(kind, host, name, null, at, fleetName);
+  }
+
+  /**
+   * The object {@code name} of {@code kind} on {@code host} that passes {@code owner} (null: any), at {@code at}
+   * (0: now); {@code shown} is the name as the request gave it (for the 404).
+   */
+  public CompletableFuture<FleetObject> get(String kind, String host, String name, FleetSelector owner, long at,
+      String shown) {
     String prefix = FleetKeys.kindOnHost(kind, host);
     GetOption.Builder opt = GetOption.builder().isPrefix(true);
     if (at > 0) {
@@ -133,13 +142,13 @@ public final class FleetView {
       for (KeyValue kv : r.getKvs()) {
         if (contains(kv.getValue().getBytes(), needle)) {
           FleetObject o = object(kv, kv.getModRevision());
-          if (o != null && o.hostName().equals(name)) {
+          if (o != null && o.hostName().equals(name) && (owner == null || owner.matches(o))) {
             return o;
           }
         }
       }
-      throw new ApiException(ApiException.Reason.NOT_FOUND, kind + " \"" + fleetName + "\" not found",
-          Map.of("name", fleetName, "kind", kind), null);
+      throw new ApiException(ApiException.Reason.NOT_FOUND, kind + " \"" + shown + "\" not found",
+          Map.of("name", shown, "kind", kind), null);
     });
   }
 

@@ -24,16 +24,19 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The fleet gateway's route table (docs/fleet.md, "Gateway"): health, metrics, discovery, version, OpenAPI,
- * and per kind (domains, networks, storage pools) list, get and watch over etcd ({@link FleetView}). Objects
+ * and per kind (domains, networks, storage pools; volumes and snapshots under their qualified owner) list, get and
+ * watch over etcd ({@link FleetView}). Objects
  * are named {@code <host>.<name>}; resourceVersion is etcd's revision. Stateless: every answer is read from
  * etcd.
  *
- * <p>Mutations are not here yet: {@link #kindOps} leaves create, update, patch, delete and the actions null
- * (405); the write side fills them in the same {@link RouteTable.KindOps}.
+ * <p>Mutations of the top-level kinds (domains, networks, storage pools) are forwarded to the owning host when
+ * the table has {@link FleetMutations.Writes} ({@link #kindOps}); volumes and snapshots, and every kind of a
+ * table without writes, are read-only (405).
  */
 final class FleetRoutes {
   /** The kinds the fleet serves, in discovery order. */
-  static final List<ApiKind> KINDS = List.of(ApiKind.DOMAINS, ApiKind.NETWORKS, ApiKind.STORAGE_POOLS);
+  static final List<ApiKind> KINDS = List.of(ApiKind.DOMAINS, ApiKind.NETWORKS, ApiKind.STORAGE_POOLS,
+      ApiKind.STORAGE_VOLUMES, ApiKind.DOMAIN_SNAPSHOTS);
 
   private FleetRoutes() {}
 
@@ -88,8 +91,9 @@ final class FleetRoutes {
    * the actions forwarded to the owning host ({@link FleetMutations}).
    */
   static RouteTable.KindOps kindOps(ApiKind k, Fleet fleet, FleetMutations.Writes writes) {
-    if (writes != null) {
-      // Volumes and snapshots (not served by the gateway yet) could not be updated: PUT and PATCH as on a host.
+    if (writes != null && k.owner() == null) {
+      // Volumes and snapshots (under an owner) stay read-only through the gateway: FleetMutations addresses an
+      // object by its own fleet name only.
       boolean updatable = k == ApiKind.DOMAINS || k == ApiKind.NETWORKS || k == ApiKind.STORAGE_POOLS;
       return new RouteTable.KindOps(
           new Route.Operation(QueryParams.LIST, c -> list(c, k, fleet)),
@@ -142,7 +146,7 @@ final class FleetRoutes {
     Optional<String> match = query.get("resourceVersionMatch").filter(s -> !s.isEmpty());
     Optional<String> fieldText = query.get("fieldSelector");
     Optional<String> labelText = query.get("labelSelector");
-    FleetSelector selector = FleetSelector.parse(fieldText.orElse(null), labelText.orElse(null));
+    FleetSelector selector = owned(c, k, FleetSelector.parse(fieldText.orElse(null), labelText.orElse(null)));
     if (match.isPresent() && !match.get().equals(ListRoutes.EXACT) && !match.get().equals(ListRoutes.NOT_OLDER_THAN)) {
       throw Query.bad("resourceVersionMatch: Unsupported value: \"" + LogSafe.value(match.get())
           + "\": supported values: \"" + ListRoutes.EXACT + "\", \"" + ListRoutes.NOT_OLDER_THAN + "\"");
@@ -272,7 +276,10 @@ final class FleetRoutes {
     String name = c.param("name");
     long at = c.query().revision("resourceVersion").map(Revision::value).orElse(0L);
     String ifNoneMatch = c.req().headers().get(HttpHeaderNames.IF_NONE_MATCH);
-    return Reply.after(fleet.view().get(k.resource(), name, at), o -> {
+    FleetSelector owner = owned(c, k, FleetSelector.EVERYTHING);
+    java.util.concurrent.CompletableFuture<FleetObject> read = k.owner() == null ? fleet.view().get(k.resource(), name, at)
+        : fleet.view().get(k.resource(), owner.host(), name, owner, at, name);
+    return Reply.after(read, o -> {
       String etag = Long.toString(o.revision());
       if (ReplyWriter.matches(ifNoneMatch, etag)) {
         return Reply.notModified().withEtag(etag);
@@ -335,6 +342,7 @@ final class FleetRoutes {
     }
     FleetSelector selector = FleetSelector.parse(query.get("fieldSelector").orElse(null),
         query.get("labelSelector").orElse(null));
+    selector = owned(c, k, selector);
     if (name != null) {
       selector = selector.withName(name);
     }
@@ -368,6 +376,28 @@ final class FleetRoutes {
     }
     return new FleetWatchStream(ctx.channel(), api, fleet.view(), w, from, resumed, initial,
         api.watchers()::decrementAndGet);
+  }
+
+  /**
+   * {@code selector} restricted to the owner a path names, for a kind under another's item ({@code <host>.<pool>}
+   * of a volume, {@code <host>.<domain>} of a snapshot): that host and that owner's name in the object's status.
+   * Unchanged for a kind of its own (or every kind).
+   *
+   * @throws ApiException NOT_FOUND when the owner is no fleet name
+   */
+  static FleetSelector owned(Call c, ApiKind k, FleetSelector selector) {
+    if (k == null || k.owner() == null) {
+      return selector;
+    }
+    String owner = c.param(k.ownerParam());
+    int dot = owner.indexOf('.');
+    String host = dot > 0 ? owner.substring(0, dot) : null;
+    if (!io.virtrev.fleet.FleetKeys.validHost(host) || dot == owner.length() - 1) {
+      throw new ApiException(ApiException.Reason.NOT_FOUND, k.owner().singular() + " \"" + owner
+          + "\" not found: a fleet name is <host>.<name>", Map.of("name", owner, "kind", k.owner().resource()), null);
+    }
+    String field = k == ApiKind.STORAGE_VOLUMES ? "status.pool" : "status.domain";
+    return selector.withOwner(host, field, owner.substring(dot + 1));
   }
 
   /** timeoutSeconds if given (capped by the server maximum), else a random time in [max/2, max]. */

@@ -39,7 +39,7 @@ final class FleetTable {
         throw new UncheckedIOException("cannot read " + o.key() + " as " + type.getSimpleName(), e);
       }
       List<Object> c = new ArrayList<>(table.cells(typed, now));
-      c.set(0, o.fleetName());
+      c.set(0, o.fleetName()); // an owned object's own name: it is listed under its qualified owner
       c.add(1, o.host());
       return c;
     }
@@ -56,6 +56,8 @@ final class FleetTable {
       case DOMAINS -> new Shape<>(DomainTable.TABLE, Domain.class);
       case NETWORKS -> new Shape<>(KindTable.NETWORKS, Network.class);
       case STORAGE_POOLS -> new Shape<>(KindTable.STORAGE_POOLS, StoragePool.class);
+      case STORAGE_VOLUMES -> new Shape<>(KindTable.STORAGE_VOLUMES, io.virtrev.api.StorageVolume.class);
+      case DOMAIN_SNAPSHOTS -> new Shape<>(KindTable.DOMAIN_SNAPSHOTS, io.virtrev.api.DomainSnapshot.class);
       default -> throw new IllegalArgumentException("the fleet serves no Table of " + k.resource());
     };
   }

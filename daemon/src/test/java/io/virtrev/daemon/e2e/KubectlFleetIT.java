@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.etcd.jetcd.Client;
 import io.virtrev.daemon.fleet.FleetTestBed;
+import io.virtrev.fixtures.ApiClient;
 import io.virtrev.fixtures.EtcdCluster;
 import io.virtrev.fleet.EtcdClients;
 import io.virtrev.fleet.EtcdSettings;
@@ -79,6 +80,47 @@ class KubectlFleetIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> watch.out().lines()
             .anyMatch(l -> l.startsWith(a + ".web ") && l.contains(" paused ")) && watch.out().contains(a + ".api"));
         assertThat(watch.out()).doesNotContain(b + ".");
+      }
+    }
+  }
+
+  /**
+   * Real hosts: two packaged daemons on libvirt's test driver mirroring into etcd ({@code --fleet-etcd}), and the
+   * packaged gateway. Both test drivers hold a domain {@code test} with the same UUID: the fleet shows two objects
+   * with distinct uids; a domain created through one host's API reaches {@code kubectl get -w} on the gateway.
+   */
+  @Test
+  void kubectlSeesRealHostsMirroredThroughTheGateway() throws Exception {
+    Kubectl.requireInstalled();
+    String h1 = "kf1-" + Long.toHexString(System.nanoTime() & 0xfffff);
+    String h2 = "kf2-" + Long.toHexString(System.nanoTime() & 0xfffff);
+    try (EtcdCluster etcd = EtcdCluster.start(1);
+        DaemonProcess one = DaemonProcess.startOn("test:///default", dir.resolve("d1"), "--fleet-etcd",
+            etcd.endpointsCsv(), "--host-name", h1);
+        DaemonProcess two = DaemonProcess.startOn("test:///default", dir.resolve("d2"), "--fleet-etcd",
+            etcd.endpointsCsv(), "--host-name", h2);
+        DaemonProcess gw = DaemonProcess.startFleetGateway(etcd.endpointsCsv())) {
+      Kubectl k = new Kubectl(Kubectl.writeConfig(gw.port, dir.resolve("fleet.kubeconfig")), dir);
+      await().atMost(Duration.ofSeconds(30)).until(() -> k.run("get", "domains", "-o", "name").out().lines().toList()
+          .containsAll(List.of("domain.virtrev.io/" + h1 + ".test", "domain.virtrev.io/" + h2 + ".test")));
+      JsonNode d1 = k.run("get", "dom", h1 + ".test", "-o", "json").ok().json();
+      JsonNode d2 = k.run("get", "dom", h2 + ".test", "-o", "json").ok().json();
+      assertThat(d1.at("/metadata/uuid").asText()).isEqualTo(d2.at("/metadata/uuid").asText());
+      assertThat(d1.at("/metadata/uid").asText()).isNotEqualTo(d2.at("/metadata/uid").asText());
+      JsonNode onHost = one.api.get("/apis/virtrev.io/v1/domains/test").json();
+      assertThat(d1.at("/metadata/annotations/virtrev.io~1host-resource-version").asText())
+          .isEqualTo(onHost.at("/metadata/resourceVersion").asText());
+      assertThat(d1.at("/spec")).isEqualTo(onHost.at("/spec"));
+
+      try (Kubectl.Background watch = k.background(Map.of(), "get", "domains", "-w", "-l", "virtrev.io/host=" + h2)) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> watch.out().contains(h2 + ".test"));
+        String name = "i12-gwread-" + UUID.randomUUID().toString().substring(0, 8);
+        ApiClient.Response created = two.api.send("POST", "/apis/virtrev.io/v1/domains", "application/xml",
+            "<domain type='test'><name>" + name + "</name><memory unit='KiB'>65536</memory><vcpu>1</vcpu>"
+                + "<os><type>hvm</type></os></domain>");
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        await().atMost(Duration.ofSeconds(30)).until(() -> watch.out().contains(h2 + "." + name));
+        assertThat(watch.out()).doesNotContain(h1 + ".");
       }
     }
   }

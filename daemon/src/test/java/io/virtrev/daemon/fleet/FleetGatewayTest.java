@@ -425,13 +425,15 @@ class FleetGatewayTest {
       r.get("verbs").forEach(x -> v.add(x.asText()));
       verbs.put(r.get("name").asText(), v);
     }
-    // The kinds with the host's verbs (writes are forwarded to the owning host: FleetMutationsTest), and
-    // their lifecycle actions as subresources, as a host lists them.
+    // The kinds with the host's verbs (writes are forwarded to the owning host: FleetMutationsTest), their
+    // lifecycle actions as subresources, as a host lists them; volumes and snapshots are read-only here.
     assertThat(verbs.keySet().stream().filter(k -> !k.contains("/"))).containsExactly("domains", "networks",
         "storagepools");
     assertThat(verbs.get("domains")).containsExactly("create", "delete", "get", "list", "patch", "update", "watch");
     assertThat(verbs).containsEntry("domains/start", Set.of("create")).containsEntry("networks/start",
         Set.of("create")).containsEntry("storagepools/build", Set.of("create"));
+    assertThat(verbs.get("storagepools/volumes")).containsExactly("get", "list", "watch");
+    assertThat(verbs.get("domains/snapshots")).containsExactly("get", "list", "watch");
     assertThat(api.get("/apis").json().get("groups").get(0).get("name").asText()).isEqualTo("virtrev.io");
     assertThat(api.get("/version").status()).isEqualTo(200);
     assertThat(api.get("/openapi/v2").status()).isEqualTo(200);
@@ -445,6 +447,8 @@ class FleetGatewayTest {
     assertThat(post.header("Allow")).isEqualTo("GET, HEAD, PUT, PATCH, DELETE");
     assertThat(api.get(G + "/domains/" + a + ".web/history").status()).isEqualTo(404);
     assertThat(api.get(G + "/storagevolumes").status()).isEqualTo(404);
+    assertThat(api.get(G + "/storagepools/nodot/volumes").json().get("message").asText())
+        .contains("storagepool \"nodot\" not found");
     ApiClient.Response unknown = api.get(G + "/domains?bogus=1");
     assertThat(unknown.status()).isEqualTo(400);
     assertThat(unknown.json().get("message").asText()).contains("bogus");
@@ -653,5 +657,42 @@ class FleetGatewayTest {
     }
     ApiClient.Response table = api.get(G + "/all?watch=true", "Accept", "application/json;as=Table;v=v1;g=meta.k8s.io");
     assertThat(table.status()).isEqualTo(406);
+  }
+
+  @Test
+  void volumesAreListedGotAndWatchedUnderTheirQualifiedPool() {
+    bed.put(a, FleetTestBed.volume("default", "disk1", 1, 1 << 20));
+    long r2 = bed.put(a, FleetTestBed.volume("default", "disk2", 2, 2 << 20));
+    bed.put(a, FleetTestBed.volume("other", "disk1", 3, 3 << 20));
+    long rb = bed.put(b, FleetTestBed.volume("default", "disk1", 1, 4 << 20));
+    JsonNode list = api.get(G + "/storagepools/" + a + ".default/volumes").json();
+    assertThat(list.get("kind").asText()).isEqualTo("StorageVolumeList");
+    Map<String, JsonNode> items = byName(list);
+    assertThat(items.keySet()).containsExactly("disk1", "disk2");
+    assertThat(items.get("disk1").get("status").get("capacity").asLong()).isEqualTo(1 << 20);
+    assertThat(items.get("disk1").get("status").get("host").asText()).isEqualTo(a);
+    JsonNode page = api.get(G + "/storagepools/" + a + ".default/volumes?limit=1").json();
+    assertThat(page.get("items")).hasSize(1);
+    ApiClient.Response next = api.get(G + "/storagepools/" + a + ".default/volumes?limit=1&continue="
+        + q(page.get("metadata").get("continue").asText()));
+    assertThat(next.status()).as(next.body()).isEqualTo(200);
+    assertThat(next.json().get("items")).hasSize(1);
+
+    JsonNode got = api.get(G + "/storagepools/" + a + ".default/volumes/disk2").json();
+    assertThat(got.get("metadata").get("resourceVersion").asText()).isEqualTo(Long.toString(r2));
+    assertThat(api.get(G + "/storagepools/" + b + ".default/volumes/disk2").status()).isEqualTo(404);
+    assertThat(api.get(G + "/storagepools/" + a + ".other/volumes/disk1").json().get("status").get("capacity")
+        .asLong()).isEqualTo(3 << 20);
+
+    try (WatchClient w = WatchClient.open(api, G + "/storagepools/" + b + ".default/volumes?watch=true&resourceVersion="
+        + rb)) {
+      bed.put(a, FleetTestBed.volume("default", "disk3", 4, 1)); // another host's pool
+      long r5 = bed.put(b, FleetTestBed.volume("default", "disk9", 2, 1));
+      await().atMost(WAIT).until(() -> fleetEvents(w).size() >= 1);
+      assertThat(fleetEvents(w)).containsExactly("ADDED disk9@" + r5);
+    }
+    String accept = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json";
+    JsonNode t = api.get(G + "/storagepools/" + a + ".default/volumes", "Accept", accept).json();
+    assertThat(t.get("rows").get(0).get("cells").get(1).asText()).isEqualTo(a);
   }
 }

@@ -16,6 +16,7 @@ import io.virtrev.fleet.FleetKeys;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -44,6 +45,21 @@ public final class FleetTestBed {
         Instant.parse("2026-12-01T00:00:00Z"), Map.of(), Map.of());
     return io.virtrev.api.Network.of(meta, new io.virtrev.api.NetworkSpec("<network><name>" + name + "</name></network>",
         false), new io.virtrev.api.NetworkStatus(active, true, "virbr9", null, null, null, null, null));
+  }
+
+  /** A volume of pool {@code pool} as its host serves it. */
+  public static io.virtrev.api.StorageVolume volume(String pool, String name, long hostRv, long capacity) {
+    String uid = UUID.nameUUIDFromBytes((pool + "/" + name).getBytes(StandardCharsets.UTF_8)).toString();
+    DomainMeta meta = new DomainMeta(name, uid, Revision.of(hostRv), 1, Revision.of(1),
+        Instant.parse("2026-12-01T00:00:00Z"), Map.of(), Map.of());
+    return io.virtrev.api.StorageVolume.of(meta, new io.virtrev.api.StorageVolumeSpec("<volume><name>" + name
+        + "</name></volume>"), new io.virtrev.api.StorageVolumeStatus(pool, UUID.randomUUID().toString(),
+        "/var/lib/" + pool + "/" + name, "/var/lib/" + pool + "/" + name, "file", capacity, 0, null, null, null, null));
+  }
+
+  /** Puts volume {@code v} on {@code host} as one mirror transaction; returns the etcd revision. */
+  public long put(String host, io.virtrev.api.StorageVolume v) {
+    return put(host, "storagevolumes", v.metadata().uuid(), Json.bytes(v), v.metadata().resourceVersion().value());
   }
 
   /** Puts network {@code n} on {@code host} as one mirror transaction; returns the etcd revision. */
