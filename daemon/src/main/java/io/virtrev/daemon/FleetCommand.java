@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "fleet", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
     sortOptions = false, usageHelpWidth = 100,
     description = {"Serves the fleet (every host mirrored into etcd) as one Kubernetes API group: list, get and",
-        "watch with etcd's revision as the resourceVersion; objects are named <host>.<name>.", ""},
+        "watch with etcd's revision as the resourceVersion; objects are named <host>.<name>. Mutations are",
+        "forwarded to the owning host with the gateway's own credentials (--host-token-file, ...).", ""},
     footer = {"", "Settings also come from the environment (VIRTREV_ETCD for --etcd, ...) or the --config file.",
         "Docs: docs/fleet.md"})
 final class FleetCommand implements Callable<Integer> {
@@ -58,6 +59,31 @@ final class FleetCommand implements Callable<Integer> {
           + " etcd until they are written, then goes on after the last one (default: ${DEFAULT-VALUE})")
   int watchQueue;
 
+  @Option(names = "--host-token-file", paramLabel = "FILE",
+      description = "bearer token the gateway sends to host daemons (they give it the role gateway); with it the"
+          + " gateway names its caller to the host (Impersonate-User)")
+  Path hostTokenFile;
+
+  @Option(names = "--host-client-cert", paramLabel = "PEM",
+      description = "client certificate the gateway presents to HTTPS hosts (with --host-client-key)")
+  Path hostClientCert;
+
+  @Option(names = "--host-client-key", paramLabel = "PEM", description = "its private key (PKCS#8 PEM)")
+  Path hostClientKey;
+
+  @Option(names = "--host-ca", paramLabel = "PEM",
+      description = "CA bundle the hosts' server certificates are checked against (default: the JVM's)")
+  Path hostCa;
+
+  @Option(names = "--host-timeout", paramLabel = "DURATION", defaultValue = "30s",
+      description = "bound of one forwarded request to a host; past it 503 (default: ${DEFAULT-VALUE})")
+  Duration hostTimeout;
+
+  @Option(names = "--mirror-wait", paramLabel = "DURATION", defaultValue = "10s",
+      description = "how long a mutation's answer waits for the host's mirror to publish the change; past it 504"
+          + " naming the host revision (default: ${DEFAULT-VALUE})")
+  Duration mirrorWait;
+
   @Override
   public Integer call() throws Exception {
     parent.setUpLogging();
@@ -93,7 +119,19 @@ final class FleetCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "--etcd: " + e.getMessage());
     }
+    if (hostTimeout.isNegative() || hostTimeout.isZero() || mirrorWait.isNegative() || mirrorWait.isZero()) {
+      throw new ParameterException(spec.commandLine(), "--host-timeout and --mirror-wait must be positive: "
+          + hostTimeout + ", " + mirrorWait);
+    }
+    io.virtrev.daemon.fleet.HostCredentials hosts;
+    try {
+      hosts = new io.virtrev.daemon.fleet.HostCredentials(hostTokenFile, hostClientCert, hostClientKey, hostCa);
+      hosts.token(); // an unreadable or empty token file stops the start, naming it
+      hosts.sslContext();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
     return new FleetGateway.Config(settings, host.listenHost(), host.listenPort(), host.http(), host.access(),
-        watchQueue);
+        watchQueue, new FleetGateway.Forwarding(hosts, hostTimeout, mirrorWait));
   }
 }

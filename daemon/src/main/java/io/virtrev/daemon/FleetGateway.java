@@ -45,12 +45,32 @@ public final class FleetGateway implements AutoCloseable {
    * @param watchQueue most events a watch holds for a client that does not keep up before its etcd watch pauses
    */
   public record Config(EtcdSettings etcd, String listenHost, int listenPort, DaemonConfig.HttpConfig http,
-      AccessConfig access, int watchQueue) {
+      AccessConfig access, int watchQueue, Forwarding forwarding) {
     public Config {
       if (watchQueue < 1) {
         throw new IllegalArgumentException("watchQueue must be >= 1: " + watchQueue);
       }
+      java.util.Objects.requireNonNull(forwarding, "forwarding");
     }
+
+    /** Mutations forwarded without credentials of the gateway's own, with the default bounds. */
+    public Config(EtcdSettings etcd, String listenHost, int listenPort, DaemonConfig.HttpConfig http,
+        AccessConfig access, int watchQueue) {
+      this(etcd, listenHost, listenPort, http, access, watchQueue, Forwarding.DEFAULTS);
+    }
+  }
+
+  /**
+   * How mutations reach the hosts (docs/fleet.md, "Mutations", "Credentials").
+   *
+   * @param credentials the gateway's own identity towards hosts and the CA of their certificates
+   * @param hostTimeout bound of one forwarded request
+   * @param mirrorWait how long an answer waits for the host's mirror to publish the change (then 504)
+   */
+  public record Forwarding(io.virtrev.daemon.fleet.HostCredentials credentials, java.time.Duration hostTimeout,
+      java.time.Duration mirrorWait) {
+    public static final Forwarding DEFAULTS = new Forwarding(io.virtrev.daemon.fleet.HostCredentials.NONE,
+        java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(10));
   }
 
   private final Client client;
@@ -104,8 +124,10 @@ public final class FleetGateway implements AutoCloseable {
       ApiContext ctx = new ApiContext(null, null, io.virtrev.versioning.Readiness::ok, config.http(), blocking,
           watchers, security, audit, metrics, null, ServedKinds.NONE);
       FleetView view = new FleetView(client, config.etcd().callTimeout());
+      Forwarding fw = config.forwarding();
       server = FleetServer.create(ctx, view, config.watchQueue(), Math.max(2, Runtime.getRuntime().availableProcessors()),
-          tls);
+          tls, new io.virtrev.fleet.FleetHosts(client, config.etcd().callTimeout()),
+          new io.virtrev.daemon.fleet.HostClient(fw.credentials(), fw.hostTimeout()), fw.mirrorWait());
       InetSocketAddress addr = server.bind(config.listenHost(), config.listenPort());
       if (tls != null) {
         timers.scheduleWithFixedDelay(tls::reloadIfChanged, 10, 10, TimeUnit.SECONDS);

@@ -27,7 +27,7 @@ final class HashTokenCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "NAME", description = "who the token is for")
   String name;
 
-  @Parameters(index = "1", paramLabel = "ROLE", description = "read or write")
+  @Parameters(index = "1", paramLabel = "ROLE", description = "read, write or gateway")
   String role;
 
   /** Where the token is read from (standard input; tests replace it). */

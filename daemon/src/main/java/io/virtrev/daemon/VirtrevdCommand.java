@@ -196,7 +196,7 @@ final class VirtrevdCommand implements Callable<Integer> {
   Path tlsClientCa;
 
   @Option(names = "--tls-client-dn", scope = ScopeType.INHERIT, paramLabel = "ROLE:DN", split = "\\|",
-      description = "accept client certificates whose subject DN matches (* wildcards), with role read or write;"
+      description = "accept client certificates whose subject DN matches (* wildcards), with role read, write or gateway;"
           + " repeatable or |-separated, e.g. 'write:CN=platform,O=Example'")
   List<String> tlsClientDn = new ArrayList<>();
 

@@ -177,7 +177,7 @@ class VirtrevdCommandTest {
     assertThat(blank.exit()).isEqualTo(2);
     Run admin = run(Map.of(), "secret\n", "hash-token", "x", "admin");
     assertThat(admin.exit()).isEqualTo(2);
-    assertThat(admin.err()).contains("unknown role 'admin': use read or write").doesNotContain("\tat ")
+    assertThat(admin.err()).contains("unknown role 'admin': use read, write or gateway").doesNotContain("\tat ")
         .doesNotContain("Exception");
 
     Run ok = run(Map.of(), "secret\n", "hash-token", "platform", "WRITE");

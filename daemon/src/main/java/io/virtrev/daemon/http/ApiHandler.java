@@ -6,6 +6,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.virtrev.api.ApiException;
 import io.virtrev.daemon.security.Identity;
+import io.virtrev.daemon.security.Security;
 import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,6 +63,8 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     try {
       String path = RequestGate.checkHead(req);
       identity = api.security().authenticate(path, req.headers().get(HttpHeaderNames.AUTHORIZATION), ctx.channel());
+      identity = api.security().impersonate(identity, req.headers().getAll(Security.IMPERSONATE_USER),
+          req.headers().get(HttpHeaderNames.AUTHORIZATION), ctx.channel());
       api.security().authorize(identity, req.method().name(), path);
       reply = routes.dispatch(req, api, identity);
     } catch (RuntimeException e) {

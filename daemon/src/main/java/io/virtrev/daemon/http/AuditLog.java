@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The audit trail: every API mutation, with who made it, what was asked, the answer and the resulting
- * RV. One line on the {@code virtrev.audit} logger; with a file, also one JSON object per line
+ * RV. A mutation a fleet gateway forwarded names the caller the gateway named ({@code Impersonate-User})
+ * as {@code who} and the gateway's own identity as {@code via}. One line on the {@code virtrev.audit} logger; with a file, also one JSON object per line
  * appended to it (written before the answer leaves; the file is created 0600).
  *
  * <p>Refused requests ({@link #refused}: refused before they reached libvirt, e.g. 401, 403, 404, 413)
@@ -152,7 +153,9 @@ public final class AuditLog implements AutoCloseable {
   private void write(String client, Identity who, String method, String uri, boolean dryRun, int status, String name,
       String uuid, String resourceVersion, String error) {
     String whoText = who == null ? "unauthenticated" : who.toString();
-    LOG.info("mutation who={} what=\"{} {}\"{} status={} domain={} rv={}{}{}", LogSafe.value(whoText), method,
+    String viaText = who == null || who.gateway() == null ? null : who.gateway().toString();
+    LOG.info("mutation who={}{} what=\"{} {}\"{} status={} domain={} rv={}{}{}", LogSafe.value(whoText),
+        viaText == null ? "" : " via=" + LogSafe.value(viaText), method,
         LogSafe.value(uri), dryRun ? " dryRun=All" : "", status, LogSafe.value(name == null ? uuid : name), resourceVersion,
         client == null ? "" : " client=" + LogSafe.value(client),
         error == null ? "" : " error=\"" + LogSafe.value(error) + "\"");
@@ -163,6 +166,9 @@ public final class AuditLog implements AutoCloseable {
     line.put("time", Instant.now().toString());
     line.put("who", whoText);
     line.put("role", who == null ? null : who.role().wireName());
+    if (viaText != null) {
+      line.put("via", viaText); // the gateway that named the caller in "who" (Impersonate-User)
+    }
     if (client != null) {
       line.put("client", cut(client));
     }

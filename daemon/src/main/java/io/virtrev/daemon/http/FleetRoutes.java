@@ -28,8 +28,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * and watch over etcd ({@link FleetView}), and {@code /all}. Objects are named {@code <host>.<name>};
  * resourceVersion is etcd's revision. Stateless: every answer is read from etcd.
  *
- * <p>Mutations are not here yet: {@link #kindOps} leaves create, update, patch, delete and the actions null
- * (405); the write side fills them in the same {@link RouteTable.KindOps}.
+ * <p>Mutations of the top-level kinds (domains, networks, storage pools) are forwarded to the owning host when
+ * the table has {@link FleetMutations.Writes} ({@link #kindOps}); volumes and snapshots, and every kind of a
+ * table without writes, are read-only (405).
  */
 final class FleetRoutes {
   /** The kinds the fleet serves, in discovery order. */
@@ -47,8 +48,13 @@ final class FleetRoutes {
    */
   record Fleet(FleetView view, int watchQueue) {}
 
-  /** The gateway's routes. */
+  /** The gateway's routes, reads only (every mutation 405). */
   static RouteTable table(Fleet fleet) {
+    return table(fleet, null);
+  }
+
+  /** The gateway's routes; with {@code writes}, mutations are forwarded to the hosts ({@link FleetMutations}). */
+  static RouteTable table(Fleet fleet, FleetMutations.Writes writes) {
     AtomicReference<RouteTable> self = new AtomicReference<>();
     List<Route> rows = new ArrayList<>();
     rows.add(Route.at("/healthz").get(QueryParams.PLAIN, HealthRoutes::healthz));
@@ -65,7 +71,7 @@ final class FleetRoutes {
     rows.add(Route.at(OpenApiDocuments.V3_GROUP_PATH).get(QueryParams.OPENAPI_GROUP,
         c -> OpenApiRoutes.serve(c, OpenApiDocuments.V3_GROUP_PATH)));
     for (ApiKind k : KINDS) {
-      rows.addAll(RouteTable.kind(k.collection(), kindOps(k, fleet), false));
+      rows.addAll(RouteTable.kind(k.collection(), kindOps(k, fleet, writes), false));
     }
     rows.add(Route.at(ApiGroup.ROOT + "/all").get(QueryParams.ALL, c -> all(c, fleet))
         .watch(QueryParams.WATCH, c -> watch(c, null, fleet, null)));
@@ -76,6 +82,32 @@ final class FleetRoutes {
 
   /** A kind's operations on the gateway: reads only (the writes are null: 405). */
   static RouteTable.KindOps kindOps(ApiKind k, Fleet fleet) {
+    return kindOps(k, fleet, null);
+  }
+
+  /**
+   * A kind's operations on the gateway: the reads, and with {@code writes} create, update, patch, delete and
+   * the actions forwarded to the owning host ({@link FleetMutations}).
+   */
+  static RouteTable.KindOps kindOps(ApiKind k, Fleet fleet, FleetMutations.Writes writes) {
+    if (writes != null && k.owner() == null) {
+      // Volumes and snapshots (under an owner) stay read-only through the gateway: FleetMutations addresses an
+      // object by its own fleet name only.
+      boolean updatable = k == ApiKind.DOMAINS || k == ApiKind.NETWORKS || k == ApiKind.STORAGE_POOLS;
+      return new RouteTable.KindOps(
+          new Route.Operation(QueryParams.LIST, c -> list(c, k, fleet)),
+          new Route.Operation(QueryParams.WATCH, c -> watch(c, k, fleet, null)),
+          new Route.Operation(QueryParams.WRITE, c -> FleetMutations.create(c, k, writes)),
+          new Route.Operation(QueryParams.GET, c -> get(c, k, fleet)),
+          new Route.Operation(QueryParams.WATCH, c -> watch(c, k, fleet, c.param("name"))),
+          updatable ? new Route.Operation(QueryParams.WRITE, c -> FleetMutations.update(c, k, writes)) : null,
+          updatable ? new Route.Operation(QueryParams.PATCH, c -> FleetMutations.patch(c, k, writes)) : null,
+          new Route.Operation(k == ApiKind.DOMAINS ? QueryParams.DELETE : QueryParams.KIND_DELETE,
+              c -> FleetMutations.delete(c, k, writes)),
+          null, null, k.actions(),
+          new Route.Operation(k == ApiKind.DOMAINS ? QueryParams.ACTION : QueryParams.KIND_ACTION,
+              c -> FleetMutations.act(c, k, writes)));
+    }
     return new RouteTable.KindOps(
         new Route.Operation(QueryParams.LIST, c -> list(c, k, fleet)),
         new Route.Operation(QueryParams.WATCH, c -> watch(c, k, fleet, null)),

@@ -18,4 +18,16 @@ public final class FleetServer {
       TlsContexts tls) {
     return new ApiServer(api, FleetRoutes.table(new FleetRoutes.Fleet(view, watchQueue)), workerThreads, tls);
   }
+
+  /**
+   * As {@link #create(ApiContext, FleetView, int, int, TlsContexts)}, with mutations forwarded to the owning
+   * hosts ({@link FleetMutations}): {@code hosts} finds them and their mirrors' progress, {@code client} sends
+   * with the gateway's own credentials, an answer waits at most {@code mirrorWait} for the mirror.
+   */
+  public static ApiServer create(ApiContext api, FleetView view, int watchQueue, int workerThreads,
+      TlsContexts tls, io.virtrev.fleet.FleetHosts hosts, io.virtrev.daemon.fleet.HostClient client,
+      java.time.Duration mirrorWait) {
+    return new ApiServer(api, FleetRoutes.table(new FleetRoutes.Fleet(view, watchQueue),
+        new FleetMutations.Writes(view, hosts, client, mirrorWait)), workerThreads, tls);
+  }
 }

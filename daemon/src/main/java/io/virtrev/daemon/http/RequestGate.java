@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.ReferenceCountUtil;
 import io.virtrev.api.ApiException;
 import io.virtrev.daemon.security.Identity;
+import io.virtrev.daemon.security.Security;
 
 /**
  * Judges a request by its head, before {@code 100 Continue} invites its body: its HTTP version (505
@@ -96,6 +97,8 @@ final class RequestGate extends ChannelDuplexHandler {
     try {
       String path = checkHead(req);
       who = api.security().authenticate(path, req.headers().get(HttpHeaderNames.AUTHORIZATION), ctx.channel());
+      who = api.security().impersonate(who, req.headers().getAll(Security.IMPERSONATE_USER),
+          req.headers().get(HttpHeaderNames.AUTHORIZATION), ctx.channel());
       api.security().authorize(who, req.method().name(), path);
     } catch (ApiException e) {
       failed = e;

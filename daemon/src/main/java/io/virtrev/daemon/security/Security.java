@@ -10,7 +10,8 @@ import java.util.Locale;
  * verified client certificate or the UNIX socket it came through) and authorizes it by role.
  *
  * <p>{@code /healthz} and {@code /readyz} are open; {@code /metrics} is open unless configured
- * otherwise; GET and HEAD need {@code read}; everything else needs {@code write}. Without any
+ * otherwise; GET and HEAD need {@code read}; everything else needs {@code write}; only {@code gateway} may
+ * name another caller with {@code Impersonate-User}. Without any
  * authentication configured, requests on the TCP listener are anonymous writers (the default loopback
  * set-up); a non-loopback listener refuses to start that way (see the daemon's start-up checks). The
  * TLS handshake only asks for a client certificate: a request without one (and without an accepted
@@ -22,6 +23,8 @@ public final class Security {
   public static final AttributeKey<Identity> CONNECTION_IDENTITY = AttributeKey.valueOf("virtrev.identity");
   /** Set when a client certificate was presented but no rule accepts it: the reason. */
   public static final AttributeKey<String> CONNECTION_REFUSED = AttributeKey.valueOf("virtrev.refused");
+  /** The header a gateway names its caller with (Kubernetes' name for it). */
+  public static final String IMPERSONATE_USER = "Impersonate-User";
 
   private final TokenFile tokens;
   private final boolean clientCerts;
@@ -50,6 +53,43 @@ public final class Security {
    */
   public Identity authenticate(String path, String authorization, Channel channel) {
     return isOpen(path) ? null : authenticate(authorization, channel);
+  }
+
+  /**
+   * The caller a request names with {@code Impersonate-User} ({@code impersonate}: the header's values, in
+   * order), when {@code who} (the request's {@link #authenticate authenticated} identity) is a
+   * {@link Role#GATEWAY}: that caller ({@link Identity#impersonated}, acting with write access; the gateway
+   * checked the caller's own role). Without the header, {@code who}. Only a gateway may send it.
+   *
+   * @throws ApiException as {@link #authenticate(String, String, Channel)} on an open route (the header
+   *     still needs a gateway's credentials); FORBIDDEN when an identity that is not a gateway sends the
+   *     header; BAD_REQUEST for a header sent twice, empty, longer than
+   *     {@link Identity#MAX_IMPERSONATED_CHARS} or with control characters
+   */
+  public Identity impersonate(Identity who, java.util.List<String> impersonate, String authorization,
+      Channel channel) {
+    if (impersonate == null || impersonate.isEmpty()) {
+      return who;
+    }
+    if (who == null) {
+      who = authenticate(authorization, channel); // an open route: the header still needs a gateway
+    }
+    if (!who.role().mayImpersonate()) {
+      throw new ApiException(ApiException.Reason.FORBIDDEN, who + " has role " + who.role().wireName() + "; only"
+          + " the role gateway may send " + IMPERSONATE_USER);
+    }
+    if (impersonate.size() != 1) {
+      throw new ApiException(ApiException.Reason.BAD_REQUEST, IMPERSONATE_USER + " was sent " + impersonate.size()
+          + " times; send it once");
+    }
+    String user = impersonate.get(0).strip();
+    if (user.isEmpty() || user.length() > Identity.MAX_IMPERSONATED_CHARS
+        || user.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+      throw new ApiException(ApiException.Reason.BAD_REQUEST, IMPERSONATE_USER + " must name the caller in 1 to "
+          + Identity.MAX_IMPERSONATED_CHARS + " characters without control characters (e.g. token:platform); got "
+          + user.length() + " characters");
+    }
+    return Identity.impersonated(user, who);
   }
 
   /**

@@ -1,0 +1,73 @@
+package io.virtrev.daemon.fleet;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The gateway's HTTP client to host daemons (JDK {@link HttpClient}, HTTP/1.1, one shared connection pool):
+ * sends a forwarded mutation with the gateway's own credentials ({@link HostCredentials}) and, when it has
+ * them, the caller's name in {@code Impersonate-User}. Thread-safe; answers complete on the client's
+ * executor (never the caller's thread).
+ */
+public final class HostClient {
+  /** Response headers passed back to the gateway's caller. */
+  private static final List<String> PASSED = List.of("content-type", "warning", "location", "retry-after");
+
+  private final HttpClient http;
+  private final String token; // null: no bearer token
+  private final boolean impersonates;
+  private final Duration timeout;
+
+  /** {@code timeout}: how long one host request may take (connect and answer). */
+  public HostClient(HostCredentials credentials, Duration timeout) {
+    this.token = credentials.token();
+    this.impersonates = credentials.authenticates();
+    this.timeout = timeout;
+    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout)
+        .sslContext(credentials.sslContext()).build();
+  }
+
+  /** What a host answered: its status, the headers passed on, its body. */
+  public record Answer(int status, Map<String, String> headers, byte[] body) {
+    public Optional<String> header(String name) {
+      return Optional.ofNullable(headers.get(name.toLowerCase(java.util.Locale.ROOT)));
+    }
+  }
+
+  /**
+   * Sends {@code method} of {@code pathAndQuery} (the host's path, percent-encoded) to {@code apiUrl}.
+   *
+   * @param caller the caller as the gateway's audit names it (sent as {@code Impersonate-User} when the
+   *     gateway has credentials of its own; a host gives only the role gateway that right); null: none
+   * @param headers request headers to send (Content-Type, If-Match), in order
+   * @param body the body, or null for none
+   */
+  public CompletableFuture<Answer> send(String apiUrl, String method, String pathAndQuery, String caller,
+      Map<String, String> headers, byte[] body) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(apiUrl + pathAndQuery)).timeout(timeout)
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body))
+        .header("Accept", "application/json");
+    headers.forEach(b::header);
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    if (impersonates && caller != null) {
+      b.header("Impersonate-User", caller);
+    }
+    return http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofByteArray()).thenApply(r -> {
+      Map<String, String> h = new LinkedHashMap<>();
+      for (String name : PASSED) {
+        r.headers().firstValue(name).ifPresent(v -> h.put(name, v));
+      }
+      return new Answer(r.statusCode(), h, r.body());
+    });
+  }
+}
