@@ -18,6 +18,8 @@ if ! command -v kubectl >/dev/null 2>&1; then
   echo "[test] installing kubectl (kubernetes-client)" >&2
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends kubernetes-client >/dev/null
 fi
+# etcd (Debian's etcd-server): the fleet tests start members of their own on free ports (EtcdCluster).
+scripts/etcd.sh install
 # Tests against libvirtd fail (rather than skip) when it does not answer.
 export VIRTREV_REQUIRE_LIBVIRTD=true
 exec mvn -B verify "$@"
