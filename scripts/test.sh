@@ -18,8 +18,11 @@ if ! command -v kubectl >/dev/null 2>&1; then
   echo "[test] installing kubectl (kubernetes-client)" >&2
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends kubernetes-client >/dev/null
 fi
-# etcd (Debian's etcd-server): the fleet tests start members of their own on free ports (EtcdCluster).
-scripts/etcd.sh install
+# etcd (Debian's etcd-server): the fleet's tests start their own members (EtcdCluster) from its binary.
+if ! command -v etcd >/dev/null 2>&1; then
+  echo "[test] installing etcd (etcd-server)" >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends etcd-server >/dev/null
+fi
 # Tests against libvirtd fail (rather than skip) when it does not answer.
 export VIRTREV_REQUIRE_LIBVIRTD=true
 exec mvn -B verify "$@"
