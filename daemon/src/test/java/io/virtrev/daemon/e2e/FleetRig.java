@@ -30,7 +30,7 @@ final class FleetRig implements AutoCloseable {
   static final String REAL = "real";
   static final Duration WAIT = Duration.ofSeconds(90);
   private static final Map<String, String> JVM = Map.of("JAVA_TOOL_OPTIONS",
-      "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k");
+      "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
 
   final EtcdCluster etcd;
   private final Path dir;
