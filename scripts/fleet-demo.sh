@@ -112,8 +112,8 @@ down() {
 }
 
 status() {
-  local name
-  for name in gateway "${!uri[@]/#/host-}"; do
+  local name h
+  for name in gateway $(for h in "${!uri[@]}"; do echo "host-$h"; done); do
     if alive "$name"; then echo "$name: pid $(pid_of "$name")"; else echo "$name: not running"; fi
   done
   VIRTREV_ETCD_DIR="$STATE/etcd" scripts/etcd.sh status --members 3 --port "$etcd_port"
