@@ -10,14 +10,16 @@
 # Member i (0-based): client port P+2i, peer port P+2i+1, on 127.0.0.1; P defaults to 2379. Data
 # under $VIRTREV_ETCD_DIR (default /var/tmp/virtrev-etcd)/<port>/member-<i>, logs beside it. Every
 # member runs with --max-txn-ops 100000 --max-request-bytes 33554432: a host's full re-mirror is one
-# transaction (docs/fleet.md, "Mirror"). Exit 2 on bad arguments, 1 when a member does not come up.
+# transaction (docs/fleet.md, "Mirror"), and --experimental-watch-progress-notify-interval 5s
+# (gateways turn progress notifications into BOOKMARKs). Exit 2 on bad arguments, 1 when a member
+# does not come up.
 set -euo pipefail
 
 BASE_DIR=${VIRTREV_ETCD_DIR:-/var/tmp/virtrev-etcd}
 members=3 port=2379
 
 log() { printf '[etcd.sh] %s\n' "$*" >&2; }
-usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 action=${1:-up}
 [[ $# -gt 0 ]] && shift
@@ -75,6 +77,7 @@ up() {
       --initial-cluster "$initial" --initial-cluster-state "$state" \
       --initial-cluster-token "virtrev-etcd-$port" \
       --max-txn-ops 100000 --max-request-bytes 33554432 \
+      --experimental-watch-progress-notify-interval 5s \
       >>"$DIR/member-$i.log" 2>&1 </dev/null &
     echo $! >"$DIR/member-$i.pid"
   done
