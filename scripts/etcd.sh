@@ -19,7 +19,7 @@ BASE_DIR=${VIRTREV_ETCD_DIR:-/var/tmp/virtrev-etcd}
 members=3 port=2379
 
 log() { printf '[etcd.sh] %s\n' "$*" >&2; }
-usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 action=${1:-up}
 [[ $# -gt 0 ]] && shift
