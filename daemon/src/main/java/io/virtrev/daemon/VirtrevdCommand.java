@@ -234,6 +234,41 @@ final class VirtrevdCommand implements Callable<Integer> {
           + " then counted: one summary line per client per interval (default: ${DEFAULT-VALUE})")
   Duration auditRefusedInterval;
 
+  @Option(names = "--fleet-etcd", paramLabel = "URL[,URL...]",
+      description = "join a fleet: mirror every revision of this host into the etcd cluster at these client URLs"
+          + " (http:// or https://); without it nothing of the fleet runs (docs/fleet.md)")
+  String fleetEtcd;
+
+  @Option(names = "--host-name", paramLabel = "NAME",
+      description = "this host's name in the fleet, a DNS label (default: the machine's host name up to its first"
+          + " dot, lower-cased)")
+  String hostName;
+
+  @Option(names = "--fleet-etcd-ca", paramLabel = "PEM", description = "CA bundle etcd's certificates are checked against")
+  Path fleetEtcdCa;
+
+  @Option(names = "--fleet-etcd-cert", paramLabel = "PEM", description = "client certificate presented to etcd (with --fleet-etcd-key)")
+  Path fleetEtcdCert;
+
+  @Option(names = "--fleet-etcd-key", paramLabel = "PEM", description = "the etcd client certificate's key (PKCS#8 PEM)")
+  Path fleetEtcdKey;
+
+  @Option(names = "--fleet-etcd-user", paramLabel = "USER", description = "etcd user (with --fleet-etcd-password-file)")
+  String fleetEtcdUser;
+
+  @Option(names = "--fleet-etcd-password-file", paramLabel = "FILE", description = "file whose first line is the etcd user's password")
+  Path fleetEtcdPasswordFile;
+
+  @Option(names = "--fleet-api-url", paramLabel = "URL",
+      description = "this host's API address as gateways reach it, registered in etcd (default: from --listen, https"
+          + " with --tls-cert; a wildcard address becomes the machine's host name)")
+  String fleetApiUrl;
+
+  @Option(names = "--fleet-lease-ttl", paramLabel = "DURATION", defaultValue = "15s",
+      description = "TTL of this host's registration in etcd: it disappears this long after the host stops"
+          + " (default: ${DEFAULT-VALUE})")
+  Duration fleetLeaseTtl;
+
   @Override
   public Integer call() throws Exception {
     setUpLogging();
@@ -324,7 +359,34 @@ final class VirtrevdCommand implements Callable<Integer> {
     DaemonConfig.HttpConfig http = new DaemonConfig.HttpConfig(maxBodyBytes, tooLargeWait, watchTimeoutMax,
         DaemonConfig.HttpConfig.defaults().watchBatch(), mutationTimeout, bookmarkInterval, maxWatchers,
         watchBufferBytes, fieldValidation, connections);
-    return new DaemonConfig(connect, hp.host(), hp.port(), store, rec, http, access());
+    return new DaemonConfig(connect, hp.host(), hp.port(), store, rec, http, access(), fleet());
+  }
+
+  /** The fleet membership, or null without {@code --fleet-etcd} (then no other fleet flag may be given). */
+  private FleetConfig fleet() {
+    if (fleetEtcd == null || fleetEtcd.isBlank()) {
+      if (hostName != null || fleetEtcdCa != null || fleetEtcdCert != null || fleetEtcdKey != null
+          || fleetEtcdUser != null || fleetEtcdPasswordFile != null || fleetApiUrl != null) {
+        throw new ParameterException(spec.commandLine(), "--host-name, --fleet-etcd-* and --fleet-api-url need"
+            + " --fleet-etcd");
+      }
+      return null;
+    }
+    try {
+      io.virtrev.fleet.EtcdSettings etcd = new io.virtrev.fleet.EtcdSettings(
+          io.virtrev.fleet.EtcdSettings.split(fleetEtcd), fleetEtcdCa, fleetEtcdCert, fleetEtcdKey, fleetEtcdUser,
+          fleetEtcdPasswordFile, null);
+      String name = hostName == null ? FleetConfig.defaultHostName() : hostName;
+      try {
+        io.virtrev.fleet.FleetKeys.checkHost(name);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException((hostName == null ? "the machine's " : "--host-name: ") + e.getMessage()
+            + (hostName == null ? "; give --host-name" : ""));
+      }
+      return new FleetConfig(etcd, name, fleetApiUrl, fleetLeaseTtl);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
   }
 
   private AccessConfig access() {
