@@ -197,6 +197,9 @@ final class FleetRig implements AutoCloseable {
           client.check();
           Assertions.assertThat(perHostOrder(hostWatches, client)).isEmpty();
         });
+    List<FleetEvent> events = client.events();
+    hostWatches.keySet().forEach(h -> Assertions.assertThat(events).filteredOn(e -> h.equals(e.host()))
+        .as("the fleet events of host " + h + " (the comparison is not vacuous)").isNotEmpty());
   }
 
   // --- etcd, through its own JSON gateway (the tests need no etcd client of their own) ---
