@@ -75,6 +75,7 @@ up() {
   mkdir -p "$STATE"
   timeout 10 virsh -q -c qemu:///system version >/dev/null 2>&1 || scripts/libvirtd.sh up
   if [[ ! -f $JAR ]]; then log "building $JAR"; mvn -B -q package -DskipTests; fi
+  scripts/demo-domains.sh   # two tiny domains on the real host, if it has none (as scripts/run.sh)
   local etcd
   etcd=$(VIRTREV_ETCD_DIR="$STATE/etcd" scripts/etcd.sh up --members 3 --port "$etcd_port")
   local h
@@ -98,7 +99,7 @@ A fleet of $((hosts + 1)) hosts runs: $real_host (qemu:///system, http://127.0.0
   RV=\$(curl -s $g/domains | python3 -c 'import json,sys; print(json.load(sys.stdin)["metadata"]["resourceVersion"])')
   curl -sN "$g/domains?watch=true&resourceVersion=\$RV"   # etcd revisions; then, in another terminal:
   curl -s -X POST http://127.0.0.1:${hport[test-1]:-$((port + 2))}/apis/virtrev.io/v1/domains/test/destroy   # a change on test-1 ...
-  virsh -c qemu:///system list --all                # ... or any virsh change on $real_host
+  virsh -c qemu:///system suspend virtrev-demo-1    # ... or a virsh change on $real_host (resume it after)
   curl -s http://127.0.0.1:${hport[$real_host]}/metrics | grep virtrev_fleet_mirror   # the mirror's lag
 Stop it: scripts/fleet-demo.sh down --hosts $hosts --port $port --etcd-port $etcd_port
 TXT

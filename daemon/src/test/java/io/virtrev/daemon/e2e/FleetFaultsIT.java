@@ -5,6 +5,7 @@ import static io.virtrev.daemon.e2e.FleetRig.PREFIX;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.virtrev.fixtures.ApiClient;
 import io.virtrev.fixtures.WatchClient;
 import io.virtrev.fixtures.WatchGuarantees;
 import java.nio.file.Path;
@@ -118,7 +119,7 @@ class FleetFaultsIT {
 
   /**
    * Quorum lost for 20 s (2 of 3 members stopped): every host stays ready and keeps changing domains
-   * through its API, its mirror lags; once the members are back, the mirrors catch up (lag 0) and the
+   * through its API, its mirror lags; the gateway answers lists 503 and is not ready; once the members are back, the mirrors catch up (lag 0) and the
    * client converges with nothing lost or repeated.
    */
   @Test
@@ -136,6 +137,9 @@ class FleetFaultsIT {
       assertThat(run.ops()).as("every host changed domains without a quorum").isGreaterThan(opsAtLoss + 10);
       assertThat(run.churn()).allSatisfy(c -> assertThat(c.failures()).as("host changes without a quorum").isEmpty());
       assertThat(rig.hostNames()).as("the mirrors lag").anySatisfy(h -> assertThat(FleetRig.mirrorLag(rig.host(h))).isPositive());
+      ApiClient.Response list = rig.gateway(0).api.get(DOMAINS);
+      assertThat(list.status()).as("a fleet list without a quorum: " + list.body()).isEqualTo(503);
+      assertThat(rig.gateway(0).api.get("/readyz").status()).as("the gateway is not ready").isEqualTo(503);
 
       rig.etcd.restart(leader);
       rig.etcd.restart(other);
