@@ -105,6 +105,22 @@ public final class DaemonProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * The packaged daemon as a fleet gateway ({@code virtrevd fleet --etcd ETCD --listen 127.0.0.1:PORT}) on a
+   * free port, plain http; waits until /readyz answers 200 (etcd reachable).
+   */
+  public static DaemonProcess startFleetGateway(String etcdEndpointsCsv, String... extraArgs) {
+    int port = freePort();
+    List<String> args = new ArrayList<>(List.of("fleet", "--etcd", etcdEndpointsCsv, "--listen", "127.0.0.1:" + port));
+    args.addAll(List.of(extraArgs));
+    return launchCommand(args, port, new ApiClient("http://127.0.0.1:" + port));
+  }
+
+  /** {@code java -jar virtrevd.jar ARGS}, waiting until /readyz answers 200 on {@code port}. */
+  public static DaemonProcess launchCommand(List<String> args, int port, ApiClient api) {
+    return launch(args, Map.of(), port, api);
+  }
+
   public boolean ready() {
     try {
       return api.get("/readyz").status() == 200;
