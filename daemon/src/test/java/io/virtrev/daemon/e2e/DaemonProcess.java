@@ -55,8 +55,26 @@ public final class DaemonProcess implements AutoCloseable {
     return launch(uri, dataDir, Map.of(), port, new ApiClient("https://127.0.0.1:" + port, tls), extraArgs);
   }
 
+  /**
+   * The fleet gateway, {@code virtrevd fleet --listen 127.0.0.1:<free port> args...} (e.g. {@code --etcd
+   * URL[,URL]}), with {@code env} added to its environment; waits until /readyz answers 200.
+   */
+  public static DaemonProcess gateway(Map<String, String> env, String... args) {
+    int port = freePort();
+    List<String> cmd = new ArrayList<>(List.of("fleet", "--listen", "127.0.0.1:" + port));
+    cmd.addAll(List.of(args));
+    return launch(cmd, env, port, new ApiClient("http://127.0.0.1:" + port));
+  }
+
   private static DaemonProcess launch(String uri, Path dataDir, Map<String, String> env, int port, ApiClient api,
       String... extraArgs) {
+    List<String> args = new ArrayList<>(List.of(
+        "--connect", uri, "--listen", "127.0.0.1:" + port, "--data-dir", dataDir.toString()));
+    args.addAll(List.of(extraArgs));
+    return launch(args, env, port, api);
+  }
+
+  private static DaemonProcess launch(List<String> args, Map<String, String> env, int port, ApiClient api) {
     String jar = System.getProperty("virtrev.jar", "target/virtrevd.jar");
     if (!Files.isRegularFile(Path.of(jar))) {
       throw new AssertionError(jar + " does not exist: run mvn package (the ITs run in verify)");
@@ -64,9 +82,8 @@ public final class DaemonProcess implements AutoCloseable {
     try {
       Path log = Files.createTempFile("virtrevd-", ".log");
       List<String> cmd = new ArrayList<>(List.of(
-          Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar,
-          "--connect", uri, "--listen", "127.0.0.1:" + port, "--data-dir", dataDir.toString()));
-      cmd.addAll(List.of(extraArgs));
+          Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar));
+      cmd.addAll(args);
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
       pb.environment().putAll(env);
       Process p = pb.start();
@@ -101,32 +118,7 @@ public final class DaemonProcess implements AutoCloseable {
 
   /** {@code java -jar virtrevd.jar ARGS}, waiting until /readyz answers 200 on {@code port}. */
   public static DaemonProcess launchCommand(List<String> args, int port, ApiClient api) {
-    String jar = System.getProperty("virtrev.jar", "target/virtrevd.jar");
-    if (!Files.isRegularFile(Path.of(jar))) {
-      throw new AssertionError(jar + " does not exist: run mvn package (the ITs run in verify)");
-    }
-    try {
-      Path log = Files.createTempFile("virtrevd-", ".log");
-      List<String> cmd = new ArrayList<>(List.of(
-          Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar));
-      cmd.addAll(args);
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-      DaemonProcess d = new DaemonProcess(p, log, port, api);
-      try {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
-          if (!p.isAlive()) {
-            throw new AssertionError("virtrevd exited with " + p.exitValue() + ":\n" + d.log());
-          }
-          return d.ready();
-        });
-      } catch (RuntimeException | AssertionError e) {
-        d.kill();
-        throw e;
-      }
-      return d;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return launch(args, Map.of(), port, api);
   }
 
   public boolean ready() {
