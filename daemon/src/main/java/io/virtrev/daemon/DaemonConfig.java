@@ -17,9 +17,16 @@ import java.time.Duration;
  * @param reconciler resync period and event limits
  * @param http HTTP limits
  * @param access listeners, authentication, TLS, metrics, audit
+ * @param fleet the host's fleet membership (its mirror into etcd); null: none
  */
 public record DaemonConfig(String connectUri, String listenHost, int listenPort, StoreConfig store,
-    ReconcilerConfig reconciler, HttpConfig http, AccessConfig access) {
+    ReconcilerConfig reconciler, HttpConfig http, AccessConfig access, FleetConfig fleet) {
+
+  /** Not in a fleet. */
+  public DaemonConfig(String connectUri, String listenHost, int listenPort, StoreConfig store,
+      ReconcilerConfig reconciler, HttpConfig http, AccessConfig access) {
+    this(connectUri, listenHost, listenPort, store, reconciler, http, access, null);
+  }
 
   /**
    * @param maxBodyBytes largest accepted request body (413 beyond)
@@ -104,22 +111,26 @@ public record DaemonConfig(String connectUri, String listenHost, int listenPort,
   }
 
   public DaemonConfig withListen(String host, int port) {
-    return new DaemonConfig(connectUri, host, port, store, reconciler, http, access);
+    return new DaemonConfig(connectUri, host, port, store, reconciler, http, access, fleet);
   }
 
   public DaemonConfig withStore(StoreConfig s) {
-    return new DaemonConfig(connectUri, listenHost, listenPort, s, reconciler, http, access);
+    return new DaemonConfig(connectUri, listenHost, listenPort, s, reconciler, http, access, fleet);
   }
 
   public DaemonConfig withReconciler(ReconcilerConfig r) {
-    return new DaemonConfig(connectUri, listenHost, listenPort, store, r, http, access);
+    return new DaemonConfig(connectUri, listenHost, listenPort, store, r, http, access, fleet);
   }
 
   public DaemonConfig withAccess(AccessConfig a) {
-    return new DaemonConfig(connectUri, listenHost, listenPort, store, reconciler, http, a);
+    return new DaemonConfig(connectUri, listenHost, listenPort, store, reconciler, http, a, fleet);
   }
 
   public DaemonConfig withHttp(HttpConfig h) {
-    return new DaemonConfig(connectUri, listenHost, listenPort, store, reconciler, h, access);
+    return new DaemonConfig(connectUri, listenHost, listenPort, store, reconciler, h, access, fleet);
+  }
+
+  public DaemonConfig withFleet(FleetConfig f) {
+    return new DaemonConfig(connectUri, listenHost, listenPort, store, reconciler, http, access, f);
   }
 }

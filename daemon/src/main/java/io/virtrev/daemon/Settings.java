@@ -54,6 +54,11 @@ final class Settings implements CommandLine.IDefaultValueProvider {
     for (CommandLine.Model.OptionSpec o : spec.options()) {
       known.add(key(o));
     }
+    for (CommandLine sub : spec.subcommands().values()) { // e.g. virtrevd fleet's etcd settings
+      for (CommandLine.Model.OptionSpec o : sub.getCommandSpec().options()) {
+        known.add(key(o));
+      }
+    }
     for (String k : file.stringPropertyNames()) {
       if (!known.contains(k)) {
         throw new IllegalArgumentException("unknown setting '" + k + "' in the config file; known: " + known);

@@ -46,10 +46,12 @@ public final class Virtrevd implements AutoCloseable {
   private final InetSocketAddress address;
   private final ServiceNotifier notifier;
   private final StartupNotifications notifications;
+  private final FleetMember fleet; // null: not in a fleet
 
   private Virtrevd(VersionedStore store, Reconciler reconciler, ApiServer server, ExecutorService blocking,
       ScheduledExecutorService timers, TlsContexts tls, AuditLog audit, InetSocketAddress address,
-      ServiceNotifier notifier, StartupNotifications notifications) {
+      ServiceNotifier notifier, StartupNotifications notifications, FleetMember fleet) {
+    this.fleet = fleet;
     this.store = store;
     this.reconciler = reconciler;
     this.server = server;
@@ -114,6 +116,7 @@ public final class Virtrevd implements AutoCloseable {
     ScheduledExecutorService timers = null;
     ApiServer server = null;
     AuditLog audit = null;
+    FleetMember fleet = null;
     try {
       audit = access.auditFile() == null ? AuditLog.none(access.auditRefusedInterval())
           : AuditLog.toFile(access.auditFile(), access.auditRefusedInterval());
@@ -142,7 +145,12 @@ public final class Virtrevd implements AutoCloseable {
         reconciler.setObserver(notifications);
       }
       Mutations mutations = new Mutations(source, store, reconciler);
-      ApiContext ctx = new ApiContext(store, mutations, reconciler::readiness, config.http(), blocking, watchers,
+      FleetMember[] member = new FleetMember[1]; // set once the listener is bound (its port is registered)
+      java.util.function.Supplier<io.virtrev.versioning.Readiness> readiness = () -> {
+        FleetMember f = member[0];
+        return f == null ? reconciler.readiness() : reconciler.readiness().withDetail(f.mirror().status().detail());
+      };
+      ApiContext ctx = new ApiContext(store, mutations, readiness, config.http(), blocking, watchers,
           security, audit, metrics, ServedKinds.of(kinds, store, reconciler));
       server = new ApiServer(ctx, Math.max(2, Runtime.getRuntime().availableProcessors()), tls);
       InetSocketAddress addr = server.bind(config.listenHost(), config.listenPort());
@@ -154,6 +162,14 @@ public final class Virtrevd implements AutoCloseable {
         server.bindUnix(access.unixSocketReadOnly(),
             new Identity("socket " + access.unixSocketReadOnly(), Role.READ, "unix"), access.socketMode(),
             access.socketGroup());
+      }
+      if (config.fleet() != null) {
+        fleet = FleetMember.start(config.fleet(), store,
+            config.fleet().apiUrl(tls != null, config.listenHost(), addr.getPort()));
+        member[0] = fleet;
+        if (metrics instanceof DaemonMetrics m) {
+          m.bindFleetMirror(fleet.mirror()::status);
+        }
       }
       if (tls != null) {
         timers.scheduleWithFixedDelay(tls::reloadIfChanged, 10, 10, TimeUnit.SECONDS);
@@ -167,10 +183,14 @@ public final class Virtrevd implements AutoCloseable {
       reconciler.start();
       LOG.info("started: {} on {}, access: {}", config.connectUri(),
           ApiServer.hostPort(config.listenHost(), addr.getPort()), security);
-      return new Virtrevd(store, reconciler, server, blocking, timers, tls, audit, addr, notifier, notifications);
+      return new Virtrevd(store, reconciler, server, blocking, timers, tls, audit, addr, notifier, notifications,
+          fleet);
     } catch (RuntimeException | InterruptedException | IOException e) {
       if (server != null) {
         server.close();
+      }
+      if (fleet != null) {
+        fleet.close();
       }
       if (blocking != null) {
         blocking.shutdownNow();
@@ -235,6 +255,11 @@ public final class Virtrevd implements AutoCloseable {
     return reconciler;
   }
 
+  /** The fleet mirror's report; empty when not in a fleet. */
+  public java.util.Optional<io.virtrev.fleet.MirrorStatus> fleetMirror() {
+    return fleet == null ? java.util.Optional.empty() : java.util.Optional.of(fleet.mirror().status());
+  }
+
   /** Re-reads the TLS certificate and key if they changed (SIGHUP). */
   public void reloadTls() {
     if (tls != null) {
@@ -253,6 +278,9 @@ public final class Virtrevd implements AutoCloseable {
     notifications.stopping();
     server.close();
     reconciler.close();
+    if (fleet != null) {
+      fleet.close(); // before the store: the mirror reads it; what it did not publish, the next start does
+    }
     timers.shutdown(); // not shutdownNow: see where timers is made
     blocking.shutdown();
     try {

@@ -18,13 +18,14 @@ import java.util.concurrent.CountDownLatch;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** The {@code virtrevd} command line. Every setting has a flag; {@code --help} lists them with defaults. */
 @Command(name = "virtrevd", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-    subcommands = HashTokenCommand.class,
+    subcommands = {HashTokenCommand.class, FleetCommand.class},
     sortOptions = false, usageHelpWidth = 100,
     description = {
         "Versions libvirt domains: every observed change gets a store-wide, monotonically increasing",
@@ -41,7 +42,7 @@ final class VirtrevdCommand implements Callable<Integer> {
       description = "libvirt connection URI (default: ${DEFAULT-VALUE})")
   String connect;
 
-  @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8474",
+  @Option(names = "--listen", scope = ScopeType.INHERIT, paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8474",
       description = "HTTP address to listen on; port 0 picks a free port (default: ${DEFAULT-VALUE})")
   String listen;
 
@@ -72,11 +73,11 @@ final class VirtrevdCommand implements Callable<Integer> {
           + " shared by all such watchers; 0: none (default: ${DEFAULT-VALUE})")
   long historyCacheBytes;
 
-  @Option(names = "--max-body-bytes", paramLabel = "BYTES", defaultValue = "1048576",
+  @Option(names = "--max-body-bytes", scope = ScopeType.INHERIT, paramLabel = "BYTES", defaultValue = "1048576",
       description = "largest accepted request body, 413 beyond (default: ${DEFAULT-VALUE})")
   int maxBodyBytes;
 
-  @Option(names = "--watch-timeout-max", paramLabel = "DURATION", defaultValue = "30m",
+  @Option(names = "--watch-timeout-max", scope = ScopeType.INHERIT, paramLabel = "DURATION", defaultValue = "30m",
       description = "longest a watch stays open; each gets a random timeout in [max/2, max] unless it asks"
           + " for less with timeoutSeconds (default: ${DEFAULT-VALUE})")
   Duration watchTimeoutMax;
@@ -109,53 +110,53 @@ final class VirtrevdCommand implements Callable<Integer> {
     }
   }
 
-  @Option(names = "--watch-bookmark-interval", paramLabel = "DURATION", defaultValue = "60s",
+  @Option(names = "--watch-bookmark-interval", scope = ScopeType.INHERIT, paramLabel = "DURATION", defaultValue = "60s",
       description = "an idle watch with allowWatchBookmarks gets a BOOKMARK this often (default: ${DEFAULT-VALUE})")
   Duration bookmarkInterval;
 
-  @Option(names = "--max-watchers", paramLabel = "N", defaultValue = "10000",
+  @Option(names = "--max-watchers", scope = ScopeType.INHERIT, paramLabel = "N", defaultValue = "10000",
       description = "most concurrent watches, 429 beyond (default: ${DEFAULT-VALUE})")
   int maxWatchers;
 
-  @Option(names = "--watch-buffer-bytes", paramLabel = "BYTES", defaultValue = "65536",
+  @Option(names = "--watch-buffer-bytes", scope = ScopeType.INHERIT, paramLabel = "BYTES", defaultValue = "65536",
       description = "unsent bytes a watch may hold before it pauses until its client reads (default: ${DEFAULT-VALUE})")
   int watchBufferBytes;
 
-  @Option(names = "--max-connections", paramLabel = "N", defaultValue = "16384",
+  @Option(names = "--max-connections", scope = ScopeType.INHERIT, paramLabel = "N", defaultValue = "16384",
       description = "most open connections per listener; past it only /healthz and /readyz are answered"
           + " (see --connection-reserve) (default: ${DEFAULT-VALUE})")
   int maxConnections;
 
-  @Option(names = "--max-connections-per-address", paramLabel = "N", defaultValue = "0",
+  @Option(names = "--max-connections-per-address", scope = ScopeType.INHERIT, paramLabel = "N", defaultValue = "0",
       description = "most open connections per client IP address and listener, treated as --max-connections;"
           + " 0: no limit (default: ${DEFAULT-VALUE})")
   int maxConnectionsPerAddress;
 
-  @Option(names = "--connection-reserve", paramLabel = "N", defaultValue = "16",
+  @Option(names = "--connection-reserve", scope = ScopeType.INHERIT, paramLabel = "N", defaultValue = "16",
       description = "connections per listener past the limits that may ask /healthz or /readyz once (anything"
           + " else: 503); past them a connection gets a fixed 503 and is closed (default: ${DEFAULT-VALUE})")
   int connectionReserve;
 
-  @Option(names = "--header-timeout", paramLabel = "DURATION", defaultValue = "10s",
+  @Option(names = "--header-timeout", scope = ScopeType.INHERIT, paramLabel = "DURATION", defaultValue = "10s",
       description = "a request head (and a new connection's TLS handshake) must arrive within this, else the"
           + " connection is closed (default: ${DEFAULT-VALUE})")
   Duration headerTimeout;
 
-  @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "90s",
+  @Option(names = "--idle-timeout", scope = ScopeType.INHERIT, paramLabel = "DURATION", defaultValue = "90s",
       description = "a connection with no request in flight (watches never count as idle) is closed after this"
           + " without a byte; also the longest pause inside a request body (default: ${DEFAULT-VALUE})")
   Duration idleTimeout;
 
-  @Option(names = "--max-pipelined-requests", paramLabel = "N", defaultValue = "8",
+  @Option(names = "--max-pipelined-requests", scope = ScopeType.INHERIT, paramLabel = "N", defaultValue = "8",
       description = "most requests a connection may have waiting behind the one being answered; past it the"
           + " connection is not read until one is answered (default: ${DEFAULT-VALUE})")
   int maxPipelinedRequests;
 
-  @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info",
+  @Option(names = "--log-level", scope = ScopeType.INHERIT, paramLabel = "LEVEL", defaultValue = "info",
       description = "error, warn, info, debug or trace (default: ${DEFAULT-VALUE})")
   String logLevel;
 
-  @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text",
+  @Option(names = "--log-format", scope = ScopeType.INHERIT, paramLabel = "FORMAT", defaultValue = "text",
       description = "text (one line per event) or json (one JSON object per line, Logback's JsonEncoder)"
           + " (default: ${DEFAULT-VALUE})")
   String logFormat;
@@ -175,26 +176,26 @@ final class VirtrevdCommand implements Callable<Integer> {
           + " could not make, e.g. on a full disk); the wait starts at 1s and doubles (default: ${DEFAULT-VALUE})")
   Duration retryMaxDelay;
 
-  @Option(names = "--config", paramLabel = "FILE",
+  @Option(names = "--config", scope = ScopeType.INHERIT, paramLabel = "FILE",
       description = "a properties file of settings (key = option name without dashes, e.g. listen=0.0.0.0:8474);"
           + " precedence: flags, then VIRTREV_* environment variables, then this file, then the defaults")
   Path configFile;
 
-  @Option(names = "--tokens-file", paramLabel = "FILE",
+  @Option(names = "--tokens-file", scope = ScopeType.INHERIT, paramLabel = "FILE",
       description = "bearer tokens with roles, lines of NAME read|write sha256:HEX (see hash-token); enables token auth")
   Path tokensFile;
 
-  @Option(names = "--tls-cert", paramLabel = "PEM", description = "TLS certificate chain for the TCP listener (with --tls-key)")
+  @Option(names = "--tls-cert", scope = ScopeType.INHERIT, paramLabel = "PEM", description = "TLS certificate chain for the TCP listener (with --tls-key)")
   Path tlsCert;
 
-  @Option(names = "--tls-key", paramLabel = "PEM", description = "TLS private key (PKCS#8 PEM); reloaded on SIGHUP or change")
+  @Option(names = "--tls-key", scope = ScopeType.INHERIT, paramLabel = "PEM", description = "TLS private key (PKCS#8 PEM); reloaded on SIGHUP or change")
   Path tlsKey;
 
-  @Option(names = "--tls-client-ca", paramLabel = "PEM",
+  @Option(names = "--tls-client-ca", scope = ScopeType.INHERIT, paramLabel = "PEM",
       description = "verify client certificates against this CA (with --tls-client-dn rules)")
   Path tlsClientCa;
 
-  @Option(names = "--tls-client-dn", paramLabel = "ROLE:DN", split = "\\|",
+  @Option(names = "--tls-client-dn", scope = ScopeType.INHERIT, paramLabel = "ROLE:DN", split = "\\|",
       description = "accept client certificates whose subject DN matches (* wildcards), with role read or write;"
           + " repeatable or |-separated, e.g. 'write:CN=platform,O=Example'")
   List<String> tlsClientDn = new ArrayList<>();
@@ -212,37 +213,65 @@ final class VirtrevdCommand implements Callable<Integer> {
   @Option(names = "--unix-socket-group", paramLabel = "GROUP", description = "group of the UNIX sockets")
   String unixSocketGroup;
 
-  @Option(names = "--metrics", paramLabel = "BOOL", defaultValue = "true", arity = "0..1", fallbackValue = "true",
+  @Option(names = "--metrics", scope = ScopeType.INHERIT, paramLabel = "BOOL", defaultValue = "true", arity = "0..1", fallbackValue = "true",
       description = "serve Prometheus metrics on /metrics (default: ${DEFAULT-VALUE})")
   boolean metrics;
 
-  @Option(names = "--metrics-auth", paramLabel = "BOOL", defaultValue = "false", arity = "0..1", fallbackValue = "true",
+  @Option(names = "--metrics-auth", scope = ScopeType.INHERIT, paramLabel = "BOOL", defaultValue = "false", arity = "0..1", fallbackValue = "true",
       description = "require a reader's credentials for /metrics (default: ${DEFAULT-VALUE})")
   boolean metricsAuth;
 
-  @Option(names = "--audit-log", paramLabel = "FILE",
+  @Option(names = "--audit-log", scope = ScopeType.INHERIT, paramLabel = "FILE",
       description = "append every API mutation (who, what, result, RV) as a JSON line to this file")
   Path auditLog;
 
-  @Option(names = "--insecure", paramLabel = "BOOL", defaultValue = "false", arity = "0..1", fallbackValue = "true",
+  @Option(names = "--insecure", scope = ScopeType.INHERIT, paramLabel = "BOOL", defaultValue = "false", arity = "0..1", fallbackValue = "true",
       description = "allow a non-loopback --listen without TLS and authentication (default: ${DEFAULT-VALUE})")
   boolean insecure;
 
-  @Option(names = "--audit-refused-interval", paramLabel = "DURATION", defaultValue = "60s",
+  @Option(names = "--audit-refused-interval", scope = ScopeType.INHERIT, paramLabel = "DURATION", defaultValue = "60s",
       description = "refused requests (401, 403, 404, 413, ...) are audited in full once per client per interval,"
           + " then counted: one summary line per client per interval (default: ${DEFAULT-VALUE})")
   Duration auditRefusedInterval;
 
+  @Option(names = "--fleet-etcd", paramLabel = "URL[,URL...]",
+      description = "join a fleet: mirror every revision of this host into the etcd cluster at these client URLs"
+          + " (http:// or https://); without it nothing of the fleet runs (docs/fleet.md)")
+  String fleetEtcd;
+
+  @Option(names = "--host-name", paramLabel = "NAME",
+      description = "this host's name in the fleet, a DNS label (default: the machine's host name up to its first"
+          + " dot, lower-cased)")
+  String hostName;
+
+  @Option(names = "--fleet-etcd-ca", paramLabel = "PEM", description = "CA bundle etcd's certificates are checked against")
+  Path fleetEtcdCa;
+
+  @Option(names = "--fleet-etcd-cert", paramLabel = "PEM", description = "client certificate presented to etcd (with --fleet-etcd-key)")
+  Path fleetEtcdCert;
+
+  @Option(names = "--fleet-etcd-key", paramLabel = "PEM", description = "the etcd client certificate's key (PKCS#8 PEM)")
+  Path fleetEtcdKey;
+
+  @Option(names = "--fleet-etcd-user", paramLabel = "USER", description = "etcd user (with --fleet-etcd-password-file)")
+  String fleetEtcdUser;
+
+  @Option(names = "--fleet-etcd-password-file", paramLabel = "FILE", description = "file whose first line is the etcd user's password")
+  Path fleetEtcdPasswordFile;
+
+  @Option(names = "--fleet-api-url", paramLabel = "URL",
+      description = "this host's API address as gateways reach it, registered in etcd (default: from --listen, https"
+          + " with --tls-cert; a wildcard address becomes the machine's host name)")
+  String fleetApiUrl;
+
+  @Option(names = "--fleet-lease-ttl", paramLabel = "DURATION", defaultValue = "15s",
+      description = "TTL of this host's registration in etcd: it disappears this long after the host stops"
+          + " (default: ${DEFAULT-VALUE})")
+  Duration fleetLeaseTtl;
+
   @Override
   public Integer call() throws Exception {
-    ch.qos.logback.classic.Logger root =
-        (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    root.setLevel(Level.toLevel(logLevel, Level.INFO));
-    switch (logFormat) {
-      case "text" -> { }
-      case "json" -> JsonLogging.install(root);
-      default -> throw new ParameterException(spec.commandLine(), "--log-format must be text or json, got '" + logFormat + "'");
-    }
+    setUpLogging();
     DaemonConfig config = config();
     Virtrevd daemon;
     try {
@@ -261,6 +290,18 @@ final class VirtrevdCommand implements Callable<Integer> {
     }, "shutdown"));
     stopped.await();
     return 0;
+  }
+
+  /** --log-level and --log-format (shared with the subcommands that run a server). */
+  void setUpLogging() {
+    ch.qos.logback.classic.Logger root =
+        (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    root.setLevel(Level.toLevel(logLevel, Level.INFO));
+    switch (logFormat) {
+      case "text" -> { }
+      case "json" -> JsonLogging.install(root);
+      default -> throw new ParameterException(spec.commandLine(), "--log-format must be text or json, got '" + logFormat + "'");
+    }
   }
 
   DaemonConfig config() {
@@ -318,7 +359,34 @@ final class VirtrevdCommand implements Callable<Integer> {
     DaemonConfig.HttpConfig http = new DaemonConfig.HttpConfig(maxBodyBytes, tooLargeWait, watchTimeoutMax,
         DaemonConfig.HttpConfig.defaults().watchBatch(), mutationTimeout, bookmarkInterval, maxWatchers,
         watchBufferBytes, fieldValidation, connections);
-    return new DaemonConfig(connect, hp.host(), hp.port(), store, rec, http, access());
+    return new DaemonConfig(connect, hp.host(), hp.port(), store, rec, http, access(), fleet());
+  }
+
+  /** The fleet membership, or null without {@code --fleet-etcd} (then no other fleet flag may be given). */
+  private FleetConfig fleet() {
+    if (fleetEtcd == null || fleetEtcd.isBlank()) {
+      if (hostName != null || fleetEtcdCa != null || fleetEtcdCert != null || fleetEtcdKey != null
+          || fleetEtcdUser != null || fleetEtcdPasswordFile != null || fleetApiUrl != null) {
+        throw new ParameterException(spec.commandLine(), "--host-name, --fleet-etcd-* and --fleet-api-url need"
+            + " --fleet-etcd");
+      }
+      return null;
+    }
+    try {
+      io.virtrev.fleet.EtcdSettings etcd = new io.virtrev.fleet.EtcdSettings(
+          io.virtrev.fleet.EtcdSettings.split(fleetEtcd), fleetEtcdCa, fleetEtcdCert, fleetEtcdKey, fleetEtcdUser,
+          fleetEtcdPasswordFile, null);
+      String name = hostName == null ? FleetConfig.defaultHostName() : hostName;
+      try {
+        io.virtrev.fleet.FleetKeys.checkHost(name);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException((hostName == null ? "the machine's " : "--host-name: ") + e.getMessage()
+            + (hostName == null ? "; give --host-name" : ""));
+      }
+      return new FleetConfig(etcd, name, fleetApiUrl, fleetLeaseTtl);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
   }
 
   private AccessConfig access() {

@@ -22,12 +22,14 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
 
   private final ApiContext api;
-  private WatchStream watch;
+  private final RouteTable routes;
+  private ConnectionStream watch;
   private boolean busy; // a request is being answered (maybe asynchronously)
   private final java.util.ArrayDeque<FullHttpRequest> waiting = new java.util.ArrayDeque<>(); // pipelined, retained
 
-  ApiHandler(ApiContext api) {
+  ApiHandler(ApiContext api, RouteTable routes) {
     this.api = api;
+    this.routes = routes;
   }
 
   @Override
@@ -61,7 +63,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       String path = RequestGate.checkHead(req);
       identity = api.security().authenticate(path, req.headers().get(HttpHeaderNames.AUTHORIZATION), ctx.channel());
       api.security().authorize(identity, req.method().name(), path);
-      reply = RouteTable.API.dispatch(req, api, identity);
+      reply = routes.dispatch(req, api, identity);
     } catch (RuntimeException e) {
       reply = ReplyWriter.failure(req, e);
       int code = StoreErrors.httpCode(e);
@@ -83,7 +85,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     } else if (reply instanceof Reply.Later<?> later) {
       await(ctx, req, later);
     } else if (reply instanceof Reply.Stream stream) {
-      WatchStream s;
+      ConnectionStream s;
       try {
         s = stream.open().apply(ctx);
       } catch (RuntimeException e) {

@@ -58,6 +58,7 @@ public final class ApiServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
 
   private final ApiContext api;
+  private final RouteTable routes;
   private final TlsContexts tls; // null: plain TCP
   private final EventLoopGroup boss;
   private final EventLoopGroup workers;
@@ -69,7 +70,13 @@ public final class ApiServer implements AutoCloseable {
   private final java.util.List<ConnectionLimiter> limiters = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public ApiServer(ApiContext api, int workerThreads, TlsContexts tls) {
+    this(api, RouteTable.API, workerThreads, tls);
+  }
+
+  /** A server answering by {@code routes} (the host's {@link RouteTable#API}, or a fleet gateway's). */
+  ApiServer(ApiContext api, RouteTable routes, int workerThreads, TlsContexts tls) {
     this.api = api;
+    this.routes = routes;
     this.tls = tls;
     this.boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("http-accept", true),
         NioIoHandler.newFactory());
@@ -241,11 +248,11 @@ public final class ApiServer implements AutoCloseable {
     p.addLast("read-activity", timeouts.bytes());
     p.addLast("codec", new HttpServerCodec());
     p.addLast("timeouts", timeouts);
-    p.addLast("metrics", new HttpMetricsHandler(api.metrics()));
+    p.addLast("metrics", new HttpMetricsHandler(api.metrics(), routes));
     p.addLast("keepalive", new HttpServerKeepAliveHandler());
     p.addLast("gate", new RequestGate(api, reserveOf));
     p.addLast("aggregator", new StatusAggregator(api.http().maxBodyBytes(), api.audit()));
-    p.addLast("api", new ApiHandler(api));
+    p.addLast("api", new ApiHandler(api, routes));
   }
 
   /**

@@ -16,15 +16,23 @@ final class HealthRoutes {
     return Reply.text("ok\n", Reply.TEXT);
   }
 
-  /** The state reflects libvirt; 503 with Retry-After otherwise. */
+  /**
+   * The state reflects libvirt; 503 with Retry-After otherwise. Lines that do not decide readiness (the
+   * fleet mirror's lag) follow {@code ok}, one each, and end the 503's message.
+   */
   static Reply readyz(Call c) {
     Representation.negotiate(c.req(), Representation.TEXT_ONLY);
     Readiness r = c.api().readiness().get();
     if (!r.ready()) {
-      throw new ApiException(ApiException.Reason.SERVICE_UNAVAILABLE, "not ready: " + r.reason(),
+      throw new ApiException(ApiException.Reason.SERVICE_UNAVAILABLE, "not ready: " + r.reason()
+          + (r.details().isEmpty() ? "" : "; " + String.join("; ", r.details())),
           Map.of("retryAfterSeconds", 1), null);
     }
-    return Reply.text("ok\n", Reply.TEXT);
+    StringBuilder body = new StringBuilder("ok\n");
+    for (String d : r.details()) {
+      body.append(d).append('\n');
+    }
+    return Reply.text(body.toString(), Reply.TEXT);
   }
 
   /** The Prometheus exposition; 404 when metrics are off. */

@@ -14,19 +14,21 @@ import io.netty.handler.codec.http.QueryStringDecoder;
  */
 final class HttpMetricsHandler extends ChannelDuplexHandler {
   private final HttpMetrics metrics;
+  private final RouteTable routes;
   private long start;
   private String route;
   private String method;
 
-  HttpMetricsHandler(HttpMetrics metrics) {
+  HttpMetricsHandler(HttpMetrics metrics, RouteTable routes) {
     this.metrics = metrics;
+    this.routes = routes;
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
     if (msg instanceof HttpRequest req) {
       start = System.nanoTime();
-      route = routeOf(req.uri());
+      route = routeOf(routes, req.uri());
       method = HttpMetrics.method(req.method());
     }
     super.channelRead(ctx, msg);
@@ -34,8 +36,13 @@ final class HttpMetricsHandler extends ChannelDuplexHandler {
 
   /** The route label of a request URI; {@link HttpMetrics#OTHER} if it does not decode (ApiHandler answers 400). */
   static String routeOf(String uri) {
+    return routeOf(RouteTable.API, uri);
+  }
+
+  /** The route label of a request URI in {@code routes}; {@link HttpMetrics#OTHER} if it does not decode. */
+  static String routeOf(RouteTable routes, String uri) {
     try {
-      return HttpMetrics.route(new QueryStringDecoder(uri).path());
+      return routes.label(new QueryStringDecoder(uri).path());
     } catch (IllegalArgumentException e) {
       return HttpMetrics.OTHER;
     }

@@ -107,7 +107,7 @@ sealed interface Reply permits Reply.Full, Reply.Later, Reply.Stream {
    * before writing anything (answered as a Status) or writes the response head and returns the stream
    * that owns the connection until it ends (then nothing else is answered on it).
    */
-  record Stream(Function<ChannelHandlerContext, WatchStream> open) implements Reply {
+  record Stream(Function<ChannelHandlerContext, ? extends ConnectionStream> open) implements Reply {
     public Stream {
       Objects.requireNonNull(open, "open");
     }

@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threads: all fields are confined to the channel's event loop.
  */
-final class WatchStream {
+final class WatchStream implements ConnectionStream {
   private static final Logger LOG = LoggerFactory.getLogger(WatchStream.class);
 
   private final Channel channel;
@@ -95,7 +95,8 @@ final class WatchStream {
    * Sends the response head and the synthetic ADDED events of the state at the start revision, then
    * streams every revision after the start. Called once, on the channel's event loop.
    */
-  void begin() {
+  @Override
+  public void begin() {
     HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
     head.headers().set(HttpHeaderNames.CONTENT_TYPE,
         request.table() == null ? request.format().contentType() : request.table().version().mediaType());
@@ -119,7 +120,8 @@ final class WatchStream {
   }
 
   /** The channel became writable again, or a commit arrived: write what there is to write. */
-  void pump() {
+  @Override
+  public void pump() {
     if (finished || historyInFlight) {
       return;
     }
@@ -343,7 +345,8 @@ final class WatchStream {
   }
 
   /** The server ends the stream (timeout, shutdown): a last BOOKMARK if allowed, so the client resumes. */
-  void finish() {
+  @Override
+  public void finish() {
     if (finished) {
       return;
     }
@@ -362,7 +365,8 @@ final class WatchStream {
   }
 
   /** The connection went away. */
-  void closed() {
+  @Override
+  public void closed() {
     finished = true;
     release();
   }

@@ -57,6 +57,7 @@ public final class DaemonMetrics implements HttpMetrics, StoreObserver, Reconcil
   private final Counter eventsSent;
   private final Counter watchersExpired;
   private final Timer resync;
+  private volatile java.util.function.Supplier<io.virtrev.fleet.MirrorStatus> fleetStatus; // set once, if in a fleet
 
   /** {@code version}: this build's version, exposed as {@code virtrev_build_info{version=...} 1}. */
   public DaemonMetrics(VersionedStore store, Reconciler reconciler, AtomicInteger watchers, String version) {
@@ -132,6 +133,25 @@ public final class DaemonMetrics implements HttpMetrics, StoreObserver, Reconcil
       }
     }
     return n;
+  }
+
+  /**
+   * Registers the fleet mirror's meters (a host in a fleet): {@code virtrev_fleet_mirror_lag_revisions},
+   * {@code virtrev_fleet_mirror_revisions_total}, {@code virtrev_fleet_mirror_full_total},
+   * {@code virtrev_fleet_mirror_failures_total}, {@code virtrev_fleet_mirror_etcd_reachable}.
+   */
+  public void bindFleetMirror(java.util.function.Supplier<io.virtrev.fleet.MirrorStatus> status) {
+    fleetStatus = status; // held here: a meter keeps only a weak reference to its state object (this)
+    Gauge.builder("virtrev.fleet.mirror.lag.revisions", this, m -> m.fleetStatus.get().lag())
+        .description("Host revisions committed but not yet mirrored into etcd").register(registry);
+    FunctionCounter.builder("virtrev.fleet.mirror.revisions", this, m -> m.fleetStatus.get().mirrored())
+        .description("Host revisions this process mirrored into etcd, one transaction each").register(registry);
+    FunctionCounter.builder("virtrev.fleet.mirror.full", this, m -> m.fleetStatus.get().fullMirrors())
+        .description("Full re-mirrors of the host's state (new store, compacted past progress)").register(registry);
+    FunctionCounter.builder("virtrev.fleet.mirror.failures", this, m -> m.fleetStatus.get().failures())
+        .description("Failed mirror attempts (etcd unreachable, timeouts), each retried").register(registry);
+    Gauge.builder("virtrev.fleet.mirror.etcd.reachable", this, m -> m.fleetStatus.get().etcdReachable() ? 1 : 0)
+        .description("1 while the mirror's last etcd call succeeded, else 0").register(registry);
   }
 
   @Override
