@@ -42,19 +42,24 @@ final class FleetBenches {
 
   /** Every size of the fleet run. */
   record Sizes(int hosts, int domains, int listIterations, int relistIterations, int[] watcherCounts,
-      int latencyMutations, int cpuWatchers, int cpuSeconds, int churnThreads, int drainOneHost,
-      int drainPerHost) {
+      int latencyMutations, int cpuWatchers, int cpuSeconds, int churnThreads, int drainCyclesOneHost,
+      int drainCyclesAllHosts) {
     static Sizes full() {
-      return new Sizes(20, 500, 20, 10, new int[] {1, 1_000}, 200, 10, 20, 2, 2_000, 250);
+      return new Sizes(20, 500, 20, 10, new int[] {1, 1_000}, 200, 10, 20, 2, 8, 8);
     }
 
     static Sizes quick() {
-      return new Sizes(3, 50, 3, 2, new int[] {1, 20}, 10, 2, 3, 2, 60, 20);
+      return new Sizes(3, 50, 3, 2, new int[] {1, 20}, 10, 2, 3, 2, 1, 1);
     }
   }
 
   static String hostName(int i) {
     return String.format("bench-h%02d", i);
+  }
+
+  /** The fleet host name of a host process (started as {@code fleet-<host>}). */
+  static String hostOf(JarProcess p) {
+    return p.name.substring("fleet-".length());
   }
 
   static String domName(int j) {
@@ -84,23 +89,44 @@ final class FleetBenches {
       List<JarProcess> hosts = new ArrayList<>();
       JarProcess gw = JarProcess.start(c, "fleet-gateway", List.of("-Xmx1g", "-XX:StartFlightRecording=settings=profile,"
           + "filename=" + c.work.resolve("fleet-gateway.jfr") + ",dumponexit=true"),
-          List.of("fleet", "--etcd", etcd.endpoint));
+          List.of("fleet", "--etcd", etcd.endpoint, "--log-level", "warn"));
       try {
         gw.awaitReady(c, Duration.ofMinutes(2));
         bringUp(c, s, etcd, gw, hosts, xmls);
-        list(c, s, gw, hosts, xmls);
+        phase(c, "fleet list", () -> list(c, s, gw, hosts, xmls));
         for (int w : s.watcherCounts()) {
-          latency(c, s, gw, hosts.get(0), w);
+          phase(c, "fleet watch latency, " + w + " watchers", () -> latency(c, s, etcd, gw, hosts.get(0), w));
         }
-        gatewayCpu(c, s, etcd, gw, hosts);
-        drain(c, s, etcd, hosts.subList(0, 1), s.drainOneHost());
-        drain(c, s, etcd, hosts, s.drainPerHost());
+        phase(c, "gateway CPU", () -> gatewayCpu(c, s, etcd, gw, hosts));
+        phase(c, "mirror drain, 1 host", () -> drain(c, s, etcd, hosts.subList(0, 1), s.drainCyclesOneHost()));
+        phase(c, "mirror drain, " + hosts.size() + " hosts", () -> drain(c, s, etcd, hosts, s.drainCyclesAllHosts()));
       } finally {
         JarProcess.closeAll(hosts);
         gw.close();
       }
     }
+    if (failed) {
+      throw new IllegalStateException("a fleet phase failed (its row says which)");
+    }
   }
+
+  private interface Phase {
+    void run() throws Exception;
+  }
+
+  /** Runs one group of rows; a failure becomes a FAILED row and the next group still runs. */
+  private static void phase(Ctx c, String name, Phase p) {
+    try {
+      p.run();
+    } catch (Exception | Error e) {
+      e.printStackTrace();
+      c.report.row("F", "FAILED: " + name + ": " + e, "—", "—", "", "", "**no**", "see the run's output");
+      failed = true;
+    }
+  }
+
+  /** Whether a phase failed: {@link #run} then throws, so that the run's exit status says so. */
+  private static boolean failed;
 
   private static Path writeHostFile(Path dir, String host, int n) throws IOException {
     StringBuilder b = new StringBuilder("<node>\n");
@@ -147,7 +173,7 @@ final class FleetBenches {
         throw new IllegalStateException("fleet not complete within " + START + ": " + left + " hosts not ready, gateway "
             + count(c, gw.port) + " of " + (long) n * s.domains());
       }
-      Ctx.sleep(100);
+      Ctx.sleep(250);
     }
     long hostsDone = 0;
     for (long t : hostDone) {
@@ -162,8 +188,8 @@ final class FleetBenches {
             + " the gateway's list holds all " + n * s.domains() + ")",
         Report.num(fleetSecs) + " s from launching the hosts",
         "every host ready with its own full list: " + Report.num(hostsSecs) + " s",
-        "+" + Report.num(fleetSecs - hostsSecs) + " s (fleet − hosts)", "—", "",
-        "the gateway was up first, on an empty etcd; polled every 100 ms (list counts); " + n + " JVMs starting on "
+        (fleetSecs >= hostsSecs ? "+" : "") + Report.num(fleetSecs - hostsSecs) + " s (fleet − hosts)", "—", "",
+        "the gateway was up first, on an empty etcd; polled every 250 ms (list counts); " + n + " JVMs starting on "
             + Runtime.getRuntime().availableProcessors() + " cores");
   }
 
@@ -319,9 +345,26 @@ final class FleetBenches {
   /** Whether domain 0 of host 0 is suspended (the latency rows alternate it). */
   private static boolean paused;
 
-  private static void latency(Ctx c, Sizes s, JarProcess gw, JarProcess host, int w) throws Exception {
+  /**
+   * One change on {@code host}, then waits until it is mirrored: etcd's newest revision is then that
+   * single-object change, not a host's full re-mirror, which the gateway refuses to watch from (410, see
+   * docs/fleet.md), while nothing else writes.
+   */
+  private static void settle(Ctx c, EtcdMember etcd, JarProcess host) {
+    String dom = domName(0);
+    int code = post(c, host.port, Ctx.DOMAINS + "/" + dom + "/" + (paused ? "resume" : "suspend"));
+    if (code / 100 != 2) {
+      throw new IllegalStateException("action on " + host.name + "/" + dom + " -> " + code);
+    }
+    paused = !paused;
+    awaitMirrored(etcd, List.of(host), new long[] {listRv(c, host.port)}, Duration.ofMinutes(1));
+  }
+
+  private static void latency(Ctx c, Sizes s, EtcdMember etcd, JarProcess gw, JarProcess host, int w)
+      throws Exception {
     int m = s.latencyMutations();
     String dom = domName(0);
+    settle(c, etcd, host);
     long hostRv = listRv(c, host.port);
     long gwRv = listRv(c, gw.port);
     long[] hostSeen = new long[m + 16];
@@ -434,7 +477,7 @@ final class FleetBenches {
       Map<String, Long> p = etcd.progress();
       boolean all = true;
       for (int i = 0; i < revs.length && all; i++) {
-        all = p.getOrDefault(hostName(i), -1L) >= revs[i];
+        all = p.getOrDefault(hostOf(hosts.get(i)), -1L) >= revs[i];
       }
       if (all) {
         return System.nanoTime();
@@ -442,16 +485,18 @@ final class FleetBenches {
       if (System.nanoTime() > end) {
         throw new IllegalStateException("mirrors did not reach the hosts' revisions within " + max + ": " + p);
       }
-      LockSupport.parkNanos(2_000_000L);
+      LockSupport.parkNanos(500_000L);
     }
   }
 
   private static void gatewayCpu(Ctx c, Sizes s, EtcdMember etcd, JarProcess gw, List<JarProcess> hosts)
       throws Exception {
     int w = s.cpuWatchers();
-    long gwRv = listRv(c, gw.port);
     long[] rev0 = hostRevs(c, hosts);
     awaitMirrored(etcd, hosts, rev0, Duration.ofMinutes(1));
+    settle(c, etcd, hosts.get(0));
+    rev0 = hostRevs(c, hosts);
+    long gwRv = listRv(c, gw.port);
     AtomicLong[] counts = new AtomicLong[w];
     for (int i = 0; i < w; i++) {
       counts[i] = new AtomicLong();
@@ -459,6 +504,11 @@ final class FleetBenches {
     try (Watchers fw = new Watchers(gw.port, w, Ctx.DOMAINS + "?watch=true&resourceVersion=" + gwRv,
         (id, rv, nanos) -> counts[id].incrementAndGet())) {
       Ctx.sleep(300);
+      // the gateway's cost with the same watches open and nothing happening: its own background work
+      ProcStats i0 = ProcStats.of(gw.pid());
+      long ti0 = System.nanoTime();
+      Ctx.sleep(s.cpuSeconds() * 500L);
+      double idleCores = (ProcStats.of(gw.pid()).cpuNanos() - i0.cpuNanos()) / (double) (System.nanoTime() - ti0);
       ProcStats g0 = ProcStats.of(gw.pid());
       long t0 = System.nanoTime();
       Churn churn = new Churn(c, hosts, churnDomains(hosts.size(), s.churnThreads()), -1);
@@ -495,21 +545,25 @@ final class FleetBenches {
       double window = (t1 - t0) / 1e9;
       double eventsPerSec = produced / window;
       double cores = (g1.cpuNanos() - g0.cpuNanos()) / 1e9 / window;
-      double perK = cores / (eventsPerSec / 1000);
+      double perK = Math.max(0, cores - idleCores) / (eventsPerSec / 1000);
       double churnSecs = (tStop - t0) / 1e9;
       c.report.raw("fleet.gatewayCpu.coresPer1000EventsPerSec", perK);
       c.report.raw("fleet.gatewayCpu.eventsPerSec", eventsPerSec);
       c.report.raw("fleet.gatewayCpu.watchers", w);
+      c.report.raw("fleet.gatewayCpu.idleCores", idleCores);
+      c.report.raw("fleet.gatewayCpu.busyCores", cores);
       c.report.raw("fleet.steady.hostRevisionsPerSec", produced / churnSecs);
       c.report.raw("fleet.steady.lagAfterStopMs", (tMirrored - tStop) / 1e6);
       c.report.row("F", "fleet: gateway CPU per 1,000 events/s (" + w + " fleet watchers of every domain)",
           Report.num(perK * 100) + "% of one core per 1,000 events/s",
           "the events: " + Report.num(eventsPerSec) + "/s into the fleet (" + Report.num(eventsPerSec * w)
-              + " deliveries/s), gateway at " + Report.num(cores * 100) + "% of a core",
+              + " deliveries/s), gateway at " + Report.num(cores * 100) + "% of a core; idle with the same watches: "
+              + Report.num(idleCores * 100) + "%",
           "—", "—", "",
           produced + " host revisions from " + hosts.size() + " busy hosts (" + s.churnThreads() + " clients each"
               + " alternating suspend/resume through the host's API) over " + Report.num(churnSecs) + " s, until every"
-              + " watcher had every event; gateway CPU from /proc over the same window; the whole machine's 2 cores are"
+              + " watcher had every event; gateway CPU from /proc over the same window, minus its idle CPU, scaled"
+              + " linearly to 1,000 events/s (the hosts could not make more here); the whole machine's 2 cores are"
               + " shared with the hosts, etcd and the clients");
       c.report.row("F", "fleet: mirror, steady state: " + hosts.size() + " hosts busy through their API",
           Report.num(produced / churnSecs) + " host revisions/s mirrored; lag after the load stopped "
@@ -523,83 +577,111 @@ final class FleetBenches {
 
   // ---- mirror throughput: backlog while etcd is frozen, then drained
 
-  private static void drain(Ctx c, Sizes s, EtcdMember etcd, List<JarProcess> busy, int perHost) throws Exception {
+  /** How long etcd is frozen per cycle: well under the hosts' 5 s etcd call timeout, so no mirror call fails. */
+  private static final long FREEZE_MS = 2_500;
+
+  /** A host's {@code virtrev_fleet_mirror_failures_total}, -1 if not served. */
+  private static double mirrorFailures(Ctx c, JarProcess h) {
+    for (String line : c.get(h.port, "/metrics").body().split("\n")) {
+      if (line.startsWith("virtrev_fleet_mirror_failures_total")) {
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return -1;
+  }
+
+  private static double sumFailures(Ctx c, List<JarProcess> hosts) {
+    double f = 0;
+    for (JarProcess h : hosts) {
+      f += mirrorFailures(c, h);
+    }
+    return f;
+  }
+
+  /**
+   * Cycles of: busy hosts churn while etcd is frozen (SIGSTOP) for {@link #FREEZE_MS}; the churn stops;
+   * SIGCONT; the time until every busy host's progress key holds its revision. Each mirror's transaction
+   * in flight at the freeze simply waits (the freeze is under its call timeout), so no mirror fails or backs
+   * off: on SIGCONT every mirror drains its backlog at once, which is the mirror's throughput.
+   */
+  private static void drain(Ctx c, Sizes s, EtcdMember etcd, List<JarProcess> busy, int cycles) throws Exception {
     int b = busy.size();
+    int clients = Math.max(s.churnThreads(), 8 / b);
+    long revisions = 0;
+    long drainNanos = 0;
+    long refused = 0;
+    LongList perCycle = new LongList();
+    double failures0 = sumFailures(c, busy);
     long[] rev0 = hostRevs(c, busy);
     awaitMirrored(etcd, busy, rev0, Duration.ofMinutes(1));
     Map<String, Double> m0 = etcd.metrics();
     long keys0 = etcd.count("/virtrev/v1/")[0];
-    etcd.pause();
-    long[] rev1;
-    Churn churn;
-    try {
-      churn = new Churn(c, busy, churnDomains(b, Math.max(s.churnThreads(), 8 / b)), perHost);
-      if (!churn.await(Duration.ofMinutes(3))) {
+    for (int cycle = 0; cycle < cycles; cycle++) {
+      long[] before = hostRevs(c, busy);
+      awaitMirrored(etcd, busy, before, Duration.ofMinutes(1));
+      long[] after;
+      long tStop = System.nanoTime();
+      etcd.pause();
+      long tCont;
+      try {
+        Churn churn = new Churn(c, busy, churnDomains(b, clients), -1);
+        Ctx.sleep(FREEZE_MS);
         churn.stop();
-        throw new IllegalStateException("busy hosts did not make " + perHost + " revisions each within 3 min");
+        refused += churn.failed();
+        after = hostRevs(c, busy);
+      } finally {
+        etcd.resume();
+        tCont = System.nanoTime();
       }
-      rev1 = hostRevs(c, busy);
-    } finally {
-      etcd.resume();
-    }
-    long tResume = System.nanoTime();
-    long tFirst = 0;
-    long end = tResume + TimeUnit.MINUTES.toNanos(3);
-    long tDone;
-    while (true) {
-      Map<String, Long> p = etcd.progress();
-      long now = System.nanoTime();
-      boolean all = true;
+      if ((tCont - tStop) / 1_000_000 > 4_500) {
+        throw new IllegalStateException("etcd was frozen " + (tCont - tStop) / 1_000_000 + " ms: near the hosts' etcd"
+            + " call timeout (5 s), a mirror may have failed and backed off");
+      }
+      long done = awaitMirrored(etcd, busy, after, Duration.ofMinutes(2));
+      long n = 0;
       for (int i = 0; i < b; i++) {
-        long v = p.getOrDefault(hostName(i), -1L);
-        if (tFirst == 0 && v > rev0[i]) {
-          tFirst = now;
-        }
-        all &= v >= rev1[i];
+        n += after[i] - before[i];
       }
-      if (all) {
-        tDone = now;
-        break;
-      }
-      if (now > end) {
-        throw new IllegalStateException("mirrors did not drain within 3 min: " + p);
-      }
-      LockSupport.parkNanos(1_000_000L);
+      revisions += n;
+      drainNanos += done - tCont;
+      perCycle.add(n);
     }
+    double failures = sumFailures(c, busy) - failures0;
     Map<String, Double> m1 = etcd.metrics();
-    long revisions = 0;
-    for (int i = 0; i < b; i++) {
-      revisions += rev1[i] - rev0[i];
-    }
-    double secs = (tDone - tFirst) / 1e9;
+    long keys1 = etcd.count("/virtrev/v1/")[0];
+    double secs = drainNanos / 1e9;
     double rate = revisions / secs;
     double wal = (m1.getOrDefault("etcd_disk_wal_write_bytes_total", Double.NaN)
         - m0.getOrDefault("etcd_disk_wal_write_bytes_total", Double.NaN)) / revisions;
     double db = (m1.getOrDefault("etcd_mvcc_db_total_size_in_bytes", Double.NaN)
         - m0.getOrDefault("etcd_mvcc_db_total_size_in_bytes", Double.NaN)) / revisions;
-    long keys1 = etcd.count("/virtrev/v1/")[0];
     double objBytes = objectBytes(c, busy.get(0));
     String key = "fleet.mirror." + b + "host" + (b > 1 ? "s" : "");
     c.report.raw(key + ".revisionsPerSec", rate);
     c.report.raw(key + ".revisions", revisions);
+    c.report.raw(key + ".drainSeconds", secs);
+    c.report.raw(key + ".revisionsPerCycle", perCycle.toArray());
+    c.report.raw(key + ".mirrorFailures", failures);
     c.report.raw(key + ".walBytesPerRevision", wal);
     c.report.raw(key + ".dbBytesPerRevision", db);
     boolean fleetWide = b > 1;
     c.report.row("F", "fleet: mirror throughput, " + b + " busy host" + (b > 1 ? "s" : "") + " (host revisions/s into"
             + " etcd, draining a backlog)",
         Report.num(rate) + " revisions/s" + (b > 1 ? " fleet-wide" : ""),
-        revisions + " host revisions committed on the host" + (b > 1 ? "s" : "") + " while etcd was frozen",
+        revisions + " host revisions committed on the host" + (b > 1 ? "s" : "") + " while etcd was frozen, drained in "
+            + Report.num(secs * 1000) + " ms in all",
         "—", fleetWide ? ">= 2,000 revisions/s fleet-wide" : "—", fleetWide ? Report.met(rate >= 2000) : "",
-        "etcd SIGSTOPped, " + perHost + " suspend/resume per host through the hosts' APIs (they keep serving), SIGCONT;"
-            + " timed from the first progress advance to every progress key at its host's revision ("
-            + Report.num((tFirst - tResume) / 1e6) + " ms of retry backoff before it not counted); one etcd transaction"
-            + " per host revision (docs/fleet.md); " + churn.failed() + " refused actions");
+        cycles + " cycles of: etcd SIGSTOPped " + FREEZE_MS + " ms while " + clients + " clients per host alternate"
+            + " suspend/resume through the hosts' APIs (they keep serving), SIGCONT, time until every progress key holds"
+            + " its host's revision (polled over etcd's JSON gateway every ~1 ms); one etcd transaction per host revision"
+            + " (docs/fleet.md); backlog per cycle " + java.util.Arrays.toString(perCycle.toArray()) + "; mirror"
+            + " failures meanwhile: " + Report.num(failures) + "; " + refused + " refused actions");
     c.report.row("F", "fleet: etcd bytes per host revision (" + b + " busy host" + (b > 1 ? "s" : "") + ")",
         Report.num(wal) + " B of WAL, " + Report.num(db) + " B of bbolt file growth",
         "the object's JSON as the host serves it: " + Report.num(objBytes) + " B", Report.ratio(wal / objBytes)
             + " (WAL / object)", "—", "",
-        "etcd's `etcd_disk_wal_write_bytes_total` and `etcd_mvcc_db_total_size_in_bytes` over the drain / host"
-            + " revisions; the transaction also rewrites the progress key; keys under /virtrev/v1/ " + keys0 + " → "
+        "etcd's `etcd_disk_wal_write_bytes_total` and `etcd_mvcc_db_total_size_in_bytes` over the cycles / host"
+            + " revisions; each transaction also rewrites the progress key; keys under /virtrev/v1/ " + keys0 + " → "
             + keys1 + " (no compaction ran)");
   }
 
