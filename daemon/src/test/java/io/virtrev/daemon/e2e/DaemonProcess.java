@@ -88,6 +88,47 @@ public final class DaemonProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * The packaged daemon as a fleet gateway ({@code virtrevd fleet --etcd ETCD --listen 127.0.0.1:PORT}) on a
+   * free port, plain http; waits until /readyz answers 200 (etcd reachable).
+   */
+  public static DaemonProcess startFleetGateway(String etcdEndpointsCsv, String... extraArgs) {
+    int port = freePort();
+    List<String> args = new ArrayList<>(List.of("fleet", "--etcd", etcdEndpointsCsv, "--listen", "127.0.0.1:" + port));
+    args.addAll(List.of(extraArgs));
+    return launchCommand(args, port, new ApiClient("http://127.0.0.1:" + port));
+  }
+
+  /** {@code java -jar virtrevd.jar ARGS}, waiting until /readyz answers 200 on {@code port}. */
+  public static DaemonProcess launchCommand(List<String> args, int port, ApiClient api) {
+    String jar = System.getProperty("virtrev.jar", "target/virtrevd.jar");
+    if (!Files.isRegularFile(Path.of(jar))) {
+      throw new AssertionError(jar + " does not exist: run mvn package (the ITs run in verify)");
+    }
+    try {
+      Path log = Files.createTempFile("virtrevd-", ".log");
+      List<String> cmd = new ArrayList<>(List.of(
+          Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar));
+      cmd.addAll(args);
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      DaemonProcess d = new DaemonProcess(p, log, port, api);
+      try {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
+          if (!p.isAlive()) {
+            throw new AssertionError("virtrevd exited with " + p.exitValue() + ":\n" + d.log());
+          }
+          return d.ready();
+        });
+      } catch (RuntimeException | AssertionError e) {
+        d.kill();
+        throw e;
+      }
+      return d;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   public boolean ready() {
     try {
       return api.get("/readyz").status() == 200;

@@ -151,4 +151,396 @@ class FleetGatewayTest {
       assertThat(r.json().get("message").asText()).contains(name);
     }
   }
+
+  private static long rv(JsonNode list) {
+    return Long.parseLong(list.get("metadata").get("resourceVersion").asText());
+  }
+
+  private static List<String> names(JsonNode list) {
+    List<String> out = new ArrayList<>();
+    list.get("items").forEach(i -> out.add(i.get("metadata").get("name").asText() + "@"
+        + i.get("metadata").get("resourceVersion").asText()));
+    return out;
+  }
+
+  @Test
+  void listAtAResourceVersionIsTheStateAtThatRevision() {
+    String u1 = uuid();
+    bed.put(a, FleetTestBed.domain("one", u1, 1, "running", Map.of()));
+    long at = bed.put(a, FleetTestBed.domain("two", uuid(), 2, "running", Map.of()));
+    JsonNode then = listAB("").json();
+    bed.put(a, FleetTestBed.domain("one", u1, 3, "paused", Map.of()));
+    bed.delete(a, u1, 4);
+    bed.put(b, FleetTestBed.domain("three", uuid(), 1, "running", Map.of()));
+
+    JsonNode exact = listAB("&resourceVersion=" + at + "&resourceVersionMatch=Exact").json();
+    assertThat(rv(exact)).isEqualTo(at);
+    assertThat(names(exact)).containsExactlyInAnyOrderElementsOf(names(then));
+    assertThat(names(listAB("&resourceVersion=" + at).json())).as("without a match: exactly at R (docs/fleet.md)")
+        .containsExactlyInAnyOrderElementsOf(names(then));
+    JsonNode now = listAB("").json();
+    assertThat(byName(now).keySet()).containsExactly(a + ".two", b + ".three");
+    JsonNode notOlder = listAB("&resourceVersion=" + at + "&resourceVersionMatch=NotOlderThan").json();
+    assertThat(rv(notOlder)).isGreaterThanOrEqualTo(rv(now));
+
+    ApiClient.Response future = listAB("&resourceVersion=" + (rv(now) + 1000));
+    assertThat(future.status()).as(future.body()).isEqualTo(504);
+    assertThat(future.json().get("message").asText()).contains("Too large resource version");
+  }
+
+  @Test
+  void pagesAllComeFromTheFirstPagesRevisionWhileWritesGoOn() throws Exception {
+    List<String> uids = new ArrayList<>();
+    for (int i = 0; i < 9; i++) {
+      String u = uuid();
+      uids.add(u);
+      bed.put(i % 2 == 0 ? a : b, FleetTestBed.domain("vm" + i, u, i + 1, "running", Map.of()));
+    }
+    JsonNode whole = listAB("").json();
+    JsonNode page = listAB("&limit=2").json();
+    long at = rv(page);
+    assertThat(at).isEqualTo(rv(whole));
+    List<String> seen = new ArrayList<>(names(page));
+    int pages = 1;
+    while (page.get("metadata").has("continue")) {
+      // Meanwhile the hosts change: a page is still the state at the first page's revision.
+      bed.put(a, FleetTestBed.domain("new" + pages, uuid(), 100 + pages, "running", Map.of()));
+      bed.delete(pages % 2 == 1 ? b : a, uids.get(pages), 200 + pages);
+      String token = page.get("metadata").get("continue").asText();
+      ApiClient.Response r = api.get(G + "/domains?limit=2&continue=" + q(token));
+      assertThat(r.status()).as(r.body()).isEqualTo(200);
+      page = r.json();
+      assertThat(rv(page)).isEqualTo(at);
+      seen.addAll(names(page));
+      pages++;
+    }
+    assertThat(pages).isEqualTo(5);
+    assertThat(seen).containsExactlyElementsOf(names(whole));
+    assertThat(listAB("&limit=2").json().get("metadata").get("remainingItemCount")).isNull(); // a selector: no count
+    ApiClient.Response garbage = api.get(G + "/domains?limit=2&continue=bm90LWEtdG9rZW4");
+    assertThat(garbage.status()).isEqualTo(400);
+    assertThat(garbage.json().get("message").asText()).contains("continue token");
+    String token = listAB("&limit=2").json().get("metadata").get("continue").asText();
+    ApiClient.Response other = api.get(G + "/domains?limit=2&labelSelector=x%3Dy&continue=" + q(token));
+    assertThat(other.status()).isEqualTo(400);
+    assertThat(other.json().get("message").asText()).contains("labelSelector");
+  }
+
+  private static List<String> fleetEvents(WatchClient w) {
+    List<String> out = new ArrayList<>();
+    for (SeenEvent e : w.events()) {
+      if (!e.type().equals("BOOKMARK")) {
+        out.add(e.type() + " " + e.name() + "@" + e.resourceVersion());
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void watchFromAResourceVersionDeliversEveryChangeAfterItOnceInOrder() {
+    String u = uuid();
+    bed.put(a, FleetTestBed.domain("web", u, 1, "running", Map.of()));
+    long start = rv(listAB("").json());
+    List<String> expected = new ArrayList<>();
+    long r1 = bed.put(a, FleetTestBed.domain("web", u, 2, "paused", Map.of()));
+    expected.add("MODIFIED " + a + ".web@" + r1);
+    String u2 = uuid();
+    long r2 = bed.put(b, FleetTestBed.domain("db", u2, 1, "running", Map.of()));
+    expected.add("ADDED " + b + ".db@" + r2);
+    long r3 = bed.delete(a, u, 3);
+    expected.add("DELETED " + a + ".web@" + r3);
+    long r4 = bed.put(b, FleetTestBed.domain("db", u2, 2, "shutoff", Map.of()));
+    expected.add("MODIFIED " + b + ".db@" + r4);
+
+    String sel = "&labelSelector=" + q("virtrev.io/host in (" + a + "," + b + ")");
+    try (WatchClient w = WatchClient.open(api, G + "/domains?watch=true&resourceVersion=" + start + sel)) {
+      await().atMost(WAIT).until(() -> fleetEvents(w).size() >= expected.size());
+      assertThat(fleetEvents(w)).containsExactlyElementsOf(expected);
+      JsonNode deleted = io.virtrev.api.Json.mapper().readTree(w.events().get(2).objectJson());
+      assertThat(deleted.get("status").get("state").asText()).as("a DELETED event carries the last state")
+          .isEqualTo("paused");
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+    // Resumed from the second event's RV: exactly the rest (as on another gateway).
+    try (WatchClient w = WatchClient.open(api, G + "/domains?watch=true&resourceVersion=" + r2 + sel)) {
+      await().atMost(WAIT).until(() -> fleetEvents(w).size() >= 2);
+      long more = bed.put(a, FleetTestBed.domain("late", uuid(), 9, "running", Map.of()));
+      await().atMost(WAIT).until(() -> fleetEvents(w).size() >= 3);
+      assertThat(fleetEvents(w)).containsExactly(expected.get(2), expected.get(3), "ADDED " + a + ".late@" + more);
+    }
+  }
+
+  @Test
+  void aWatchWithoutResourceVersionStartsWithTheStateAsAdded() {
+    long r1 = bed.put(a, FleetTestBed.domain("web", uuid(), 1, "running", Map.of()));
+    String sel = "&labelSelector=" + q("virtrev.io/host=" + a);
+    try (WatchClient w = WatchClient.open(api, G + "/domains?watch=true&allowWatchBookmarks=true"
+        + "&sendInitialEvents=true&resourceVersionMatch=NotOlderThan" + sel)) {
+      await().atMost(WAIT).until(() -> w.events().stream().anyMatch(e -> e.type().equals("BOOKMARK")));
+      SeenEvent first = w.events().get(0);
+      assertThat(first.type() + " " + first.name() + "@" + first.resourceVersion()).isEqualTo("ADDED " + a + ".web@" + r1);
+      JsonNode bookmark = io.virtrev.api.Json.mapper().readTree(w.events().get(1).objectJson());
+      assertThat(bookmark.get("metadata").get("annotations").get("k8s.io/initial-events-end").asText()).isEqualTo("true");
+      long r2 = bed.put(a, FleetTestBed.domain("two", uuid(), 2, "running", Map.of()));
+      await().atMost(WAIT).until(() -> fleetEvents(w).size() >= 2);
+      assertThat(fleetEvents(w)).containsExactly("ADDED " + a + ".web@" + r1, "ADDED " + a + ".two@" + r2);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
+  void bookmarksComeFromEtcdProgressAndPromiseEverythingBeforeThem() {
+    long r1 = bed.put(a, FleetTestBed.domain("web", uuid(), 1, "running", Map.of()));
+    try (WatchClient w = WatchClient.open(api, G + "/domains?watch=true&allowWatchBookmarks=true&resourceVersion="
+        + r1 + "&labelSelector=" + q("virtrev.io/host=" + a))) {
+      // Another host's change moves etcd's revision; a's watch sees no event but a BOOKMARK past it.
+      long other = bed.put(b, FleetTestBed.domain("db", uuid(), 1, "running", Map.of()));
+      await().atMost(WAIT).until(() -> w.events().stream()
+          .anyMatch(e -> e.type().equals("BOOKMARK") && e.resourceVersion() >= other));
+      assertThat(fleetEvents(w)).isEmpty();
+      long last = w.events().get(w.events().size() - 1).resourceVersion();
+      long r2 = bed.put(a, FleetTestBed.domain("web2", uuid(), 2, "running", Map.of()));
+      await().atMost(WAIT).until(() -> fleetEvents(w).size() == 1);
+      assertThat(r2).isGreaterThan(last);
+      assertThat(fleetEvents(w)).containsExactly("ADDED " + a + ".web2@" + r2);
+    }
+  }
+
+  @Test
+  void selectorsByHostSelectListsAndWatches() {
+    long ra = bed.put(a, FleetTestBed.domain("web", uuid(), 1, "running", Map.of()));
+    long rb = bed.put(b, FleetTestBed.domain("web", uuid(), 1, "running", Map.of()));
+    JsonNode byField = api.get(G + "/domains?fieldSelector=" + q("status.host=" + a)).json();
+    assertThat(byName(byField).keySet()).containsExactly(a + ".web");
+    JsonNode byLabel = api.get(G + "/domains?labelSelector=" + q("virtrev.io/host=" + b)).json();
+    assertThat(byName(byLabel).keySet()).containsExactly(b + ".web");
+    JsonNode both = api.get(G + "/domains?fieldSelector=" + q("status.host=" + a + ",metadata.name=" + a + ".web")
+        + "&labelSelector=" + q("virtrev.io/host=" + a)).json();
+    assertThat(names(both)).containsExactly(a + ".web@" + ra);
+    JsonNode none = api.get(G + "/domains?fieldSelector=" + q("status.host=" + a + ",status.host!=" + a)).json();
+    assertThat(none.get("items")).isEmpty();
+
+    String u = uuid();
+    try (WatchClient w = WatchClient.open(api, G + "/domains?watch=true&resourceVersion=" + rb
+        + "&fieldSelector=" + q("status.host=" + b + ",status.state=running"))) {
+      long r1 = bed.put(a, FleetTestBed.domain("x", uuid(), 2, "running", Map.of())); // other host: not seen
+      long r2 = bed.put(b, FleetTestBed.domain("y", u, 2, "running", Map.of()));
+      long r3 = bed.put(b, FleetTestBed.domain("y", u, 3, "paused", Map.of())); // stops matching: DELETED
+      long r4 = bed.put(b, FleetTestBed.domain("y", u, 4, "running", Map.of())); // matches again: ADDED
+      await().atMost(WAIT).until(() -> fleetEvents(w).size() >= 3);
+      assertThat(r1).isLessThan(r2);
+      assertThat(fleetEvents(w)).containsExactly("ADDED " + b + ".y@" + r2, "DELETED " + b + ".y@" + r3,
+          "ADDED " + b + ".y@" + r4);
+    }
+    ApiClient.Response bad = api.get(G + "/domains?fieldSelector=" + q("spec.xml=x"));
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.json().get("message").asText()).contains("spec.xml").contains("status.host");
+  }
+
+  @Test
+  void aWatchOfOneObjectsUrlSeesOnlyIt() {
+    String u = uuid();
+    long r0 = bed.put(a, FleetTestBed.domain("web", u, 1, "running", Map.of()));
+    try (WatchClient w = WatchClient.open(api, G + "/domains/" + a + ".web?watch=true&resourceVersion=" + r0)) {
+      bed.put(a, FleetTestBed.domain("other", uuid(), 2, "running", Map.of()));
+      long r2 = bed.put(a, FleetTestBed.domain("web", u, 3, "paused", Map.of()));
+      await().atMost(WAIT).until(() -> fleetEvents(w).size() >= 1);
+      assertThat(fleetEvents(w)).containsExactly("MODIFIED " + a + ".web@" + r2);
+    }
+  }
+
+  @Test
+  void compactedRevisionsAnswer410ToListsWatchesAndContinueTokens() {
+    for (int i = 0; i < 3; i++) {
+      bed.put(a, FleetTestBed.domain("vm" + i, uuid(), i + 1, "running", Map.of()));
+    }
+    JsonNode first = listAB("&limit=1").json();
+    long old = rv(first);
+    String token = first.get("metadata").get("continue").asText();
+    long later = bed.put(a, FleetTestBed.domain("vm9", uuid(), 9, "running", Map.of()));
+    try (WatchClient behind = WatchClient.open(api, G + "/domains?watch=true&resourceVersion=" + (old - 1)
+        + "&labelSelector=" + q("virtrev.io/host=" + a))) {
+      await().atMost(WAIT).until(() -> !fleetEvents(behind).isEmpty());
+    }
+    bed.compact(later);
+
+    ApiClient.Response list = listAB("&resourceVersion=" + old + "&resourceVersionMatch=Exact");
+    assertThat(list.status()).as(list.body()).isEqualTo(410);
+    assertThat(list.json().get("reason").asText()).isEqualTo("Expired");
+    ApiClient.Response cont = api.get(G + "/domains?limit=1&continue=" + q(token));
+    assertThat(cont.status()).as(cont.body()).isEqualTo(410);
+    try (WatchClient w = WatchClient.open(api, G + "/domains?watch=true&resourceVersion=" + old)) {
+      await().atMost(WAIT).until(() -> !w.errors().isEmpty());
+      JsonNode status = w.errors().get(0);
+      assertThat(status.get("code").asInt()).isEqualTo(410);
+      assertThat(status.get("reason").asText()).isEqualTo("Expired");
+      await().atMost(WAIT).until(() -> w.ended().isDone());
+    }
+    // Relisting works, and a watch from the relist's revision goes on.
+    JsonNode relist = listAB("").json();
+    assertThat(byName(relist)).containsKey(a + ".vm9");
+  }
+
+  @Test
+  void resumingInsideARevisionThatChangedSeveralObjectsIs410ButAListAtItWatchesOn() {
+    long full = bed.putAll(a, FleetTestBed.domain("p", uuid(), 1, "running", Map.of()),
+        FleetTestBed.domain("q", uuid(), 1, "running", Map.of()));
+    try (WatchClient w = WatchClient.open(api, G + "/domains?watch=true&resourceVersion=" + full)) {
+      await().atMost(WAIT).until(() -> !w.errors().isEmpty());
+      assertThat(w.errors().get(0).get("code").asInt()).isEqualTo(410);
+      assertThat(w.errors().get(0).get("message").asText()).contains("changed 2 objects");
+    }
+    // Without a resourceVersion the state at the revision comes first: no 410.
+    try (WatchClient w = WatchClient.open(api, G + "/domains?watch=true&labelSelector=" + q("virtrev.io/host=" + a))) {
+      await().atMost(WAIT).until(() -> fleetEvents(w).size() >= 2);
+      long r = bed.put(a, FleetTestBed.domain("r", uuid(), 2, "running", Map.of()));
+      await().atMost(WAIT).until(() -> fleetEvents(w).size() >= 3);
+      List<String> seen = fleetEvents(w);
+      assertThat(seen.subList(0, 2)).containsExactlyInAnyOrder("ADDED " + a + ".p@" + full,
+          "ADDED " + a + ".q@" + full);
+      assertThat(seen.subList(2, seen.size())).containsExactly("ADDED " + a + ".r@" + r);
+      assertThat(w.errors()).isEmpty();
+    }
+  }
+
+  @Test
+  void discoveryListsTheFleetsKindsWithTheirVerbsAndWritesAre405() {
+    JsonNode res = api.get(G).json();
+    Map<String, Set<String>> verbs = new TreeMap<>();
+    for (JsonNode r : res.get("resources")) {
+      Set<String> v = new TreeSet<>();
+      r.get("verbs").forEach(x -> v.add(x.asText()));
+      verbs.put(r.get("name").asText(), v);
+    }
+    assertThat(verbs).containsOnlyKeys("domains", "networks", "storagepools");
+    assertThat(verbs.values()).allSatisfy(v -> assertThat(v).containsExactly("get", "list", "watch"));
+    assertThat(api.get("/apis").json().get("groups").get(0).get("name").asText()).isEqualTo("virtrev.io");
+    assertThat(api.get("/version").status()).isEqualTo(200);
+    assertThat(api.get("/openapi/v2").status()).isEqualTo(200);
+    assertThat(api.get("/openapi/v3").status()).isEqualTo(200);
+    assertThat(api.get("/healthz").body()).isEqualTo("ok\n");
+    assertThat(api.get("/readyz").body()).isEqualTo("ok\n");
+    assertThat(api.get("/metrics").body()).contains("virtrev_http_requests_seconds_count");
+
+    ApiClient.Response put = api.send("PUT", G + "/domains/" + a + ".web", "application/json", "{}");
+    assertThat(put.status()).isEqualTo(405);
+    assertThat(put.header("Allow")).isEqualTo("GET, HEAD");
+    assertThat(api.get(G + "/domains/" + a + ".web/history").status()).isEqualTo(404);
+    assertThat(api.get(G + "/storagevolumes").status()).isEqualTo(404);
+    ApiClient.Response unknown = api.get(G + "/domains?bogus=1");
+    assertThat(unknown.status()).isEqualTo(400);
+    assertThat(unknown.json().get("message").asText()).contains("bogus");
+  }
+
+  @Test
+  void tablesNameTheFleetObjectAndAddAHostColumn() {
+    long r = bed.put(a, FleetTestBed.domain("web", uuid(), 1, "running", Map.of()));
+    String accept = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json";
+    JsonNode t = api.get(G + "/domains?labelSelector=" + q("virtrev.io/host=" + a), "Accept", accept).json();
+    assertThat(t.get("kind").asText()).isEqualTo("Table");
+    List<String> cols = new ArrayList<>();
+    t.get("columnDefinitions").forEach(c -> cols.add(c.get("name").asText()));
+    assertThat(cols.subList(0, 3)).containsExactly("Name", "Host", "State");
+    JsonNode row = t.get("rows").get(0);
+    assertThat(row.get("cells").get(0).asText()).isEqualTo(a + ".web");
+    assertThat(row.get("cells").get(1).asText()).isEqualTo(a);
+    assertThat(row.get("cells").get(2).asText()).isEqualTo("running");
+    assertThat(row.get("object").get("metadata").get("resourceVersion").asText()).isEqualTo(Long.toString(r));
+    JsonNode one = api.get(G + "/domains/" + a + ".web", "Accept", accept).json();
+    assertThat(one.get("rows").get(0).get("cells").get(0).asText()).isEqualTo(a + ".web");
+  }
+
+  @Test
+  void readyzAnswers503WhileEtcdIsUnreachable() throws Exception {
+    int dead;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      dead = s.getLocalPort();
+    }
+    try (FleetGateway g = FleetGateway.start(new FleetGateway.Config(
+        new EtcdSettings(List.of("http://127.0.0.1:" + dead), null, null, null, null, null, Duration.ofSeconds(1)),
+        "127.0.0.1", 0, DaemonConfig.HttpConfig.defaults(), AccessConfig.defaults(), 100))) {
+      ApiClient c = new ApiClient("http://127.0.0.1:" + g.address().getPort());
+      ApiClient.Response r = c.get("/readyz");
+      assertThat(r.status()).isEqualTo(503);
+      assertThat(r.body()).contains("etcd");
+      assertThat(c.get("/healthz").status()).isEqualTo(200);
+      ApiClient.Response list = c.get(G + "/domains");
+      assertThat(list.status()).isEqualTo(503);
+      assertThat(list.header("Retry-After")).isEqualTo("1");
+    }
+  }
+
+  @Test
+  void underConcurrentHostsAWatchAndAResumedWatchSeeExactlyTheCommittedRevisions() throws Exception {
+    String c = "hc" + counter + "-" + Long.toHexString(System.nanoTime() & 0xffff);
+    List<String> hosts = List.of(a, b, c);
+    long start = bed.put(a, FleetTestBed.domain("seed", uuid(), 1, "running", Map.of()));
+    String sel = "&labelSelector=" + q("virtrev.io/host in (" + a + "," + b + "," + c + ")");
+    List<Long> committed = java.util.Collections.synchronizedList(new ArrayList<>());
+    try (WatchClient whole = WatchClient.open(api, G + "/domains?watch=true&resourceVersion=" + start + sel)) {
+      List<Thread> writers = new ArrayList<>();
+      for (String h : hosts) {
+        Thread t = new Thread(() -> {
+          List<String> uids = new ArrayList<>();
+          for (int i = 0; i < 40; i++) {
+            if (i % 5 == 4 && !uids.isEmpty()) {
+              committed.add(bed.delete(h, uids.remove(0), i + 1));
+            } else {
+              String u = i % 3 == 0 || uids.isEmpty() ? uuid() : uids.get(uids.size() - 1);
+              if (!uids.contains(u)) {
+                uids.add(u);
+              }
+              committed.add(bed.put(h, FleetTestBed.domain("vm-" + u.substring(0, 8), u, i + 1,
+                  i % 2 == 0 ? "running" : "paused", Map.of())));
+            }
+          }
+        });
+        writers.add(t);
+        t.start();
+      }
+      // A client that moves on after every 15 events, resuming from the last resourceVersion it saw.
+      List<SeenEvent> resumed = new ArrayList<>();
+      long from = start;
+      while (resumed.size() < 120) {
+        long at = from;
+        try (WatchClient part = WatchClient.open(api, G + "/domains?watch=true&resourceVersion=" + at + sel)) {
+          int want = Math.min(15, 120 - resumed.size());
+          await().atMost(WAIT).until(() -> part.events().stream().filter(e -> !e.type().equals("BOOKMARK")).count()
+              >= want);
+          List<SeenEvent> got = part.events().stream().filter(e -> !e.type().equals("BOOKMARK")).limit(want).toList();
+          resumed.addAll(got);
+          from = got.get(got.size() - 1).resourceVersion();
+        }
+      }
+      for (Thread t : writers) {
+        t.join(60_000);
+      }
+      await().atMost(WAIT).until(() -> fleetEvents(whole).size() >= 120);
+      List<Long> expected = committed.stream().sorted().toList();
+      List<Long> seen = whole.events().stream().filter(e -> !e.type().equals("BOOKMARK"))
+          .map(SeenEvent::resourceVersion).toList();
+      assertThat(seen).as("every committed revision once, in etcd order").containsExactlyElementsOf(expected);
+      assertThat(resumed.stream().map(e -> e.type() + e.name() + e.resourceVersion()).toList())
+          .as("a client resuming from its last resourceVersion misses nothing and repeats nothing")
+          .containsExactlyElementsOf(whole.events().stream().filter(e -> !e.type().equals("BOOKMARK"))
+              .map(e -> e.type() + e.name() + e.resourceVersion()).toList());
+      // The list at the end is what the events add up to.
+      Map<String, Long> folded = new TreeMap<>();
+      for (SeenEvent e : whole.events()) {
+        if (e.type().equals("DELETED")) {
+          folded.remove(e.name());
+        } else if (!e.type().equals("BOOKMARK")) {
+          folded.put(e.name(), e.resourceVersion());
+        }
+      }
+      folded.put(a + ".seed", start);
+      JsonNode now = api.get(G + "/domains?" + sel.substring(1)).json();
+      Map<String, Long> listed = new TreeMap<>();
+      now.get("items").forEach(i -> listed.put(i.get("metadata").get("name").asText(),
+          Long.parseLong(i.get("metadata").get("resourceVersion").asText())));
+      assertThat(listed).isEqualTo(folded);
+    }
+  }
 }

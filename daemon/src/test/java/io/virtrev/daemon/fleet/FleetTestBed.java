@@ -23,15 +23,15 @@ import java.util.concurrent.TimeUnit;
  * one transaction that puts or deletes one object key and puts the host's progress, holding the object's JSON
  * exactly as a host serves it (the wire records of the api module).
  */
-final class FleetTestBed {
+public final class FleetTestBed {
   private final Client client;
 
-  FleetTestBed(Client client) {
+  public FleetTestBed(Client client) {
     this.client = client;
   }
 
   /** A domain as host {@code host} serves it at host revision {@code hostRv}. */
-  static Domain domain(String name, String uuid, long hostRv, String state, Map<String, String> labels) {
+  public static Domain domain(String name, String uuid, long hostRv, String state, Map<String, String> labels) {
     DomainMeta meta = new DomainMeta(name, uuid, Revision.of(hostRv), 1, Revision.of(1),
         Instant.parse("2026-12-01T00:00:00Z"), labels, Map.of());
     return Domain.of(meta, new DomainSpec(DomainXml.tiny(name, uuid, 64), true, false),
@@ -39,11 +39,11 @@ final class FleetTestBed {
   }
 
   /** Puts {@code d} on {@code host} as one mirror transaction; returns the etcd revision it made. */
-  long put(String host, Domain d) {
+  public long put(String host, Domain d) {
     return put(host, "domains", d.uuid(), Json.bytes(d), d.resourceVersion().value());
   }
 
-  long put(String host, String kind, String uid, byte[] json, long hostRv) {
+  public long put(String host, String kind, String uid, byte[] json, long hostRv) {
     try {
       return client.getKVClient().txn().Then(
           Op.put(bytes(FleetKeys.object(kind, host, uid)), ByteSequence.from(json), PutOption.DEFAULT),
@@ -56,7 +56,7 @@ final class FleetTestBed {
   }
 
   /** Deletes a domain's key as one mirror transaction; returns the etcd revision. */
-  long delete(String host, String uid, long hostRv) {
+  public long delete(String host, String uid, long hostRv) {
     try {
       return client.getKVClient().txn().Then(
           Op.delete(bytes(FleetKeys.object("domains", host, uid)), DeleteOption.DEFAULT),
@@ -69,7 +69,7 @@ final class FleetTestBed {
   }
 
   /** Several domains of {@code host} in one transaction (a full re-mirror). */
-  long putAll(String host, Domain... ds) {
+  public long putAll(String host, Domain... ds) {
     try {
       Op[] ops = new Op[ds.length + 1];
       for (int i = 0; i < ds.length; i++) {
@@ -84,7 +84,7 @@ final class FleetTestBed {
     }
   }
 
-  void compact(long revision) {
+  public void compact(long revision) {
     try {
       client.getKVClient().compact(revision).get(10, TimeUnit.SECONDS);
     } catch (Exception e) {
