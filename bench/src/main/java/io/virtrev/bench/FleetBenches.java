@@ -612,6 +612,8 @@ final class FleetBenches {
     long refused = 0;
     LongList perCycle = new LongList();
     double failures0 = sumFailures(c, busy);
+    double objBytes = objectBytes(c, busy.get(0));
+    double raw = RawEtcdTxns.rate("127.0.0.1:" + etcd.clientPort, b, (int) objBytes, c.quick ? 1 : 3);
     long[] rev0 = hostRevs(c, busy);
     awaitMirrored(etcd, busy, rev0, Duration.ofMinutes(1));
     Map<String, Double> m0 = etcd.metrics();
@@ -655,27 +657,33 @@ final class FleetBenches {
         - m0.getOrDefault("etcd_disk_wal_write_bytes_total", Double.NaN)) / revisions;
     double db = (m1.getOrDefault("etcd_mvcc_db_total_size_in_bytes", Double.NaN)
         - m0.getOrDefault("etcd_mvcc_db_total_size_in_bytes", Double.NaN)) / revisions;
-    double objBytes = objectBytes(c, busy.get(0));
+    double fsyncMs = meanMs(m0, m1, "etcd_disk_wal_fsync_duration_seconds");
+    double commitMs = meanMs(m0, m1, "etcd_disk_backend_commit_duration_seconds");
     String key = "fleet.mirror." + b + "host" + (b > 1 ? "s" : "");
     c.report.raw(key + ".revisionsPerSec", rate);
     c.report.raw(key + ".revisions", revisions);
+    c.report.raw(key + ".rawEtcdTxnsPerSec", raw);
     c.report.raw(key + ".drainSeconds", secs);
     c.report.raw(key + ".revisionsPerCycle", perCycle.toArray());
     c.report.raw(key + ".mirrorFailures", failures);
     c.report.raw(key + ".walBytesPerRevision", wal);
     c.report.raw(key + ".dbBytesPerRevision", db);
+    c.report.raw(key + ".etcdFsyncMeanMs", fsyncMs);
+    c.report.raw(key + ".etcdBackendCommitMeanMs", commitMs);
     boolean fleetWide = b > 1;
     c.report.row("F", "fleet: mirror throughput, " + b + " busy host" + (b > 1 ? "s" : "") + " (host revisions/s into"
             + " etcd, draining a backlog)",
         Report.num(rate) + " revisions/s" + (b > 1 ? " fleet-wide" : ""),
-        revisions + " host revisions committed on the host" + (b > 1 ? "s" : "") + " while etcd was frozen, drained in "
-            + Report.num(secs * 1000) + " ms in all",
-        "—", fleetWide ? ">= 2,000 revisions/s fleet-wide" : "—", fleetWide ? Report.met(rate >= 2000) : "",
-        cycles + " cycles of: etcd SIGSTOPped " + FREEZE_MS + " ms while " + clients + " clients per host alternate"
+        "etcd transactions of the mirror's shape (compare progress, put the object and progress), " + b + " client"
+            + (b > 1 ? "s" : "") + " back to back, raw gRPC: " + Report.num(raw) + "/s",
+        Report.ratio(rate / raw) + " of raw etcd", fleetWide ? ">= 2,000 revisions/s fleet-wide" : "—", fleetWide ? Report.met(rate >= 2000) : "",
+        revisions + " host revisions drained in " + Report.num(secs * 1000) + " ms in all; " + cycles
+            + " cycles of: etcd SIGSTOPped " + FREEZE_MS + " ms while " + clients + " clients per host alternate"
             + " suspend/resume through the hosts' APIs (they keep serving), SIGCONT, time until every progress key holds"
             + " its host's revision (polled over etcd's JSON gateway every ~1 ms); one etcd transaction per host revision"
             + " (docs/fleet.md); backlog per cycle " + java.util.Arrays.toString(perCycle.toArray()) + "; mirror"
-            + " failures meanwhile: " + Report.num(failures) + "; " + refused + " refused actions");
+            + " failures meanwhile: " + Report.num(failures) + "; " + refused + " refused actions; etcd's mean WAL fsync"
+            + " over the cycles " + Report.num(fsyncMs) + " ms, mean backend commit " + Report.num(commitMs) + " ms");
     c.report.row("F", "fleet: etcd bytes per host revision (" + b + " busy host" + (b > 1 ? "s" : "") + ")",
         Report.num(wal) + " B of WAL, " + Report.num(db) + " B of bbolt file growth",
         "the object's JSON as the host serves it: " + Report.num(objBytes) + " B", Report.ratio(wal / objBytes)
@@ -683,6 +691,13 @@ final class FleetBenches {
         "etcd's `etcd_disk_wal_write_bytes_total` and `etcd_mvcc_db_total_size_in_bytes` over the cycles / host"
             + " revisions; each transaction also rewrites the progress key; keys under /virtrev/v1/ " + keys0 + " → "
             + keys1 + " (no compaction ran)");
+  }
+
+  /** The mean of a Prometheus histogram between two scrapes, in milliseconds. */
+  private static double meanMs(Map<String, Double> m0, Map<String, Double> m1, String histogram) {
+    double sum = m1.getOrDefault(histogram + "_sum", Double.NaN) - m0.getOrDefault(histogram + "_sum", Double.NaN);
+    double n = m1.getOrDefault(histogram + "_count", Double.NaN) - m0.getOrDefault(histogram + "_count", Double.NaN);
+    return n > 0 ? sum / n * 1000 : Double.NaN;
   }
 
   /** Mean bytes of one domain's JSON in the host's list. */
