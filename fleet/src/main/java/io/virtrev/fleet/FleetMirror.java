@@ -39,6 +39,8 @@ import org.slf4j.LoggerFactory;
  *   <li>when progress is missing, belongs to another store, is ahead of the store, or the store compacted
  *       past it, it re-mirrors the store's snapshot in one transaction ({@link FullMirror}): etcd never
  *       holds half of a host's state;
+ *   <li>it mirrors only while its registration holds the host name, or another process of the same store's
+ *       does ({@link HostRegistration}): two stores under one host name never re-mirror over each other;
  *   <li>etcd's absence never reaches the host: the store is only read, failures are retried with a
  *       doubling wait up to {@link MirrorSettings#maxBackoff}, and lag is reported ({@link #status}).
  * </ul>
@@ -101,8 +103,8 @@ public final class FleetMirror implements AutoCloseable {
   /** A point-in-time report: revisions, lag, etcd reachability, counters. */
   public MirrorStatus status() {
     return new MirrorStatus(settings.host(), store.snapshot().revision().value(), mirroredRevision, etcdReachable,
-        etcdReachable ? null : lastError, registration.registered(), mirrored.sum(), fullMirrors.sum(),
-        failures.sum(), conflicts.sum());
+        etcdReachable ? null : lastError, registration.registered(), registration.conflict(), mirrored.sum(),
+        fullMirrors.sum(), failures.sum(), conflicts.sum());
   }
 
   public MirrorSettings settings() {
@@ -157,6 +159,10 @@ public final class FleetMirror implements AutoCloseable {
   /** One turn: register or renew, read progress if unknown, then mirror what the store has beyond it. */
   private void step() {
     registration.keepAlive(System.nanoTime());
+    if (registration.conflict() != null) {
+      park(registration.nanosUntilDue(System.nanoTime())); // another store holds this host name
+      return;
+    }
     if (progress == null && !progressAbsent) {
       readProgress();
     }

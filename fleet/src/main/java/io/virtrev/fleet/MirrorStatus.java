@@ -9,13 +9,16 @@ package io.virtrev.fleet;
  * @param etcdReachable whether the last etcd call succeeded
  * @param lastError the last failure's message (null if none since the last success)
  * @param registered whether the registration is in etcd under a live lease, as last seen
+ * @param nameConflict why this host does not mirror: its host name is registered by another store (null: no
+ *     conflict)
  * @param mirrored host revisions this mirror applied to etcd (one transaction each)
  * @param fullMirrors full re-mirrors this mirror applied
  * @param failures failed attempts (etcd unreachable, timeouts, refusals), each retried
  * @param conflicts transactions whose progress compare failed (another writer, or a retry that did apply)
  */
 public record MirrorStatus(String host, long hostRevision, long mirroredRevision, boolean etcdReachable,
-    String lastError, boolean registered, long mirrored, long fullMirrors, long failures, long conflicts) {
+    String lastError, boolean registered, String nameConflict, long mirrored, long fullMirrors, long failures,
+    long conflicts) {
 
   /** Host revisions not yet in etcd. */
   public long lag() {
@@ -26,6 +29,6 @@ public record MirrorStatus(String host, long hostRevision, long mirroredRevision
   public String detail() {
     return "fleet-mirror " + host + ": host revision " + hostRevision + ", mirrored " + mirroredRevision + ", lag "
         + lag() + (etcdReachable ? ", etcd reachable" : ", etcd unreachable: " + lastError)
-        + (registered ? ", registered" : ", not registered");
+        + (nameConflict != null ? ", NOT MIRRORING: " + nameConflict : registered ? ", registered" : ", not registered");
   }
 }

@@ -272,6 +272,35 @@ class FleetMirrorTest {
   }
 
   @Test
+  void aSecondStoreUnderTheSameHostNameWaitsUntilTheFirstsRegistrationIsGone() throws Exception {
+    String host = "samename";
+    try (EtcdRecorder rec = new EtcdRecorder(client); VersionedStore a = open("a"); VersionedStore b = open("b")) {
+      FleetMirror first = FleetMirror.start(client, a, settings(host).withLeaseTtl(Duration.ofSeconds(2)));
+      await().atMost(WAIT).until(() -> rec.lastProgress(host) != null);
+      churn(a, "i12-mirror-samename-a", 2, 1);
+      awaitCaughtUp(first, a);
+      churn(b, "i12-mirror-samename-b", 3, 1);
+      try (FleetMirror second = FleetMirror.start(client, b, settings(host).withLeaseTtl(Duration.ofSeconds(2)))) {
+        await().atMost(WAIT).untilAsserted(() -> assertThat(second.status().nameConflict())
+            .contains("host name samename is registered by store " + a.snapshot().storeId()));
+        assertThat(second.status().detail()).contains("NOT MIRRORING");
+        churn(a, "i12-mirror-samename-a2", 2, 1);
+        awaitCaughtUp(first, a); // the first keeps mirroring, undisturbed
+        assertThat(rec.lastProgress(host).storeId()).isEqualTo(a.snapshot().storeId());
+        assertThat(second.status().fullMirrors()).isZero();
+        first.abandon(); // its lease expires within 2 s; then the second takes the name over
+        awaitCaughtUp(second, b);
+        assertThat(second.status().nameConflict()).isNull();
+        assertThat(second.status().fullMirrors()).isEqualTo(1);
+        assertConverged(host, b);
+      }
+      EtcdRecorder.Checked c = rec.check(host, b);
+      assertThat(c.fullMirrorStores()).as("one mirror of a, then one of b: no back and forth")
+          .containsExactly(a.snapshot().storeId(), b.snapshot().storeId());
+    }
+  }
+
+  @Test
   void theRegistrationLivesWhileTheMirrorDoesAndGoesWithItsLease() throws Exception {
     String host = "lease";
     String key = FleetKeys.registration(host);
