@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Runs every benchmark of issue 5 side by side with its baseline, in one run, and writes the table.
-#   scripts/bench.sh           full run: writes docs/benchmarks.md and docs/benchmarks.json (~15-20 min)
+#   scripts/bench.sh           full run: writes docs/benchmarks.md and docs/benchmarks.json (~15-20 min, ~10 more
+#                              for the fleet section: 20 host JVMs start on the same machine)
 #   scripts/bench.sh --quick   smoke run (< 3 min): every path, tiny sizes; writes bench/target/benchmarks-quick.*
 #   extra arguments go to io.virtrev.bench.BenchMain (e.g. --only 4 for one item, --only kinds for the
-#   networks and storage pools rows)
+#   networks and storage pools rows, --only fleet for the fleet rows of issue 12: 20 test-driver hosts x 500
+#   domains mirrored into an etcd member of their own and one gateway; with --quick 3 x 50, about a minute);
+#   a later --out DIR overrides where the tables go (e.g. a section run alone, merged into docs by hand)
 # Brings up what it needs: libvirtd (scripts/libvirtd.sh), etcd (Debian's etcd-server, installed if
 # missing, started single-member on a scratch dir and stopped at the end). Needs root, Java 17, Maven.
 # Benchmarks are not tests: this fails only if the harness breaks, never because a figure is slow.

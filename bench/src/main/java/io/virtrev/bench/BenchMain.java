@@ -13,7 +13,7 @@ import java.util.Set;
  * Runs every benchmark of issue 5 in one process and writes the table. Usually started by
  * {@code scripts/bench.sh}, which brings up libvirtd and etcd first.
  *
- * <pre>BenchMain [--quick] --repo DIR --out DIR --work DIR [--etcd HOST:PORT] [--only 1,2,...,kinds,jmh] [--command TEXT]</pre>
+ * <pre>BenchMain [--quick] --repo DIR --out DIR --work DIR [--etcd HOST:PORT] [--only 1,2,...,kinds,fleet,jmh] [--command TEXT]</pre>
  *
  * <p>{@code --only} runs the sections that hold one of the items given; {@code --only 2} (change latency)
  * also leaves out that section's 10,000-domain list and startup.
@@ -56,6 +56,7 @@ public final class BenchMain {
     run("QEMU list and CAS", only, Set.of("1", "5"), failures, () -> QemuBenches.run(c));
     run("networks and storage pools: list, watch, CAS", only, Set.of("1", "2", "5", "kinds"), failures,
         () -> KindBenches.run(c));
+    run("fleet: hosts mirrored into etcd, one gateway", only, Set.of("fleet"), failures, () -> FleetBenches.run(c));
     run("durable commits", only, Set.of("4"), failures, () -> CommitBench.run(c));
     run("fan-out and memory", only, Set.of("3", "6"), failures, () -> FakeBenches.run(c));
     run("in-process microbenchmarks (JMH)", only, Set.of("jmh"), failures, () -> {
