@@ -113,15 +113,13 @@ public final class FleetView {
    * @return the object and the revision read at; fails with NOT_FOUND if there is none
    */
   public CompletableFuture<FleetObject> get(String kind, String fleetName, long at) {
-    int dot = fleetName.indexOf('.');
-    String host = dot > 0 ? fleetName.substring(0, dot) : null;
-    String name = dot > 0 ? fleetName.substring(dot + 1) : "";
-    if (!FleetKeys.validHost(host) || name.isEmpty()) {
+    FleetKeys.FleetName n = FleetKeys.splitName(fleetName);
+    if (n == null) {
       return CompletableFuture.failedFuture(new ApiException(ApiException.Reason.NOT_FOUND, kind + " \""
           + fleetName + "\" not found: a fleet name is <host>.<name>", Map.of("name", fleetName, "kind", kind),
           null));
     }
-    return get(kind, host, name, null, at, fleetName);
+    return get(kind, n.host(), n.name(), null, at, fleetName);
   }
 
   /**
