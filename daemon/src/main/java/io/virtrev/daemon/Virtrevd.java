@@ -145,9 +145,10 @@ public final class Virtrevd implements AutoCloseable {
         reconciler.setObserver(notifications);
       }
       Mutations mutations = new Mutations(source, store, reconciler);
-      FleetMember[] member = new FleetMember[1]; // set once the listener is bound (its port is registered)
+      // Set once the listener is bound (its port is registered); read by /readyz on the event loops.
+      java.util.concurrent.atomic.AtomicReference<FleetMember> member = new java.util.concurrent.atomic.AtomicReference<>();
       java.util.function.Supplier<io.virtrev.versioning.Readiness> readiness = () -> {
-        FleetMember f = member[0];
+        FleetMember f = member.get();
         return f == null ? reconciler.readiness() : reconciler.readiness().withDetail(f.mirror().status().detail());
       };
       ApiContext ctx = new ApiContext(store, mutations, readiness, config.http(), blocking, watchers,
@@ -166,7 +167,7 @@ public final class Virtrevd implements AutoCloseable {
       if (config.fleet() != null) {
         fleet = FleetMember.start(config.fleet(), store,
             config.fleet().apiUrl(tls != null, config.listenHost(), addr.getPort()));
-        member[0] = fleet;
+        member.set(fleet);
         if (metrics instanceof DaemonMetrics m) {
           m.bindFleetMirror(fleet.mirror()::status);
         }

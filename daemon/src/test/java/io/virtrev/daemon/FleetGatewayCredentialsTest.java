@@ -68,7 +68,7 @@ class FleetGatewayCredentialsTest {
           "{\"metadata\":{\"labels\":{\"by\":\"untrusting\"}}}", auth());
       assertThat(unreachable.status()).as(unreachable.body()).isEqualTo(503);
       assertThat(unreachable.json().path("message").asText()).contains("host h1 (https://127.0.0.1:")
-          .contains("did not answer");
+          .contains("cannot be reached");
       assertThat(host.revision()).as("neither changed anything").isEqualTo(before);
 
       ApiClient.Response ok = fleet.send("PATCH", G + "/h1.web", "application/merge-patch+json",

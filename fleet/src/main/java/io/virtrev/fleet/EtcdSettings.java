@@ -40,6 +40,10 @@ public record EtcdSettings(List<String> endpoints, Path ca, Path cert, Path key,
           || u.getPort() < 0) {
         throw new IllegalArgumentException("etcd endpoint '" + e + "' must be http://HOST:PORT or https://HOST:PORT");
       }
+      if (u.getUserInfo() != null) {
+        throw new IllegalArgumentException("etcd endpoint '" + u.getScheme() + "://" + u.getHost() + ":" + u.getPort()
+            + "' carries a user in its URL: give it with the etcd user and password-file settings instead");
+      }
       tls |= "https".equals(u.getScheme());
     }
     if ((cert == null) != (key == null)) {

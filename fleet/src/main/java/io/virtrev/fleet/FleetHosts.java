@@ -83,14 +83,18 @@ public final class FleetHosts {
    * @throws ApiException (as the future's failure) TIMEOUT after {@code bound}, naming the host revision
    *     not mirrored yet; SERVICE_UNAVAILABLE when the etcd watch fails
    */
-  public CompletableFuture<Long> mirrored(String host, long hostRevision, Progress since, Duration bound) {
+  public CompletableFuture<Long> mirrored(String host, String storeId, long hostRevision, Progress since,
+      Duration bound) {
     if (since.hostRevision() >= hostRevision) {
       return CompletableFuture.completedFuture(0L);
     }
+    // Progress of the store that answered (a new data dir under the host name restarts its revisions: its
+    // progress says nothing of this change).
     return firstEvent(FleetKeys.progress(host), since, bound,
-        e -> e.getEventType() == WatchEvent.EventType.PUT && hostRevision(e.getKeyValue()) >= hostRevision,
+        e -> e.getEventType() == WatchEvent.EventType.PUT && hostRevision(e.getKeyValue()) >= hostRevision
+            && (storeId == null || storeId.equals(json(e.getKeyValue()).path("storeId").asText())),
         "the change was made on host " + host + " (its revision " + hostRevision + ")",
-        Map.of("hostResourceVersion", Long.toString(hostRevision), "retryAfterSeconds", 1));
+        Map.of("hostResourceVersion", Long.toString(hostRevision)));
   }
 
   /**
@@ -114,9 +118,9 @@ public final class FleetHosts {
 
           @Override
           public void onError(Throwable t) {
-            found.completeExceptionally(new ApiException(ApiException.Reason.SERVICE_UNAVAILABLE, done
-                + ", but watching its mirror in etcd failed: " + t.getMessage(), Map.of("retryAfterSeconds", 1),
-                null));
+            // The change is made: 504 (not a 503 inviting a retry), naming what was done.
+            found.completeExceptionally(new ApiException(ApiException.Reason.TIMEOUT, done
+                + ", but watching its mirror in etcd failed: " + t.getMessage(), details, null));
           }
 
           @Override

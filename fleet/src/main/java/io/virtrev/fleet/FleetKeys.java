@@ -91,6 +91,22 @@ public final class FleetKeys {
         .toString();
   }
 
+  /**
+   * The parts of a fleet name {@code <host>.<name>} (split at the first dot: a host name has none), or null
+   * if {@code fleetName} is not one (no dot, no valid host before it, nothing after it).
+   */
+  public static FleetName splitName(String fleetName) {
+    int dot = fleetName == null ? -1 : fleetName.indexOf('.');
+    if (dot <= 0 || dot == fleetName.length() - 1) {
+      return null;
+    }
+    String host = fleetName.substring(0, dot);
+    return validHost(host) ? new FleetName(host, fleetName.substring(dot + 1)) : null;
+  }
+
+  /** A fleet name's host and the object's name on that host. */
+  public record FleetName(String host, String name) {}
+
   /** The fleet name of a host's object: {@code <host>.<name>}. */
   public static String fleetName(String host, String name) {
     return host + "." + name;

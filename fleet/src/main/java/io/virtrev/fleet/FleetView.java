@@ -113,15 +113,13 @@ public final class FleetView {
    * @return the object and the revision read at; fails with NOT_FOUND if there is none
    */
   public CompletableFuture<FleetObject> get(String kind, String fleetName, long at) {
-    int dot = fleetName.indexOf('.');
-    String host = dot > 0 ? fleetName.substring(0, dot) : null;
-    String name = dot > 0 ? fleetName.substring(dot + 1) : "";
-    if (!FleetKeys.validHost(host) || name.isEmpty()) {
+    FleetKeys.FleetName n = FleetKeys.splitName(fleetName);
+    if (n == null) {
       return CompletableFuture.failedFuture(new ApiException(ApiException.Reason.NOT_FOUND, kind + " \""
           + fleetName + "\" not found: a fleet name is <host>.<name>", Map.of("name", fleetName, "kind", kind),
           null));
     }
-    return get(kind, host, name, null, at, fleetName);
+    return get(kind, n.host(), n.name(), null, at, fleetName);
   }
 
   /**
@@ -170,7 +168,13 @@ public final class FleetView {
     /** Changes after the last ones, in etcd order, that pass the selector (maybe none). */
     void events(List<FleetEvent> events);
 
-    /** etcd says every change up to {@code revision} has been delivered: a BOOKMARK may promise it. */
+    /**
+     * etcd's periodic progress notification ({@code --experimental-watch-progress-notify-interval}): etcd sends
+     * it only to a watcher that has been sent every event, on that watcher's own channel, so every change up to
+     * {@code revision} has been delivered before it and a BOOKMARK may promise it. Requested progress
+     * ({@code WatchProgressRequest}) is not used: etcd 3.4.23 (Debian's) answers it at once with the store's
+     * revision, possibly ahead of events not yet sent (etcd-io/etcd#15220).
+     */
     void progress(long revision);
 
     /** The watch ended with {@code e} (410 when compacted); nothing more is called. */
@@ -179,8 +183,6 @@ public final class FleetView {
 
   /** A running fleet watch. */
   public interface Handle extends AutoCloseable {
-    /** Asks etcd for a progress notification ({@link Listener#progress}) once it has sent everything. */
-    void requestProgress();
 
     @Override
     void close();
@@ -219,7 +221,14 @@ public final class FleetView {
             atAfter++;
             continue;
           }
-          FleetEvent fe = event(e, selector);
+          FleetEvent fe;
+          try {
+            fe = event(e, selector);
+          } catch (LostDelete lost) {
+            end(new ApiException(ApiException.Reason.EXPIRED, "the object " + lost.key + " deleted at revision "
+                + lost.revision + " has no previous value left in etcd (compacted): list again", Map.of(), null));
+            return;
+          }
           if (fe != null) {
             out.add(fe);
           }
@@ -257,12 +266,6 @@ public final class FleetView {
       }
     });
     return new Handle() {
-      @Override
-      public void requestProgress() {
-        if (!ended.get()) {
-          w.requestProgress();
-        }
-      }
 
       @Override
       public void close() {
@@ -279,7 +282,12 @@ public final class FleetView {
     FleetObject prev = prevKv == null || prevKv.getKey().isEmpty() ? null : object(prevKv, prevKv.getModRevision());
     if (e.getEventType() == WatchEvent.EventType.DELETE) {
       if (prev == null) {
-        return null; // nothing known of the deleted key (not an object, or its value is gone)
+        if (FleetKeys.parse(e.getKeyValue().getKey().toString(StandardCharsets.UTF_8)) == null) {
+          return null; // not an object's key
+        }
+        // An object was deleted but etcd no longer has its last value (compacted meanwhile): the DELETED
+        // cannot be built, and dropping it would leave the client a ghost object.
+        throw new LostDelete(e.getKeyValue().getKey().toString(StandardCharsets.UTF_8), rev);
       }
       return selector.matches(prev) ? new FleetEvent("DELETED", rev, prev.at(rev)) : null;
     }
@@ -364,5 +372,17 @@ public final class FleetView {
 
   static String string(ByteSequence b) {
     return b.toString(StandardCharsets.UTF_8);
+  }
+
+  /** A DELETE whose previous value etcd no longer has. */
+  private static final class LostDelete extends RuntimeException {
+    final String key;
+    final long revision;
+
+    LostDelete(String key, long revision) {
+      super(null, null, false, false);
+      this.key = key;
+      this.revision = revision;
+    }
   }
 }

@@ -35,6 +35,8 @@ class EtcdClientsTest {
         null, null)).hasMessageContaining("no endpoint is https");
     assertThatThrownBy(() -> new EtcdSettings(List.of("https://a:1"), null, java.nio.file.Path.of("/c"), null,
         null, null, null)).hasMessageContaining("both its certificate and its key");
+    assertThatThrownBy(() -> EtcdSettings.parse("http://u:secret@a:1")).hasMessageContaining("carries a user")
+        .hasMessageNotContaining("secret");
     assertThat(EtcdSettings.parse("http://a:1, http://b:2").endpoints()).containsExactly("http://a:1", "http://b:2");
   }
 }

@@ -33,5 +33,11 @@ class FleetKeysTest {
     assertThat(FleetKeys.fleetUid("a", "domains", u)).isNotEqualTo(FleetKeys.fleetUid("b", "domains", u))
         .isEqualTo(FleetKeys.fleetUid("a", "domains", u));
     assertThat(FleetKeys.fleetName("a", "vm.1")).isEqualTo("a.vm.1");
+    assertThat(FleetKeys.splitName("a.vm.1")).isEqualTo(new FleetKeys.FleetName("a", "vm.1"));
+    assertThat(FleetKeys.splitName("vm")).isNull();
+    assertThat(FleetKeys.splitName("a.")).isNull();
+    assertThat(FleetKeys.splitName(".vm")).isNull();
+    assertThat(FleetKeys.splitName("Bad.vm")).isNull();
+    assertThat(FleetKeys.splitName(null)).isNull();
   }
 }

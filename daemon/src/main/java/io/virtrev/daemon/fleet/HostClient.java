@@ -1,5 +1,7 @@
 package io.virtrev.daemon.fleet;
 
+import io.virtrev.api.ApiException;
+
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The gateway's HTTP client to host daemons (JDK {@link HttpClient}, HTTP/1.1, one shared connection pool):
@@ -52,17 +55,27 @@ public final class HostClient {
    */
   public CompletableFuture<Answer> send(String apiUrl, String method, String pathAndQuery, String caller,
       Map<String, String> headers, byte[] body) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(apiUrl + pathAndQuery)).timeout(timeout)
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body))
-        .header("Accept", "application/json");
-    headers.forEach(b::header);
-    if (token != null) {
-      b.header("Authorization", "Bearer " + token);
+    HttpRequest request;
+    try {
+      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(apiUrl + pathAndQuery)).timeout(timeout)
+          .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body))
+          .header("Accept", "application/json");
+      headers.forEach(b::header);
+      if (token != null) {
+        b.header("Authorization", "Bearer " + token);
+      }
+      if (impersonates && caller != null) {
+        b.header("Impersonate-User", caller);
+      }
+      request = b.build();
+    } catch (IllegalArgumentException e) {
+      // The JDK refuses the URI or a header (a query it cannot parse, a caller name outside Latin-1): nothing sent.
+      return CompletableFuture.failedFuture(new ApiException(ApiException.Reason.BAD_REQUEST,
+          "the request cannot be forwarded to the host: " + e.getMessage(), Map.of(), null));
     }
-    if (impersonates && caller != null) {
-      b.header("Impersonate-User", caller);
-    }
-    return http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofByteArray()).thenApply(r -> {
+    // HttpRequest.timeout bounds the wait for the answer's head; orTimeout bounds the whole exchange, body too.
+    return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
+        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).thenApply(r -> {
       Map<String, String> h = new LinkedHashMap<>();
       for (String name : PASSED) {
         r.headers().firstValue(name).ifPresent(v -> h.put(name, v));

@@ -34,13 +34,12 @@ final class FleetEdits {
 
   /** The host of the fleet name {@code <host>.<name>}; NOT_FOUND for a name that is not one. */
   static String hostOf(String fleetName, ApiKind k) {
-    int dot = fleetName.indexOf('.');
-    String host = dot > 0 ? fleetName.substring(0, dot) : null;
-    if (!FleetKeys.validHost(host) || dot == fleetName.length() - 1) {
+    FleetKeys.FleetName n = FleetKeys.splitName(fleetName);
+    if (n == null) {
       throw new ApiException(ApiException.Reason.NOT_FOUND, k.resource() + " \"" + fleetName + "\" not found: a"
           + " fleet name is <host>.<name>", Map.of("name", fleetName, "kind", k.resource()), null);
     }
-    return host;
+    return n.host();
   }
 
   /**
@@ -268,13 +267,12 @@ final class FleetEdits {
   }
 
   private static String createHost(String fleetName, ApiKind k) {
-    int dot = fleetName == null ? -1 : fleetName.indexOf('.');
-    String host = dot > 0 ? fleetName.substring(0, dot) : null;
-    if (!FleetKeys.validHost(host) || dot == fleetName.length() - 1) {
+    FleetKeys.FleetName n = FleetKeys.splitName(fleetName);
+    if (n == null) {
       throw bad("a " + k.singular() + " created through the fleet is named <host>.<name> (the host that creates"
           + " it, then its name there); got " + (fleetName == null ? "no name" : "\"" + fleetName + "\""));
     }
-    return host;
+    return n.host();
   }
 
   /** The first {@code <name>} of an XML (the object's: it comes before any nested one), or null. */

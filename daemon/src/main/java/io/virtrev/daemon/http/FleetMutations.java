@@ -241,9 +241,8 @@ final class FleetMutations {
     return w.hosts().registration(host).thenCompose(reg -> w.hosts().progress(host).thenCompose(since ->
         w.client().send(reg.apiUrl(), f.method(), f.path(), caller, f.headers(), f.body())
             .exceptionally(t -> {
-              Throwable e = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
-              throw new ApiException(ApiException.Reason.SERVICE_UNAVAILABLE, "host " + host + " ("
-                  + reg.apiUrl() + ") did not answer: " + e, Map.of("retryAfterSeconds", 1), null);
+              throw unanswered(host, reg.apiUrl(),
+                  t instanceof CompletionException && t.getCause() != null ? t.getCause() : t);
             })
             .thenCompose(answer -> {
               if (answer.status() >= 300) {
@@ -260,7 +259,7 @@ final class FleetMutations {
                 return CompletableFuture.completedFuture(success(answer, FleetObject.of(key, answer.body(), rv),
                     ok, rv > 0, place));
               }
-              return w.hosts().mirrored(host, hostRv, since, w.mirrorWait()).thenCompose(at -> {
+              return w.hosts().mirrored(host, reg.storeId(), hostRv, since, w.mirrorWait()).thenCompose(at -> {
                 if (at > 0) {
                   return CompletableFuture.completedFuture(success(answer, FleetObject.of(key, answer.body(), at),
                       ok, true, place));
@@ -271,6 +270,24 @@ final class FleetMutations {
                     .thenApply(now -> success(answer, now, ok, true, place));
               });
             })));
+  }
+
+  /**
+   * Why a host call has no answer. Refused before anything was sent (a connection not made): 503, retry.
+   * Otherwise the host may have made the change (a timeout after the request left): 504 without Retry-After,
+   * so that a client reads before it repeats a create or an action.
+   */
+  private static ApiException unanswered(String host, String apiUrl, Throwable e) {
+    if (e instanceof ApiException a) {
+      return a;
+    }
+    if (e instanceof java.net.ConnectException || e instanceof java.net.http.HttpConnectTimeoutException
+        || e instanceof javax.net.ssl.SSLException) {
+      return new ApiException(ApiException.Reason.SERVICE_UNAVAILABLE, "host " + host + " (" + apiUrl
+          + ") cannot be reached: " + e, Map.of("retryAfterSeconds", 1), null);
+    }
+    return new ApiException(ApiException.Reason.TIMEOUT, "host " + host + " (" + apiUrl + ") gave no answer ("
+        + e + "): the change may have been made; read the object before repeating it", Map.of(), null);
   }
 
   /** The fleet object as the answer; ETag its fleet revision; Location of a create in fleet terms. */

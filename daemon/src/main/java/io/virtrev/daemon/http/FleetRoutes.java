@@ -202,8 +202,7 @@ final class FleetRoutes {
         .thenCompose(page -> ownerAt(c, k, fleet, page.revision()).thenApply(x -> page));
     return Reply.after(read.thenApplyAsync(page -> {
       if (page.revision() < floor) {
-        throw new ApiException(ApiException.Reason.TIMEOUT, "Too large resource version: " + floor
-            + ", current: " + page.revision(), Map.of("retryAfterSeconds", 1), null);
+        throw tooLarge(floor, page.revision());
       }
       Reply.Full r = answer(k, table, page);
       return Gzip.wanted(req, r.body().length) ? Reply.gzipped(Gzip.compress(r.body()), r.contentType()) : r;
@@ -252,8 +251,7 @@ final class FleetRoutes {
     io.netty.handler.codec.http.FullHttpRequest req = c.req();
     return Reply.after(fleet.view().list(null, null, at, null, FleetSelector.EVERYTHING, 0).thenApplyAsync(page -> {
       if (notOlder && page.revision() < rv) {
-        throw new ApiException(ApiException.Reason.TIMEOUT, "Too large resource version: " + rv
-            + ", current: " + page.revision(), Map.of("retryAfterSeconds", 1), null);
+        throw tooLarge(rv, page.revision());
       }
       ObjectNode list = Json.mapper().createObjectNode();
       list.put("apiVersion", "v1");
@@ -356,7 +354,13 @@ final class FleetRoutes {
         timeout(query, api), format, table, fleet.watchQueue());
     if (rv.isPresent() && !initial) {
       long from = rv.get().value();
-      return new Reply.Stream(ctx -> open(ctx, api, fleet, w, from, true, List.of()));
+      // A revision etcd has not reached is 504 at once, as on a host (an etcd watch from it would wait silently).
+      return Reply.after(fleet.view().revision(), current -> {
+        if (from > current) {
+          throw tooLarge(from, current);
+        }
+        return new Reply.Stream(ctx -> open(ctx, api, fleet, w, from, true, List.of()));
+      });
     }
     FleetSelector sel = selector;
     long floor = rv.map(Revision::value).orElse(0L);
@@ -364,11 +368,16 @@ final class FleetRoutes {
         .thenCompose(page -> ownerAt(c, k, fleet, page.revision()).thenApply(x -> page));
     return Reply.after(state, page -> {
       if (page.revision() < floor) {
-        throw new ApiException(ApiException.Reason.TIMEOUT, "Too large resource version: " + floor
-            + ", current: " + page.revision(), Map.of("retryAfterSeconds", 1), null);
+        throw tooLarge(floor, page.revision());
       }
       return new Reply.Stream(ctx -> open(ctx, api, fleet, w, page.revision(), false, page.items()));
     });
+  }
+
+  /** 504 for a resourceVersion the fleet (etcd) has not reached, as a host answers it. */
+  private static ApiException tooLarge(long asked, long current) {
+    return new ApiException(ApiException.Reason.TIMEOUT, "Too large resource version: " + asked + ", current: "
+        + current, Map.of("retryAfterSeconds", 1), null);
   }
 
   private static FleetWatchStream open(io.netty.channel.ChannelHandlerContext ctx, ApiContext api, Fleet fleet,

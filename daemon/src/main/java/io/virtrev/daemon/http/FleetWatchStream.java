@@ -21,6 +21,8 @@ import io.virtrev.fleet.FleetObject;
 import io.virtrev.fleet.FleetSelector;
 import io.virtrev.fleet.FleetView;
 import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,9 +33,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * One fleet watch response: the etcd watch's events after the start revision that pass the selector, in etcd
  * order, each once, as Kubernetes watch events whose resourceVersion is the etcd revision. BOOKMARKs (with
- * {@code allowWatchBookmarks}) come from etcd progress notifications: after {@code bookmarkInterval} without a
- * write the stream asks etcd for one, and etcd answers once it has sent every change up to the revision it
- * names, so a BOOKMARK promises that nothing up to it is left out.
+ * {@code allowWatchBookmarks}) come from etcd's periodic progress notifications, which etcd sends a watcher only
+ * once it has sent it every change up to the revision named, so a BOOKMARK promises that nothing up to it is
+ * left out; one at the stream's last revision is written only after {@code bookmarkInterval} without a write.
  *
  * <p>etcd pushes: its events are queued (on the event loop) and written while the channel is writable. Past
  * {@code watchQueue} queued events (a client that does not keep up) the etcd watch is closed; once the queue is
@@ -45,6 +47,7 @@ import java.util.concurrent.TimeUnit;
  * every field is confined.
  */
 final class FleetWatchStream implements ConnectionStream {
+  private static final Logger LOG = LoggerFactory.getLogger(FleetWatchStream.class);
   /**
    * A fleet watch request.
    *
@@ -74,7 +77,6 @@ final class FleetWatchStream implements ConnectionStream {
   private FleetView.Handle handle;
   private long cursor;
   private long lastWriteNanos = System.nanoTime();
-  private boolean progressAsked;
   private int nextInitial; // the next initial ADDED to write
   private boolean initialDone; // every initial ADDED (and the line closing them) is written
   private boolean paused; // the etcd watch is closed until the queue is written (a slow client)
@@ -200,7 +202,6 @@ final class FleetWatchStream implements ConnectionStream {
   }
 
   private void progressed(long revision) {
-    progressAsked = false;
     boolean idleLong = System.nanoTime() - lastWriteNanos >= idle.toNanos();
     if (finished || !initialDone || !queue.isEmpty() || revision < cursor || revision == cursor && !idleLong) {
       return; // a BOOKMARK at the cursor only when the stream has been idle for the bookmark interval
@@ -221,7 +222,15 @@ final class FleetWatchStream implements ConnectionStream {
     while (!queue.isEmpty() && channel.isWritable()) {
       FleetEvent e = queue.poll();
       if (e.revision() < cursor) {
-        continue; // never out of order (one revision may change several objects: a host's re-mirror)
+        // etcd delivers in revision order and a progress notification only after every event before it
+        // (FleetView.Listener#progress): an event behind the cursor means that promise was broken. Never
+        // skip it silently: the client relists.
+        LOG.error("fleet watch: event at revision {} after the stream's cursor {}; ending the stream with 410",
+            e.revision(), cursor);
+        queue.clear();
+        fail(new ApiException(ApiException.Reason.EXPIRED, "the fleet watch lost its order at revision "
+            + e.revision() + " (after " + cursor + "): list again", Map.of(), null));
+        return;
       }
       cursor = e.revision();
       send(request.format().event(e.type(), Revision.of(e.revision()), objectJson(e.object())));
@@ -247,18 +256,17 @@ final class FleetWatchStream implements ConnectionStream {
     return t;
   }
 
-  /** Idle for the bookmark interval: ask etcd for a progress notification (a BOOKMARK), or an SSE heartbeat. */
+  /**
+   * Idle for the bookmark interval without bookmarks asked for: an SSE heartbeat. BOOKMARKs come only from
+   * etcd's periodic progress notifications ({@link #progressed}; FleetView.Listener#progress says why not
+   * from requested ones).
+   */
   private void onIdleCheck() {
     if (finished || paused || !initialDone || System.nanoTime() - lastWriteNanos < idle.toNanos()
         || !channel.isWritable()) {
       return;
     }
-    if (request.bookmarks()) {
-      if (!progressAsked && handle != null) {
-        progressAsked = true;
-        handle.requestProgress();
-      }
-    } else {
+    if (!request.bookmarks()) {
       send(request.format().heartbeat());
       channel.flush();
     }

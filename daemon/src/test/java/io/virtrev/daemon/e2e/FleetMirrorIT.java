@@ -139,7 +139,8 @@ class FleetMirrorIT {
 
   /**
    * etcd's history of the host's keys: every etcd revision that touches them puts progress once; after the
-   * first (full) mirror, progress goes up by exactly one per transaction, which holds one object change whose
+   * first (full) mirror and its seal (the same progress again, no object), progress goes up by exactly one per
+   * transaction, which holds one object change whose
    * value (unless a delete) is that object at exactly that host revision.
    */
   private static void checkOncePerRevisionInOrder(ConcurrentLinkedQueue<Change> changes, String storeId) {
@@ -152,6 +153,7 @@ class FleetMirrorIT {
     }
     long prev = -1;
     int full = 0;
+    int seals = 0;
     int incremental = 0;
     for (Map.Entry<Long, List<Change>> g : byRevision.entrySet()) {
       List<Change> progress = g.getValue().stream().filter(c -> c.key().equals(FleetKeys.progress(HOST))).toList();
@@ -162,6 +164,8 @@ class FleetMirrorIT {
       List<Change> objects = g.getValue().stream().filter(c -> !c.key().equals(FleetKeys.progress(HOST))).toList();
       if (prev < 0) {
         full++;
+      } else if (r == prev && objects.isEmpty() && incremental == 0 && seals == 0) {
+        seals++; // the progress-only transaction that seals the full mirror (FleetMirror.fullMirror)
       } else {
         assertThat(r).as("host revision after %s, etcd revision %s: once, in order", prev, g.getKey())
             .isEqualTo(prev + 1);
@@ -175,6 +179,7 @@ class FleetMirrorIT {
       prev = r;
     }
     assertThat(full).as("one full mirror: the first").isEqualTo(1);
+    assertThat(seals).as("the full mirror sealed by one progress-only revision").isEqualTo(1);
     assertThat(incremental).isGreaterThanOrEqualTo(20);
   }
 

@@ -384,6 +384,14 @@ class FleetGatewayTest {
   }
 
   @Test
+  void aWatchResumedFromARevisionEtcdHasNotReachedIs504AtOnce() {
+    long now = bed.put(a, FleetTestBed.domain("ahead", uuid(), 1, "running", Map.of()));
+    ApiClient.Response r = api.get(G + "/domains?watch=true&resourceVersion=" + (now + 1000));
+    assertThat(r.status()).as(r.body()).isEqualTo(504);
+    assertThat(r.json().get("message").asText()).contains("Too large resource version: " + (now + 1000));
+  }
+
+  @Test
   void resumingInsideARevisionThatChangedSeveralObjectsIs410ButAListAtItWatchesOn() {
     long full = bed.putAll(a, FleetTestBed.domain("p", uuid(), 1, "running", Map.of()),
         FleetTestBed.domain("q", uuid(), 1, "running", Map.of()));

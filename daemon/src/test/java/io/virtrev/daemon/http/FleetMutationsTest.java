@@ -396,6 +396,36 @@ class FleetMutationsTest {
     }
   }
 
+  @Test
+  void aHostThatTakesTheRequestButNeverAnswersIs504WithoutRetryAfterNotA503() throws Exception {
+    // Host h9 is registered at a socket that accepts connections and never answers: the request left, so the
+    // outcome is unknown (a retried create or action could apply twice): 504, no Retry-After.
+    try (java.net.ServerSocket stall = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      String uuid = UUID.randomUUID().toString();
+      client.getKVClient().put(bytes(io.virtrev.fleet.FleetKeys.registration("h9")), bytes(
+          "{\"host\":\"h9\",\"apiUrl\":\"http://127.0.0.1:" + stall.getLocalPort()
+              + "\",\"storeId\":\"s9\",\"version\":\"test\",\"startedAt\":\"2026-12-02T00:00:00Z\"}")).get();
+      client.getKVClient().put(bytes(io.virtrev.fleet.FleetKeys.object("domains", "h9", uuid)), bytes(
+          io.virtrev.api.Json.mapper().writeValueAsString(io.virtrev.daemon.fleet.FleetTestBed.domain("stalled", uuid,
+              1, "running", java.util.Map.of())))).get();
+      Path gwOwn = Files.writeString(dir.resolve("gw9.token"), "gw-secret\n");
+      FleetMutations.Writes writes = new FleetMutations.Writes(view, new FleetHosts(client, Duration.ofSeconds(5)),
+          new HostClient(new HostCredentials(gwOwn, null, null, null), Duration.ofSeconds(1)), Duration.ofSeconds(10));
+      try (ApiServer quick = new ApiServer(gatewayContext, FleetRoutes.table(new FleetRoutes.Fleet(view, 1000), writes),
+          2, null)) {
+        ApiClient gw = new ApiClient("http://127.0.0.1:" + quick.bind("127.0.0.1", 0).getPort());
+        ApiClient.Response r = gw.send("PATCH", DOMAINS + "/h9.stalled", "application/merge-patch+json",
+            "{\"metadata\":{\"labels\":{\"x\":\"y\"}}}", auth("a-secret"));
+        assertThat(r.status()).as(r.body()).isEqualTo(504);
+        assertThat(r.json().path("message").asText()).contains("host h9").contains("may have been made");
+        assertThat(r.json().path("details").has("retryAfterSeconds")).isFalse();
+      } finally {
+        client.getKVClient().delete(bytes(io.virtrev.fleet.FleetKeys.object("domains", "h9", uuid))).get();
+        client.getKVClient().delete(bytes(io.virtrev.fleet.FleetKeys.registration("h9"))).get();
+      }
+    }
+  }
+
   private static io.etcd.jetcd.ByteSequence bytes(String s) {
     return io.etcd.jetcd.ByteSequence.from(s, java.nio.charset.StandardCharsets.UTF_8);
   }
