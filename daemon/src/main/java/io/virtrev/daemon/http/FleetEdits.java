@@ -244,6 +244,28 @@ final class FleetEdits {
         .getBytes(StandardCharsets.UTF_8));
   }
 
+  /**
+   * The body of a create under an owner (a volume, a snapshot) for the host: the object keeps its own name (its
+   * owner in the path picks the host); a JSON body loses the fleet-only fields ({@code uid},
+   * {@code resourceVersion}, the host label and annotation, {@code status.host}); an XML body goes as sent.
+   */
+  static byte[] createOwned(String type, byte[] body, ApiKind k) {
+    if (!type.equals("application/json")) {
+      return body;
+    }
+    JsonNode j = read(body);
+    if (!(j instanceof ObjectNode o)) {
+      throw bad("the body must be a JSON object (a " + k.kind() + ")");
+    }
+    if (o.path("metadata") instanceof ObjectNode meta) {
+      meta.remove("uid");
+      meta.remove("resourceVersion");
+      stripFleetMaps(meta);
+    }
+    stripStatusHost(o);
+    return Json.bytes(o);
+  }
+
   private static String createHost(String fleetName, ApiKind k) {
     FleetKeys.FleetName n = FleetKeys.splitName(fleetName);
     if (n == null) {

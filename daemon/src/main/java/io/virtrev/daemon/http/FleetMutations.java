@@ -12,17 +12,20 @@ import io.virtrev.daemon.security.Identity;
 import io.virtrev.fleet.FleetHosts;
 import io.virtrev.fleet.FleetKeys;
 import io.virtrev.fleet.FleetObject;
+import io.virtrev.fleet.FleetSelector;
 import io.virtrev.fleet.FleetView;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
  * The gateway's mutations (docs/fleet.md, "Mutations"): PUT, PATCH (merge patch and JSON Patch), POST
- * (create: the name {@code <host>.<name>} picks the host), DELETE and the lifecycle actions, forwarded to the
+ * (create: the name {@code <host>.<name>} picks the host; for a volume or snapshot, the owner's
+ * {@code <host>.<pool>} or {@code <host>.<domain>} in the path), DELETE and the actions, forwarded to the
  * owning host's {@code apiUrl} (from its registration) with the gateway's own credentials and the caller
  * named in {@code Impersonate-User}.
  *
@@ -73,7 +76,7 @@ final class FleetMutations {
       if (type.equals("application/json")) {
         out = Json.bytes(FleetEdits.object(body, cur, k));
       }
-      return new Forward("PUT", hostPath(k, cur.hostName(), null), h, out, false);
+      return new Forward("PUT", hostPath(Place.of(c, k), cur.hostName(), null), h, out, false);
     });
   }
 
@@ -91,7 +94,7 @@ final class FleetMutations {
       ifMatch.hostHeader(cur).ifPresent(v -> h.put("If-Match", v));
       byte[] out = type.equals(DomainPatch.MERGE) ? Json.bytes(FleetEdits.mergePatch(body, cur, k))
           : Json.bytes(FleetEdits.jsonPatch(body, cur, k));
-      return new Forward("PATCH", hostPath(k, cur.hostName(), null), h, out, false);
+      return new Forward("PATCH", hostPath(Place.of(c, k), cur.hostName(), null), h, out, false);
     });
   }
 
@@ -110,7 +113,7 @@ final class FleetMutations {
         h.put("Content-Type", "application/json");
         out = Json.bytes(FleetEdits.deleteOptions(body, cur, k));
       }
-      return new Forward("DELETE", hostPath(k, cur.hostName(), null), h, out, dryBody);
+      return new Forward("DELETE", hostPath(Place.of(c, k), cur.hostName(), null), h, out, dryBody);
     });
   }
 
@@ -127,7 +130,7 @@ final class FleetMutations {
       if (body.length > 0) {
         h.put("Content-Type", c.req().headers().get(HttpHeaderNames.CONTENT_TYPE, "application/json"));
       }
-      return new Forward("POST", hostPath(k, cur.hostName(), action), h, body.length > 0 ? body : null, false);
+      return new Forward("POST", hostPath(Place.of(c, k), cur.hostName(), action), h, body.length > 0 ? body : null, false);
     });
   }
 
@@ -143,42 +146,95 @@ final class FleetMutations {
           + k.singular() + " that does not exist yet; use If-None-Match: *");
     }
     String type = RequestBodies.mediaType(req);
-    FleetEdits.Created created = FleetEdits.create(type, bytes(req), k);
-    String host = created.host();
     Map<String, String> h = new LinkedHashMap<>();
     h.put("Content-Type", req.headers().get(HttpHeaderNames.CONTENT_TYPE, type));
     String inm = req.headers().get(HttpHeaderNames.IF_NONE_MATCH);
     if (inm != null) {
       h.put("If-None-Match", inm);
     }
-    Forward f = new Forward("POST", ApiGroup.ROOT + "/" + k.resource() + query(req), h, created.body(), false);
-    return forward(c, k, w, host, null, f, HttpResponseStatus.CREATED);
+    if (k.owner() != null) {
+      // Under an owner: the path's <host>.<owner> picks the host; the object keeps its own name. The owner must
+      // exist in the fleet (404 naming it otherwise, nothing forwarded).
+      Place place = Place.of(c, k);
+      byte[] body = FleetEdits.createOwned(type, bytes(req), k);
+      Forward f = new Forward("POST", place.hostCollection() + query(req), h, body, false);
+      return later(c, FleetRoutes.ownerAt(c, k, w.view(), 0)
+          .thenCompose(x -> send(c, k, w, place, null, f, HttpResponseStatus.CREATED)));
+    }
+    FleetEdits.Created created = FleetEdits.create(type, bytes(req), k);
+    Place place = new Place(k, created.host(), null, null);
+    Forward f = new Forward("POST", place.hostCollection() + query(req), h, created.body(), false);
+    return later(c, send(c, k, w, place, null, f, HttpResponseStatus.CREATED));
   }
 
   /** Reads {@code <host>.<name>} now, builds the host request from it, forwards it. */
   private static Reply onItem(Call c, ApiKind k, Writes w,
       java.util.function.Function<FleetObject, Forward> build) {
-    String fleetName = c.param("name");
-    String host = FleetEdits.hostOf(fleetName, k);
-    CompletableFuture<Outcome> done = w.view().get(k.resource(), fleetName, 0).thenCompose(cur -> {
+    Place at = Place.of(c, k);
+    CompletableFuture<Outcome> done = at.read(w.view(), c.param("name")).thenCompose(cur -> {
       Forward f = build.apply(cur);
-      return send(c, k, w, host, cur, new Forward(f.method(), f.path() + query(c.req()), f.headers(), f.body(), f.dry()),
+      return send(c, k, w, at, cur, new Forward(f.method(), f.path() + query(c.req()), f.headers(), f.body(), f.dry()),
           HttpResponseStatus.OK);
     });
     return later(c, done);
   }
 
-  private static Reply forward(Call c, ApiKind k, Writes w, String host, FleetObject cur, Forward f,
-      HttpResponseStatus ok) {
-    return later(c, send(c, k, w, host, cur, f, ok));
+  /**
+   * Where a request's objects are: the owning host, and for a kind under an owner (volumes, snapshots) the owner
+   * the path names ({@code <host>.<pool>}, {@code <host>.<domain>}). Immutable.
+   *
+   * @param host the owning host
+   * @param owner the owner's selector (its host and name), null for a kind of its own
+   * @param ownerName the owner's name on its host, null for a kind of its own
+   */
+  private record Place(ApiKind kind, String host, FleetSelector owner, String ownerName) {
+    /** The place of the object named by {@code c}'s path (an owned kind's: its owner's); NOT_FOUND for no fleet name. */
+    static Place of(Call c, ApiKind k) {
+      if (k.owner() == null) {
+        return new Place(k, FleetEdits.hostOf(c.param("name"), k), null, null);
+      }
+      FleetSelector owner = FleetRoutes.owned(c, k, FleetSelector.EVERYTHING);
+      String fleetOwner = c.param(k.ownerParam());
+      return new Place(k, owner.host(), owner, fleetOwner.substring(fleetOwner.indexOf('.') + 1));
+    }
+
+    /** The object {@code name} (a fleet name, or an owned object's own) now; NOT_FOUND naming it, or its missing owner. */
+    CompletableFuture<FleetObject> read(FleetView view, String name) {
+      if (owner == null) {
+        return view.get(kind.resource(), name, 0);
+      }
+      // A missing owner is the answer (404 naming it), as on a host.
+      return FleetRoutes.owned(view, FleetRoutes.ownerAt(FleetKeys.fleetName(host, ownerName), kind, view, 0),
+          view.get(kind.resource(), host, name, owner, 0, name));
+    }
+
+    /** The collection on the host: {@code /apis/virtrev.io/v1/storagepools/<pool>/volumes}, {@code .../networks}. */
+    String hostCollection() {
+      return ownerName == null ? ApiGroup.ROOT + "/" + kind.resource() : collection(DomainPaths.segment(ownerName));
+    }
+
+    /** The collection in the fleet: the owner by its fleet name. */
+    String fleetCollection() {
+      return ownerName == null ? ApiGroup.ROOT + "/" + kind.resource()
+          : collection(DomainPaths.segment(FleetKeys.fleetName(host, ownerName)));
+    }
+
+    private String collection(String ownerSegment) {
+      List<PathTemplate.Segment> segs = kind.collection().segments();
+      String literal = ((PathTemplate.Literal) segs.get(segs.size() - 1)).text(); // volumes, snapshots
+      return ApiGroup.ROOT + "/" + kind.owner().resource() + "/" + ownerSegment + "/" + literal;
+    }
   }
+
+
 
   /**
    * Reads where the host is and how far its mirror got, sends {@code f}, and waits until the mirror
    * published the host's answer: the fleet object at that revision.
    */
-  private static CompletableFuture<Outcome> send(Call c, ApiKind k, Writes w, String host, FleetObject cur,
+  private static CompletableFuture<Outcome> send(Call c, ApiKind k, Writes w, Place place, FleetObject cur,
       Forward f, HttpResponseStatus ok) {
+    String host = place.host();
     Identity who = c.identity();
     String caller = who == null || who.isAnonymous() ? null : who.toString();
     boolean dry = c.query().get("dryRun").filter(v -> !v.isEmpty()).isPresent();
@@ -201,16 +257,17 @@ final class FleetMutations {
               if (dry || f.dry()) {
                 long rv = cur == null ? 0 : cur.revision();
                 return CompletableFuture.completedFuture(success(answer, FleetObject.of(key, answer.body(), rv),
-                    ok, rv > 0));
+                    ok, rv > 0, place));
               }
               return w.hosts().mirrored(host, reg.storeId(), hostRv, since, w.mirrorWait()).thenCompose(at -> {
                 if (at > 0) {
                   return CompletableFuture.completedFuture(success(answer, FleetObject.of(key, answer.body(), at),
-                      ok, true));
+                      ok, true, place));
                 }
                 // The host made no new revision (nothing changed): the object as the fleet serves it now.
-                return w.view().get(k.resource(), FleetKeys.fleetName(host, object.path("metadata").path("name")
-                    .asText()), 0).thenApply(now -> success(answer, now, ok, true));
+                String name = object.path("metadata").path("name").asText();
+                return place.read(w.view(), place.owner() == null ? FleetKeys.fleetName(host, name) : name)
+                    .thenApply(now -> success(answer, now, ok, true, place));
               });
             })));
   }
@@ -234,7 +291,8 @@ final class FleetMutations {
   }
 
   /** The fleet object as the answer; ETag its fleet revision; Location of a create in fleet terms. */
-  private static Outcome success(HostClient.Answer answer, FleetObject o, HttpResponseStatus ok, boolean etag) {
+  private static Outcome success(HostClient.Answer answer, FleetObject o, HttpResponseStatus ok, boolean etag,
+      Place place) {
     Reply.Full r = Reply.bytes(ok, o.bytes(), Reply.JSON);
     if (etag) {
       r = r.withEtag(Long.toString(o.revision()));
@@ -243,7 +301,7 @@ final class FleetMutations {
       r = r.withHeader("Warning", answer.header("warning").get());
     }
     if (ok == HttpResponseStatus.CREATED) {
-      r = r.withHeader("Location", ApiGroup.ROOT + "/" + o.kind() + "/" + DomainPaths.segment(o.fleetName()));
+      r = r.withHeader("Location", place.fleetCollection() + "/" + DomainPaths.segment(o.fleetName()));
     }
     return new Outcome(r, o.fleetName(), o.fleetUid(), Long.toString(o.revision()), null);
   }
@@ -297,9 +355,8 @@ final class FleetMutations {
   }
 
   /** The host's path of its object {@code name} of kind {@code k} (and {@code action}, if any). */
-  private static String hostPath(ApiKind k, String name, String action) {
-    return ApiGroup.ROOT + "/" + k.resource() + "/" + DomainPaths.segment(name)
-        + (action == null ? "" : "/" + action);
+  private static String hostPath(Place place, String name, String action) {
+    return place.hostCollection() + "/" + DomainPaths.segment(name) + (action == null ? "" : "/" + action);
   }
 
   /** {@code ?query} of the request as sent (dryRun, fieldValidation, ... go to the host as they are), or "". */

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -28,9 +29,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * and watch over etcd ({@link FleetView}), and {@code /all}. Objects are named {@code <host>.<name>};
  * resourceVersion is etcd's revision. Stateless: every answer is read from etcd.
  *
- * <p>Mutations of the top-level kinds (domains, networks, storage pools) are forwarded to the owning host when
- * the table has {@link FleetMutations.Writes} ({@link #kindOps}); volumes and snapshots, and every kind of a
- * table without writes, are read-only (405).
+ * <p>Mutations of every kind (volumes and snapshots under their qualified owner) are forwarded to the owning host
+ * when the table has {@link FleetMutations.Writes} ({@link #kindOps}); every kind of a table without writes is
+ * read-only (405).
  */
 final class FleetRoutes {
   /** The kinds the fleet serves, in discovery order. */
@@ -66,10 +67,13 @@ final class FleetRoutes {
     rows.add(Route.at(ApiGroup.ROOT).get(QueryParams.DISCOVERY,
         c -> Discovery.reply(c, Discovery.resources(self.get()))));
     rows.add(Route.at("/version").get(QueryParams.DISCOVERY, c -> Discovery.reply(c, Discovery.VERSION)));
-    rows.add(Route.at(OpenApiRoutes.V2).get(QueryParams.OPENAPI, c -> OpenApiRoutes.serve(c, OpenApiRoutes.V2)));
-    rows.add(Route.at(OpenApiRoutes.V3).get(QueryParams.OPENAPI, c -> OpenApiRoutes.serve(c, OpenApiRoutes.V3)));
+    // The gateway's own documents, generated from this table as the host's are from RouteTable.API: every
+    // path and method they advertise is served here, and every one served is advertised.
+    OpenApiDocuments.Lazy docs = new OpenApiDocuments.Lazy(self::get);
+    rows.add(Route.at(OpenApiRoutes.V2).get(QueryParams.OPENAPI, c -> OpenApiRoutes.serve(c, OpenApiRoutes.V2, docs)));
+    rows.add(Route.at(OpenApiRoutes.V3).get(QueryParams.OPENAPI, c -> OpenApiRoutes.serve(c, OpenApiRoutes.V3, docs)));
     rows.add(Route.at(OpenApiDocuments.V3_GROUP_PATH).get(QueryParams.OPENAPI_GROUP,
-        c -> OpenApiRoutes.serve(c, OpenApiDocuments.V3_GROUP_PATH)));
+        c -> OpenApiRoutes.serve(c, OpenApiDocuments.V3_GROUP_PATH, docs)));
     for (ApiKind k : KINDS) {
       rows.addAll(RouteTable.kind(k.collection(), kindOps(k, fleet, writes), false));
     }
@@ -90,9 +94,8 @@ final class FleetRoutes {
    * the actions forwarded to the owning host ({@link FleetMutations}).
    */
   static RouteTable.KindOps kindOps(ApiKind k, Fleet fleet, FleetMutations.Writes writes) {
-    if (writes != null && k.owner() == null) {
-      // Volumes and snapshots (under an owner) stay read-only through the gateway: FleetMutations addresses an
-      // object by its own fleet name only.
+    if (writes != null) {
+      // Volumes and snapshots cannot be redefined, on a host as here (a volume changes by resize): no PUT or PATCH.
       boolean updatable = k == ApiKind.DOMAINS || k == ApiKind.NETWORKS || k == ApiKind.STORAGE_POOLS;
       return new RouteTable.KindOps(
           new Route.Operation(QueryParams.LIST, c -> list(c, k, fleet)),
@@ -195,7 +198,9 @@ final class FleetRoutes {
     boolean continued = cont.isPresent();
     io.netty.handler.codec.http.FullHttpRequest req = c.req();
     // Encoded (and gzipped) off the event loops and off jetcd's threads: a fleet list can be large.
-    return Reply.after(fleet.view().list(k.resource(), host, at, after, sel, limit).thenApplyAsync(page -> {
+    CompletableFuture<FleetPage> read = fleet.view().list(k.resource(), host, at, after, sel, limit)
+        .thenCompose(page -> ownerAt(c, k, fleet, page.revision()).thenApply(x -> page));
+    return Reply.after(read.thenApplyAsync(page -> {
       if (page.revision() < floor) {
         throw tooLarge(floor, page.revision());
       }
@@ -274,8 +279,9 @@ final class FleetRoutes {
     long at = c.query().revision("resourceVersion").map(Revision::value).orElse(0L);
     String ifNoneMatch = c.req().headers().get(HttpHeaderNames.IF_NONE_MATCH);
     FleetSelector owner = owned(c, k, FleetSelector.EVERYTHING);
-    java.util.concurrent.CompletableFuture<FleetObject> read = k.owner() == null ? fleet.view().get(k.resource(), name, at)
-        : fleet.view().get(k.resource(), owner.host(), name, owner, at, name);
+    CompletableFuture<FleetObject> read = k.owner() == null ? fleet.view().get(k.resource(), name, at)
+        : owned(fleet.view(), ownerAt(c, k, fleet, at), fleet.view().get(k.resource(), owner.host(), name, owner, at,
+            name));
     return Reply.after(read, o -> {
       String etag = Long.toString(o.revision());
       if (ReplyWriter.matches(ifNoneMatch, etag)) {
@@ -358,7 +364,9 @@ final class FleetRoutes {
     }
     FleetSelector sel = selector;
     long floor = rv.map(Revision::value).orElse(0L);
-    return Reply.after(fleet.view().list(k == null ? null : k.resource(), w.host(), 0, null, sel, 0), page -> {
+    CompletableFuture<FleetPage> state = fleet.view().list(k == null ? null : k.resource(), w.host(), 0, null, sel, 0)
+        .thenCompose(page -> ownerAt(c, k, fleet, page.revision()).thenApply(x -> page));
+    return Reply.after(state, page -> {
       if (page.revision() < floor) {
         throw tooLarge(floor, page.revision());
       }
@@ -406,6 +414,48 @@ final class FleetRoutes {
     }
     String field = k == ApiKind.STORAGE_VOLUMES ? "status.pool" : "status.domain";
     return selector.withOwner(host, field, owner.substring(dot + 1));
+  }
+
+  /**
+   * Completes when the owner the path names (a volume's {@code <host>.<pool>}, a snapshot's
+   * {@code <host>.<domain>}) exists at etcd revision {@code at} (0: now); at once for a kind without owner.
+   * Fails with NOT_FOUND naming the owner, as a host answers for a missing owner (the gateway keeps no index of
+   * owners: this is one more etcd read of the owner's host and kind).
+   */
+  static CompletableFuture<Void> ownerAt(Call c, ApiKind k, Fleet fleet, long at) {
+    return ownerAt(c, k, fleet.view(), at);
+  }
+
+  /**
+   * An owned object read together with its owner ({@link #ownerAt}, both started already): a missing owner is the
+   * answer (404 naming the owner, as a host checks the owner first), whether or not the object was found.
+   */
+  static CompletableFuture<FleetObject> owned(FleetView view, CompletableFuture<Void> owner,
+      CompletableFuture<FleetObject> object) {
+    return owner.thenCompose(x -> object);
+  }
+
+  /** As {@link #ownerAt(Call, ApiKind, Fleet, long)}, with {@code view}. */
+  static CompletableFuture<Void> ownerAt(Call c, ApiKind k, FleetView view, long at) {
+    if (k == null || k.owner() == null) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return ownerAt(c.param(k.ownerParam()), k, view, at);
+  }
+
+  /** As {@link #ownerAt(Call, ApiKind, Fleet, long)} for the owner's fleet name {@code owner} of kind {@code k}'s object. */
+  static CompletableFuture<Void> ownerAt(String owner, ApiKind k, FleetView view, long at) {
+    return view.get(k.owner().resource(), owner, at).handle((o, t) -> {
+      Throwable cause = t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
+      if (cause == null) {
+        return null;
+      }
+      if (cause instanceof ApiException e && e.reason() == ApiException.Reason.NOT_FOUND) {
+        throw new ApiException(ApiException.Reason.NOT_FOUND, k.owner().singular() + " \"" + owner + "\" not found",
+            Map.of("name", owner, "kind", k.owner().resource()), null);
+      }
+      throw cause instanceof RuntimeException r ? r : new java.util.concurrent.CompletionException(cause);
+    });
   }
 
   /** timeoutSeconds if given (capped by the server maximum), else a random time in [max/2, max]. */

@@ -36,18 +36,54 @@ record OpenApiDocuments(Doc v2, Doc v3Group, Doc v3Index) {
     static final OpenApiDocuments DOCUMENTS = build();
   }
 
+  /**
+   * The documents of another route table (a fleet gateway's), built on the first {@link #get} (off the event
+   * loop, as {@link OpenApiDocuments#get}). Lock-free: two first calls at once may both build; the documents
+   * are a pure function of the table, so either result is the same, and the first one stored is kept.
+   */
+  static final class Lazy implements java.util.function.Supplier<OpenApiDocuments> {
+    private final java.util.function.Supplier<RouteTable> table;
+    private final java.util.concurrent.atomic.AtomicReference<OpenApiDocuments> built =
+        new java.util.concurrent.atomic.AtomicReference<>();
+
+    /** @param table the table the documents describe (read at the first {@link #get}, once it is built) */
+    Lazy(java.util.function.Supplier<RouteTable> table) {
+      this.table = table;
+    }
+
+    @Override
+    public OpenApiDocuments get() {
+      OpenApiDocuments d = built.get();
+      if (d == null) {
+        built.compareAndSet(null, build(table.get()));
+        d = built.get();
+      }
+      return d;
+    }
+  }
+
   /** The documents; blocks while the first call builds them. */
   static OpenApiDocuments get() {
     return Holder.DOCUMENTS;
   }
 
+  /** The host's documents (of {@link RouteTable#API}). */
   static OpenApiDocuments build() {
+    return build(OpenApiPaths.ITEMS);
+  }
+
+  /** The documents of the operations {@code table} serves ({@link OpenApiPaths#items}). */
+  static OpenApiDocuments build(RouteTable table) {
+    return build(OpenApiPaths.items(table));
+  }
+
+  private static OpenApiDocuments build(java.util.List<OpenApiPaths.PathItem> items) {
     JsonNodeFactory f = JsonNodeFactory.instance;
     String version = Discovery.VERSION.gitVersion();
 
     ObjectNode v2 = f.objectNode().put("swagger", "2.0");
     v2.putObject("info").put("title", "virtrevd").put("version", version);
-    v2.set("paths", OpenApiPaths.swagger2());
+    v2.set("paths", OpenApiPaths.swagger2(items));
     ObjectNode defs = OpenApiSchemas.swagger2();
     defs.set(OpenApiPaths.PATCH_SCHEMA, OpenApiPaths.patchSchema());
     v2.set("definitions", defs);
@@ -57,7 +93,7 @@ record OpenApiDocuments(Doc v2, Doc v3Group, Doc v3Index) {
 
     ObjectNode v3 = f.objectNode().put("openapi", "3.0.0");
     v3.putObject("info").put("title", "virtrevd").put("version", version);
-    v3.set("paths", OpenApiPaths.openApi3());
+    v3.set("paths", OpenApiPaths.openApi3(items));
     ObjectNode components = v3.putObject("components");
     ObjectNode schemas = OpenApiSchemas.openApi3();
     schemas.set(OpenApiPaths.PATCH_SCHEMA, OpenApiPaths.patchSchema());

@@ -94,7 +94,40 @@ final class OpenApiPaths {
     return new Param(name, "query", type, description);
   }
 
-  private static List<PathItem> items() {
+  /**
+   * The path items of the operations {@code table} serves, and only those: the domains' (described here, each
+   * kept only where {@code table} has its path and method), every other kind's read off its rows
+   * ({@link #kindItems}), and {@code /all} where the table serves it. A host's table gives the host's document,
+   * a fleet gateway's the gateway's.
+   */
+  static List<PathItem> items(RouteTable table) {
+    List<PathItem> out = new ArrayList<>();
+    for (PathItem i : domainItems()) {
+      List<Op> ops = i.ops().stream().filter(o -> serves(table, i.path(), o.method())).toList();
+      if (!ops.isEmpty()) {
+        out.add(new PathItem(i.path(), i.params(), ops));
+      }
+    }
+    for (ApiKind k : ApiKind.values()) {
+      if (k != ApiKind.DOMAINS) {
+        out.addAll(kindItems(k, table));
+      }
+    }
+    PathItem all = allItem();
+    if (serves(table, all.path(), "get")) {
+      out.add(all);
+    }
+    return List.copyOf(out);
+  }
+
+  /** Whether {@code table} has a route for the OpenAPI path {@code path} (its parameters as {@code {name}}) taking {@code method}. */
+  static boolean serves(RouteTable table, String path, String method) {
+    RouteTable.Match m = table.find(path);
+    return m != null && !m.viaAlias()
+        && m.route().operations().containsKey(HttpMethod.valueOf(method.toUpperCase(java.util.Locale.ROOT)));
+  }
+
+  private static List<PathItem> domainItems() {
     List<Media> domainIn = List.of(new Media(Reply.JSON, Domain.class), new Media(Reply.XML, String.class));
     List<Media> domainOut = List.of(new Media(Reply.JSON, Domain.class));
     List<PathItem> out = new ArrayList<>();
@@ -152,26 +185,24 @@ final class OpenApiPaths {
               concat(COMMON, List.of(DRY_RUN, IF_MATCH)), null, List.of(ok("200", domainOut), ok("202", domainOut)),
               Domain.class))));
     }
-    for (ApiKind k : ApiKind.values()) {
-      if (k != ApiKind.DOMAINS) {
-        out.addAll(kindItems(k, RouteTable.API));
-      }
-    }
-    out.add(new PathItem(ApiGroup.ROOT + "/all", List.of(), List.of(new Op("get", "listVirtrevIoV1All", "list",
+    return List.copyOf(out);
+  }
+
+  private static PathItem allItem() {
+    return new PathItem(ApiGroup.ROOT + "/all", List.of(), List.of(new Op("get", "listVirtrevIoV1All", "list",
         "list or watch the objects of every kind at one revision; watch events carry each object's kind",
         concat(concat(COMMON, List.of(RESOURCE_VERSION, query("resourceVersionMatch", "string", "NotOlderThan (the"
             + " only match taken)."), KIND_PARAMS.get("labelSelector"), KIND_PARAMS.get("fieldSelector"),
             INCLUDE_OBJECT)), WATCH_PARAMS),
         null, List.of(ok("200", List.of(new Media(Reply.JSON, AllList.class), new Media(WATCH_JSON, WatchEvent.class)))),
-        AllList.class))));
-    return List.copyOf(out);
+        AllList.class)));
   }
 
   /** Every query parameter a route of a kind other than domains may take, described once. */
   private static final java.util.Map<String, Param> KIND_PARAMS = kindParams();
 
-  /** Every path the group's routes serve (after what {@link #items} reads). */
-  static final List<PathItem> ITEMS = items();
+  /** Every path the host's routes ({@link RouteTable#API}) serve (after what {@link #items} reads). */
+  static final List<PathItem> ITEMS = items(RouteTable.API);
 
   private static java.util.Map<String, Param> kindParams() {
     java.util.Map<String, Param> m = new java.util.LinkedHashMap<>();
@@ -294,11 +325,16 @@ final class OpenApiPaths {
     return List.copyOf(l);
   }
 
-  /** Swagger 2.0's {@code paths}. */
+  /** Swagger 2.0's {@code paths} of the host. */
   static ObjectNode swagger2() {
+    return swagger2(ITEMS);
+  }
+
+  /** Swagger 2.0's {@code paths} of {@code items}. */
+  static ObjectNode swagger2(List<PathItem> items) {
     String prefix = "#/definitions/";
     ObjectNode paths = F.objectNode();
-    for (PathItem item : ITEMS) {
+    for (PathItem item : items) {
       ObjectNode p = paths.putObject(item.path());
       for (Op op : item.ops()) {
         ObjectNode o = operation(p.putObject(op.method()), op);
@@ -326,11 +362,16 @@ final class OpenApiPaths {
     return paths;
   }
 
-  /** OpenAPI 3.0's {@code paths}. */
+  /** OpenAPI 3.0's {@code paths} of the host. */
   static ObjectNode openApi3() {
+    return openApi3(ITEMS);
+  }
+
+  /** OpenAPI 3.0's {@code paths} of {@code items}. */
+  static ObjectNode openApi3(List<PathItem> items) {
     String prefix = "#/components/schemas/";
     ObjectNode paths = F.objectNode();
-    for (PathItem item : ITEMS) {
+    for (PathItem item : items) {
       ObjectNode p = paths.putObject(item.path());
       for (Op op : item.ops()) {
         ObjectNode o = operation(p.putObject(op.method()), op);

@@ -27,12 +27,17 @@ final class OpenApiRoutes {
 
   /** The document at {@code path}: {@link #V2}, {@link #V3} or {@link OpenApiDocuments#V3_GROUP_PATH}. */
   static Reply serve(Call c, String path) {
+    return serve(c, path, OpenApiDocuments::get);
+  }
+
+  /** As {@link #serve(Call, String)}, from {@code documents} (a fleet gateway's: {@link OpenApiDocuments.Lazy}). */
+  static Reply serve(Call c, String path, java.util.function.Supplier<OpenApiDocuments> documents) {
     // 406 before any work: only JSON is served.
     Representation.negotiate(c.req(), EnumSet.of(Representation.JSON));
     Optional<String> hash = path.equals(OpenApiDocuments.V3_GROUP_PATH) ? c.query().get("hash") : Optional.empty();
     String ifNoneMatch = c.req().headers().get(HttpHeaderNames.IF_NONE_MATCH);
     return Blocking.reply(c.api(), () -> {
-      OpenApiDocuments docs = OpenApiDocuments.get();
+      OpenApiDocuments docs = documents.get();
       OpenApiDocuments.Doc doc = path.equals(V2) ? docs.v2() : path.equals(V3) ? docs.v3Index() : docs.v3Group();
       return answer(doc, hash, ifNoneMatch);
     });

@@ -434,14 +434,17 @@ class FleetGatewayTest {
       verbs.put(r.get("name").asText(), v);
     }
     // The kinds with the host's verbs (writes are forwarded to the owning host: FleetMutationsTest), their
-    // lifecycle actions as subresources, as a host lists them; volumes and snapshots are read-only here.
+    // lifecycle actions as subresources, as a host lists them; volumes and snapshots as on a host (no update or
+    // patch: they cannot be redefined).
     assertThat(verbs.keySet().stream().filter(k -> !k.contains("/"))).containsExactly("domains", "networks",
         "storagepools");
     assertThat(verbs.get("domains")).containsExactly("create", "delete", "get", "list", "patch", "update", "watch");
     assertThat(verbs).containsEntry("domains/start", Set.of("create")).containsEntry("networks/start",
         Set.of("create")).containsEntry("storagepools/build", Set.of("create"));
-    assertThat(verbs.get("storagepools/volumes")).containsExactly("get", "list", "watch");
-    assertThat(verbs.get("domains/snapshots")).containsExactly("get", "list", "watch");
+    assertThat(verbs.get("storagepools/volumes")).containsExactly("create", "delete", "get", "list", "watch");
+    assertThat(verbs.get("domains/snapshots")).containsExactly("create", "delete", "get", "list", "watch");
+    assertThat(verbs).containsEntry("storagepools/volumes/resize", Set.of("create"))
+        .containsEntry("domains/snapshots/revert", Set.of("create"));
     assertThat(api.get("/apis").json().get("groups").get(0).get("name").asText()).isEqualTo("virtrev.io");
     assertThat(api.get("/version").status()).isEqualTo(200);
     assertThat(api.get("/openapi/v2").status()).isEqualTo(200);
@@ -460,6 +463,42 @@ class FleetGatewayTest {
     ApiClient.Response unknown = api.get(G + "/domains?bogus=1");
     assertThat(unknown.status()).isEqualTo(400);
     assertThat(unknown.json().get("message").asText()).contains("bogus");
+  }
+
+  /**
+   * The gateway's OpenAPI documents are its own, generated from its route table: every operation they advertise
+   * is routed on the gateway (no 404 "no such path", no 405), and what only a host serves (history, diff) is not
+   * advertised. OpenApiServedPathsTest checks that the table and the documents name the same operations.
+   */
+  @Test
+  void theOpenApiDocumentsAdvertiseOnlyWhatTheGatewayServes() {
+    for (String doc : List.of("/openapi/v3/apis/virtrev.io/v1", "/openapi/v2")) {
+      ApiClient.Response d = api.get(doc);
+      assertThat(d.status()).as(doc).isEqualTo(200);
+      JsonNode paths = d.json().get("paths");
+      List<String> seen = new ArrayList<>();
+      for (java.util.Iterator<String> it = paths.fieldNames(); it.hasNext(); ) {
+        String path = it.next();
+        for (java.util.Iterator<String> m = paths.get(path).fieldNames(); m.hasNext(); ) {
+          String method = m.next();
+          if (method.equals("parameters")) {
+            continue;
+          }
+          String url = path.replace("{name}", a + ".no-such").replace("{pool}", a + ".no-such-pool")
+              .replace("{domain}", a + ".no-such-domain");
+          boolean bodyless = method.equals("get") || method.equals("delete");
+          ApiClient.Response r = api.send(method.toUpperCase(java.util.Locale.ROOT), url, bodyless ? null
+              : method.equals("patch") ? "application/merge-patch+json" : "application/json", bodyless ? null : "{}");
+          assertThat(r.status()).as(doc + ": " + method + " " + path + ": " + r.body()).isNotEqualTo(405);
+          assertThat(r.body()).as(doc + ": " + method + " " + path).doesNotContain("no such path");
+          seen.add(method + " " + path);
+        }
+      }
+      assertThat(seen).as(doc).contains("get " + G + "/domains", "patch " + G + "/domains/{name}",
+          "post " + G + "/domains/{name}/start", "get " + G + "/storagepools/{pool}/volumes/{name}",
+          "get " + G + "/all")
+          .noneMatch(s -> s.endsWith("/history") || s.endsWith("/diff"));
+    }
   }
 
   @Test
@@ -669,6 +708,9 @@ class FleetGatewayTest {
 
   @Test
   void volumesAreListedGotAndWatchedUnderTheirQualifiedPool() {
+    bed.put(a, FleetTestBed.pool("default", 1));
+    bed.put(a, FleetTestBed.pool("other", 1));
+    bed.put(b, FleetTestBed.pool("default", 1));
     bed.put(a, FleetTestBed.volume("default", "disk1", 1, 1 << 20));
     long r2 = bed.put(a, FleetTestBed.volume("default", "disk2", 2, 2 << 20));
     bed.put(a, FleetTestBed.volume("other", "disk1", 3, 3 << 20));
@@ -702,5 +744,36 @@ class FleetGatewayTest {
     String accept = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json";
     JsonNode t = api.get(G + "/storagepools/" + a + ".default/volumes", "Accept", accept).json();
     assertThat(t.get("rows").get(0).get("cells").get(1).asText()).isEqualTo(a);
+  }
+
+  /**
+   * A list, get or watch of volumes (snapshots) under a pool (domain) that does not exist is a 404 naming the
+   * owner, as a host answers; under one that exists, a volume that does not is a 404 naming the volume.
+   */
+  @Test
+  void aMissingOwnerIsA404NamingIt() {
+    bed.put(a, FleetTestBed.volume("ghost", "disk1", 1, 1 << 20)); // a volume key whose pool key is not there
+    for (String path : List.of(G + "/storagepools/" + a + ".ghost/volumes", G + "/storagepools/" + a + ".ghost/volumes/disk1",
+        G + "/storagepools/" + a + ".ghost/volumes?watch=true", G + "/storagepools/" + b + ".default/volumes",
+        G + "/domains/" + a + ".nodomain/snapshots", G + "/domains/" + a + ".nodomain/snapshots/s1")) {
+      ApiClient.Response r = api.get(path);
+      assertThat(r.status()).as(path + ": " + r.body()).isEqualTo(404);
+      assertThat(r.json().get("reason").asText()).isEqualTo("NotFound");
+      String owner = path.contains("/storagepools/") ? "storagepool" : "domain";
+      assertThat(r.json().get("message").asText()).as(path).startsWith(owner + " \"")
+          .contains(path.contains(".ghost") ? a + ".ghost" : path.contains(".nodomain") ? a + ".nodomain" : b + ".default")
+          .endsWith("not found");
+      assertThat(r.json().at("/details/kind").asText()).isEqualTo(owner + "s");
+    }
+    bed.put(a, FleetTestBed.pool("ghost", 2));
+    assertThat(api.get(G + "/storagepools/" + a + ".ghost/volumes").json().get("items")).hasSize(1);
+    ApiClient.Response none = api.get(G + "/storagepools/" + a + ".ghost/volumes/disk9");
+    assertThat(none.status()).isEqualTo(404);
+    assertThat(none.json().get("message").asText()).isEqualTo("storagevolumes \"disk9\" not found");
+    long r = bed.put(b, FleetTestBed.domain("web", uuid(), 1, "running", Map.of()));
+    ApiClient.Response snaps = api.get(G + "/domains/" + b + ".web/snapshots");
+    assertThat(snaps.status()).as(snaps.body()).isEqualTo(200);
+    assertThat(snaps.json().get("items")).isEmpty();
+    assertThat(snaps.json().at("/metadata/resourceVersion").asLong()).isGreaterThanOrEqualTo(r);
   }
 }

@@ -57,6 +57,21 @@ public final class FleetTestBed {
         "/var/lib/" + pool + "/" + name, "/var/lib/" + pool + "/" + name, "file", capacity, 0, null, null, null, null));
   }
 
+  /** A storage pool as its host serves it. */
+  public static io.virtrev.api.StoragePool pool(String name, long hostRv) {
+    String uid = UUID.nameUUIDFromBytes(("pool/" + name).getBytes(StandardCharsets.UTF_8)).toString();
+    DomainMeta meta = new DomainMeta(name, uid, Revision.of(hostRv), 1, Revision.of(1),
+        Instant.parse("2026-12-01T00:00:00Z"), Map.of(), Map.of());
+    return io.virtrev.api.StoragePool.of(meta, new io.virtrev.api.StoragePoolSpec("<pool type='dir'><name>" + name
+        + "</name></pool>", false), new io.virtrev.api.StoragePoolStatus("running", 1 << 30, 0, 1 << 30, true, null,
+        null, null, null, null));
+  }
+
+  /** Puts pool {@code p} on {@code host} as one mirror transaction; returns the etcd revision. */
+  public long put(String host, io.virtrev.api.StoragePool p) {
+    return put(host, "storagepools", p.metadata().uuid(), Json.bytes(p), p.metadata().resourceVersion().value());
+  }
+
   /** Puts volume {@code v} on {@code host} as one mirror transaction; returns the etcd revision. */
   public long put(String host, io.virtrev.api.StorageVolume v) {
     return put(host, "storagevolumes", v.metadata().uuid(), Json.bytes(v), v.metadata().resourceVersion().value());
