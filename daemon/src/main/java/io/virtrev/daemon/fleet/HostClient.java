@@ -38,6 +38,12 @@ public final class HostClient {
         .sslContext(credentials.sslContext()).build();
   }
 
+  /** A loopback host as written in a URL (no name lookup: {@code localhost}, {@code 127.x.y.z}, {@code [::1]}). */
+  static boolean loopback(String host) {
+    return host != null && (host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]")
+        || host.equals("::1"));
+  }
+
   /** What a host answered: its status, the headers passed on, its body. */
   public record Answer(int status, Map<String, String> headers, byte[] body) {
     public Optional<String> header(String name) {
@@ -57,7 +63,15 @@ public final class HostClient {
       Map<String, String> headers, byte[] body) {
     HttpRequest request;
     try {
-      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(apiUrl + pathAndQuery)).timeout(timeout)
+      URI uri = URI.create(apiUrl + pathAndQuery);
+      if (token != null && "http".equals(uri.getScheme()) && !loopback(uri.getHost())) {
+        // The apiUrl comes from etcd: never hand the gateway's token to a plain-http address off this machine.
+        return CompletableFuture.failedFuture(new ApiException(ApiException.Reason.SERVICE_UNAVAILABLE,
+            "the host's registered apiUrl " + apiUrl + " is plain http: the gateway sends its token only over"
+            + " https (or to a loopback address); register the host with an https --fleet-api-url",
+            Map.of(), null));
+      }
+      HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(timeout)
           .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body))
           .header("Accept", "application/json");
       headers.forEach(b::header);
