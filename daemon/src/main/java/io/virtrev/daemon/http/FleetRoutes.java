@@ -13,14 +13,11 @@ import io.virtrev.fleet.FleetObject;
 import io.virtrev.fleet.FleetPage;
 import io.virtrev.fleet.FleetSelector;
 import io.virtrev.fleet.FleetView;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -312,37 +309,9 @@ final class FleetRoutes {
       return WebSocketRefusal.reply();
     }
     Query query = c.query();
-    Representation rep = Representation.negotiate(c.req(), Representation.WATCH);
-    if (k == null && rep.isTable()) {
-      throw new ApiException(ApiException.Reason.NOT_ACCEPTABLE, "a watch of every kind has no Table (its events"
-          + " are of several kinds); ask for application/json");
-    }
-    WatchFormat format = rep == Representation.EVENT_STREAM ? WatchFormat.SSE : WatchFormat.JSON_LINES;
-    DomainTable.Options table = rep.isTable() ? DomainTable.Options.of(rep, query) : null;
-    Optional<Revision> rv = query.revision("resourceVersion").filter(r -> r.value() != 0);
-    boolean initial = query.flag("sendInitialEvents");
-    boolean bookmarks = query.flag("allowWatchBookmarks");
-    Optional<String> match = query.get("resourceVersionMatch");
-    if (initial) {
-      if (!bookmarks) {
-        throw invalid("sendInitialEvents requires setting allowWatchBookmarks to true");
-      }
-      if (!match.equals(Optional.of(ListRoutes.NOT_OLDER_THAN))) {
-        throw invalid("sendInitialEvents requires resourceVersionMatch=NotOlderThan (got " + match.orElse("none")
-            + ")");
-      }
-    } else if (match.isPresent()) {
-      throw invalid("resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided");
-    }
-    String lastEventId = c.req().headers().get(WatchRequest.LAST_EVENT_ID);
-    if (format == WatchFormat.SSE && lastEventId != null && !lastEventId.isBlank()) {
-      try {
-        rv = Optional.of(Revision.parse(lastEventId.trim()));
-      } catch (ApiException e) {
-        throw new ApiException(ApiException.Reason.BAD_REQUEST, "Last-Event-ID: " + e.getMessage());
-      }
-      initial = false;
-    }
+    WatchRequest.Params p = WatchRequest.Params.parse(c.req(), query, c.api(), k == null);
+    Optional<Revision> rv = p.resourceVersion();
+    boolean initial = p.sendInitialEvents();
     FleetSelector selector = FleetSelector.parse(query.get("fieldSelector").orElse(null),
         query.get("labelSelector").orElse(null));
     selector = owned(c, k, selector);
@@ -350,8 +319,8 @@ final class FleetRoutes {
       selector = selector.withName(name);
     }
     ApiContext api = c.api();
-    FleetWatchStream.Request w = new FleetWatchStream.Request(k, selector.host(), selector, bookmarks, initial,
-        timeout(query, api), format, table, fleet.watchQueue());
+    FleetWatchStream.Request w = new FleetWatchStream.Request(k, selector.host(), selector, p.bookmarks(), initial,
+        p.timeout(), p.format(), p.table(), fleet.watchQueue());
     if (rv.isPresent() && !initial) {
       long from = rv.get().value();
       // A revision etcd has not reached is 504 at once, as on a host (an etcd watch from it would wait silently).
@@ -456,16 +425,6 @@ final class FleetRoutes {
       }
       throw cause instanceof RuntimeException r ? r : new java.util.concurrent.CompletionException(cause);
     });
-  }
-
-  /** timeoutSeconds if given (capped by the server maximum), else a random time in [max/2, max]. */
-  private static Duration timeout(Query query, ApiContext api) {
-    long maxMs = api.http().maxWatchTimeout().toMillis();
-    Optional<Long> asked = query.positiveLong("timeoutSeconds");
-    if (asked.isPresent() && asked.get() > 0) {
-      return Duration.ofMillis(Math.min(maxMs, TimeUnit.SECONDS.toMillis(asked.get())));
-    }
-    return Duration.ofMillis(maxMs / 2 + ThreadLocalRandom.current().nextLong(maxMs / 2 + 1));
   }
 
   private static ApiException invalid(String message) {

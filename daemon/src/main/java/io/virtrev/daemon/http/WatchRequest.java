@@ -39,44 +39,61 @@ record WatchRequest(Optional<Revision> resourceVersion, boolean sendInitialEvent
 
   /** A watch of {@code scope}'s kind (null: of every kind), or of one object of it ({@code name} not null). */
   static WatchRequest parse(FullHttpRequest req, Query query, ApiContext api, KindScope<?> scope, String name) {
-    Representation rep = Representation.negotiate(req, Representation.WATCH);
-    if (scope == null && rep.isTable()) {
-      throw new ApiException(ApiException.Reason.NOT_ACCEPTABLE, "a watch of every kind has no Table (its events"
-          + " are of several kinds); ask for application/json");
-    }
-    WatchFormat format = rep == Representation.EVENT_STREAM ? WatchFormat.SSE : WatchFormat.JSON_LINES;
-    DomainTable.Options table = rep.isTable() ? DomainTable.Options.of(rep, query) : null;
-    Optional<Revision> rv = query.revision("resourceVersion").filter(r -> r.value() != 0);
-    boolean initial = query.flag("sendInitialEvents");
-    boolean bookmarks = query.flag("allowWatchBookmarks");
-    Optional<String> match = query.get("resourceVersionMatch");
-    if (initial) {
-      if (!bookmarks) {
-        throw invalid("sendInitialEvents requires setting allowWatchBookmarks to true");
-      }
-      if (!match.equals(Optional.of("NotOlderThan"))) {
-        throw invalid("sendInitialEvents requires resourceVersionMatch=NotOlderThan (got "
-            + match.orElse("none") + ")");
-      }
-    } else if (match.isPresent()) {
-      throw invalid("resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided");
-    }
-    String lastEventId = req.headers().get(LAST_EVENT_ID);
-    if (format == WatchFormat.SSE && lastEventId != null && !lastEventId.isBlank()) {
-      // An EventSource reconnecting: resume exactly after the last event it saw, whatever the URL says.
-      try {
-        rv = Optional.of(Revision.parse(lastEventId.trim()));
-      } catch (ApiException e) {
-        throw new ApiException(ApiException.Reason.BAD_REQUEST, "Last-Event-ID: " + e.getMessage());
-      }
-      initial = false;
-    }
+    Params p = Params.parse(req, query, api, scope == null);
     FieldSelector selector = FieldSelector.parse(query.get("fieldSelector").orElse(null),
         query.get("labelSelector").orElse(null));
     if (name != null) {
       selector = oneObject(selector, api.store().snapshot(), scope, name);
     }
-    return new WatchRequest(rv, initial, bookmarks, selector, timeout(query, api), format, table, scope);
+    return new WatchRequest(p.resourceVersion(), p.sendInitialEvents(), p.bookmarks(), selector, p.timeout(),
+        p.format(), p.table(), scope);
+  }
+
+  /**
+   * What every watch takes, on a host and on the fleet gateway alike: the representation (JSON lines, SSE, Table),
+   * where it starts ({@code resourceVersion}, or an EventSource's {@code Last-Event-ID}, which wins), initial
+   * events, bookmarks and the timeout. Checked here once: {@code sendInitialEvents} needs bookmarks and
+   * {@code resourceVersionMatch=NotOlderThan}; {@code resourceVersionMatch} alone is refused.
+   */
+  record Params(Optional<Revision> resourceVersion, boolean sendInitialEvents, boolean bookmarks, Duration timeout,
+      WatchFormat format, DomainTable.Options table) {
+
+    /** {@code everyKind}: a watch of every kind, which has no Table (406). */
+    static Params parse(FullHttpRequest req, Query query, ApiContext api, boolean everyKind) {
+      Representation rep = Representation.negotiate(req, Representation.WATCH);
+      if (everyKind && rep.isTable()) {
+        throw new ApiException(ApiException.Reason.NOT_ACCEPTABLE, "a watch of every kind has no Table (its events"
+            + " are of several kinds); ask for application/json");
+      }
+      WatchFormat format = rep == Representation.EVENT_STREAM ? WatchFormat.SSE : WatchFormat.JSON_LINES;
+      DomainTable.Options table = rep.isTable() ? DomainTable.Options.of(rep, query) : null;
+      Optional<Revision> rv = query.revision("resourceVersion").filter(r -> r.value() != 0);
+      boolean initial = query.flag("sendInitialEvents");
+      boolean bookmarks = query.flag("allowWatchBookmarks");
+      Optional<String> match = query.get("resourceVersionMatch");
+      if (initial) {
+        if (!bookmarks) {
+          throw invalid("sendInitialEvents requires setting allowWatchBookmarks to true");
+        }
+        if (!match.equals(Optional.of("NotOlderThan"))) {
+          throw invalid("sendInitialEvents requires resourceVersionMatch=NotOlderThan (got "
+              + match.orElse("none") + ")");
+        }
+      } else if (match.isPresent()) {
+        throw invalid("resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided");
+      }
+      String lastEventId = req.headers().get(LAST_EVENT_ID);
+      if (format == WatchFormat.SSE && lastEventId != null && !lastEventId.isBlank()) {
+        // An EventSource reconnecting: resume exactly after the last event it saw, whatever the URL says.
+        try {
+          rv = Optional.of(Revision.parse(lastEventId.trim()));
+        } catch (ApiException e) {
+          throw new ApiException(ApiException.Reason.BAD_REQUEST, "Last-Event-ID: " + e.getMessage());
+        }
+        initial = false;
+      }
+      return new Params(rv, initial, bookmarks, WatchRequest.timeout(query, api), format, table);
+    }
   }
 
   /** Watching one object's URL: by uid if it is one or names an existing object, else by name. */
