@@ -3,17 +3,7 @@ package io.virtrev.daemon.metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Meter;
-import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.virtrev.api.Domain;
 import io.virtrev.api.LibvirtEvent;
@@ -22,7 +12,6 @@ import io.virtrev.versioning.VersionedStore;
 import io.virtrev.versioning.Reconciler;
 import io.virtrev.versioning.ReconcilerObserver;
 import io.virtrev.versioning.StoreObserver;
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -42,16 +31,14 @@ public final class DaemonMetrics implements HttpMetrics, StoreObserver, Reconcil
   private static final List<String> STATES =
       List.of("nostate", "running", "blocked", "paused", "shutdown", "shutoff", "crashed", "pmsuspended");
 
-  /** HTTP latency buckets: a watch is timed to its response head, so all of them are short. */
-  private static final Duration[] HTTP_BUCKETS = seconds(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
-      2.5, 5, 10);
   /** Durable commit buckets (one fsync is about 1-10 ms on a disk, far more on a busy one). */
-  private static final Duration[] COMMIT_BUCKETS = seconds(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
+  private static final Duration[] COMMIT_BUCKETS = ProcessMeters.seconds(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+      0.1,
       0.25, 0.5, 1, 2.5, 5);
   /** Full resync buckets: from an idle small host to thousands of domains on a slow libvirtd. */
-  private static final Duration[] RESYNC_BUCKETS = seconds(0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300);
+  private static final Duration[] RESYNC_BUCKETS = ProcessMeters.seconds(0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300);
 
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry registry = ProcessMeters.registry();
   private final LongAdder revisionsCommitted = new LongAdder();
   private final Timer commit;
   private final Counter eventsSent;
@@ -61,15 +48,6 @@ public final class DaemonMetrics implements HttpMetrics, StoreObserver, Reconcil
 
   /** {@code version}: this build's version, exposed as {@code virtrev_build_info{version=...} 1}. */
   public DaemonMetrics(VersionedStore store, Reconciler reconciler, AtomicInteger watchers, String version) {
-    // promtool's lint refuses two of ProcessorMetrics' names: process_cpu_time_ns_total (unit "ns") is
-    // replaced by the conventional process_cpu_seconds_total, system_cpu_count ("_count" on a gauge) renamed.
-    registry.config().meterFilter(MeterFilter.denyNameStartsWith("process.cpu.time"));
-    registry.config().meterFilter(new MeterFilter() {
-      @Override
-      public Meter.Id map(Meter.Id id) {
-        return id.getName().equals("system.cpu.count") ? id.withName("system.cpus") : id;
-      }
-    });
     Gauge.builder("virtrev.build.info", () -> 1).tag("version", version)
         .description("This build of virtrevd (always 1)").register(registry);
     Gauge.builder("virtrev.libvirt.connected", reconciler, r -> r.isConnected() ? 1 : 0)
@@ -103,26 +81,6 @@ public final class DaemonMetrics implements HttpMetrics, StoreObserver, Reconcil
     eventsSent = Counter.builder("virtrev.watch.events.sent").description("Watch events written to clients").register(registry);
     watchersExpired = Counter.builder("virtrev.watchers.expired")
         .description("Watchers closed with 410 because they fell out of the retained history").register(registry);
-    new JvmMemoryMetrics().bindTo(registry);
-    new JvmGcMetrics().bindTo(registry);
-    new JvmThreadMetrics().bindTo(registry);
-    new UptimeMetrics().bindTo(registry);
-    new ClassLoaderMetrics().bindTo(registry);
-    new ProcessorMetrics().bindTo(registry);
-    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
-      FunctionCounter.builder("process.cpu", os, o -> o.getProcessCpuTime() / 1e9).baseUnit("seconds")
-          .description("CPU time used by the process").register(registry);
-    }
-    new FileDescriptorMetrics().bindTo(registry);
-    ResidentMemory.bindTo(registry);
-  }
-
-  private static Duration[] seconds(double... s) {
-    Duration[] out = new Duration[s.length];
-    for (int i = 0; i < s.length; i++) {
-      out[i] = Duration.ofNanos((long) (s[i] * 1e9));
-    }
-    return out;
   }
 
   private static double count(List<Domain> items, String state) {
@@ -167,9 +125,7 @@ public final class DaemonMetrics implements HttpMetrics, StoreObserver, Reconcil
 
   @Override
   public void request(String route, String method, int status, long nanos) {
-    Timer.builder("virtrev.http.requests").description("HTTP requests until the response head, by route template")
-        .tag("route", route).tag("method", method).tag("code", Integer.toString(status))
-        .serviceLevelObjectives(HTTP_BUCKETS).register(registry).record(nanos, TimeUnit.NANOSECONDS);
+    ProcessMeters.request(registry, route, method, status, nanos);
   }
 
   @Override
